@@ -1,0 +1,76 @@
+package phone
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		allowed   []string
+		want      string
+		err       error
+	}{
+		{"us formatted", "(212) 555-0142", nil, "+12125550142", nil},
+		{"us dashes", "212-555-0142", nil, "+12125550142", nil},
+		{"us with country code", "+1 212 555 0142", nil, "+12125550142", nil},
+		{"canada", "+1 416 555 0199", nil, "+14165550199", nil},
+		{"uk not allowed by default", "+44 20 7946 0958", nil, "", ErrNotAllowed},
+		{"uk allowed when configured", "+44 20 7946 0958", []string{"US", "GB"}, "+442079460958", nil},
+		{"too short", "555-0142", nil, "", ErrInvalid},
+		{"letters", "call me", nil, "", ErrInvalid},
+		{"empty", "  ", nil, "", ErrInvalid},
+		{"very long", "+1212555014212125550142121255501421212555014212", nil, "", ErrInvalid},
+		{"invalid area code", "(099) 555-0142", nil, "", ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Normalize(tt.raw, tt.allowed)
+			if got != tt.want || !errors.Is(err, tt.err) {
+				t.Errorf("Normalize(%q) = %q, %v, want %q, %v", tt.raw, got, err, tt.want, tt.err)
+			}
+		})
+	}
+}
+
+func TestE164(t *testing.T) {
+	for _, ok := range []string{"+12125550142", "+442079460958"} {
+		if _, err := E164(ok); err != nil {
+			t.Errorf("E164(%q) = %v, want nil", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "12125550142", "+0125550142", "+1212555O142", "+1", "+12125550142123456"} {
+		if _, err := E164(bad); err == nil {
+			t.Errorf("E164(%q) = nil, want an error", bad)
+		}
+	}
+}
+
+func TestTimeZones(t *testing.T) {
+	if got := TimeZones("+12125550142"); !slices.Equal(got, []string{"America/New_York"}) {
+		t.Errorf("TimeZones(NYC) = %v, want [America/New_York]", got)
+	}
+	// 850 (Florida panhandle) spans Central and Eastern time.
+	got := TimeZones("+18505550142")
+	if !slices.Contains(got, "America/Chicago") || !slices.Contains(got, "America/New_York") {
+		t.Errorf("TimeZones(850) = %v, want both America/Chicago and America/New_York", got)
+	}
+	// Every number of an area code gets the same zones, whatever its exchange.
+	if a, b := TimeZones("+18502220142"), TimeZones("+18509990142"); !slices.Equal(a, b) {
+		t.Errorf("TimeZones differs within area code 850: %v vs %v", a, b)
+	}
+	if got := TimeZones("+442079460958"); !slices.Equal(got, []string{"Europe/London"}) {
+		t.Errorf("TimeZones(London) = %v, want [Europe/London]", got)
+	}
+}
+
+func TestLast4(t *testing.T) {
+	if got := Last4("+12125550142"); got != "0142" {
+		t.Errorf("Last4 = %q, want 0142", got)
+	}
+	if got := Mask("0142"); got != "•••-•••-0142" {
+		t.Errorf("Mask = %q", got)
+	}
+}

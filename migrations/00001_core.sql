@@ -1,0 +1,179 @@
+-- +goose Up
+
+-- A subscriber is one phone number. The number itself is stored only
+-- encrypted (phone_enc) and found through a keyed hash (phone_hash).
+CREATE TYPE subscriber_state AS ENUM ('pending', 'active', 'stopped', 'invalid');
+
+CREATE TABLE subscribers (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    phone_hash      bytea NOT NULL UNIQUE,
+    phone_enc       bytea NOT NULL,
+    phone_last4     text NOT NULL CHECK (phone_last4 ~ '^[0-9]{0,4}$'),
+    state           subscriber_state NOT NULL,
+    source          text NOT NULL CHECK (source IN ('keyword', 'web_form', 'staff')),
+    time_zone       text,
+    -- When the current subscription began: the sequence counts from here.
+    opted_in_at     timestamptz,
+    -- The last time free text from this number was answered (at most once a day).
+    free_text_answered_at timestamptz,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    updated_at      timestamptz NOT NULL DEFAULT now()
+);
+
+-- The consent ledger: every change of state, with its evidence. Append-only.
+CREATE TABLE consent_events (
+    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    subscriber_id      bigint NOT NULL REFERENCES subscribers (id),
+    at                 timestamptz NOT NULL DEFAULT now(),
+    from_state         subscriber_state,
+    to_state           subscriber_state NOT NULL,
+    method             text NOT NULL CHECK (method IN ('keyword', 'web_form', 'staff', 'carrier')),
+    -- The keyword or carrier error that caused it ("STOP", "JOIN", "21610", "revocation").
+    reason             text NOT NULL DEFAULT '',
+    message_sid        text,
+    disclosure_version text,
+    staff_id           bigint,
+    -- Encrypted JSON: the raw text of the message or form input, IP, user agent.
+    evidence_enc       bytea
+);
+CREATE INDEX consent_events_subscriber ON consent_events (subscriber_id, id);
+CREATE INDEX consent_events_at ON consent_events (at);
+
+-- +goose StatementBegin
+CREATE FUNCTION consent_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'consent_events is append-only: % refused', TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER consent_events_no_update BEFORE UPDATE OR DELETE ON consent_events
+    FOR EACH ROW EXECUTE FUNCTION consent_events_append_only();
+CREATE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON consent_events
+    FOR EACH STATEMENT EXECUTE FUNCTION consent_events_append_only();
+
+CREATE TABLE inbound_messages (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    message_sid   text NOT NULL UNIQUE,
+    subscriber_id bigint NOT NULL REFERENCES subscribers (id),
+    received_at   timestamptz NOT NULL DEFAULT now(),
+    class         text NOT NULL,
+    body_enc      bytea NOT NULL,
+    -- The TwiML answered the first time, answered again on a repeated delivery.
+    reply_twiml   text NOT NULL
+);
+CREATE INDEX inbound_messages_subscriber ON inbound_messages (subscriber_id);
+
+-- Outbound messages: replies carried in TwiML, and API sends (sequence steps,
+-- the sign-up YES request). Bodies are program texts, kept by reference.
+CREATE TABLE outbound_messages (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    subscriber_id bigint NOT NULL REFERENCES subscribers (id),
+    kind          text NOT NULL CHECK (kind IN ('reply', 'step', 'signup_confirm')),
+    -- Which reply ("confirmation", "help", …) or which sequence step (0-based).
+    reply_name    text,
+    step          int,
+    -- A step's opted_in_at: a person who opts in again starts the sequence afresh.
+    subscription  timestamptz,
+    twilio_sid    text UNIQUE,
+    status        text NOT NULL,
+    error_code    int,
+    segments      int NOT NULL DEFAULT 1,
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    updated_at    timestamptz NOT NULL DEFAULT now(),
+    CHECK ((kind = 'step') = (step IS NOT NULL))
+);
+-- Each sequence step reaches a subscription at most once.
+CREATE UNIQUE INDEX outbound_messages_one_step ON outbound_messages (subscriber_id, subscription, step)
+    WHERE kind = 'step';
+CREATE INDEX outbound_messages_sent ON outbound_messages (subscriber_id, created_at) WHERE kind = 'step';
+
+-- Messages waiting for a person: crisis language and free text.
+CREATE TABLE alerts (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind          text NOT NULL CHECK (kind IN ('crisis', 'free_text')),
+    subscriber_id bigint NOT NULL REFERENCES subscribers (id),
+    inbound_id    bigint NOT NULL REFERENCES inbound_messages (id),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    handled_at    timestamptz,
+    handled_by    bigint
+);
+CREATE INDEX alerts_open ON alerts (created_at DESC) WHERE handled_at IS NULL;
+
+CREATE TABLE api_tokens (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name         text NOT NULL,
+    token_hash   bytea NOT NULL UNIQUE,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    revoked_at   timestamptz,
+    last_used_at timestamptz
+);
+
+-- Counters kept in the same transactions as the changes they count, so that
+-- staff figures never need count(*) over a million rows. Each counter is
+-- spread over shards so concurrent writers do not queue on one row; readers
+-- sum the shards.
+CREATE TABLE counters (
+    name  text NOT NULL,
+    day   date NOT NULL,   -- '-infinity' for running totals
+    shard smallint NOT NULL,
+    n     bigint NOT NULL,
+    PRIMARY KEY (name, day, shard)
+);
+
+-- +goose StatementBegin
+CREATE FUNCTION bump(counter text, d date, delta bigint) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO counters (name, day, shard, n)
+    VALUES (counter, d, (random() * 15)::smallint, delta)
+    ON CONFLICT (name, day, shard) DO UPDATE SET n = counters.n + EXCLUDED.n;
+$$;
+
+CREATE FUNCTION count_subscriber_states() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM bump('subscribers.' || NEW.state, '-infinity', 1);
+    ELSIF NEW.state IS DISTINCT FROM OLD.state THEN
+        PERFORM bump('subscribers.' || OLD.state, '-infinity', -1);
+        PERFORM bump('subscribers.' || NEW.state, '-infinity', 1);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION count_consent_events() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    d date := (NEW.at AT TIME ZONE 'UTC')::date;
+BEGIN
+    PERFORM bump('consent_events', '-infinity', 1);
+    IF NEW.to_state = 'active' AND NEW.from_state IS DISTINCT FROM 'active' THEN
+        PERFORM bump('opt_ins.' || NEW.method, d, 1);
+    ELSIF NEW.to_state = 'stopped' AND NEW.from_state IS DISTINCT FROM 'stopped' THEN
+        PERFORM bump('opt_outs.' || NEW.method, d, 1);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION count_messages() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM bump('messages.' || TG_ARGV[0], '-infinity', 1);
+    PERFORM bump('messages.' || TG_ARGV[0], (now() AT TIME ZONE 'UTC')::date, 1);
+    RETURN NULL;
+END;
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER subscribers_count AFTER INSERT OR UPDATE OF state ON subscribers
+    FOR EACH ROW EXECUTE FUNCTION count_subscriber_states();
+CREATE TRIGGER consent_events_count AFTER INSERT ON consent_events
+    FOR EACH ROW EXECUTE FUNCTION count_consent_events();
+CREATE TRIGGER inbound_messages_count AFTER INSERT ON inbound_messages
+    FOR EACH ROW EXECUTE FUNCTION count_messages('inbound');
+CREATE TRIGGER outbound_messages_count AFTER INSERT ON outbound_messages
+    FOR EACH ROW EXECUTE FUNCTION count_messages('outbound');
+
+-- +goose Down
+DROP TABLE counters, api_tokens, alerts, outbound_messages, inbound_messages, consent_events, subscribers;
+DROP FUNCTION count_messages, count_consent_events, count_subscriber_states, bump, consent_events_append_only;
+DROP TYPE subscriber_state;
