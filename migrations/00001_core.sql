@@ -14,8 +14,6 @@ CREATE TABLE subscribers (
     time_zone       text,
     -- When the current subscription began: the sequence counts from here.
     opted_in_at     timestamptz,
-    -- The last time free text from this number was answered (at most once a day).
-    free_text_answered_at timestamptz,
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now()
 );
@@ -53,17 +51,24 @@ CREATE TRIGGER consent_events_no_update BEFORE UPDATE OR DELETE ON consent_event
 CREATE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON consent_events
     FOR EACH STATEMENT EXECUTE FUNCTION consent_events_append_only();
 
+-- Every message people send. Someone who texts without ever subscribing has
+-- no subscriber row, so the sender's number is kept here too (encrypted).
 CREATE TABLE inbound_messages (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     message_sid   text NOT NULL UNIQUE,
-    subscriber_id bigint NOT NULL REFERENCES subscribers (id),
+    phone_hash    bytea NOT NULL,
+    phone_enc     bytea NOT NULL,
+    phone_last4   text NOT NULL,
+    subscriber_id bigint REFERENCES subscribers (id),
     received_at   timestamptz NOT NULL DEFAULT now(),
     class         text NOT NULL,
     body_enc      bytea NOT NULL,
+    -- Which reply was given ("help", "free_text", …), '' for none.
+    reply_name    text NOT NULL DEFAULT '',
     -- The TwiML answered the first time, answered again on a repeated delivery.
     reply_twiml   text NOT NULL
 );
-CREATE INDEX inbound_messages_subscriber ON inbound_messages (subscriber_id);
+CREATE INDEX inbound_messages_phone ON inbound_messages (phone_hash, received_at);
 
 -- Outbound messages: replies carried in TwiML, and API sends (sequence steps,
 -- the sign-up YES request). Bodies are program texts, kept by reference.
@@ -93,7 +98,6 @@ CREATE INDEX outbound_messages_sent ON outbound_messages (subscriber_id, created
 CREATE TABLE alerts (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind          text NOT NULL CHECK (kind IN ('crisis', 'free_text')),
-    subscriber_id bigint NOT NULL REFERENCES subscribers (id),
     inbound_id    bigint NOT NULL REFERENCES inbound_messages (id),
     created_at    timestamptz NOT NULL DEFAULT now(),
     handled_at    timestamptz,
@@ -125,7 +129,9 @@ CREATE TABLE counters (
 -- +goose StatementBegin
 CREATE FUNCTION bump(counter text, d date, delta bigint) RETURNS void LANGUAGE sql AS $$
     INSERT INTO counters (name, day, shard, n)
-    VALUES (counter, d, (random() * 15)::smallint, delta)
+    -- One shard per connection: two transactions on different connections
+    -- never wait for each other here.
+    VALUES (counter, d, (pg_backend_pid() % 64)::smallint, delta)
     ON CONFLICT (name, day, shard) DO UPDATE SET n = counters.n + EXCLUDED.n;
 $$;
 

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+
+	"github.com/jackc/pgx/v5"
 	"os"
 	"os/exec"
 	"os/user"
@@ -158,11 +160,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 func (s *Server) waitReady(ctx context.Context) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", s.Port), time.Second)
+		// The port opens before the server accepts connections ("the
+		// database system is starting up"): wait for a real connection.
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		conn, err := pgx.Connect(cctx, s.URL)
+		cancel()
 		if err == nil {
-			conn.Close()
-			// The port opens before recovery ends; pg_isready-style probing
-			// happens in the caller's first query, which retries via pgx.
+			conn.Close(ctx)
 			return nil
 		}
 		select {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,14 +24,22 @@ type DB struct {
 	Pool *pgxpool.Pool
 }
 
-// Open connects to Postgres and checks that it answers.
+// DefaultMaxConns is the pool size unless the URL's pool_max_conns says
+// otherwise: webhooks and sends in flight each hold a connection.
+const DefaultMaxConns = 40
+
+// Open connects to Postgres and checks that it answers. maxConns 0 means
+// the URL's pool_max_conns, else DefaultMaxConns.
 func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
 	}
-	if maxConns > 0 {
+	switch {
+	case maxConns > 0:
 		cfg.MaxConns = maxConns
+	case !strings.Contains(url, "pool_max_conns"):
+		cfg.MaxConns = DefaultMaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -1,0 +1,37 @@
+# The two commands: `make dev` runs the whole service locally, `make test` runs every test.
+GO ?= go
+
+.PHONY: dev test test-short build vet fmt bench-inbound bench-send bench-dashboard ci
+
+dev:
+	$(GO) run ./cmd/textsupport dev
+
+# Every test, against real Postgres (started by the tests themselves unless
+# TEST_DATABASE_URL names one) and real headless Chromium for the browser tests.
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 25m ./...
+
+build:
+	$(GO) build -o bin/textsupport ./cmd/textsupport
+
+vet:
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w cmd internal migrations templates
+
+# Load test of POST /twilio/sms against a running service on real Postgres.
+bench-inbound:
+	$(GO) run ./cmd/loadtest inbound
+
+# Sending-side benchmark: seeds subscribers and measures sends against the fake carrier.
+bench-send:
+	$(GO) run ./cmd/loadtest send
+
+# Dashboard benchmark: a million subscribers with a year of history.
+bench-dashboard:
+	$(GO) run ./cmd/loadtest dashboard
+
+ci:
+	bash .ci/run

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"textsupport/internal/config"
+	"textsupport/internal/store"
+)
+
+// newLogger writes JSON lines. Nothing the service logs carries a phone
+// number, a message body or a secret; see the log-capture tests.
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func cmdMigrate(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := config.Load(getenv, config.Migrate)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, 4)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := store.Migrate(ctx, db.Pool)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migrations; the database is current\n", n)
+	return nil
+}
+
+// cmdToken: token create NAME prints a new API token as the last line of stdout.
+func cmdToken(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) != 2 || args[0] != "create" || strings.TrimSpace(args[1]) == "" {
+		return errors.New("usage: textsupport token create NAME")
+	}
+	name := strings.TrimSpace(args[1])
+	if len(name) > 100 {
+		return errors.New("token name: at most 100 characters")
+	}
+	cfg, err := config.Load(getenv, config.Migrate)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, 2)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := store.Migrate(ctx, db.Pool); err != nil {
+		return err
+	}
+	token, err := db.CreateAPIToken(ctx, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "API token %q created. It is shown only now; keep it somewhere safe.\n%s\n", name, token)
+	return nil
+}

@@ -1,0 +1,61 @@
+// Command textsupport runs the text-support service: `serve` for
+// production, `dev` for a zero-setup demo, and the operator commands
+// `migrate`, `staff add` and `token create`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "textsupport:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: textsupport <command>
+
+commands:
+  serve                                 run the HTTP server and background sending
+  migrate                               apply database migrations and exit
+  dev [--data DIR]                      run a local demo: own Postgres, simulated carrier, phone simulator
+  staff add EMAIL --role admin|viewer   create a staff login (password: first line of stdin)
+  token create NAME                     create an API token and print it once
+
+Settings come from the environment; see README.md.
+`
+
+// run is the whole program; main only supplies the outside world, so tests
+// can run it as it runs in production.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	switch cmd, rest := args[1], args[2:]; cmd {
+	case "serve":
+		return cmdServe(ctx, getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, getenv, stdout)
+	case "dev":
+		return cmdDev(ctx, rest, getenv, stdout, stderr)
+	case "staff":
+		return cmdStaff(ctx, rest, getenv, stdin, stdout)
+	case "token":
+		return cmdToken(ctx, rest, getenv, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

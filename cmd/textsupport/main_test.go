@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"textsupport/internal/pgtest"
+	"textsupport/internal/twiliofake"
+)
+
+// lockedBuffer collects a process's output safely.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func envFunc(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// started is a running `textsupport` started through run, as main does.
+type started struct {
+	base   string
+	stdout *lockedBuffer
+	stderr *lockedBuffer
+	done   chan error
+	cancel context.CancelFunc
+}
+
+// start runs the program with args and env until the test ends, and waits
+// for it to listen and answer /healthz.
+func start(t *testing.T, env map[string]string, args ...string) *started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	s := &started{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan error, 1), cancel: cancel}
+	go func() {
+		s.done <- run(ctx, append([]string{"textsupport"}, args...), envFunc(env), strings.NewReader(""), io.MultiWriter(pw, s.stdout), s.stderr)
+		pw.Close()
+	}()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if _, u, ok := strings.Cut(sc.Text(), "listening on "); ok {
+				found <- u
+			}
+		}
+	}()
+	select {
+	case s.base = <-found:
+	case err := <-s.done:
+		t.Fatalf("run exited before listening: %v\n%s", err, s.stderr)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("not listening after 60s\n%s", s.stderr)
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-s.done:
+			if err != nil {
+				t.Errorf("run returned %v on shutdown", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("run did not return within 30s of cancel")
+		}
+	})
+	for i := 0; ; i++ {
+		resp, err := http.Get(s.base + "/healthz")
+		if err == nil && resp.StatusCode == 200 {
+			resp.Body.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatalf("/healthz never answered: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return s
+}
+
+type text struct {
+	From, Body string
+}
+
+// A new user's first session: dev mode, the phone simulator, JOIN, HELP, STOP.
+func TestDevPhoneExchange(t *testing.T) {
+	t.Parallel()
+	s := start(t, map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_URL": pgtest.URL(t)}, "dev")
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	say := func(number, body string) []text {
+		t.Helper()
+		resp, err := client.PostForm(s.base+"/dev/phone", url.Values{"number": {number}, "body": {body}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 { // after the redirect back to the page
+			t.Fatalf("POST /dev/phone %q = %d", body, resp.StatusCode)
+		}
+		resp, err = client.Get(s.base + "/dev/phone/messages")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var thread []text
+		json.NewDecoder(resp.Body).Decode(&thread)
+		return thread
+	}
+	thread := say("(212) 555-0123", "JOIN")
+	if len(thread) != 2 || thread[1].From != "service" || !strings.Contains(thread[1].Body, "Reply STOP to opt out") {
+		t.Fatalf("after JOIN the phone shows %+v, want the confirmation", thread)
+	}
+	thread = say("(212) 555-0123", "HELP")
+	// The simulated carrier answers exact HELP itself, as Twilio does by default.
+	if last := thread[len(thread)-1]; last.From != "carrier" {
+		t.Fatalf("after HELP the phone shows %+v, want the carrier's answer", last)
+	}
+	thread = say("(212) 555-0123", "STOP")
+	if last := thread[len(thread)-1]; last.From != "carrier" || !strings.Contains(last.Body, "unsubscribed") {
+		t.Fatalf("after STOP the phone shows %+v", last)
+	}
+	n := len(thread)
+	thread = say("(212) 555-0123", "hello?")
+	if len(thread) != n+1 {
+		t.Fatalf("after STOP free text got an answer: %+v", thread[n:])
+	}
+	page, _ := client.Get(s.base + "/dev/phone")
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	if !strings.Contains(string(body), "Phone simulator") {
+		t.Fatalf("GET /dev/phone does not show the simulator")
+	}
+	if strings.Contains(s.stderr.String(), "5550123") {
+		t.Errorf("dev logs contain the phone number")
+	}
+}
+
+// serve with a bad environment names every problem at once and starts nothing.
+func TestServeConfigErrors(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"textsupport", "serve"}, envFunc(map[string]string{"SEND_RATE": "fast"}), nil, &stdout, &stderr)
+	if err == nil {
+		t.Fatal("serve with nothing set started")
+	}
+	for _, name := range []string{"DATABASE_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM", "DATA_KEY", "SEND_RATE"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
+
+// serve against the fake Twilio: readiness, API tokens, stats, a signed webhook.
+func TestServe(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	fake := twiliofake.New("AC0123456789abcdef0123456789abcdef", "auth-token-for-tests")
+	defer fake.Close()
+	env := map[string]string{
+		"DATABASE_URL": dbURL, "LISTEN_ADDR": "127.0.0.1:0", "PUBLIC_URL": "https://texts.example.org",
+		"TWILIO_ACCOUNT_SID": fake.AccountSID, "TWILIO_AUTH_TOKEN": fake.AuthToken, "TWILIO_FROM": "+12125550199",
+		"TWILIO_API_URL": fake.URL, "DATA_KEY": base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32)),
+		"LOG_LEVEL": "debug",
+	}
+	s := start(t, env, "serve")
+
+	resp, err := http.Get(s.base + "/readyz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("/readyz = %v %v, want 200", resp.StatusCode, err)
+	}
+
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"textsupport", "token", "create", "dashboard"}, envFunc(env), nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	token := lines[len(lines)-1]
+
+	get := func(tok string) (int, map[string]any) {
+		req, _ := http.NewRequest("GET", s.base+"/api/v1/stats", nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	if code, _ := get(""); code != 401 {
+		t.Errorf("stats without a token = %d, want 401", code)
+	}
+	if code, _ := get(token + "x"); code != 401 {
+		t.Errorf("stats with a wrong token = %d, want 401", code)
+	}
+
+	form := url.Values{"MessageSid": {"SM11111111111111111111111111111111"}, "From": {"+12125550177"}, "To": {"+12125550199"}, "Body": {"JOIN"}}
+	req, _ := http.NewRequest("POST", s.base+"/twilio/sms", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", twiliofake.Sign(fake.AuthToken, "https://texts.example.org/twilio/sms", form))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("signed JOIN = %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+
+	code, stats := get(token)
+	if code != 200 {
+		t.Fatalf("stats with the token = %d", code)
+	}
+	subs, _ := stats["subscribers"].(map[string]any)
+	msgs, _ := stats["messages"].(map[string]any)
+	if subs["active"] != float64(1) || subs["pending"] != float64(0) || subs["stopped"] != float64(0) || subs["invalid"] != float64(0) ||
+		msgs["inbound"] != float64(1) || stats["consent_events"] != float64(1) {
+		t.Errorf("stats = %v", stats)
+	}
+	if strings.Contains(s.stderr.String(), "5550177") || strings.Contains(s.stderr.String(), fake.AuthToken) {
+		t.Errorf("serve's logs contain a number or the auth token")
+	}
+}

@@ -1,0 +1,206 @@
+// Package inbound handles what people text to the service: it classifies
+// each message, changes the subscriber's state, records everything in one
+// transaction and returns the TwiML reply.
+package inbound
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"textsupport/internal/message"
+	"textsupport/internal/phone"
+	"textsupport/internal/store"
+	"textsupport/internal/vault"
+)
+
+// Message is one inbound SMS as the carrier delivered it.
+type Message struct {
+	SID        string // MessageSid
+	From       string // E.164
+	Body       string
+	OptOutType string // STOP, START or HELP when the carrier's Advanced Opt-Out matched
+}
+
+// Result is what handling a message produced.
+type Result struct {
+	TwiML  string
+	Class  message.Class
+	Reply  string // the reply's name, "" for none
+	Repeat bool   // the MessageSid was seen before: nothing changed
+}
+
+// Hooks let the sending side take part in the same transaction.
+type Hooks struct {
+	// Subscribed starts the sequence for a new subscription.
+	Subscribed func(ctx context.Context, tx pgx.Tx, subscriberID int64, subscription time.Time) error
+	// Stopped cancels whatever was scheduled for the subscriber.
+	Stopped func(ctx context.Context, tx pgx.Tx, subscriberID int64) error
+}
+
+// Service handles inbound messages.
+type Service struct {
+	DB     *store.DB
+	Vault  *vault.Vault
+	Logger *slog.Logger
+	// Replies maps reply names (ReplyHelp, …) to the programme's texts.
+	Replies      map[string]string
+	JoinKeywords []string
+	// CarrierHandlesOptOut: the carrier answers exact STOP/START/HELP keywords itself.
+	CarrierHandlesOptOut bool
+	Hooks                Hooks
+	// Observe, when set, is told of each handled message (metrics).
+	Observe func(Result)
+}
+
+// ErrInvalid marks input that cannot be handled as it stands.
+var ErrInvalid = errors.New("invalid message")
+
+// EmptyTwiML is the answer that sends nothing.
+const EmptyTwiML = `<?xml version="1.0" encoding="UTF-8"?><Response/>`
+
+// TwiML wraps a reply in a TwiML answer.
+func TwiML(body string) string {
+	if body == "" {
+		return EmptyTwiML
+	}
+	return `<?xml version="1.0" encoding="UTF-8"?><Response><Message>` + html.EscapeString(body) + `</Message></Response>`
+}
+
+// Handle processes one inbound message exactly once: a MessageSid seen
+// before gets the TwiML its first delivery got and changes nothing.
+func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
+	if m.SID == "" {
+		return Result{}, fmt.Errorf("%w: MessageSid is missing", ErrInvalid)
+	}
+	from, err := phone.E164(m.From)
+	if err != nil {
+		return Result{}, fmt.Errorf("%w: From: %v", ErrInvalid, err)
+	}
+	class := message.Classify(m.Body, m.OptOutType, s.JoinKeywords)
+	hash := s.Vault.Hash(from)
+
+	var res Result
+	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
+		res = Result{Class: class.Class}
+		if err := store.LockPhone(ctx, tx, hash); err != nil {
+			return err
+		}
+		if twiml, err := store.InboundReply(ctx, tx, m.SID); err == nil {
+			res.TwiML, res.Repeat = twiml, true
+			return nil
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+
+		sub, err := store.LockSubscriberByHash(ctx, tx, hash)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		sit := situation{class: class, carrierReplied: s.CarrierHandlesOptOut && class.CarrierHandled}
+		if sub != nil {
+			sit.state = &sub.State
+		}
+		if class.Class == message.ClassOther {
+			if sit.answeredToday, err = store.AnsweredSince(ctx, tx, hash, ReplyFreeText, time.Now().Add(-24*time.Hour)); err != nil {
+				return err
+			}
+		}
+		d := decide(sit)
+
+		phoneEnc := s.Vault.SealString(vault.Phone, from)
+		if d.to != nil {
+			ev := store.ConsentEvent{
+				Method:      store.MethodKeyword,
+				Reason:      reason(class),
+				MessageSID:  m.SID,
+				EvidenceEnc: s.evidence(m),
+			}
+			if sub == nil {
+				sub = &store.Subscriber{PhoneHash: hash, PhoneEnc: phoneEnc, Last4: phone.Last4(from), State: *d.to, Source: store.MethodKeyword}
+				if err := store.CreateSubscriber(ctx, tx, sub, ev); err != nil {
+					return err
+				}
+			} else if err := store.SetState(ctx, tx, sub, *d.to, ev); err != nil {
+				return err
+			}
+			if err := s.afterChange(ctx, tx, sub); err != nil {
+				return err
+			}
+		}
+
+		reply := s.Replies[d.reply]
+		res.Reply, res.TwiML = d.reply, TwiML(reply)
+		in := &store.Inbound{
+			MessageSID: m.SID, PhoneHash: hash, PhoneEnc: phoneEnc, Last4: phone.Last4(from),
+			Class: string(class.Class), BodyEnc: s.Vault.SealString(vault.Body, m.Body),
+			ReplyName: d.reply, ReplyTwiML: res.TwiML,
+		}
+		if sub != nil {
+			in.SubscriberID = &sub.ID
+		}
+		if err := store.InsertInbound(ctx, tx, in); err != nil {
+			return err
+		}
+		if d.alert != "" {
+			if _, err := store.InsertAlert(ctx, tx, d.alert, in.ID); err != nil {
+				return err
+			}
+		}
+		if reply != "" && sub != nil {
+			segments, _ := message.Segments(reply)
+			out := &store.Outbound{SubscriberID: sub.ID, Kind: store.KindReply, ReplyName: d.reply, Status: "replied", Segments: segments}
+			if err := store.InsertOutbound(ctx, tx, out); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	if s.Logger != nil {
+		// Never the number or the body: only what kind of message it was.
+		s.Logger.LogAttrs(ctx, slog.LevelInfo, "inbound message",
+			slog.String("class", string(res.Class)), slog.String("reply", res.Reply), slog.Bool("repeat", res.Repeat))
+	}
+	if s.Observe != nil {
+		s.Observe(res)
+	}
+	return res, nil
+}
+
+// afterChange lets the sending side follow a change of state in the same transaction.
+func (s *Service) afterChange(ctx context.Context, tx pgx.Tx, sub *store.Subscriber) error {
+	switch {
+	case sub.State == store.Active && s.Hooks.Subscribed != nil:
+		return s.Hooks.Subscribed(ctx, tx, sub.ID, *sub.OptedInAt)
+	case sub.State == store.Stopped && s.Hooks.Stopped != nil:
+		return s.Hooks.Stopped(ctx, tx, sub.ID)
+	}
+	return nil
+}
+
+// reason names, for the ledger, what caused a change: the keyword, or
+// "revocation" for opting out in other words.
+func reason(c message.Classification) string {
+	if c.Keyword != "" {
+		return c.Keyword
+	}
+	if c.Class == message.ClassOptOut {
+		return "revocation"
+	}
+	return string(c.Class)
+}
+
+// evidence is the ledger's encrypted copy of what the person sent.
+func (s *Service) evidence(m Message) []byte {
+	b, _ := json.Marshal(map[string]string{"body": m.Body, "opt_out_type": m.OptOutType})
+	return s.Vault.Seal(vault.Evidence, b)
+}

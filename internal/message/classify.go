@@ -1,0 +1,159 @@
+// Package message is the pure logic of the text line: what an inbound text
+// asks for (Classify) and what an outbound text costs (Segments). It does no
+// I/O and uses nothing beyond the standard library.
+package message
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Class is what an inbound message asks for.
+type Class string
+
+const (
+	ClassOptOut Class = "opt_out" // STOP family or revocation in other words
+	ClassOptIn  Class = "opt_in"  // START, UNSTOP, YES
+	ClassHelp   Class = "help"    // HELP, INFO
+	ClassJoin   Class = "join"    // one of the program's join keywords
+	ClassCrisis Class = "crisis"  // overdose / suicide / self-harm language
+	ClassOther  Class = "other"   // anything else (free text kept for staff)
+)
+
+// Classification is the verdict on one inbound message.
+type Classification struct {
+	Class Class
+	// CarrierHandled is true when Twilio itself has already answered this
+	// message (its default opt-out handling on long codes): optOutType was
+	// non-empty, or the whole normalised body is exactly one of Twilio's own
+	// keywords (STOP STOPALL UNSUBSCRIBE CANCEL END QUIT REVOKE OPTOUT /
+	// START UNSTOP YES / HELP INFO). "OPT OUT" with a space and revocation in
+	// other words are not carrier handled.
+	//
+	// Trailing punctuation ("Stop.", "STOP!!"): Twilio's article on its STOP
+	// filtering (help.twilio.com/articles/223134027, "Twilio support for
+	// opt-out keywords (SMS STOP filtering)") says only single-word messages
+	// trigger the block and that "STOP PLEASE" does not; it says nothing about
+	// punctuation, and neither do the Advanced Opt-Out tutorial
+	// (twilio.com/docs/messaging/tutorials/advanced-opt-out) nor any issue we
+	// found. We therefore compare Twilio's keywords against the normalised body
+	// (trimmed, upper case, trailing punctuation dropped), so "Stop." counts as
+	// carrier handled. Of the two possible mistakes this one can only cost a
+	// missing confirmation, never a second one (the FCC allows one), and the
+	// opt-out itself is recorded either way.
+	CarrierHandled bool
+	// Keyword is the matched keyword, upper case, "" when none (revocation in
+	// other words, crisis, other). With an optOutType it is the normalised
+	// body when that is one of the built-in keywords, else the optOutType.
+	Keyword string
+	// AlsoOptOut is set on a crisis message that also revokes consent
+	// ("stop texting me I want to die"). The safety reply goes first (Class
+	// is ClassCrisis), but the revocation must be honoured too: record the
+	// opt-out and send nothing after the safety reply.
+	AlsoOptOut bool
+}
+
+// twilioKeywords are the whole-body keywords Twilio answers itself on long
+// codes by default.
+var twilioKeywords = map[string]Class{
+	"STOP": ClassOptOut, "STOPALL": ClassOptOut, "UNSUBSCRIBE": ClassOptOut, "CANCEL": ClassOptOut,
+	"END": ClassOptOut, "QUIT": ClassOptOut, "REVOKE": ClassOptOut, "OPTOUT": ClassOptOut,
+	"START": ClassOptIn, "UNSTOP": ClassOptIn, "YES": ClassOptIn,
+	"HELP": ClassHelp, "INFO": ClassHelp,
+}
+
+// ownKeywords are whole-body keywords only the service recognises: "opt out"
+// is on the FCC's list (47 CFR 64.1200(a)(12)) but not on Twilio's.
+var ownKeywords = map[string]Class{
+	"OPT OUT": ClassOptOut,
+	"OPT-OUT": ClassOptOut,
+}
+
+// Normalize trims, case-folds (upper), collapses inner whitespace to one space
+// and drops trailing punctuation. It is idempotent.
+func Normalize(body string) string {
+	s := strings.Join(strings.Fields(strings.ToUpper(body)), " ")
+	for {
+		t := strings.TrimRightFunc(s, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+		if t == s {
+			break
+		}
+		s = t
+	}
+	// ToUpper is not idempotent for a handful of runes (the upper case of
+	// some lower-case letters has a different upper case again); one more
+	// round settles them.
+	if u := strings.ToUpper(s); u != s {
+		return Normalize(u)
+	}
+	return s
+}
+
+// Classify applies DESIGN.md's order: optOutType (STOP/START/HELP, any case)
+// first, then whole-body keywords, then revocation in other words, then
+// crisis language, else other. joinKeywords are the program's keywords (any
+// case).
+//
+// One deliberate exception to the order: a message that both revokes consent
+// and speaks of overdose, suicide or self-harm is ClassCrisis with AlsoOptOut
+// set. A person who may be in danger gets the safety reply even when they
+// asked us to stop; a false alarm costs one caring text, a missed one can cost
+// a life.
+func Classify(body, optOutType string, joinKeywords []string) Classification {
+	norm := Normalize(body)
+
+	if t := strings.ToUpper(strings.TrimSpace(optOutType)); t != "" {
+		c := Classification{CarrierHandled: true, Keyword: t}
+		switch t {
+		case "STOP":
+			c.Class = ClassOptOut
+		case "START":
+			c.Class = ClassOptIn
+		case "HELP":
+			c.Class = ClassHelp
+		default:
+			// A value Twilio may add one day: it answered something, so it is
+			// carrier handled, but what was asked comes from the body.
+			c = classifyBody(body, norm, joinKeywords)
+			c.CarrierHandled = true
+			return c
+		}
+		if k, ok := builtinKeyword(norm); ok && k == c.Class {
+			c.Keyword = norm
+		}
+		return c
+	}
+	return classifyBody(body, norm, joinKeywords)
+}
+
+func builtinKeyword(norm string) (Class, bool) {
+	if c, ok := twilioKeywords[norm]; ok {
+		return c, true
+	}
+	c, ok := ownKeywords[norm]
+	return c, ok
+}
+
+func classifyBody(body, norm string, joinKeywords []string) Classification {
+	if c, ok := twilioKeywords[norm]; ok {
+		return Classification{Class: c, CarrierHandled: true, Keyword: norm}
+	}
+	if c, ok := ownKeywords[norm]; ok {
+		return Classification{Class: c, Keyword: norm}
+	}
+	for _, k := range joinKeywords {
+		if k := Normalize(k); k != "" && k == norm {
+			return Classification{Class: ClassJoin, Keyword: k}
+		}
+	}
+
+	clauses := tokenize(body)
+	revoked := revokes(clauses)
+	if isCrisis(clauses) {
+		return Classification{Class: ClassCrisis, AlsoOptOut: revoked}
+	}
+	if revoked {
+		return Classification{Class: ClassOptOut}
+	}
+	return Classification{Class: ClassOther}
+}

@@ -1,0 +1,272 @@
+package message
+
+import (
+	"strings"
+	"testing"
+)
+
+var joinKeywords = []string{"join", "Hope"}
+
+// Shorthands for the table.
+var (
+	carrier = func(c Class, kw string) Classification {
+		return Classification{Class: c, CarrierHandled: true, Keyword: kw}
+	}
+	own        = func(c Class, kw string) Classification { return Classification{Class: c, Keyword: kw} }
+	optOut     = Classification{Class: ClassOptOut}
+	crisis     = Classification{Class: ClassCrisis}
+	crisisStop = Classification{Class: ClassCrisis, AlsoOptOut: true}
+	other      = Classification{Class: ClassOther}
+)
+
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		body       string
+		optOutType string
+		want       Classification
+	}{
+		// Twilio's opt-out keywords, whole body, any case, spaces and
+		// trailing punctuation ignored: carrier handled.
+		{"STOP upper", "STOP", "", carrier(ClassOptOut, "STOP")},
+		{"stop lower", "stop", "", carrier(ClassOptOut, "STOP")},
+		{"Stop title", "Stop", "", carrier(ClassOptOut, "STOP")},
+		{"sToP mixed", "sToP", "", carrier(ClassOptOut, "STOP")},
+		{"stop spaces", "  stop \n", "", carrier(ClassOptOut, "STOP")},
+		{"Stop period", "Stop.", "", carrier(ClassOptOut, "STOP")},
+		{"STOP bangs", "STOP!!!", "", carrier(ClassOptOut, "STOP")},
+		{"stop punctuation and space", "stop ! ", "", carrier(ClassOptOut, "STOP")},
+		{"STOPALL", "stopall", "", carrier(ClassOptOut, "STOPALL")},
+		{"UNSUBSCRIBE", "Unsubscribe", "", carrier(ClassOptOut, "UNSUBSCRIBE")},
+		{"CANCEL", "cancel", "", carrier(ClassOptOut, "CANCEL")},
+		{"END", "End.", "", carrier(ClassOptOut, "END")},
+		{"QUIT", "QUIT", "", carrier(ClassOptOut, "QUIT")},
+		{"REVOKE", "revoke", "", carrier(ClassOptOut, "REVOKE")},
+		{"OPTOUT", "OptOut", "", carrier(ClassOptOut, "OPTOUT")},
+		{"tab and nbsp", "\tstop\u00a0", "", carrier(ClassOptOut, "STOP")},
+
+		// "opt out" is the FCC's, not Twilio's: ours to confirm.
+		{"OPT OUT", "opt out", "", own(ClassOptOut, "OPT OUT")},
+		{"OPT  OUT collapsed", "Opt   out!", "", own(ClassOptOut, "OPT OUT")},
+		{"OPT-OUT", "opt-out", "", own(ClassOptOut, "OPT-OUT")},
+
+		// Opt-in and help keywords.
+		{"START", "START", "", carrier(ClassOptIn, "START")},
+		{"start lower", "start", "", carrier(ClassOptIn, "START")},
+		{"UNSTOP", "Unstop", "", carrier(ClassOptIn, "UNSTOP")},
+		{"YES", "yes", "", carrier(ClassOptIn, "YES")},
+		{"Yes bang", "Yes!", "", carrier(ClassOptIn, "YES")},
+		{"HELP", "HELP", "", carrier(ClassHelp, "HELP")},
+		{"help question", "help?", "", carrier(ClassHelp, "HELP")},
+		{"INFO", "info", "", carrier(ClassHelp, "INFO")},
+
+		// Join keywords, any case.
+		{"JOIN", "JOIN", "", own(ClassJoin, "JOIN")},
+		{"join lower", " join ", "", own(ClassJoin, "JOIN")},
+		{"hope", "hope!", "", own(ClassJoin, "HOPE")},
+		{"join in a sentence", "I want to join", "", other},
+		{"yes please is not a keyword", "yes please", "", other},
+
+		// optOutType from Advanced Opt-Out wins over the body.
+		{"optOutType STOP", "STOP", "STOP", carrier(ClassOptOut, "STOP")},
+		{"optOutType lower", "cancel", "stop", carrier(ClassOptOut, "CANCEL")},
+		{"optOutType STOP custom keyword", "ARRET", "STOP", carrier(ClassOptOut, "STOP")},
+		{"optOutType START", "yes", "START", carrier(ClassOptIn, "YES")},
+		{"optOutType HELP", "info", "HELP", carrier(ClassHelp, "INFO")},
+		{"optOutType overrides a join body", "JOIN", "STOP", carrier(ClassOptOut, "STOP")},
+		{"optOutType STOP on a START body", "start", "STOP", carrier(ClassOptOut, "STOP")},
+		{"optOutType unknown", "please stop texting me", "SOMETHING", Classification{Class: ClassOptOut, CarrierHandled: true}},
+
+		// Revocation in other words: ours to honour and confirm.
+		{"please stop texting me", "please stop texting me", "", optOut},
+		{"stop sending me messages", "Stop sending me messages", "", optOut},
+		{"take me off this list", "Take me off this list.", "", optOut},
+		{"take me off", "take me off", "", optOut},
+		{"remove me", "remove me", "", optOut},
+		{"please remove me from your list", "Please remove me from your list", "", optOut},
+		{"unsubscribe me", "unsubscribe me", "", optOut},
+		{"how do I unsubscribe", "how do I unsubscribe?", "", optOut},
+		{"don't text me anymore", "don't text me anymore", "", optOut},
+		{"curly apostrophe", "Don\u2019t text me anymore", "", optOut},
+		{"do not contact me", "Do not contact me again", "", optOut},
+		{"never text me again", "never text me again!!", "", optOut},
+		{"leave me alone", "leave me alone", "", optOut},
+		{"please just leave me alone", "Please just leave me alone", "", optOut},
+		{"no more texts", "no more texts", "", optOut},
+		{"no more msgs pls", "no more msgs pls", "", optOut},
+		{"I don't want these messages", "I don't want these messages", "", optOut},
+		{"I don't want to be on this list", "I dont want to be on this list", "", optOut},
+		{"stop please", "Stop please", "", optOut},
+		{"please stop", "please stop!", "", optOut},
+		{"STOP STOP", "STOP STOP", "", optOut},
+		{"stop stop stop", "stop. stop. stop!!!", "", optOut},
+		{"stop it", "stop it", "", optOut},
+		{"ok stop", "ok STOP", "", optOut},
+		{"stop thank you", "Stop. Thank you", "", optOut},
+		{"stop with emoji", "STOP \U0001F6D1", "", optOut},
+		{"leading punctuation", "...stop", "", optOut},
+		{"quoted STOP", "\"STOP\"", "", optOut},
+		{"quit please", "quit please", "", optOut},
+		{"cancel please", "Cancel please", "", optOut},
+		{"stop all texts", "stop all texts", "", optOut},
+		{"cancel my subscription", "cancel my subscription", "", optOut},
+		{"stop the texts", "can you stop the texts", "", optOut},
+		{"stop getting these", "how do I stop getting these messages", "", optOut},
+		{"wrong number", "wrong number", "", optOut},
+		{"you have the wrong number", "You have the wrong number", "", optOut},
+		{"wrong #", "wrong #", "", optOut},
+		{"never signed up", "I never signed up for this", "", optOut},
+		{"didn't ask for these", "I didn't ask for these texts", "", optOut},
+		{"opt me out", "opt me out", "", optOut},
+		{"opted out already", "I already opted out, stop", "", optOut},
+		{"revoke consent", "I revoke my consent", "", optOut},
+		{"not interested", "Not interested", "", optOut},
+		{"i'm not interested thanks", "I'm not interested thanks", "", optOut},
+		{"delete my number", "delete my number", "", optOut},
+		{"go away", "go away", "", optOut},
+		{"spanish basta", "Basta", "", optOut},
+		{"spanish no mas", "no más", "", optOut},
+		{"stop txting me", "stop txting me plz", "", optOut},
+		{"you can stop now", "you can stop now", "", optOut},
+		{"can you stop", "can you please stop?", "", optOut},
+		{"run-on stop", "please stop I can't take it", "", optOut},
+		{"I said stop", "I said STOP!!", "", optOut},
+		{"ending my subscription", "I'm ending my subscription", "", optOut},
+		{"I want off this list", "I want off this list", "", optOut},
+		{"no longer want these", "I no longer want to receive these", "", optOut},
+		{"cease and desist", "cease and desist", "", optOut},
+		{"pause the messages", "pause the messages", "", optOut},
+		{"stop sending these", "stop sending these", "", optOut},
+
+		// Recovery talk is never an opt-out.
+		{"can't stop using", "I can't stop using", "", other},
+		{"want to quit heroin", "I want to quit heroin", "", other},
+		{"how do I stop the cravings", "how do I stop the cravings", "", other},
+		{"want to quit", "I want to quit", "", other},
+		{"need to stop drinking", "I need to stop drinking", "", other},
+		{"cancel my appointment", "how do I cancel my appointment", "", other},
+		{"stopped using", "I stopped using 3 days ago", "", other},
+		{"quit last week", "I quit last week", "", other},
+		{"I quit", "I quit", "", other},
+		{"can't stop texting my dealer", "I can't stop texting my dealer", "", other},
+		{"stop texting him", "I need to stop texting him", "", other},
+		{"don't stop the texts", "please don't stop the texts, they help", "", other},
+		{"take me off methadone", "can my doctor take me off methadone", "", other},
+		{"remove me from waitlist", "can you remove me from the detox waitlist", "", other},
+		{"they won't leave me alone", "my cravings won't leave me alone", "", other},
+		{"want the cravings to go away", "I want the cravings to go away", "", other},
+		{"not interested in methadone", "not interested in methadone, what else is there", "", other},
+		{"opted out of treatment", "I opted out of the methadone program", "", other},
+		{"license revoked", "my license was revoked", "", other},
+		{"no text today question", "no text today?", "", other},
+		{"don't send me to rehab", "please don't send me to rehab", "", other},
+		{"stop sending money", "I need to stop sending money to my dealer", "", other},
+		{"where is naloxone", "where can I get naloxone?", "", other},
+		{"help me", "I need help", "", other},
+		{"thank you", "thank you, this helps", "", other},
+		{"empty", "", "", other},
+		{"only spaces", "   ", "", other},
+		{"only punctuation", "?!", "", other},
+		{"emoji", "\U0001F64F", "", other},
+		{"odd is not OD", "that's odd", "", other},
+		{"need to stop", "need to stop, any tips?", "", other},
+		{"I can't stop", "I can't stop", "", other},
+		{"I want off methadone", "I want off methadone", "", other},
+		{"wrong number for the clinic", "I have a wrong number for the clinic", "", other},
+		{"when will the texts stop", "when do these texts end", "", other},
+		{"dying to know", "I'm dying to know more", "", other},
+		{"I don't want to stop using", "I don't want to stop using", "", other},
+
+		// Crisis language: the safety reply, whatever else is said.
+		{"going to overdose", "I'm going to overdose", "", crisis},
+		{"took too much", "I think I took too much", "", crisis},
+		{"OD alone", "OD", "", crisis},
+		{"he OD'd", "he OD'd", "", crisis},
+		{"kill myself", "I want to kill myself", "", crisis},
+		{"want to die", "I want to die", "", crisis},
+		{"wanna die", "i just wanna die", "", crisis},
+		{"suicidal", "feeling suicidal tonight", "", crisis},
+		{"end my life", "I'm going to end my life", "", crisis},
+		{"no reason to live", "there's no reason to live", "", crisis},
+		{"hurt myself", "I want to hurt myself", "", crisis},
+		{"self-harm", "thinking about self-harm", "", crisis},
+		{"not breathing", "my friend is not breathing", "", crisis},
+		{"unresponsive", "she's unresponsive", "", crisis},
+		{"won't wake up", "he won't wake up", "", crisis},
+		{"lips blue", "his lips are blue", "", crisis},
+		{"end the pain", "I just want to end the pain", "", crisis},
+		{"friend died of overdose", "my friend died of an overdose last year and I want help", "", crisis},
+		{"don't want to live", "I don't want to live anymore", "", crisis},
+		{"CRISIS upper", "I WANT TO DIE", "", crisis},
+		{"ending things", "thinking of ending things", "", crisis},
+		{"over dose spaced", "Over dose", "", crisis},
+		{"too many pills", "I took too many pills", "", crisis},
+		{"I'm dying", "I feel like I'm dying", "", crisis},
+		{"can't take it anymore", "I can't take it anymore", "", crisis},
+		{"kms", "im gonna kms", "", crisis},
+
+		// Crisis and revocation together: safety first, opt-out honoured.
+		{"stop texting me I want to die", "stop texting me I want to die", "", crisisStop},
+		{"stop, want to die", "Stop. I want to die", "", crisisStop},
+		{"leave me alone suicidal", "leave me alone, I'm suicidal", "", crisisStop},
+		{"take me off list overdose", "take me off this list I'm going to overdose", "", crisisStop},
+		{"optOutType beats crisis words", "STOP", "STOP", carrier(ClassOptOut, "STOP")},
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		if seen[tt.name] {
+			t.Fatalf("duplicate row name %q", tt.name)
+		}
+		seen[tt.name] = true
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := Classify(tt.body, tt.optOutType, joinKeywords)
+			if got != tt.want {
+				t.Errorf("Classify(%q, %q) = %+v, want %+v", tt.body, tt.optOutType, got, tt.want)
+			}
+		})
+	}
+	if len(tests) < 80 {
+		t.Errorf("only %d rows", len(tests))
+	}
+}
+
+// Every keyword in every case, with and without trailing punctuation.
+func TestClassifyEveryKeyword(t *testing.T) {
+	t.Parallel()
+	for kw, class := range twilioKeywords {
+		for _, body := range []string{kw, strings.ToLower(kw), strings.ToUpper(kw[:1]) + strings.ToLower(kw[1:]),
+			" " + kw + " ", kw + ".", kw + "!", kw + "?", kw + " !!"} {
+			got := Classify(body, "", nil)
+			want := Classification{Class: class, CarrierHandled: true, Keyword: kw}
+			if got != want {
+				t.Errorf("Classify(%q) = %+v, want %+v", body, got, want)
+			}
+		}
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"trim and fold", "  stop  ", "STOP"},
+		{"inner whitespace", "opt \t\n out", "OPT OUT"},
+		{"trailing punctuation", "Stop.!?", "STOP"},
+		{"punctuation then space", "stop . ", "STOP"},
+		{"leading punctuation kept", "...stop", "...STOP"},
+		{"inner punctuation kept", "don't stop", "DON'T STOP"},
+		{"emoji kept", "stop \U0001F6D1", "STOP \U0001F6D1"},
+		{"only punctuation", "!!!", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Normalize(tt.in); got != tt.want {
+				t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

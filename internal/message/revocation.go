@@ -1,0 +1,579 @@
+package message
+
+// Revocation in other words. The FCC counts "any reasonable means" of
+// revoking consent (47 CFR 64.1200(a)(10), FCC 24-24), so "please stop
+// texting me" must end the texts even though Twilio only acts on a bare
+// keyword. The people who text this line also talk about stopping and
+// quitting their own use ("I can't stop using", "I want to quit", "how do I
+// stop the cravings"), and that must never read as an opt-out. So every rule
+// below needs the *object* of the stopping to be the messages, the list or
+// the contact itself, never a substance, a feeling or another person; words
+// that only make sense as a request to us ("unsubscribe", "wrong number")
+// count on their own.
+
+var (
+	// fillers are words that can surround a bare opt-out word without
+	// changing what it means: "stop please", "ok STOP", "stop it now".
+	fillers = newSet("PLEASE", "NOW", "JUST", "ALREADY", "THANKS", "THANK", "YOU", "THX", "TY",
+		"OK", "OKAY", "K", "NO", "ALL", "IMMEDIATELY", "RIGHT", "AWAY", "FOREVER", "SERIOUSLY", "AGAIN",
+		"ME", "IT", "THIS", "THESE", "SIR", "MAAM", "DUDE", "MAN", "BRO", "GUYS", "YALL", "HEY", "HI",
+		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL")
+
+	// clauseStopWords are opt-out words unambiguous enough to count as a
+	// whole clause of a longer text: "Stop. Thank you".
+	clauseStopWords = newSet("STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT", "REVOKE")
+
+	// bodyStopWords count only when the whole text is opt-out words and
+	// fillers: "quit" or "end it" alone, never "I quit last week". Spanish
+	// ones are here because the person may not write English; none of them
+	// is one of Twilio's keywords.
+	bodyStopWords = newSet("STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT", "REVOKE", "CANCEL", "END",
+		"QUIT", "REMOVE", "ALTO", "BASTA", "PARA", "PARAR", "CANCELAR")
+
+	// stopVerbs end something; what they end decides whether it is an opt-out.
+	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
+		"STOPPING", "ENDING", "CANCELING", "CANCELLING", "QUITTING", "PAUSING")
+
+	// selfNegations before a stop verb make it about the person, or make it
+	// the opposite of a request: "I can't stop texting him", "don't stop".
+	selfNegations = newSet("CANT", "COULDNT", "DONT", "NEVER", "NOT", "DIDNT")
+
+	negations = newSet("DONT", "NOT", "NEVER", "DIDNT", "WONT", "NO", "ISNT", "DOESNT", "WOULDNT")
+
+	// messageNouns are the texts themselves.
+	messageNouns = newSet("TEXT", "TEXTS", "MESSAGE", "MESSAGES", "SMS", "SMSES", "NOTIFICATIONS",
+		"ALERTS", "SUBSCRIPTION", "TEXTMESSAGES")
+
+	// messageGerunds are us texting them.
+	messageGerunds = newSet("TEXTING", "MESSAGING", "CONTACTING", "CALLING", "SPAMMING",
+		"HARASSING", "EMAILING", "SENDING", "BOTHERING")
+
+	// contactVerbs after "don't" / "never": "don't text me again".
+	contactVerbs = newSet("TEXT", "MESSAGE", "CONTACT", "CALL", "EMAIL", "SEND", "SPAM", "HARASS")
+
+	// bridge words may stand between a stop verb and the messages:
+	// "stop all these damn texts", "stop getting messages".
+	bridge = newSet("THE", "THESE", "THIS", "THOSE", "ALL", "ANY", "YOUR", "WITH", "GETTING",
+		"RECEIVING", "ME", "MY", "MORE", "OF", "DAMN", "STUPID", "FUCKING", "FREAKING", "AUTOMATED",
+		"DAILY", "SO", "MANY", "YOU", "THAT", "SUCH")
+
+	// wantBridge may stand between "don't want" and the messages:
+	// "I don't want to get these texts", "don't want to be on this list".
+	wantBridge = union(bridge, newSet("TO", "RECEIVE", "GET", "BE", "ON", "IN", "ANYMORE", "EVEN", "KEEP",
+		"GETTING", "RECEIVING"))
+
+	// afterGerund may follow "stop texting": "stop texting me", "stop
+	// texting, please"; anything else ("stop texting my dealer") is about
+	// someone else.
+	afterGerund = newSet("ME", "US", "PLEASE", "ANYMORE", "NOW", "AGAIN", "EVER", "ALREADY", "OK",
+		"OKAY", "THANKS", "THANK", "I", "IM", "SO", "EVERY", "ALL", "DAMN", "FUCKING", "HERE", "OMG")
+
+	// sendObjects may follow "stop sending (me)".
+	sendObjects = newSet("THESE", "THIS", "THOSE", "THAT", "THEM", "ANY", "ANYTHING", "MORE", "STUFF",
+		"ALL", "SHIT", "CRAP", "JUNK", "SPAM", "PLEASE", "NOW", "ANYMORE")
+
+	// listDeterminers and listObjects name what someone asks to be taken
+	// off: "this text list", "your messages", "it".
+	listDeterminers = newSet("THIS", "THE", "YOUR", "THAT", "THESE", "THOSE", "ALL", "OF", "YOU", "GUYS",
+		"YALLS", "MAILING", "TEXT", "TEXTING", "SMS", "CONTACT", "CALL", "MESSAGE", "MESSAGING", "TEXTS")
+	listObjects = newSet("LIST", "LISTS", "TEXTS", "TEXT", "MESSAGES", "MESSAGE", "SUBSCRIPTION", "PROGRAM",
+		"SERVICE", "NUMBER", "THING", "ALERTS", "IT", "THIS", "THESE", "THAT", "THEM", "HERE", "STUFF",
+		"LINE", "SYSTEM", "DATABASE", "ANYTHING", "ANY")
+
+	numberWords = newSet("NUMBER", "PHONE", "CELL", "INFO", "INFORMATION", "DETAILS", "DATA", "CONTACT")
+
+	// polite may come before "leave me alone": "can you please just leave
+	// me alone", "I asked you to leave me alone"; "they won't leave me
+	// alone" is about someone else.
+	polite = newSet("PLEASE", "JUST", "CAN", "COULD", "WOULD", "WILL", "YOU", "I", "SAID", "ASKED",
+		"TO", "WANT", "NEED", "TOLD", "SO", "GOD", "OMG", "OK", "OKAY", "NOW", "SERIOUSLY", "HEY", "DUDE",
+		"MAN", "BRO", "WHY", "CANT", "WONT", "ALREADY", "LIKE", "THEN", "STOP", "AND", "YALL", "GUYS")
+
+	goAwayPhrases = [][]string{
+		{"LEAVE", "ME", "ALONE"}, {"LEAVE", "ME", "BE"}, {"GO", "AWAY"}, {"FUCK", "OFF"}, {"F", "OFF"},
+		{"PISS", "OFF"}, {"BUZZ", "OFF"}, {"BACK", "OFF"}, {"GET", "LOST"}, {"SCREW", "OFF"},
+	}
+
+	// addressed may come before a bare STOP: "can you please stop", "you
+	// can stop now". Never I or NEED: "I need to stop" is recovery talk.
+	addressed = newSet("PLEASE", "JUST", "CAN", "COULD", "WOULD", "WILL", "YOU", "YALL", "GUYS", "SO",
+		"OK", "OKAY", "NOW", "SERIOUSLY", "HEY", "DUDE", "MAN", "BRO", "AND", "OMG", "GOD", "NO")
+
+	// newSentence starts a sentence someone ran on without a full stop.
+	newSentence = newSet("I", "IM", "IVE", "ID", "ILL")
+
+	wrongWhat = newSet("NUMBER", "NUMBERS", "NUM", "NO", "PERSON", "PHONE", "CELL", "GUY", "GIRL", "LADY")
+)
+
+// clauseRules each recognise one way of revoking consent within a clause.
+var clauseRules = []func(c []string) bool{
+	stopClause, stopsMessages, noMore, unsubscribes, doesNotWant, noContact, removeMe, goAway,
+	neverConsented, notInterested,
+	func(c []string) bool { return hasPhrase(c, []string{"CEASE", "AND", "DESIST"}) },
+}
+
+// revokes reports whether the text asks, in any reasonable words, for the
+// messages to stop.
+func revokes(clauses [][]string) bool {
+	if bareOptOut(clauses) {
+		return true
+	}
+	for _, c := range clauses {
+		for _, rule := range clauseRules {
+			if rule(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bareOptOut: the whole text is opt-out words and fillers ("Stop please",
+// "STOP STOP", "quit it", "no mas").
+func bareOptOut(clauses [][]string) bool {
+	var toks []string
+	for _, c := range clauses {
+		for i := 0; i < len(c); i++ {
+			switch {
+			case c[i] == "I" && at(c, i+1) == "SAID":
+				i++
+			case c[i] == "NO" && at(c, i+1) == "MAS":
+				toks = append(toks, "BASTA")
+				i++
+			case c[i] == "POR" && at(c, i+1) == "FAVOR":
+				i++
+			default:
+				toks = append(toks, c[i])
+			}
+		}
+	}
+	return onlyWords(toks, bodyStopWords)
+}
+
+// stopClause: one clause of a longer text is a bare STOP ("Stop. Thank you
+// for the help"), perhaps addressed to us ("can you stop", "you can stop
+// now") or run into the next sentence without a full stop ("please stop I
+// can't take it"). "I need to stop" and "need to stop" are about the person,
+// and so is anything with I before the STOP.
+func stopClause(c []string) bool {
+	i := 0
+	for i < len(c) && addressed[c[i]] {
+		i++
+	}
+	if !clauseStopWords[at(c, i)] {
+		return false
+	}
+	for _, t := range c[i+1:] {
+		if newSentence[t] {
+			return true
+		}
+		if !fillers[t] && !clauseStopWords[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyWords: every token is a filler or one of words, and at least one is
+// one of words.
+func onlyWords(toks []string, words set) bool {
+	found := false
+	for _, t := range toks {
+		switch {
+		case words[t]:
+			found = true
+		case fillers[t]:
+		default:
+			return false
+		}
+	}
+	return found
+}
+
+// stopsMessages: a stop verb whose object is the messages: "please stop
+// texting me", "stop sending me messages", "cancel my subscription", "quit
+// the texts". "how do I stop the cravings" and "I can't stop texting him"
+// are not.
+func stopsMessages(c []string) bool {
+	for i, t := range c {
+		if !stopVerbs[t] || selfNegations[at(c, i-1)] {
+			continue
+		}
+		if messageObject(c, i+1, bridge) {
+			return true
+		}
+	}
+	return false
+}
+
+// messageObject: from j, after at most four bridge words, the messages
+// themselves (or us texting them).
+func messageObject(c []string, j int, bridge set) bool {
+	k := j
+	for n := 0; n < 4 && bridge[at(c, k)]; n++ {
+		k++
+	}
+	t := at(c, k)
+	switch {
+	case messageGerunds[t]:
+		return gerundObject(c, t, k+1)
+	case messageNouns[t]:
+		return nounFollows(c, k+1)
+	}
+	return false
+}
+
+// gerundObject: what follows "stop texting" / "stop sending" makes it about us.
+func gerundObject(c []string, gerund string, k int) bool {
+	if gerund == "SENDING" || gerund == "SEND" {
+		if t := at(c, k); t == "ME" || t == "US" {
+			k++
+		}
+		t := at(c, k)
+		return t == "" || sendObjects[t] || messageNouns[t]
+	}
+	t := at(c, k)
+	switch {
+	case t == "":
+		return true
+	case t == "THIS" || t == "MY":
+		n := at(c, k+1)
+		return n == "" || n == "NUMBER" || n == "PHONE" || n == "CELL"
+	}
+	return afterGerund[t]
+}
+
+// nounFollows: "stop the texts from my sponsor" is someone else's texts.
+func nounFollows(c []string, k int) bool {
+	if at(c, k) != "FROM" {
+		return true
+	}
+	switch at(c, k+1) {
+	case "YOU", "YALL", "THIS", "THESE", "YOUR", "US", "THE", "THAT", "HERE", "":
+		return true
+	}
+	return false
+}
+
+// noMore: a clause that opens with "no (more)" or "enough" and is about the
+// messages and nothing else: "no more texts please", "enough with the
+// messages". "no text today?" is not.
+func noMore(c []string) bool {
+	i := 0
+	for i < len(c) && fillers[c[i]] && c[i] != "NO" {
+		i++
+	}
+	if t := at(c, i); t != "NO" && t != "ENOUGH" {
+		return false
+	}
+	k := i + 1
+	for n := 0; n < 4 && bridge[at(c, k)]; n++ {
+		k++
+	}
+	t := at(c, k)
+	if !messageNouns[t] && !messageGerunds[t] {
+		return false
+	}
+	if (t == "TEXT" || t == "MESSAGE") && at(c, k-1) != "MORE" && at(c, k-1) != "ANY" {
+		return false // singular and bare: "no text today" is a question
+	}
+	for _, r := range c[k+1:] {
+		if !fillers[r] && r != "ANYMORE" {
+			return false
+		}
+	}
+	return true
+}
+
+// unsubscribes: words that only ever mean leaving a list, unless negated:
+// "how do I unsubscribe", "I opted out already", "opt me out", "I revoke my
+// consent". "I opted out of the methadone program" is about treatment.
+func unsubscribes(c []string) bool {
+	for i, t := range c {
+		switch t {
+		case "UNSUBSCRIBE", "UNSUBSCRIBED", "UNSUBSCRIBING":
+		case "OPTOUT":
+			if at(c, i+1) == "OF" && !ofMessages(c, i+2) {
+				continue
+			}
+		case "OPT", "OPTING":
+			if at(c, i+1) != "ME" || at(c, i+2) != "OUT" {
+				continue
+			}
+		case "REVOKE", "REVOKING", "REVOKED":
+			// "my license was revoked" is not about us: only revoking
+			// consent counts (a bare REVOKE is a keyword or a stop clause).
+			if !consentWithin(c, i+1, 3) && !(at(c, i-1) == "I" && at(c, i+1) == "") {
+				continue
+			}
+		default:
+			continue
+		}
+		if !negatedBefore(c, i, 3) {
+			return true
+		}
+	}
+	return false
+}
+
+func ofMessages(c []string, k int) bool {
+	for bridge[at(c, k)] || listDeterminers[at(c, k)] {
+		k++
+	}
+	t := at(c, k)
+	return t == "" || messageNouns[t] || t == "LIST" || t == "PROGRAM" || t == "SERVICE" || t == "THING"
+}
+
+func consentWithin(c []string, k, n int) bool {
+	for j := k; j < k+n && j < len(c); j++ {
+		switch c[j] {
+		case "CONSENT", "PERMISSION", "AUTHORIZATION", "SUBSCRIPTION", "AGREEMENT":
+			return true
+		}
+	}
+	return false
+}
+
+// negatedBefore: one of the n tokens before i is a negation.
+func negatedBefore(c []string, i, n int) bool {
+	for j := i - 1; j >= 0 && j >= i-n; j-- {
+		if negations[c[j]] {
+			return true
+		}
+	}
+	return false
+}
+
+// doesNotWant: "I don't want these messages", "I no longer want texts",
+// "don't want to be on this list", "I don't need you texting me".
+func doesNotWant(c []string) bool {
+	for i, t := range c {
+		if t != "DONT" && t != "NEVER" && t != "NOLONGER" && t != "DIDNT" {
+			continue
+		}
+		j := i + 1
+		if w := at(c, j); w == "REALLY" || w == "EVEN" || w == "EVER" {
+			j++
+		}
+		switch at(c, j) {
+		case "WANT", "NEED", "LIKE", "WISH", "WANNA":
+		default:
+			continue
+		}
+		if messageObject(c, j+1, wantBridge) || listAfter(c, j+1, wantBridge) || theseAtEnd(c, j+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// theseAtEnd: "I no longer want to receive these", "don't want them". Not
+// "this" or "it": "I don't want this" is as often about a life as a text.
+func theseAtEnd(c []string, k int) bool {
+	for k < len(c) && (c[k] == "TO" || c[k] == "RECEIVE" || c[k] == "GET" || c[k] == "GETTING" ||
+		c[k] == "RECEIVING" || c[k] == "ANY" || c[k] == "MORE" || c[k] == "OF") {
+		k++
+	}
+	if t := at(c, k); t != "THESE" && t != "THEM" && t != "THOSE" {
+		return false
+	}
+	for _, t := range c[k+1:] {
+		if !fillers[t] && t != "ANYMORE" {
+			return false
+		}
+	}
+	return true
+}
+
+// listAfter: "... to be on this list", "... to be subscribed".
+func listAfter(c []string, k int, skip set) bool {
+	for n := 0; n < 6 && skip[at(c, k)]; n++ {
+		k++
+	}
+	switch at(c, k) {
+	case "LIST", "SUBSCRIBED", "ENROLLED", "SIGNED", "TEXTED", "CONTACTED", "MESSAGED":
+		return true
+	}
+	return false
+}
+
+// noContact: "don't text me anymore", "never contact me again", "do not
+// send me anything". "don't text my dealer" and "don't send me to rehab"
+// are not.
+func noContact(c []string) bool {
+	for i, t := range c {
+		if t != "DONT" && t != "NEVER" {
+			continue
+		}
+		j := i + 1
+		for at(c, j) == "EVER" || at(c, j) == "AGAIN" || at(c, j) == "PLEASE" {
+			j++
+		}
+		v := at(c, j)
+		if !contactVerbs[v] {
+			continue
+		}
+		if v == "SEND" {
+			if gerundObject(c, "SEND", j+1) {
+				return true
+			}
+			continue
+		}
+		if gerundObject(c, v, j+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// removeMe: "take me off this list", "remove me", "remove me from your
+// texts", "delete my number". "take me off methadone" and "remove me from
+// the detox waitlist" are about treatment.
+func removeMe(c []string) bool {
+	for i, t := range c {
+		if negatedBefore(c, i, 2) {
+			continue
+		}
+		switch t {
+		case "TAKE", "GET", "PUT":
+			if at(c, i+1) == "ME" && at(c, i+2) == "OFF" && offList(c, i+3) {
+				return true
+			}
+		case "WANT", "WANNA":
+			// "I want off this list", never "I want off methadone".
+			if at(c, i+1) == "OFF" && at(c, i+2) != "" && offList(c, i+2) {
+				return true
+			}
+			if (at(c, i+1) == "MY" || at(c, i+1) == "THIS") && at(c, i+2) == "NUMBER" &&
+				(at(c, i+3) == "OFF" || at(c, i+3) == "OUT") && offList(c, i+4) {
+				return true
+			}
+		case "REMOVE", "DROP", "UNENROLL", "DISENROLL", "DELETE", "UNSUBSCRIBE":
+			if at(c, i+1) == "ME" {
+				rest := at(c, i+2)
+				if rest == "" || fillers[rest] || rest == "I" || rest == "IM" || rest == "OFF" && offList(c, i+3) || rest == "FROM" && offList(c, i+3) {
+					return true
+				}
+			}
+		}
+		switch t {
+		case "REMOVE", "DELETE", "ERASE", "LOSE", "FORGET":
+			if d := at(c, i+1); (d == "MY" || d == "THIS" || d == "THE") && numberWords[at(c, i+2)] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// offList: what follows "take me off" / "remove me from" is the list or the
+// texts, or nothing at all.
+func offList(c []string, k int) bool {
+	if k >= len(c) || fillers[c[k]] && !listDeterminers[c[k]] && !listObjects[c[k]] {
+		return true
+	}
+	obj := false
+	for ; k < len(c) && (listDeterminers[c[k]] || listObjects[c[k]]); k++ {
+		if listObjects[c[k]] {
+			obj = true
+		}
+	}
+	return obj
+}
+
+// goAway: "leave me alone", "please go away", "I asked you to leave me
+// alone" — but not "they won't leave me alone" or "I want the cravings to go
+// away".
+func goAway(c []string) bool {
+	for _, p := range goAwayPhrases {
+		for i := 0; i+len(p) <= len(c); i++ {
+			if !hasPhrase(c[i:i+len(p)], p) {
+				continue
+			}
+			prefix := polite
+			if p[0] == "GO" {
+				prefix = fillers // "I just want to go away" is not about us
+			}
+			ok := true
+			for _, t := range c[:i] {
+				if !prefix[t] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// neverConsented: the person at this number never agreed to the texts:
+// "wrong number", "I never signed up for this", "didn't ask for these".
+func neverConsented(c []string) bool {
+	for i, t := range c {
+		// "you have the wrong number", not "I have a wrong number for the clinic".
+		if t == "WRONG" && wrongWhat[at(c, i+1)] && at(c, i-1) != "A" {
+			return true
+		}
+		if t != "NEVER" && t != "DIDNT" {
+			continue
+		}
+		j := i + 1
+		if at(c, j) == "EVEN" || at(c, j) == "EVER" {
+			j++
+		}
+		switch at(c, j) {
+		case "SIGN", "SIGNED":
+			if at(c, j+1) == "UP" && forThis(c, j+2) {
+				return true
+			}
+		case "SUBSCRIBE", "SUBSCRIBED", "CONSENT", "CONSENTED", "AGREE", "AGREED":
+			if forThis(c, j+1) {
+				return true
+			}
+		case "OPT", "OPTED":
+			if at(c, j+1) == "IN" && forThis(c, j+2) {
+				return true
+			}
+		case "ASK", "ASKED", "REQUEST", "REQUESTED":
+			if at(c, j+1) == "FOR" && offList(c, j+2) && at(c, j+2) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// forThis: nothing, or "for/to this", "to these texts", "for any of this".
+func forThis(c []string, k int) bool {
+	switch at(c, k) {
+	case "":
+		return true
+	case "FOR", "TO":
+		return offList(c, k+1)
+	}
+	return fillers[at(c, k)]
+}
+
+// notInterested: "not interested", "I'm not interested thanks"; "not
+// interested in methadone" is a question about treatment.
+func notInterested(c []string) bool {
+	for i := 0; i+1 < len(c); i++ {
+		if c[i] != "NOT" || c[i+1] != "INTERESTED" {
+			continue
+		}
+		rest := true
+		for _, t := range c[i+2:] {
+			if !fillers[t] && t != "ANYMORE" {
+				rest = false
+				break
+			}
+		}
+		if rest {
+			return true
+		}
+	}
+	return false
+}

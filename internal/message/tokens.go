@@ -1,0 +1,153 @@
+package message
+
+import (
+	"strings"
+	"unicode"
+)
+
+// tokenize splits a text into clauses (split at . ! ? , ; : and line breaks)
+// of upper-case word tokens. Apostrophes are dropped inside words (DON'T →
+// DONT), hyphens and other symbols separate words (OPT-OUT → OPT OUT), and a
+// few spellings are folded so the rules can be written once (PLZ → PLEASE,
+// WANNA → WANT TO, DO NOT → DONT, OPT OUT → OPTOUT, OD'D → OD).
+func tokenize(body string) [][]string {
+	var (
+		clauses [][]string
+		clause  []string
+		word    strings.Builder
+		hadApos bool
+	)
+	flushWord := func() {
+		if word.Len() == 0 {
+			hadApos = false
+			return
+		}
+		w := word.String()
+		word.Reset()
+		if hadApos && (w == "ODD" || w == "ODED" || w == "ODING" || w == "ODS") {
+			w = "OD" // OD'd, OD'ed, OD'ing, OD's
+		}
+		hadApos = false
+		clause = append(clause, w)
+	}
+	flushClause := func() {
+		flushWord()
+		if len(clause) > 0 {
+			clauses = append(clauses, foldTokens(clause))
+		}
+		clause = nil
+	}
+	for _, r := range strings.ToUpper(body) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
+			word.WriteRune(r)
+		case r == '\'' || r == '\u2019' || r == '\u2018' || r == '`' || r == '\u00B4':
+			if word.Len() > 0 {
+				hadApos = true
+			}
+		case r == '#':
+			// "wrong #" is "wrong number"; elsewhere # is just a separator.
+			flushWord()
+			if n := len(clause); n > 0 && clause[n-1] == "WRONG" {
+				clause = append(clause, "NUMBER")
+			}
+		case strings.ContainsRune(".!?,;:\n\r\u2026\u3002\uFF01\uFF1F", r):
+			flushClause()
+		default:
+			flushWord()
+		}
+	}
+	flushClause()
+	return clauses
+}
+
+// spellings folds one token into one or more canonical tokens.
+var spellings = map[string][]string{
+	"U": {"YOU"}, "YA": {"YOU"}, "UR": {"YOUR"},
+	"PLZ": {"PLEASE"}, "PLS": {"PLEASE"}, "PLEASEE": {"PLEASE"}, "PLEEZ": {"PLEASE"}, "PLEES": {"PLEASE"},
+	"WANNA": {"WANT", "TO"}, "GONNA": {"GOING", "TO"}, "GOTTA": {"GOT", "TO"}, "2": {"TO"},
+	"CANNOT": {"CANT"}, "DONOT": {"DONT"}, "DNT": {"DONT"},
+	"TXT": {"TEXT"}, "TXTS": {"TEXTS"}, "TXTING": {"TEXTING"}, "TEXTIN": {"TEXTING"},
+	"MSG": {"MESSAGE"}, "MSGS": {"MESSAGES"}, "MSGING": {"MESSAGING"}, "MESSAGIN": {"MESSAGING"},
+	"STOPP": {"STOP"}, "STAHP": {"STOP"}, "STOPPP": {"STOP"},
+	"UNSUB": {"UNSUBSCRIBE"}, "UNSUSCRIBE": {"UNSUBSCRIBE"}, "UNSUBCRIBE": {"UNSUBSCRIBE"}, "UNSUBSRIBE": {"UNSUBSCRIBE"},
+	"SELFHARM": {"SELF", "HARM"}, "MÁS": {"MAS"},
+}
+
+// pairs folds two adjacent tokens into one.
+var pairs = map[[2]string]string{
+	{"DO", "NOT"}: "DONT", {"CAN", "NOT"}: "CANT", {"DOES", "NOT"}: "DOESNT", {"DID", "NOT"}: "DIDNT",
+	{"WILL", "NOT"}: "WONT", {"IS", "NOT"}: "ISNT", {"ARE", "NOT"}: "ARENT", {"WOULD", "NOT"}: "WOULDNT",
+	{"COULD", "NOT"}: "COULDNT", {"OPT", "OUT"}: "OPTOUT", {"OPTED", "OUT"}: "OPTOUT", {"OPTING", "OUT"}: "OPTOUT",
+	{"MY", "SELF"}: "MYSELF", {"NO", "LONGER"}: "NOLONGER", {"STOP", "ALL"}: "STOPALL",
+}
+
+func foldTokens(in []string) []string {
+	var out []string
+	for _, t := range in {
+		if f, ok := spellings[t]; ok {
+			out = append(out, f...)
+		} else {
+			out = append(out, t)
+		}
+	}
+	folded := out[:0:0]
+	for i := 0; i < len(out); i++ {
+		if i+1 < len(out) {
+			if p, ok := pairs[[2]string{out[i], out[i+1]}]; ok {
+				folded = append(folded, p)
+				i++
+				continue
+			}
+		}
+		folded = append(folded, out[i])
+	}
+	return folded
+}
+
+// set is a small set of tokens.
+type set map[string]bool
+
+func newSet(words ...string) set {
+	s := make(set, len(words))
+	for _, w := range words {
+		s[w] = true
+	}
+	return s
+}
+
+func union(a, b set) set {
+	u := make(set, len(a)+len(b))
+	for w := range a {
+		u[w] = true
+	}
+	for w := range b {
+		u[w] = true
+	}
+	return u
+}
+
+// at returns the token at i, or "" past either end.
+func at(toks []string, i int) string {
+	if i < 0 || i >= len(toks) {
+		return ""
+	}
+	return toks[i]
+}
+
+// hasPhrase reports whether phrase occurs as consecutive tokens in toks.
+func hasPhrase(toks []string, phrase []string) bool {
+	if len(phrase) == 0 || len(phrase) > len(toks) {
+		return false
+	}
+outer:
+	for i := 0; i+len(phrase) <= len(toks); i++ {
+		for j, p := range phrase {
+			if toks[i+j] != p {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}

@@ -1,0 +1,170 @@
+// Package program loads the program file: everything an operator changes
+// without a release (name, keywords, replies, send window, daily cap and the
+// resource sequence), checked against the CTIA and FCC rules in
+// COMPLIANCE.md before the service will start with it.
+package program
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	// The default time zone is checked at load, so the zone database must
+	// be there even in a minimal container image.
+	_ "time/tzdata"
+
+	"textsupport/internal/message"
+	"textsupport/templates"
+)
+
+// DefaultFile is the name of the embedded default program in templates.FS.
+const DefaultFile = "program.yaml"
+
+// Program is a loaded, checked program file. Every text in it is rendered
+// (placeholders filled) and ready to send.
+type Program struct {
+	Name     string
+	Keywords []string // join keywords, upper case
+	Support  struct{ Phone, URL string }
+	// Frequency is the wording the confirmation promises, e.g. "Up to 3
+	// msgs/day" or "Msg frequency varies".
+	Frequency  string
+	SendWindow Window
+	DailyCap   int
+	// DefaultTimeZone is the IANA zone used when neither the form nor the
+	// area code gives one.
+	DefaultTimeZone string
+	// TermsURL and PrivacyURL are absolute URLs or paths ("/terms") the
+	// service serves.
+	TermsURL, PrivacyURL string
+	Replies              Replies
+	Sequence             []Step
+	// Warnings are what the operator should know but need not fix: a send
+	// window narrowed to the federal 08:00–21:00, a reply longer than its
+	// segment budget, a message that forces UCS-2.
+	Warnings []string
+}
+
+// Replies are the service's answers, rendered.
+type Replies struct {
+	// Confirmation is the first message after any opt-in (keyword, YES to a
+	// web sign-up, START after STOP): program name, what and how often,
+	// "Msg & data rates may apply", HELP and STOP, terms and privacy.
+	Confirmation string
+	// PendingConfirm asks a web sign-up to reply YES (double opt-in).
+	PendingConfirm string
+	// AlreadyActive answers a subscriber who texts a join keyword again.
+	AlreadyActive string
+	// Help answers HELP and INFO: program name, support contact, how to opt out.
+	Help string
+	// Stop is the one opt-out confirmation: program name, no more messages.
+	Stop string
+	// Crisis answers overdose, suicide or self-harm language: 911, 988 and
+	// the program's 24/7 line.
+	Crisis string
+	// CrisisOptOut answers a message that is both a crisis and a revocation
+	// (message.Classification.AlsoOptOut): the crisis reply and the opt-out
+	// confirmation in one text, since nothing may follow the confirmation.
+	CrisisOptOut string
+	// FreeText answers anything else, at most once a day: how to reach a person.
+	FreeText string
+}
+
+// Step is one message of the resource sequence.
+type Step struct {
+	After    time.Duration // after the opt-in
+	Body     string
+	Segments int
+	Encoding message.Encoding
+}
+
+// Window is the part of the day when sequence messages may go, as offsets
+// from local midnight; Start is inclusive, End exclusive.
+type Window struct{ Start, End time.Duration }
+
+// Federal is the widest window 47 CFR 64.1200(c)(1) allows: 08:00 to 21:00
+// at the recipient's location.
+var Federal = Window{Start: 8 * time.Hour, End: 21 * time.Hour}
+
+// ByName returns the replies keyed by their names in the program file
+// (confirmation, pending_confirm, already_active, help, stop, crisis,
+// crisis_opt_out, free_text).
+func (r Replies) ByName() map[string]string {
+	m := make(map[string]string, len(replyFields))
+	for _, f := range replyFields {
+		m[f.key] = *f.get(&r)
+	}
+	return m
+}
+
+// Load reads a program file; path "" is the embedded default
+// (templates/program.yaml).
+func Load(path string) (*Program, error) {
+	var (
+		data []byte
+		err  error
+	)
+	if path == "" {
+		path = "embedded " + DefaultFile
+		data, err = templates.FS.ReadFile(DefaultFile)
+	} else {
+		data, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("program file: %w", err)
+	}
+	p, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("program file %s:\n%w", path, err)
+	}
+	return p, nil
+}
+
+// Parse reads and checks a program file. Every problem is reported at once,
+// each naming its field (`sequence[3].after: "3x": invalid duration`), and
+// nothing half valid is returned.
+func Parse(data []byte) (*Program, error) {
+	var f file
+	errs, fatal := decode(data, &f)
+	if fatal {
+		return nil, errors.Join(errs...)
+	}
+	p, more := f.check()
+	if errs = append(errs, more...); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return p, nil
+}
+
+// SegmentReport is one line per reply and sequence step: its name, segment
+// count and encoding. The service prints it at start-up so an operator sees
+// what each text costs.
+func (p *Program) SegmentReport() []string {
+	var lines []string
+	for _, f := range replyFields {
+		body := *f.get(&p.Replies)
+		n, enc := message.Segments(body)
+		lines = append(lines, fmt.Sprintf("replies.%-15s %d %-8s %s, %d chars", f.key, n, plural(n), enc, len([]rune(body))))
+	}
+	for i, s := range p.Sequence {
+		name := fmt.Sprintf("sequence[%d] +%s", i, formatDuration(s.After))
+		lines = append(lines, fmt.Sprintf("%-23s %d %-8s %s, %d chars", name, s.Segments, plural(s.Segments), s.Encoding, len([]rune(s.Body))))
+	}
+	return lines
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return "segment"
+	}
+	return "segments"
+}
+
+// formatDuration writes whole days as days: 504h is "21d".
+func formatDuration(d time.Duration) string {
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}

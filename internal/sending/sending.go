@@ -1,0 +1,239 @@
+// Package sending delivers the programme's sequence: one River job per
+// subscriber and step, checked against the committed state immediately
+// before each carrier request, held to the send window and the daily cap,
+// and paced to the sender number's rate.
+package sending
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"golang.org/x/time/rate"
+
+	"textsupport/internal/carrier"
+	"textsupport/internal/metrics"
+	"textsupport/internal/program"
+	"textsupport/internal/store"
+	"textsupport/internal/vault"
+)
+
+// Carrier sends one message. *carrier.Client is the real one.
+type Carrier interface {
+	Send(ctx context.Context, m carrier.Message) (carrier.Result, error)
+}
+
+// Config is what the sender needs.
+type Config struct {
+	DB      *store.DB
+	Vault   *vault.Vault
+	Program *program.Program
+	Carrier Carrier
+	Logger  *slog.Logger
+	Metrics *metrics.Metrics // optional
+
+	// SendRate is the segments per second this process may send. Replicas
+	// each get their own budget: give each SEND_RATE = the sender's rate
+	// divided by the number of replicas.
+	SendRate          float64
+	StatusCallbackURL string
+
+	// Workers is how many sends may be in flight at once (default 16); each
+	// holds a database connection while its carrier request runs.
+	Workers int
+	// SendTimeout bounds one carrier request, and so how long a STOP can
+	// wait behind a send in flight (default 5 s; Twilio waits 15 s for a webhook).
+	SendTimeout time.Duration
+	// Now is the clock; tests pin it.
+	Now func() time.Time
+	// PollInterval is how often River looks for due jobs when not told of one (default 1 s).
+	PollInterval time.Duration
+	// NoWork makes a sender that only schedules and cancels jobs (tools, tests).
+	NoWork bool
+	// Maintenance are periodic tasks (expiring unanswered sign-ups, refreshing figures).
+	Maintenance []Maintenance
+}
+
+// Sender schedules and sends the sequence.
+type Sender struct {
+	cfg     Config
+	river   *river.Client[pgx.Tx]
+	limiter *rate.Limiter
+	worker  *stepWorker
+}
+
+// New builds a sender. Start begins working jobs.
+func New(cfg Config) (*Sender, error) {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = 5 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.SendRate <= 0 {
+		cfg.SendRate = 1
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Sender{cfg: cfg}
+	// Burst 1: segments go out evenly spaced, so no one-second window ever
+	// holds more than the rate allows.
+	s.limiter = rate.NewLimiter(rate.Limit(cfg.SendRate), 1)
+	s.worker = &stepWorker{s: s}
+
+	rc := &river.Config{
+		Logger:            cfg.Logger.With(slog.String("component", "river")),
+		JobTimeout:        -1, // each send is bounded by SendTimeout instead
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     10 * time.Millisecond,
+	}
+	if !cfg.NoWork {
+		workers := river.NewWorkers()
+		if err := river.AddWorkerSafely(workers, s.worker); err != nil {
+			return nil, err
+		}
+		if err := river.AddWorkerSafely(workers, &signupWorker{s: s}); err != nil {
+			return nil, err
+		}
+		tasks := map[string]Maintenance{}
+		for _, t := range cfg.Maintenance {
+			tasks[t.Name] = t
+		}
+		if err := river.AddWorkerSafely(workers, &maintenanceWorker{tasks: tasks}); err != nil {
+			return nil, err
+		}
+		rc.Workers = workers
+		rc.PeriodicJobs = periodicJobs(cfg.Maintenance)
+		rc.Queues = map[string]river.QueueConfig{
+			queueSequence:    {MaxWorkers: cfg.Workers},
+			queueMaintenance: {MaxWorkers: 2},
+		}
+	}
+	client, err := river.NewClient(riverpgxv5.New(cfg.DB.Pool), rc)
+	if err != nil {
+		return nil, err
+	}
+	s.river = client
+	return s, nil
+}
+
+// Start begins working due jobs. A sender built with NoWork does nothing.
+func (s *Sender) Start(ctx context.Context) error {
+	if s.cfg.NoWork {
+		return nil
+	}
+	return s.river.Start(context.WithoutCancel(ctx))
+}
+
+// Stop lets running sends finish and stops fetching jobs.
+func (s *Sender) Stop(ctx context.Context) error {
+	if s.cfg.NoWork {
+		return nil
+	}
+	return s.river.Stop(ctx)
+}
+
+const queueSequence = "sequence"
+
+// StepArgs is one sequence step for one subscription. Unique: inserting the
+// same step twice for the same subscription does nothing.
+type StepArgs struct {
+	SubscriberID int64 `json:"subscriber_id"`
+	Step         int   `json:"step"`
+	// Subscription is the opt-in time (Unix microseconds) the step belongs
+	// to; a person who stops and joins again starts a new subscription.
+	Subscription int64 `json:"subscription"`
+}
+
+// Kind names the job in River's table.
+func (StepArgs) Kind() string { return "send_step" }
+
+// InsertOpts keeps a step unique for its subscription, whatever state its job is in.
+func (StepArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		Queue:       queueSequence,
+		MaxAttempts: 20,
+		// River's default states include completed: a step sent is not
+		// scheduled again. The outbound_messages unique index backs this
+		// after River cleans completed jobs out.
+		UniqueOpts: river.UniqueOpts{ByArgs: true},
+	}
+}
+
+// Subscribed schedules the first step of a new subscription, in the
+// caller's transaction: the opt-in and its first step commit together.
+func (s *Sender) Subscribed(ctx context.Context, tx pgx.Tx, subscriberID int64, subscription time.Time) error {
+	return s.schedule(ctx, tx, subscriberID, 0, subscription)
+}
+
+func (s *Sender) schedule(ctx context.Context, tx pgx.Tx, subscriberID int64, step int, subscription time.Time) error {
+	steps := s.cfg.Program.Sequence
+	if step >= len(steps) {
+		return nil
+	}
+	_, err := s.river.InsertTx(ctx, tx, StepArgs{
+		SubscriberID: subscriberID, Step: step, Subscription: subscription.UnixMicro(),
+	}, &river.InsertOpts{ScheduledAt: subscription.Add(steps[step].After)})
+	return err
+}
+
+// Stopped cancels every job still waiting for the subscriber, in the
+// caller's transaction. A job already running re-checks the state under the
+// subscriber's row lock and sends nothing.
+func (s *Sender) Stopped(ctx context.Context, tx pgx.Tx, subscriberID int64) error {
+	rows, err := tx.Query(ctx, `
+		SELECT id FROM river_job
+		WHERE kind = 'send_step' AND (args ->> 'subscriber_id')::bigint = $1
+		  AND state IN ('available', 'scheduled', 'retryable', 'pending')`, subscriberID)
+	if err != nil {
+		return err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.river.JobCancelTx(ctx, tx, id); err != nil {
+			return fmt.Errorf("cancel job: %w", err)
+		}
+	}
+	return nil
+}
+
+// Pool is the database the sender works on.
+func (s *Sender) Pool() *pgxpool.Pool { return s.cfg.DB.Pool }
+
+// segmentsCeil guards against a step whose count is unknown.
+func segmentsCeil(n int) int { return int(math.Max(1, float64(n))) }
+
+// errSkip ends a job without sending and without retrying.
+var errSkip = errors.New("nothing to send")
+
+// ScheduleMany schedules many steps at once (bulk imports, benchmarks),
+// through COPY, in the caller's transaction. Each is due at its
+// subscription plus the step's delay.
+func (s *Sender) ScheduleMany(ctx context.Context, tx pgx.Tx, steps []StepArgs) (int, error) {
+	params := make([]river.InsertManyParams, 0, len(steps))
+	for _, a := range steps {
+		if a.Step < 0 || a.Step >= len(s.cfg.Program.Sequence) {
+			continue
+		}
+		due := time.UnixMicro(a.Subscription).Add(s.cfg.Program.Sequence[a.Step].After)
+		params = append(params, river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: due}})
+	}
+	return s.river.InsertManyFastTx(ctx, tx, params)
+}

@@ -1,0 +1,96 @@
+package sending
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"textsupport/internal/carrier"
+	"textsupport/internal/message"
+	"textsupport/internal/store"
+	"textsupport/internal/vault"
+)
+
+// SignupRequestArgs is the one text that asks a web sign-up to reply YES.
+type SignupRequestArgs struct {
+	SubscriberID int64 `json:"subscriber_id"`
+	// Requested (Unix microseconds) tells one sign-up from a later one.
+	Requested int64 `json:"requested"`
+}
+
+// Kind names the job in River's table.
+func (SignupRequestArgs) Kind() string { return "send_signup_request" }
+
+// InsertOpts keeps each request unique; it is sent at most once.
+func (SignupRequestArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: queueSequence, MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// RequestConfirmation schedules, in the caller's transaction, the text that
+// asks a pending web sign-up to reply YES. It goes at once, whatever the
+// hour: the person has just asked for it. It is sent only if the
+// subscriber is still pending when it goes.
+func (s *Sender) RequestConfirmation(ctx context.Context, tx pgx.Tx, subscriberID int64, requested time.Time) error {
+	_, err := s.river.InsertTx(ctx, tx, SignupRequestArgs{SubscriberID: subscriberID, Requested: requested.UnixMicro()}, nil)
+	return err
+}
+
+type signupWorker struct {
+	river.WorkerDefaults[SignupRequestArgs]
+	s *Sender
+}
+
+func (w *signupWorker) Work(ctx context.Context, job *river.Job[SignupRequestArgs]) error {
+	return w.s.sendSignupRequest(ctx, job.Args)
+}
+
+func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) error {
+	body := s.cfg.Program.Replies.PendingConfirm
+	segments, _ := message.Segments(body)
+	for range segmentsCeil(segments) {
+		if err := s.limiter.Wait(ctx); err != nil {
+			return err
+		}
+	}
+	var result error
+	err := s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
+		sub, err := store.LockSubscriber(ctx, tx, a.SubscriberID)
+		if errors.Is(err, store.ErrNotFound) {
+			result = river.JobCancel(err)
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if sub.State != store.Pending {
+			result = river.JobCancel(errors.New("subscriber is no longer pending"))
+			return nil
+		}
+		number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
+		if err != nil {
+			return err
+		}
+		var outboundID int64
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO outbound_messages (subscriber_id, kind, reply_name, status, segments)
+			VALUES ($1, 'signup_confirm', 'pending_confirm', 'sending', $2) RETURNING id`,
+			sub.ID, segmentsCeil(segments)).Scan(&outboundID); err != nil {
+			return err
+		}
+		sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+		start := time.Now()
+		res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
+			To: number, Body: body, StatusCallback: s.cfg.StatusCallbackURL, ValidityPeriod: time.Hour,
+		})
+		cancel()
+		s.observeCarrier(time.Since(start), sendErr)
+		result, err = s.recordSend(ctx, tx, sub, outboundID, res, sendErr, func() error { return nil })
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return result
+}

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Inbound is one message a person sent.
+type Inbound struct {
+	ID           int64
+	MessageSID   string
+	PhoneHash    []byte
+	PhoneEnc     []byte
+	Last4        string
+	SubscriberID *int64
+	Class        string
+	BodyEnc      []byte
+	ReplyName    string
+	ReplyTwiML   string
+	ReceivedAt   time.Time
+}
+
+// InboundReply returns the TwiML answered to an earlier delivery of the same
+// MessageSid, or ErrNotFound.
+func InboundReply(ctx context.Context, q pgx.Tx, messageSID string) (string, error) {
+	var twiml string
+	err := q.QueryRow(ctx, `SELECT reply_twiml FROM inbound_messages WHERE message_sid = $1`, messageSID).Scan(&twiml)
+	return twiml, notFound(err)
+}
+
+// InsertInbound records a message. A MessageSid already recorded is refused
+// by the database (unique), so a repeated delivery can never be stored twice.
+func InsertInbound(ctx context.Context, tx pgx.Tx, m *Inbound) error {
+	return tx.QueryRow(ctx, `
+		INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, class, body_enc, reply_name, reply_twiml)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		RETURNING id, received_at`,
+		m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML,
+	).Scan(&m.ID, &m.ReceivedAt)
+}
+
+// AnsweredSince tells whether this number was given the named reply after t.
+func AnsweredSince(ctx context.Context, tx pgx.Tx, phoneHash []byte, replyName string, t time.Time) (bool, error) {
+	var yes bool
+	err := tx.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE phone_hash = $1 AND received_at > $2 AND reply_name = $3)`,
+		phoneHash, t, replyName).Scan(&yes)
+	return yes, err
+}
+
+// Outbound kinds.
+const (
+	KindReply         = "reply"
+	KindStep          = "step"
+	KindSignupConfirm = "signup_confirm"
+)
+
+// Outbound is one message the service sent or answered with.
+type Outbound struct {
+	ID           int64
+	SubscriberID int64
+	Kind         string
+	ReplyName    string
+	Step         *int
+	Subscription *time.Time
+	TwilioSID    string
+	Status       string
+	ErrorCode    *int
+	Segments     int
+	CreatedAt    time.Time
+}
+
+// InsertOutbound records a message sent or answered.
+func InsertOutbound(ctx context.Context, tx pgx.Tx, m *Outbound) error {
+	return tx.QueryRow(ctx, `
+		INSERT INTO outbound_messages (subscriber_id, kind, reply_name, step, subscription, twilio_sid, status, error_code, segments)
+		VALUES ($1, $2, NULLIF($3, ''), $4, $5, NULLIF($6, ''), $7, $8, $9)
+		RETURNING id, created_at`,
+		m.SubscriberID, m.Kind, m.ReplyName, m.Step, m.Subscription, m.TwilioSID, m.Status, m.ErrorCode, m.Segments,
+	).Scan(&m.ID, &m.CreatedAt)
+}
+
+// Alert kinds.
+const (
+	AlertCrisis   = "crisis"
+	AlertFreeText = "free_text"
+)
+
+// InsertAlert records a message that waits for a person.
+func InsertAlert(ctx context.Context, tx pgx.Tx, kind string, inboundID int64) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO alerts (kind, inbound_id) VALUES ($1, $2) RETURNING id`, kind, inboundID).Scan(&id)
+	return id, err
+}
