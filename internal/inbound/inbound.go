@@ -89,76 +89,55 @@ func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
 	var res Result
 	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
 		res = Result{Class: class.Class}
-		if err := store.LockPhone(ctx, tx, hash); err != nil {
+		answered := ""
+		if class.Class == message.ClassOther {
+			answered = ReplyFreeText
+		}
+		view, err := store.ViewInbound(ctx, tx, hash, m.SID, answered, time.Now().Add(-24*time.Hour))
+		if err != nil {
 			return err
 		}
-		if twiml, err := store.InboundReply(ctx, tx, m.SID); err == nil {
-			res.TwiML, res.Repeat = twiml, true
+		if view.Repeat {
+			res.TwiML, res.Repeat = view.PriorTwiML, true
 			return nil
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
 		}
-
-		sub, err := store.LockSubscriberByHash(ctx, tx, hash)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		sit := situation{class: class, carrierReplied: s.CarrierHandlesOptOut && class.CarrierHandled}
+		sub := view.Subscriber
+		sit := situation{class: class, carrierReplied: s.CarrierHandlesOptOut && class.CarrierHandled, answeredToday: view.Answered}
 		if sub != nil {
 			sit.state = &sub.State
 		}
-		if class.Class == message.ClassOther {
-			if sit.answeredToday, err = store.AnsweredSince(ctx, tx, hash, ReplyFreeText, time.Now().Add(-24*time.Hour)); err != nil {
-				return err
-			}
-		}
 		d := decide(sit)
-
-		phoneEnc := s.Vault.SealString(vault.Phone, from)
-		if d.to != nil {
-			ev := store.ConsentEvent{
-				Method:      store.MethodKeyword,
-				Reason:      reason(class),
-				MessageSID:  m.SID,
-				EvidenceEnc: s.evidence(m),
-			}
-			if sub == nil {
-				sub = &store.Subscriber{PhoneHash: hash, PhoneEnc: phoneEnc, Last4: phone.Last4(from), State: *d.to, Source: store.MethodKeyword}
-				if err := store.CreateSubscriber(ctx, tx, sub, ev); err != nil {
-					return err
-				}
-			} else if err := store.SetState(ctx, tx, sub, *d.to, ev); err != nil {
-				return err
-			}
-			if err := s.afterChange(ctx, tx, sub); err != nil {
-				return err
-			}
-		}
 
 		reply := s.Replies[d.reply]
 		res.Reply, res.TwiML = d.reply, TwiML(reply)
-		in := &store.Inbound{
-			MessageSID: m.SID, PhoneHash: hash, PhoneEnc: phoneEnc, Last4: phone.Last4(from),
-			Class: string(class.Class), BodyEnc: s.Vault.SealString(vault.Body, m.Body),
-			ReplyName: d.reply, ReplyTwiML: res.TwiML,
+		phoneEnc := s.Vault.SealString(vault.Phone, from)
+		e := store.InboundEffects{
+			Inbound: &store.Inbound{
+				MessageSID: m.SID, PhoneHash: hash, PhoneEnc: phoneEnc, Last4: phone.Last4(from),
+				Class: string(class.Class), BodyEnc: s.Vault.SealString(vault.Body, m.Body),
+				ReplyName: d.reply, ReplyTwiML: res.TwiML,
+			},
+			Existing: sub,
+			Alert:    d.alert,
 		}
-		if sub != nil {
-			in.SubscriberID = &sub.ID
-		}
-		if err := store.InsertInbound(ctx, tx, in); err != nil {
-			return err
-		}
-		if d.alert != "" {
-			if _, err := store.InsertAlert(ctx, tx, d.alert, in.ID); err != nil {
-				return err
+		if d.to != nil {
+			e.Consent = store.ConsentEvent{Method: store.MethodKeyword, Reason: reason(class), MessageSID: m.SID, EvidenceEnc: s.evidence(m)}
+			if sub == nil {
+				sub = &store.Subscriber{PhoneHash: hash, PhoneEnc: phoneEnc, Last4: phone.Last4(from), State: *d.to, Source: store.MethodKeyword}
+				e.NewSubscriber, e.Existing = sub, nil
+			} else {
+				e.ToState = *d.to
 			}
 		}
 		if reply != "" && sub != nil {
 			segments, _ := message.Segments(reply)
-			out := &store.Outbound{SubscriberID: sub.ID, Kind: store.KindReply, ReplyName: d.reply, Status: "replied", Segments: segments}
-			if err := store.InsertOutbound(ctx, tx, out); err != nil {
-				return err
-			}
+			e.Reply = &store.Outbound{Kind: store.KindReply, ReplyName: d.reply, Status: "replied", Segments: segments}
+		}
+		if err := store.RecordInbound(ctx, tx, e); err != nil {
+			return err
+		}
+		if d.to != nil {
+			return s.afterChange(ctx, tx, sub)
 		}
 		return nil
 	})

@@ -60,7 +60,7 @@ type option func(*inbound.Service)
 
 func carrierHandles(v bool) option { return func(s *inbound.Service) { s.CarrierHandlesOptOut = v } }
 
-func setup(t *testing.T, opts ...option) *bundle {
+func setup(t testing.TB, opts ...option) *bundle {
 	t.Helper()
 	db := pgtest.New(t)
 	key := bytes.Repeat([]byte{7}, 32)
