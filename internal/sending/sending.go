@@ -16,7 +16,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"golang.org/x/time/rate"
 
 	"textsupport/internal/carrier"
 	"textsupport/internal/metrics"
@@ -64,9 +63,9 @@ type Config struct {
 // Sender schedules and sends the sequence.
 type Sender struct {
 	cfg     Config
-	river   *river.Client[pgx.Tx]
-	limiter *rate.Limiter
-	worker  *stepWorker
+	river  *river.Client[pgx.Tx]
+	pacer  *pacer
+	worker *stepWorker
 }
 
 // New builds a sender. Start begins working jobs.
@@ -90,9 +89,7 @@ func New(cfg Config) (*Sender, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Sender{cfg: cfg}
-	// Burst 1: segments go out evenly spaced, so no one-second window ever
-	// holds more than the rate allows.
-	s.limiter = rate.NewLimiter(rate.Limit(cfg.SendRate), 1)
+	s.pacer = newPacer(cfg.SendRate)
 	s.worker = &stepWorker{s: s}
 
 	rc := &river.Config{
@@ -187,8 +184,18 @@ func (s *Sender) schedule(ctx context.Context, tx pgx.Tx, subscriberID int64, st
 	}
 	_, err := s.river.InsertTx(ctx, tx, StepArgs{
 		SubscriberID: subscriberID, Step: step, Subscription: subscription.UnixMicro(),
-	}, &river.InsertOpts{ScheduledAt: subscription.Add(steps[step].After)})
+	}, &river.InsertOpts{ScheduledAt: dueAt(subscription.Add(steps[step].After))})
 	return err
+}
+
+// dueAt is when River should run a step due at t: a time already passed is
+// left unset, so the job is available at once instead of waiting for
+// River's scheduler to promote it (it runs every few seconds).
+func dueAt(t time.Time) time.Time {
+	if !t.After(time.Now()) {
+		return time.Time{}
+	}
+	return t
 }
 
 // Stopped cancels every job still waiting for the subscriber, in the
@@ -233,7 +240,7 @@ func (s *Sender) ScheduleMany(ctx context.Context, tx pgx.Tx, steps []StepArgs) 
 			continue
 		}
 		due := time.UnixMicro(a.Subscription).Add(s.cfg.Program.Sequence[a.Step].After)
-		params = append(params, river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: due}})
+		params = append(params, river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: dueAt(due)}})
 	}
 	return s.river.InsertManyFastTx(ctx, tx, params)
 }

@@ -50,10 +50,8 @@ func (w *signupWorker) Work(ctx context.Context, job *river.Job[SignupRequestArg
 func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) error {
 	body := s.cfg.Program.Replies.PendingConfirm
 	segments, _ := message.Segments(body)
-	for range segmentsCeil(segments) {
-		if err := s.limiter.Wait(ctx); err != nil {
-			return err
-		}
+	if err := s.pacer.reserve(ctx, segmentsCeil(segments)); err != nil {
+		return err
 	}
 	var result error
 	err := s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
@@ -77,6 +75,9 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) err
 			INSERT INTO outbound_messages (subscriber_id, kind, reply_name, status, segments)
 			VALUES ($1, 'signup_confirm', 'pending_confirm', 'sending', $2) RETURNING id`,
 			sub.ID, segmentsCeil(segments)).Scan(&outboundID); err != nil {
+			return err
+		}
+		if err := s.pacer.space(ctx, segmentsCeil(segments)); err != nil {
 			return err
 		}
 		sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)

@@ -72,10 +72,8 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 		return river.JobSnooze(wait)
 	}
 
-	for range segmentsCeil(step.Segments) {
-		if err := s.limiter.Wait(ctx); err != nil {
-			return err
-		}
+	if err := s.pacer.reserve(ctx, segmentsCeil(step.Segments)); err != nil {
+		return err
 	}
 
 	var result error
@@ -108,6 +106,9 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 			return err
 		}
 
+		if err := s.pacer.space(ctx, segmentsCeil(step.Segments)); err != nil {
+			return err
+		}
 		sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
 		start := time.Now()
 		res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{

@@ -35,9 +35,12 @@ type bundle struct {
 	program *program.Program
 	server  *httptest.Server
 	logs    *syncBuffer
+	log     *slog.Logger
 	public  string
 	sid     atomic.Int64
 }
+
+func (b *bundle) logger() *slog.Logger { return b.log }
 
 type syncBuffer struct {
 	mu sync.Mutex
@@ -90,7 +93,7 @@ func setup(t testing.TB, opts ...option) *bundle {
 	for _, o := range opts {
 		o(svc)
 	}
-	b := &bundle{db: db, vault: v, program: prog, logs: logs}
+	b := &bundle{db: db, vault: v, program: prog, logs: logs, log: logger}
 	deps := &web.Deps{Logger: logger, DB: db, Inbound: svc, AuthToken: authToken}
 	b.server = httptest.NewServer(nil)
 	b.public = "https://textsupport.example.org"

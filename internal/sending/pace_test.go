@@ -1,0 +1,57 @@
+package sending
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+)
+
+// Sends never exceed SEND_RATE segments per second in any one-second
+// window, measured where it matters: at the carrier.
+func TestPacing(t *testing.T) {
+	t.Parallel()
+	const rate = 4 // segments per second
+	b := setup(t, func(c *Config) { c.NoWork = false; c.Workers = 8; c.SendRate = rate })
+	threeNow(b.program)
+	perMessage := b.program.Sequence[0].Segments
+	if perMessage < 1 {
+		t.Fatal("step 0 has no segment count")
+	}
+	const subs = 4
+	for i := range subs {
+		b.subscribe(t, fmt.Sprintf("+1212555%04d", 3000+i), "")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := b.sender.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer b.sender.Stop(context.Background())
+	want := subs * 3
+	deadline := time.Now().Add(60 * time.Second)
+	for len(b.fake.Requests()) < want && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	var at []time.Time
+	for _, r := range b.fake.Requests() {
+		at = append(at, r.At)
+	}
+	if len(at) != want {
+		t.Fatalf("carrier got %d requests, want %d", len(at), want)
+	}
+	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
+	// Most segments in any window [t, t+1s).
+	most, j := 0, 0
+	for i := range at {
+		for at[i].Sub(at[j]) >= time.Second {
+			j++
+		}
+		most = max(most, (i-j+1)*perMessage)
+	}
+	if most > rate {
+		t.Fatalf("%d segments reached the carrier within one second; SEND_RATE is %d", most, rate)
+	}
+	t.Logf("%d messages of %d segments over %v; most segments in any second: %d", len(at), perMessage, at[len(at)-1].Sub(at[0]).Round(time.Millisecond), most)
+}
