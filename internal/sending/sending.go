@@ -62,7 +62,7 @@ type Config struct {
 
 // Sender schedules and sends the sequence.
 type Sender struct {
-	cfg     Config
+	cfg    Config
 	river  *river.Client[pgx.Tx]
 	pacer  *pacer
 	worker *stepWorker

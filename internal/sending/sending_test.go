@@ -15,8 +15,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"textsupport/internal/carrier"
-	"textsupport/internal/phone"
 	"textsupport/internal/pgtest"
+	"textsupport/internal/phone"
 	"textsupport/internal/program"
 	"textsupport/internal/store"
 	"textsupport/internal/twiliofake"
