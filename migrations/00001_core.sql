@@ -170,14 +170,16 @@ END;
 $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER subscribers_count AFTER INSERT OR UPDATE OF state ON subscribers
-    FOR EACH ROW EXECUTE FUNCTION count_subscriber_states();
-CREATE TRIGGER consent_events_count AFTER INSERT ON consent_events
-    FOR EACH ROW EXECUTE FUNCTION count_consent_events();
-CREATE TRIGGER inbound_messages_count AFTER INSERT ON inbound_messages
-    FOR EACH ROW EXECUTE FUNCTION count_messages('inbound');
-CREATE TRIGGER outbound_messages_count AFTER INSERT ON outbound_messages
-    FOR EACH ROW EXECUTE FUNCTION count_messages('outbound');
+-- The counters are bumped at commit (deferred), so a transaction that stays
+-- open (a send waiting on the carrier) holds no counter row while it waits.
+CREATE CONSTRAINT TRIGGER subscribers_count AFTER INSERT OR UPDATE OF state ON subscribers
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_subscriber_states();
+CREATE CONSTRAINT TRIGGER consent_events_count AFTER INSERT ON consent_events
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_consent_events();
+CREATE CONSTRAINT TRIGGER inbound_messages_count AFTER INSERT ON inbound_messages
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_messages('inbound');
+CREATE CONSTRAINT TRIGGER outbound_messages_count AFTER INSERT ON outbound_messages
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_messages('outbound');
 
 -- +goose Down
 DROP TABLE counters, api_tokens, alerts, outbound_messages, inbound_messages, consent_events, subscribers;

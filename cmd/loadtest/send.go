@@ -37,9 +37,14 @@ func sendLoad(ctx context.Context, args []string) error {
 	paceRate := fs.Float64("rate", 20, "SEND_RATE for the pacing run (0 skips it)")
 	paceFor := fs.Duration("duration", 60*time.Second, "length of the pacing run")
 	durable := fs.Bool("durable", true, "run Postgres with fsync on")
+	pgStats := fs.Bool("pgstats", false, "print the statements Postgres spent most time on")
 	fs.Parse(args)
 
-	pg, err := pgserver.Start(ctx, pgserver.Options{Durable: *durable, Settings: map[string]string{"max_wal_size": "4GB"}})
+	settings := map[string]string{"max_wal_size": "4GB"}
+	if *pgStats {
+		settings["shared_preload_libraries"] = "pg_stat_statements"
+	}
+	pg, err := pgserver.Start(ctx, pgserver.Options{Durable: *durable, Settings: settings})
 	if err != nil {
 		return err
 	}
@@ -79,6 +84,9 @@ func sendLoad(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("throughput: %d sends in %.2f s = %.0f sends/s; due→carrier p50 %s, p99 %s; peak RSS of this process %.0f MB\n",
 			r.count, r.elapsed.Seconds(), float64(r.count)/r.elapsed.Seconds(), ms(r.p50), ms(r.p99), selfRSS())
+	}
+	if *pgStats {
+		printStatements(ctx, pg.URL)
 	}
 	if *paceRate > 0 {
 		count := int(*paceRate * paceFor.Seconds() * 3) // more due than the run can send
@@ -213,8 +221,8 @@ func seed(ctx context.Context, db *store.DB, v *vault.Vault, sender *sending.Sen
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO counters (name, day, shard, n)
-			SELECT 'subscribers.' || state, '-infinity', 0, count(*) FROM subscribers GROUP BY state
-			UNION ALL SELECT 'consent_events', '-infinity', 0, count(*) FROM consent_events
+			SELECT 'subscribers.' || state, '-infinity'::date, 0, count(*) FROM subscribers GROUP BY state
+			UNION ALL SELECT 'consent_events', '-infinity'::date, 0, count(*) FROM consent_events
 			ON CONFLICT (name, day, shard) DO UPDATE SET n = counters.n + EXCLUDED.n`); err != nil {
 			return err
 		}
@@ -280,3 +288,26 @@ func afternoonZone() string {
 }
 
 func selfRSS() float64 { return rssOf("self") }
+
+// printStatements shows where Postgres spent its time, across databases.
+func printStatements(ctx context.Context, serverURL string) {
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return
+	}
+	defer conn.Close(ctx)
+	conn.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
+	rows, err := conn.Query(ctx, `SELECT calls, round(total_exec_time)::bigint, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+		FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`)
+	if err != nil {
+		fmt.Println("pg_stat_statements:", err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var calls, ms int64
+		var q string
+		rows.Scan(&calls, &ms, &q)
+		fmt.Printf("%8d calls %7d ms  %s\n", calls, ms, q)
+	}
+}

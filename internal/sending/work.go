@@ -51,7 +51,8 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 	}
 	step := seq[a.Step]
 
-	sub, err := s.cfg.DB.FindSubscriber(ctx, a.SubscriberID)
+	now := s.cfg.Now()
+	sub, capFull, err := s.readForStep(ctx, a.SubscriberID, now)
 	if errors.Is(err, store.ErrNotFound) {
 		return river.JobCancel(err)
 	} else if err != nil {
@@ -65,11 +66,12 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 		return err
 	}
 	zones := s.zones(sub.TimeZone, number)
-	if wait, err := s.holdFor(ctx, sub.ID, zones); err != nil || wait > 0 {
-		if err != nil {
-			return err
-		}
-		return river.JobSnooze(wait)
+	earliest := now
+	if capFull != nil {
+		earliest = capFull.Add(24 * time.Hour)
+	}
+	if next, _ := windowOf(s.cfg.Program).NextOpen(earliest, zones); next.After(now) {
+		return river.JobSnooze(next.Sub(now))
 	}
 
 	if err := s.pacer.reserve(ctx, segmentsCeil(step.Segments)); err != nil {
@@ -78,34 +80,43 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 
 	var result error
 	err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		locked, err := store.LockSubscriber(ctx, tx, a.SubscriberID)
-		if err != nil {
-			return err
-		}
-		if !inSubscription(locked, a) {
-			result = river.JobCancel(errNotActive)
-			return nil
-		}
-		// Time has passed while pacing: the window may have closed.
+		// One round trip: lock the subscriber and claim the step. A claim
+		// for someone no longer active is rolled back below.
+		b := &pgx.Batch{}
+		b.Queue(`SELECT state, opted_in_at FROM subscribers WHERE id = $1 FOR NO KEY UPDATE`, a.SubscriberID)
 		now := s.cfg.Now()
-		next, left := windowOf(s.cfg.Program).NextOpen(now, zones)
-		if next.After(now) {
-			result = river.JobSnooze(next.Sub(now))
-			return nil
-		}
-		var outboundID int64
-		err = tx.QueryRow(ctx, `
+		b.Queue(`
 			INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, status, segments, created_at, updated_at)
 			VALUES ($1, 'step', $2, $3, 'sending', $4, $5, $5)
 			ON CONFLICT (subscriber_id, subscription, step) WHERE kind = 'step' DO NOTHING
 			RETURNING id`,
-			a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), segmentsCeil(step.Segments), now).Scan(&outboundID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // this step already reached them: at most once
-		} else if err != nil {
+			a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), segmentsCeil(step.Segments), now)
+		br := tx.SendBatch(ctx, b)
+		locked := *sub
+		if err := br.QueryRow().Scan(&locked.State, &locked.OptedInAt); err != nil {
+			br.Close()
+			return notFoundOr(err)
+		}
+		var outboundID int64
+		claimErr := br.QueryRow().Scan(&outboundID)
+		if err := br.Close(); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
-
+		if !inSubscription(&locked, a) {
+			result = river.JobCancel(errNotActive)
+			return errRollback
+		}
+		if errors.Is(claimErr, pgx.ErrNoRows) {
+			return nil // this step already reached them: at most once
+		} else if claimErr != nil {
+			return claimErr
+		}
+		// Time has passed while pacing: the window may have closed.
+		next, left := windowOf(s.cfg.Program).NextOpen(now, zones)
+		if next.After(now) {
+			result = river.JobSnooze(next.Sub(now))
+			return errRollback
+		}
 		if err := s.pacer.space(ctx, segmentsCeil(step.Segments)); err != nil {
 			return err
 		}
@@ -117,15 +128,45 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 		})
 		cancel()
 		s.observeCarrier(time.Since(start), sendErr)
-		result, err = s.recordSend(ctx, tx, locked, outboundID, res, sendErr, func() error {
+		result, err = s.recordSend(ctx, tx, &locked, outboundID, res, sendErr, func() error {
 			return s.schedule(ctx, tx, a.SubscriberID, a.Step+1, time.UnixMicro(a.Subscription))
 		})
 		return err
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errRollback) {
 		return err
 	}
 	return result
+}
+
+// errRollback ends a send's transaction without keeping anything; the job's
+// result says what happens next.
+var errRollback = errors.New("rolled back")
+
+// readForStep reads the subscriber and, when the rolling 24-hour cap is
+// full, the time of the send that must age out before the next may go.
+func (s *Sender) readForStep(ctx context.Context, id int64, now time.Time) (*store.Subscriber, *time.Time, error) {
+	var sub store.Subscriber
+	var capFull *time.Time
+	err := s.cfg.DB.Pool.QueryRow(ctx, `
+		SELECT s.id, s.phone_enc, s.state, coalesce(s.time_zone, ''), s.opted_in_at,
+		       (SELECT o.created_at FROM outbound_messages o
+		        WHERE o.subscriber_id = s.id AND o.kind = 'step' AND o.created_at > $2 AND o.status <> 'failed'
+		        ORDER BY o.created_at DESC OFFSET $3 LIMIT 1)
+		FROM subscribers s WHERE s.id = $1`,
+		id, now.Add(-24*time.Hour), s.cfg.Program.DailyCap-1,
+	).Scan(&sub.ID, &sub.PhoneEnc, &sub.State, &sub.TimeZone, &sub.OptedInAt, &capFull)
+	if err != nil {
+		return nil, nil, notFoundOr(err)
+	}
+	return &sub, capFull, nil
+}
+
+func notFoundOr(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
 }
 
 // recordSend writes what the carrier answered; then, unless the number has
@@ -218,28 +259,6 @@ func ambiguous(err error) bool {
 
 func inSubscription(sub *store.Subscriber, a StepArgs) bool {
 	return sub.State == store.Active && sub.OptedInAt != nil && sub.OptedInAt.UnixMicro() == a.Subscription
-}
-
-// holdFor says how long a step must wait: until the send window is open in
-// every zone the person may be in, and until the rolling 24-hour cap has room.
-func (s *Sender) holdFor(ctx context.Context, subscriberID int64, zones []*time.Location) (time.Duration, error) {
-	now := s.cfg.Now()
-	p := s.cfg.Program
-	var sent int
-	var oldest *time.Time
-	err := s.cfg.DB.Pool.QueryRow(ctx, `
-		SELECT count(*), min(created_at) FROM outbound_messages
-		WHERE subscriber_id = $1 AND kind = 'step' AND created_at > $2 AND status <> 'failed'`,
-		subscriberID, now.Add(-24*time.Hour)).Scan(&sent, &oldest)
-	if err != nil {
-		return 0, err
-	}
-	earliest := now
-	if sent >= p.DailyCap && oldest != nil {
-		earliest = oldest.Add(24 * time.Hour)
-	}
-	next, _ := windowOf(p).NextOpen(earliest, zones)
-	return next.Sub(now), nil
 }
 
 // validity is the ValidityPeriod for a message: Twilio drops it if it is
