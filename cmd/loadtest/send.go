@@ -14,8 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"textsupport/internal/carrier"
-	"textsupport/internal/phone"
 	"textsupport/internal/pgserver"
+	"textsupport/internal/phone"
 	"textsupport/internal/program"
 	"textsupport/internal/sending"
 	"textsupport/internal/store"
