@@ -22,14 +22,6 @@ type Inbound struct {
 	ReceivedAt   time.Time
 }
 
-// InboundReply returns the TwiML answered to an earlier delivery of the same
-// MessageSid, or ErrNotFound.
-func InboundReply(ctx context.Context, q pgx.Tx, messageSID string) (string, error) {
-	var twiml string
-	err := q.QueryRow(ctx, `SELECT reply_twiml FROM inbound_messages WHERE message_sid = $1`, messageSID).Scan(&twiml)
-	return twiml, notFound(err)
-}
-
 // InsertInbound records a message. A MessageSid already recorded is refused
 // by the database (unique), so a repeated delivery can never be stored twice.
 func InsertInbound(ctx context.Context, tx pgx.Tx, m *Inbound) error {
@@ -39,15 +31,6 @@ func InsertInbound(ctx context.Context, tx pgx.Tx, m *Inbound) error {
 		RETURNING id, received_at`,
 		m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML,
 	).Scan(&m.ID, &m.ReceivedAt)
-}
-
-// AnsweredSince tells whether this number was given the named reply after t.
-func AnsweredSince(ctx context.Context, tx pgx.Tx, phoneHash []byte, replyName string, t time.Time) (bool, error) {
-	var yes bool
-	err := tx.QueryRow(ctx, `
-		SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE phone_hash = $1 AND received_at > $2 AND reply_name = $3)`,
-		phoneHash, t, replyName).Scan(&yes)
-	return yes, err
 }
 
 // Outbound kinds.
