@@ -128,6 +128,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
+	phoneSim.SetCarrierReplies(prog.Replies.Stop, prog.Replies.Confirmation, prog.Replies.Help)
 	fake.OnMessage(func(r twiliofake.Request) { phoneSim.Deliver(r.To, r.Body) })
 	fake.SetCallbacks(true)
 

@@ -48,6 +48,10 @@ type Config struct {
 	// CarrierHandlesOptOut: the carrier answers exact STOP/START/HELP itself.
 	CarrierHandlesOptOut bool
 	Carrier              Carrier
+	// CarrierReplies are the carrier's own answers to exact STOP, START and
+	// HELP, as an operator sets them in Twilio's Advanced Opt-Out (the
+	// programme's texts; Twilio's defaults lack the programme's name).
+	CarrierReplies struct{ Stop, Start, Help string }
 }
 
 // Text is one message on a simulated phone.
@@ -175,12 +179,12 @@ func (p *Phone) Text(number, body string) error {
 			switch c.Class {
 			case message.ClassOptOut:
 				p.cfg.Carrier.OptOut(number)
-				p.add(number, Text{From: "carrier", Body: "You have successfully been unsubscribed. You will not receive any more messages from this number. Reply START to resubscribe.", At: time.Now()})
+				p.add(number, Text{From: "carrier", Body: p.cfg.CarrierReplies.Stop, At: time.Now()})
 			case message.ClassOptIn:
 				p.cfg.Carrier.OptIn(number)
-				p.add(number, Text{From: "carrier", Body: "You have successfully been re-subscribed to messages from this number. Reply HELP for help. Reply STOP to unsubscribe. Msg&Data Rates May Apply.", At: time.Now()})
+				p.add(number, Text{From: "carrier", Body: p.cfg.CarrierReplies.Start, At: time.Now()})
 			case message.ClassHelp:
-				p.add(number, Text{From: "carrier", Body: "Reply STOP to unsubscribe. Msg&Data Rates May Apply.", At: time.Now()})
+				p.add(number, Text{From: "carrier", Body: p.cfg.CarrierReplies.Help, At: time.Now()})
 			}
 		}
 	}
@@ -217,4 +221,10 @@ func (p *Phone) Text(number, body string) error {
 		p.add(number, Text{From: "service", Body: m, At: time.Now()})
 	}
 	return nil
+}
+
+// SetCarrierReplies sets what the simulated carrier answers to exact STOP,
+// START and HELP.
+func (p *Phone) SetCarrierReplies(stop, start, help string) {
+	p.cfg.CarrierReplies.Stop, p.cfg.CarrierReplies.Start, p.cfg.CarrierReplies.Help = stop, start, help
 }
