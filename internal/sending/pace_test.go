@@ -42,16 +42,22 @@ func TestPacing(t *testing.T) {
 		t.Fatalf("carrier got %d requests, want %d", len(at), want)
 	}
 	sort.Slice(at, func(i, j int) bool { return at[i].Before(at[j]) })
-	// Most segments in any window [t, t+1s).
+	// Most segments in any window [t, t+1s). Requests leave the sender
+	// evenly spaced; on a loaded machine (or under the race detector) they
+	// can reach the fake a few tens of milliseconds unevenly, so the window
+	// checked here is shortened by that much. A pacing fault (a burst, a
+	// rate counted in messages instead of segments) overfills it by whole
+	// messages all the same.
+	const jitter = 150 * time.Millisecond
 	most, j := 0, 0
 	for i := range at {
-		for at[i].Sub(at[j]) >= time.Second {
+		for at[i].Sub(at[j]) >= time.Second-jitter {
 			j++
 		}
 		most = max(most, (i-j+1)*perMessage)
 	}
 	if most > rate {
-		t.Fatalf("%d segments reached the carrier within one second; SEND_RATE is %d", most, rate)
+		t.Fatalf("%d segments reached the carrier within %v; SEND_RATE is %d", most, time.Second-jitter, rate)
 	}
 	t.Logf("%d messages of %d segments over %v; most segments in any second: %d", len(at), perMessage, at[len(at)-1].Sub(at[0]).Round(time.Millisecond), most)
 }
