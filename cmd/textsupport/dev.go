@@ -41,7 +41,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := config.Load(getenv, config.Dev)
+	cfg, signupCfg, err := loadConfig(getenv, config.Dev)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	fake.SetCallbacks(true)
 
 	return serveApp(ctx, app{
-		cfg: cfg, logger: logger, db: db, program: prog, carrier: client, stdout: stdout,
+		cfg: cfg, signup: signupCfg, logger: logger, db: db, program: prog, carrier: client, stdout: stdout,
 		devPhone: phoneSim.Handler(), listener: ln,
 		ready: func(base string) {
 			fmt.Fprintf(stdout, "textsupport dev: ready\n  phone simulator  %s/dev/phone\n  sign-up form     %s/signup\n  staff dashboard  %s/staff  (email %s, password %s)\n  stop with Ctrl-C\n",

@@ -22,7 +22,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := config.Load(getenv, config.Serve)
+	cfg, signupCfg, err := loadConfig(getenv, config.Serve)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	return serveApp(ctx, app{cfg: cfg, logger: logger, db: db, program: prog, carrier: carrierClient, stdout: stdout})
+	return serveApp(ctx, app{cfg: cfg, signup: signupCfg, logger: logger, db: db, program: prog, carrier: carrierClient, stdout: stdout})
 }
 
 func loadProgram(cfg *config.Config, logger *slog.Logger) (*program.Program, error) {
@@ -66,6 +66,7 @@ func loadProgram(cfg *config.Config, logger *slog.Logger) (*program.Program, err
 // app is everything serve and dev share.
 type app struct {
 	cfg     *config.Config
+	signup  signupSettings
 	logger  *slog.Logger
 	db      *store.DB
 	program *program.Program
@@ -88,8 +89,13 @@ func serveApp(ctx context.Context, a app) error {
 		return err
 	}
 	m := metrics.New()
+	signupTasks, err := signupMaintenance(a, v)
+	if err != nil {
+		return err
+	}
 	sender, err := sending.New(sending.Config{
-		DB: a.db, Vault: v, Program: a.program, Carrier: a.carrier, Logger: a.logger,
+		Maintenance: signupTasks,
+		DB:          a.db, Vault: v, Program: a.program, Carrier: a.carrier, Logger: a.logger,
 		SendRate: a.cfg.SendRate, StatusCallbackURL: a.cfg.PublicURL.String() + "/twilio/status", Metrics: m,
 	})
 	if err != nil {
@@ -102,7 +108,12 @@ func serveApp(ctx context.Context, a app) error {
 		Hooks:                inbound.Hooks{Subscribed: sender.Subscribed, Stopped: sender.Stopped},
 		Observe:              func(r inbound.Result) { m.InboundHandled(string(r.Class), r.Repeat) },
 	}
+	signupForm, err := signupDeps(ctx, a, v, sender, m)
+	if err != nil {
+		return err
+	}
 	handler := web.NewServer(&web.Deps{
+		Signup: signupForm,
 		Logger: a.logger, DB: a.db, Inbound: in, AuthToken: a.cfg.TwilioAuthToken, PublicURL: a.cfg.PublicURL,
 		Status: sender, Metrics: m.Handler(), DevPhone: a.devPhone,
 	})

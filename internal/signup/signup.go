@@ -1,0 +1,312 @@
+// Package signup is the double opt-in behind the web form: it records a
+// sign-up as a pending subscriber with its consent evidence, asks the
+// number (once per window) to reply YES, keeps the abuse limits, and
+// expires sign-ups nobody answers. The YES itself arrives as an inbound
+// text (package inbound), which activates the subscriber and starts the
+// sequence.
+//
+// Whatever the number's state, a sign-up looks the same from outside: the
+// caller gets an Outcome for metrics and tests only, and must answer every
+// valid sign-up with the same page.
+package signup
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"textsupport/internal/message"
+	"textsupport/internal/phone"
+	"textsupport/internal/store"
+	"textsupport/internal/vault"
+)
+
+// Config is what the service needs.
+type Config struct {
+	DB    *store.DB
+	Vault *vault.Vault
+	// RequestConfirmation schedules, in the caller's transaction, the one
+	// text asking a pending subscriber to reply YES
+	// ((*sending.Sender).RequestConfirmation). Submit needs it; a service
+	// built only for maintenance (ExpirePending, PruneLimits) does not.
+	RequestConfirmation func(ctx context.Context, tx pgx.Tx, subscriberID int64, requested time.Time) error
+	Limits              Limits
+	// Now is the clock; tests move it.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Service runs web sign-ups.
+type Service struct {
+	cfg Config
+}
+
+// New checks the configuration and builds the service.
+func New(cfg Config) (*Service, error) {
+	if cfg.DB == nil || cfg.Vault == nil {
+		return nil, errors.New("signup: DB and Vault are required")
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits()
+	}
+	if cfg.Limits.NumberWindow <= 0 || cfg.Limits.ExpireAfter <= 0 {
+		return nil, errors.New("signup: Limits.NumberWindow and Limits.ExpireAfter must be set")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg}, nil
+}
+
+// Limits are the limits the service keeps.
+func (s *Service) Limits() Limits { return s.cfg.Limits }
+
+// Request is one valid sign-up, as the form checked it.
+type Request struct {
+	Phone    string // E.164
+	TimeZone string // IANA zone the person chose, "" for none
+	// Address is the client's address, for the per-address limit.
+	Address           netip.Addr
+	DisclosureVersion string
+	// Evidence is what the person sent and who sent it; stored encrypted
+	// in the ledger row.
+	Evidence Evidence
+}
+
+// Evidence is the raw form input and its circumstances: the proof of
+// consent the sender must be able to show (TCPA), kept encrypted.
+type Evidence struct {
+	SubmittedAt       time.Time `json:"submitted_at"`
+	PhoneTyped        string    `json:"phone_typed"`
+	Phone             string    `json:"phone"`
+	Consent           string    `json:"consent"`
+	TimeZone          string    `json:"tz,omitempty"`
+	IP                string    `json:"ip"`
+	RemoteAddr        string    `json:"remote_addr"`
+	ForwardedFor      string    `json:"forwarded_for,omitempty"`
+	UserAgent         string    `json:"user_agent"`
+	AcceptLanguage    string    `json:"accept_language,omitempty"`
+	Referer           string    `json:"referer,omitempty"`
+	PageURL           string    `json:"page_url"`
+	DisclosureVersion string    `json:"disclosure_version"`
+	DisclosureText    string    `json:"disclosure_text"`
+}
+
+// Outcome is what a sign-up did. The person is never told: every valid
+// sign-up gets the same answer.
+type Outcome string
+
+const (
+	// Requested: a YES request is on its way (a new number, or one that
+	// was pending, expired, stopped in words the carrier does not act on,
+	// or invalid, with no request in the window).
+	Requested Outcome = "requested"
+	// AlreadyActive: nothing to do; the number is subscribed.
+	AlreadyActive Outcome = "active"
+	// Recent: a YES request went to this number within the window.
+	Recent Outcome = "recent"
+	// NumberCapped: the number has had Limits.PerNumber YES requests in its
+	// period already.
+	NumberCapped Outcome = "number_capped"
+	// CarrierBlocked: the number opted out with the carrier (an exact STOP
+	// through Twilio, or a send refused with 21610), so Twilio would refuse
+	// the text. Only the person can lift that, by texting START.
+	CarrierBlocked Outcome = "carrier_blocked"
+)
+
+// Ledger reasons this package writes.
+const (
+	ReasonSignup  = "signup"
+	ReasonExpired = "expired"
+)
+
+// Submit records a sign-up: it counts the per-address, per-prefix and
+// global limits (a *LimitError when one is full), then, under the number's
+// lock, records a pending subscriber with its ledger row and schedules the
+// YES request, or does nothing, as the number's state requires.
+func (s *Service) Submit(ctx context.Context, r Request) (Outcome, error) {
+	if _, err := phone.E164(r.Phone); err != nil {
+		return "", fmt.Errorf("signup: %w", err)
+	}
+	if r.DisclosureVersion == "" {
+		return "", errors.New("signup: the disclosure version is required")
+	}
+	if s.cfg.RequestConfirmation == nil {
+		return "", errors.New("signup: no RequestConfirmation to send the YES request with")
+	}
+	now := s.cfg.Now()
+	l := s.cfg.Limits
+	if err := s.hit(ctx, now, []use{
+		{LimitPerAddress, l.PerAddress, s.key(LimitPerAddress, AddressBucket(r.Address))},
+		{LimitPerPrefix, l.PerPrefix, s.key(LimitPerPrefix, Prefix(r.Phone))},
+		{LimitGlobal, l.Global, s.key(LimitGlobal, "")},
+	}); err != nil {
+		return "", err
+	}
+
+	r.Evidence.SubmittedAt = now.UTC()
+	r.Evidence.DisclosureVersion = r.DisclosureVersion
+	evidence, err := json.Marshal(r.Evidence)
+	if err != nil {
+		return "", err
+	}
+	hash := s.cfg.Vault.Hash(r.Phone)
+	var out Outcome
+	err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
+		if err := store.LockPhone(ctx, tx, hash); err != nil {
+			return err
+		}
+		sub, err := store.LockSubscriberByHash(ctx, tx, hash)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		sit := situation{now: now, window: l.NumberWindow, perNumber: l.PerNumber}
+		if sub != nil {
+			sit.state = &sub.State
+			sit.lastRequest, sit.requestsInPeriod, err = store.SignupRequestHistory(ctx, tx, sub.ID, now.Add(-l.PerNumber.Per))
+			if err != nil {
+				return err
+			}
+			if sub.State != store.Active {
+				if sit.carrierBlocked, err = carrierBlocked(ctx, tx, sub.ID); err != nil {
+					return err
+				}
+			}
+		}
+		out = decide(sit)
+		if out != Requested {
+			return nil
+		}
+
+		ev := store.ConsentEvent{
+			Method:            store.MethodWebForm,
+			Reason:            ReasonSignup,
+			DisclosureVersion: r.DisclosureVersion,
+			EvidenceEnc:       s.cfg.Vault.Seal(vault.Evidence, evidence),
+		}
+		switch {
+		case sub == nil:
+			sub = &store.Subscriber{
+				PhoneHash: hash, PhoneEnc: s.cfg.Vault.SealString(vault.Phone, r.Phone), Last4: phone.Last4(r.Phone),
+				State: store.Pending, Source: store.MethodWebForm, TimeZone: r.TimeZone,
+			}
+			if err := store.CreateSubscriber(ctx, tx, sub, ev); err != nil {
+				return err
+			}
+		case sub.State == store.Pending:
+			// Asked again after the window: the ledger keeps this
+			// sign-up's evidence too; the state does not change.
+			pending := store.Pending
+			ev.SubscriberID, ev.FromState, ev.ToState = sub.ID, &pending, store.Pending
+			if err := store.AppendConsent(ctx, tx, ev); err != nil {
+				return err
+			}
+		default:
+			if err := store.SetState(ctx, tx, sub, store.Pending, ev); err != nil {
+				return err
+			}
+		}
+		if r.TimeZone != "" && r.TimeZone != sub.TimeZone {
+			if err := store.SetTimeZone(ctx, tx, sub.ID, r.TimeZone); err != nil {
+				return err
+			}
+		}
+		if err := store.InsertSignupRequest(ctx, tx, sub.ID, now); err != nil {
+			return err
+		}
+		return s.cfg.RequestConfirmation(ctx, tx, sub.ID, now)
+	})
+	if err != nil {
+		return "", err
+	}
+	// Never the number: only what happened.
+	s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "web sign-up", slog.String("outcome", string(out)))
+	return out, nil
+}
+
+// situation is everything decide needs to know about a number.
+type situation struct {
+	state            *store.State // nil: not on record
+	lastRequest      time.Time    // zero: never asked
+	requestsInPeriod int          // YES requests within perNumber.Per
+	carrierBlocked   bool
+	now              time.Time
+	window           time.Duration
+	perNumber        Limit
+}
+
+// decide applies the double opt-in's rules. It is pure, so every
+// combination is covered by a table test.
+func decide(s situation) Outcome {
+	if s.state == nil {
+		return Requested
+	}
+	switch {
+	case *s.state == store.Active:
+		return AlreadyActive
+	case !s.lastRequest.IsZero() && s.now.Sub(s.lastRequest) < s.window:
+		// At most one YES request per number per window, whatever became
+		// of the last one.
+		return Recent
+	case s.perNumber.N > 0 && s.requestsInPeriod >= s.perNumber.N:
+		return NumberCapped
+	case s.carrierBlocked:
+		return CarrierBlocked
+	}
+	// Pending, expired, stopped in a way the carrier does not act on,
+	// invalid: the person (or someone) asks again, and the one text that
+	// asks them to confirm is all they get.
+	return Requested
+}
+
+// carrierBlocked tells whether Twilio would refuse a text to the subscriber
+// with 21610: their latest ledger row that Twilio acts on is an opt-out. An
+// exact STOP-family keyword (or an OptOutType of STOP) makes Twilio block
+// the number, and so does a send the carrier refused as opted out; an exact
+// START, UNSTOP or YES lifts it. Opt-outs in other words, "OPT OUT" with a
+// space and staff changes never reach Twilio's list.
+//
+// When TWILIO_HANDLES_OPT_OUT is false Twilio may not be blocking at all;
+// treating the number as blocked then costs only the one text, and the page
+// tells everyone how to start by texting.
+func carrierBlocked(ctx context.Context, tx pgx.Tx, subscriberID int64) (bool, error) {
+	events, err := store.RecentConsent(ctx, tx, subscriberID, 100)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range events {
+		switch e.Method {
+		case store.MethodCarrier:
+			if e.ToState == store.Stopped {
+				return true, nil
+			}
+		case store.MethodKeyword:
+			c := message.Classify(e.Reason, "", nil)
+			if !c.CarrierHandled {
+				continue
+			}
+			switch c.Class {
+			case message.ClassOptOut:
+				return true, nil
+			case message.ClassOptIn:
+				return false, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// RegisterDisclosure records the disclosure the form shows, before any
+// sign-up names its version.
+func (s *Service) RegisterDisclosure(ctx context.Context, d store.Disclosure) error {
+	return s.cfg.DB.RegisterDisclosure(ctx, d)
+}

@@ -1,0 +1,89 @@
+package web
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+)
+
+// ParseTrustedProxies reads TRUSTED_PROXIES: a comma-separated list of
+// addresses or CIDR prefixes ("10.0.0.0/8, 192.0.2.7") of the reverse
+// proxies in front of the service. Empty means none: the client address is
+// the connection's peer.
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	var bad []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		if a, err := netip.ParseAddr(f); err == nil {
+			a = a.Unmap()
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		bad = append(bad, f)
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("%q: want IP addresses or CIDR prefixes such as 10.0.0.0/8", strings.Join(bad, ", "))
+	}
+	return out, nil
+}
+
+// clientAddress is the address a request came from, for limits and
+// evidence. It is the connection's peer unless that peer is a trusted
+// proxy; then it is the nearest address in X-Forwarded-For that is not a
+// trusted proxy, read from the right: entries further left were written by
+// the client and could say anything.
+func clientAddress(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	peer := remoteAddr(r)
+	if len(trusted) == 0 || !isTrusted(peer, trusted) {
+		return peer
+	}
+	var hops []string
+	for _, h := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(h, ",")...)
+	}
+	addr := peer
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			// A hop the proxies would not have written: the last address
+			// known good is the closest we can honestly get.
+			return addr
+		}
+		addr = a.Unmap()
+		if !isTrusted(addr, trusted) {
+			return addr
+		}
+	}
+	return addr
+}
+
+func remoteAddr(r *http.Request) netip.Addr {
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		return ap.Addr().Unmap()
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, _ := netip.ParseAddr(host)
+	return a.Unmap()
+}
+
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
