@@ -94,7 +94,7 @@ func serveApp(ctx context.Context, a app) error {
 		return err
 	}
 	sender, err := sending.New(sending.Config{
-		Maintenance: signupTasks,
+		Maintenance: append(signupTasks, staffMaintenance(a.db)...),
 		DB:          a.db, Vault: v, Program: a.program, Carrier: a.carrier, Logger: a.logger,
 		SendRate: a.cfg.SendRate, StatusCallbackURL: a.cfg.PublicURL.String() + "/twilio/status", Metrics: m,
 	})
@@ -108,12 +108,18 @@ func serveApp(ctx context.Context, a app) error {
 		Hooks:                inbound.Hooks{Subscribed: sender.Subscribed, Stopped: sender.Stopped},
 		Observe:              func(r inbound.Result) { m.InboundHandled(string(r.Class), r.Repeat) },
 	}
+	m.Register(metrics.NewQueueDepth(a.db.Pool))
 	signupForm, err := signupDeps(ctx, a, v, sender, m)
+	if err != nil {
+		return err
+	}
+	staff, err := staffDeps(a, v, sender.Stopped)
 	if err != nil {
 		return err
 	}
 	handler := web.NewServer(&web.Deps{
 		Signup: signupForm,
+		Staff:  staff,
 		Logger: a.logger, DB: a.db, Inbound: in, AuthToken: a.cfg.TwilioAuthToken, PublicURL: a.cfg.PublicURL,
 		Status: sender, Metrics: m.Handler(), DevPhone: a.devPhone,
 	})

@@ -50,11 +50,6 @@ func (s *Sender) RecordStatus(ctx context.Context, sid, status string, errorCode
 			id, status, code); err != nil {
 			return err
 		}
-		if carrier.IsFinal(status) {
-			if _, err := tx.Exec(ctx, `SELECT bump('outbound.' || $1, '-infinity', 1), bump('outbound.' || $1, current_date, 1)`, status); err != nil {
-				return err
-			}
-		}
 		var to store.State
 		switch carrier.CallbackEffect(errorCode) {
 		case carrier.EffectInvalid:

@@ -12,7 +12,8 @@ import (
 )
 
 // apiAuth lets a request through with a valid API token (Authorization:
-// Bearer …) or, once staff sessions exist, a staff session.
+// Bearer …) or the session cookie of a signed-in staff member, of either
+// role: the API answers aggregate figures only.
 func apiAuth(d *Deps) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -27,21 +28,36 @@ func apiAuth(d *Deps) func(http.Handler) http.Handler {
 					serverError(d, w, r, err)
 					return
 				}
+			} else if d.Staff != nil {
+				staff, err := d.Staff.staffOfCookie(r)
+				if err != nil {
+					serverError(d, w, r, err)
+					return
+				}
+				if staff != nil {
+					next.ServeHTTP(w, r)
+					return
+				}
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="textsupport"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "a valid API token is required"})
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "a valid API token or a staff session is required"})
 		})
 	}
 }
 
-// handleStats answers GET /api/v1/stats.
+// handleStats answers GET /api/v1/stats: the overview's figures (see store.Stats).
 func handleStats(d *Deps) http.HandlerFunc {
+	now, steps := time.Now, 0
+	if d.Staff != nil {
+		now, steps = d.Staff.cfg.Now, len(d.Staff.cfg.Steps)
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		stats, err := d.DB.Totals(r.Context())
+		stats, err := d.DB.Overview(r.Context(), now(), trendDays, steps)
 		if err != nil {
 			serverError(d, w, r, err)
 			return
 		}
+		w.Header().Set("Cache-Control", "no-store")
 		writeJSON(w, http.StatusOK, stats)
 	}
 }

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"textsupport/internal/config"
+	"textsupport/internal/sending"
+	"textsupport/internal/store"
+	"textsupport/internal/vault"
+	"textsupport/internal/web"
+)
+
+const staffUsage = "usage: textsupport staff add EMAIL --role admin|viewer   (the password is the first line of stdin)"
+
+// cmdStaff: staff add EMAIL --role admin|viewer creates a staff login. The
+// password is read from the first line of stdin, never from an argument,
+// where it would sit in the shell history and the process list.
+func cmdStaff(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New(staffUsage)
+	}
+	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	role := fs.String("role", "", "admin or viewer")
+	// Flags may come before or after the email.
+	var positional []string
+	rest := args[1:]
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return fmt.Errorf("%v\n%s", err, staffUsage)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(positional) != 1 || *role == "" {
+		return errors.New(staffUsage)
+	}
+	r, err := store.ParseRole(*role)
+	if err != nil {
+		return err
+	}
+	email, err := store.NormalizeEmail(positional[0])
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	if err := store.CheckPassword(password); err != nil {
+		return err
+	}
+
+	cfg, err := config.Load(getenv, config.Migrate)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, 2)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := store.Migrate(ctx, db.Pool); err != nil {
+		return err
+	}
+	s, err := db.CreateStaff(ctx, email, password, r)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "staff login %s created with the %s role (id %d)\n", s.Email, s.Role, s.ID)
+	return nil
+}
+
+// readPassword reads the first line of stdin, without its line ending.
+func readPassword(stdin io.Reader) (string, error) {
+	if stdin == nil {
+		return "", errors.New("password: give it as the first line of stdin")
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("password: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("password: give it as the first line of stdin")
+	}
+	return line, nil
+}
+
+// devEmail is the demo admin's login in `textsupport dev`.
+const devEmail = "admin@example.org"
+
+// devStaff makes sure the demo has an admin login, with a new random
+// password each start (also when --data keeps the database), and returns it
+// for dev to print.
+func devStaff(ctx context.Context, db *store.DB) (email, password string, err error) {
+	password = rand.Text() // 26 base32 characters, 128 bits
+	_, err = db.CreateStaff(ctx, devEmail, password, store.RoleAdmin)
+	if errors.Is(err, store.ErrStaffExists) {
+		err = db.SetStaffPassword(ctx, devEmail, password)
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("demo staff login: %w", err)
+	}
+	return devEmail, password, nil
+}
+
+// staffDeps builds the staff dashboard for serveApp. stopped is the sending
+// side's cancel hook (sender.Stopped).
+func staffDeps(a app, v *vault.Vault, stopped func(ctx context.Context, tx pgx.Tx, subscriberID int64) error) (*web.StaffDeps, error) {
+	proxies := a.signup.trustedProxies
+	loc, err := time.LoadLocation(a.program.DefaultTimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	steps := make([]string, len(a.program.Sequence))
+	for i, st := range a.program.Sequence {
+		steps[i] = web.StepLabel(st.After)
+	}
+	return web.NewStaff(a.db, web.StaffConfig{
+		Vault: v, Stopped: stopped,
+		SecureCookies: a.cfg.PublicURL.Scheme == "https",
+		Steps:         steps, Regions: a.cfg.AllowedCountries, TrustedProxies: proxies, TimeZone: loc,
+	})
+}
+
+// staffMaintenance is the dashboard's periodic work, for
+// sending.Config.Maintenance: removing expired sessions and old sign-in
+// attempts, and folding the shards of past days' counters.
+func staffMaintenance(db *store.DB) []sending.Maintenance {
+	return []sending.Maintenance{
+		{Name: "staff_sessions_prune", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
+			return db.DeleteExpiredLogins(ctx, time.Now(), 24*time.Hour)
+		}},
+		{Name: "counters_compact", Every: 6 * time.Hour, Run: func(ctx context.Context) error {
+			// Days before yesterday: today's and yesterday's still take writes
+			// (a transaction begun before midnight commits after it).
+			_, err := db.CompactCounters(ctx, time.Now().UTC().AddDate(0, 0, -1))
+			return err
+		}},
+	}
+}
