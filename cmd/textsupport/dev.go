@@ -45,6 +45,11 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
+	// The phone simulator can text the service as any number: by default
+	// it listens on this machine only.
+	if strings.TrimSpace(getenv("LISTEN_ADDR")) == "" {
+		cfg.ListenAddr = "127.0.0.1:8080"
+	}
 	logger := newLogger(stderr, cfg.LogLevel)
 
 	if cfg.DatabaseURL == "" {

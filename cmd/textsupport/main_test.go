@@ -241,6 +241,25 @@ func TestServe(t *testing.T) {
 		msgs["inbound"] != float64(1) || stats["consent_events"] != float64(1) {
 		t.Errorf("stats = %v", stats)
 	}
+	// Metrics are for operators: the same API tokens.
+	for _, c := range []struct {
+		tok  string
+		want int
+	}{{"", 401}, {token, 200}} {
+		req, _ := http.NewRequest("GET", s.base+"/metrics", nil)
+		if c.tok != "" {
+			req.Header.Set("Authorization", "Bearer "+c.tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.want || (c.want == 200 && !strings.Contains(string(body), `textsupport_inbound_messages_total{class="join"} 1`)) {
+			t.Errorf("/metrics with token %v = %d, want %d with the inbound count", c.tok != "", resp.StatusCode, c.want)
+		}
+	}
 	if strings.Contains(s.stderr.String(), "5550177") || strings.Contains(s.stderr.String(), fake.AuthToken) {
 		t.Errorf("serve's logs contain a number or the auth token")
 	}

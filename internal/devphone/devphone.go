@@ -95,7 +95,7 @@ func (p *Phone) add(number string, t Text) {
 func (p *Phone) thread(number string) []Text {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return append([]Text(nil), p.threads[number]...)
+	return append([]Text{}, p.threads[number]...)
 }
 
 // Handler serves the simulator, to be mounted at /dev.

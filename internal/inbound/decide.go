@@ -62,10 +62,10 @@ func decide(s situation) decision {
 			return decision{reply: ReplyAlreadyActive}
 		}
 		d := decision{to: stateP(store.Active), reply: ReplyConfirmation}
-		// The carrier has told a returning subscriber they are back in; a
-		// first subscription or a web sign-up's YES still needs the
-		// programme's own confirmation as its first message.
-		if s.carrierReplied && state == store.Stopped {
+		// The carrier already answered this exact START, UNSTOP or YES with
+		// its opt-in text, which the operator sets to the programme's
+		// confirmation (README): a second copy would only repeat it.
+		if s.carrierReplied {
 			d.reply = ReplyNone
 		}
 		return d

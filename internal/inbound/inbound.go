@@ -59,6 +59,10 @@ type Service struct {
 	Observe func(Result)
 }
 
+// handleTimeout bounds one message's transaction, whether or not the
+// carrier is still waiting for the answer.
+const handleTimeout = 30 * time.Second
+
 // ErrInvalid marks input that cannot be handled as it stands.
 var ErrInvalid = errors.New("invalid message")
 
@@ -86,6 +90,12 @@ func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
 	class := message.Classify(m.Body, m.OptOutType, s.JoinKeywords)
 	hash := s.Vault.Hash(from)
 
+	// A message once received is handled to the end even if the carrier
+	// stops waiting for the answer: an opt-out must never be lost because
+	// it queued behind a send in flight. Only our own bound ends it.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
+	defer cancel()
+
 	var res Result
 	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
 		res = Result{Class: class.Class}
@@ -109,6 +119,10 @@ func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
 		d := decide(sit)
 
 		reply := s.Replies[d.reply]
+		if d.reply != "" && reply == "" {
+			// A missing text would silently drop, say, a safety reply.
+			return fmt.Errorf("the program has no %q reply", d.reply)
+		}
 		res.Reply, res.TwiML = d.reply, TwiML(reply)
 		phoneEnc := s.Vault.SealString(vault.Phone, from)
 		e := store.InboundEffects{
@@ -146,7 +160,13 @@ func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
 	}
 	if s.Logger != nil {
 		// Never the number or the body: only what kind of message it was.
-		s.Logger.LogAttrs(ctx, slog.LevelInfo, "inbound message",
+		level := slog.LevelInfo
+		if res.Class == message.ClassCrisis && !res.Repeat {
+			// Loud enough for an operator's log alerting; staff see the
+			// alert itself on the dashboard.
+			level = slog.LevelWarn
+		}
+		s.Logger.LogAttrs(ctx, level, "inbound message",
 			slog.String("class", string(res.Class)), slog.String("reply", res.Reply), slog.Bool("repeat", res.Repeat))
 	}
 	if s.Observe != nil {

@@ -25,26 +25,36 @@ type Classification struct {
 	Class Class
 	// CarrierHandled is true when Twilio itself has already answered this
 	// message (its default opt-out handling on long codes): optOutType was
-	// non-empty, or the whole normalised body is exactly one of Twilio's own
-	// keywords (STOP STOPALL UNSUBSCRIBE CANCEL END QUIT REVOKE OPTOUT /
-	// START UNSTOP YES / HELP INFO). "OPT OUT" with a space and revocation in
-	// other words are not carrier handled.
+	// non-empty, or the body is a single word (no whitespace inside it once
+	// trimmed) that is one of Twilio's own keywords (STOP STOPALL UNSUBSCRIBE
+	// CANCEL END QUIT REVOKE OPTOUT / START UNSTOP YES / HELP INFO), in any
+	// case, perhaps followed by punctuation written against it. "OPT OUT"
+	// with a space, ARRET, and revocation in other words are not carrier
+	// handled.
 	//
-	// Trailing punctuation ("Stop.", "STOP!!"): Twilio's article on its STOP
-	// filtering (help.twilio.com/articles/223134027, "Twilio support for
-	// opt-out keywords (SMS STOP filtering)") says only single-word messages
-	// trigger the block and that "STOP PLEASE" does not; it says nothing about
-	// punctuation, and neither do the Advanced Opt-Out tutorial
+	// Twilio's article on its STOP filtering (help.twilio.com/articles/
+	// 223134027, "Twilio support for opt-out keywords (SMS STOP filtering)")
+	// says only single-word messages trigger the block and that "STOP PLEASE"
+	// does not. So "stop :)", "stop !" and "STOP STOP" (two words as sent) are
+	// the service's own opt-outs, to confirm itself, even though their
+	// normalised body is STOP; otherwise, with the carrier's handling on, the
+	// person would get no confirmation at all.
+	//
+	// Punctuation against the word ("Stop.", "STOP!!") is not covered by the
+	// article, nor by the Advanced Opt-Out tutorial
 	// (twilio.com/docs/messaging/tutorials/advanced-opt-out) nor any issue we
-	// found. We therefore compare Twilio's keywords against the normalised body
-	// (trimmed, upper case, trailing punctuation dropped), so "Stop." counts as
-	// carrier handled. Of the two possible mistakes this one can only cost a
-	// missing confirmation, never a second one (the FCC allows one), and the
-	// opt-out itself is recorded either way.
+	// found. We count it as carrier handled: it is still one word, and of the
+	// two possible mistakes this one can only cost a missing confirmation,
+	// never a second one (the FCC allows one); the opt-out itself is recorded
+	// either way.
 	CarrierHandled bool
 	// Keyword is the matched keyword, upper case, "" when none (revocation in
 	// other words, crisis, other). With an optOutType it is the normalised
-	// body when that is one of the built-in keywords, else the optOutType.
+	// body when that is one of Twilio's keywords, else the optOutType.
+	// A Twilio keyword sent as more than one word ("stop :)", "help ?") keeps
+	// its class but gets no Keyword: callers reclassify the recorded Keyword
+	// to learn whether the carrier acted (internal/signup), so Classify(Keyword)
+	// must give the same CarrierHandled as the message itself.
 	Keyword string
 	// AlsoOptOut is set on a crisis message that also revokes consent
 	// ("stop texting me I want to die"). The safety reply goes first (Class
@@ -64,9 +74,24 @@ var twilioKeywords = map[string]Class{
 
 // ownKeywords are whole-body keywords only the service recognises: "opt out"
 // is on the FCC's list (47 CFR 64.1200(a)(12)) but not on Twilio's.
+//
+// ARRET / ARRÊT (French "stop"; Canada is allowed by default) is ours too,
+// not carrier handled. Twilio's STOP-filtering article (help.twilio.com/
+// articles/223134027), the Advanced Opt-Out tutorial (twilio.com/docs/
+// messaging/tutorials/advanced-opt-out) and error 23002 (twilio.com/docs/api/
+// errors/23002) list only the English keywords above as handled by default
+// on long codes; other languages are added per Messaging Service with
+// Advanced Opt-Out, and then the webhook carries OptOutType, which Classify
+// honours first. The one Twilio page naming ARRET (twilio.com/docs/proxy/
+// opt-out-keywords: Proxy drops STOP ... ARRETT, ARRET, ARRETE) is about the
+// Proxy product, not default SMS filtering. Should Twilio answer ARRET after
+// all, the cost is a second confirmation; counting it as carrier handled
+// when it is not would cost the only one.
 var ownKeywords = map[string]Class{
 	"OPT OUT": ClassOptOut,
 	"OPT-OUT": ClassOptOut,
+	"ARRET":   ClassOptOut,
+	"ARRÊT":   ClassOptOut,
 }
 
 // Normalize trims, case-folds (upper), collapses inner whitespace to one space
@@ -118,7 +143,11 @@ func Classify(body, optOutType string, joinKeywords []string) Classification {
 			c.CarrierHandled = true
 			return c
 		}
-		if k, ok := builtinKeyword(norm); ok && k == c.Class {
+		// Only Twilio's own keywords replace the optOutType: a custom
+		// Advanced Opt-Out keyword ("ARRET", "opt out") is recorded as the
+		// optOutType, so that reclassifying the recorded Keyword still says
+		// the carrier handled it.
+		if k, ok := twilioKeywords[norm]; ok && k == c.Class {
 			c.Keyword = norm
 		}
 		return c
@@ -126,17 +155,20 @@ func Classify(body, optOutType string, joinKeywords []string) Classification {
 	return classifyBody(body, norm, joinKeywords)
 }
 
-func builtinKeyword(norm string) (Class, bool) {
-	if c, ok := twilioKeywords[norm]; ok {
-		return c, true
-	}
-	c, ok := ownKeywords[norm]
-	return c, ok
+// oneWord reports whether the trimmed body has no whitespace inside it: the
+// only kind of message Twilio acts on.
+func oneWord(body string) bool {
+	return len(strings.Fields(body)) == 1
 }
 
 func classifyBody(body, norm string, joinKeywords []string) Classification {
 	if c, ok := twilioKeywords[norm]; ok {
-		return Classification{Class: c, CarrierHandled: true, Keyword: norm}
+		if oneWord(body) {
+			return Classification{Class: c, CarrierHandled: true, Keyword: norm}
+		}
+		// "stop :)", "STOP STOP", "help ?": the same request, but Twilio
+		// saw more than one word and left it to us.
+		return Classification{Class: c}
 	}
 	if c, ok := ownKeywords[norm]; ok {
 		return Classification{Class: c, Keyword: norm}

@@ -36,7 +36,14 @@ func TestClassify(t *testing.T) {
 		{"stop spaces", "  stop \n", "", carrier(ClassOptOut, "STOP")},
 		{"Stop period", "Stop.", "", carrier(ClassOptOut, "STOP")},
 		{"STOP bangs", "STOP!!!", "", carrier(ClassOptOut, "STOP")},
-		{"stop punctuation and space", "stop ! ", "", carrier(ClassOptOut, "STOP")},
+		// Twilio acts on one word only: a keyword followed by anything
+		// after a space is the same request, but ours to confirm.
+		{"stop punctuation and space", "stop ! ", "", optOut},
+		{"stop smiley not carrier", "stop :)", "", optOut},
+		{"STOP STOP not carrier", "STOP STOP", "", optOut},
+		{"stop space period not carrier", "Stop .", "", optOut},
+		{"help space question not carrier", "help ?", "", Classification{Class: ClassHelp}},
+		{"start space bang not carrier", "start !", "", Classification{Class: ClassOptIn}},
 		{"STOPALL", "stopall", "", carrier(ClassOptOut, "STOPALL")},
 		{"UNSUBSCRIBE", "Unsubscribe", "", carrier(ClassOptOut, "UNSUBSCRIBE")},
 		{"CANCEL", "cancel", "", carrier(ClassOptOut, "CANCEL")},
@@ -50,6 +57,13 @@ func TestClassify(t *testing.T) {
 		{"OPT OUT", "opt out", "", own(ClassOptOut, "OPT OUT")},
 		{"OPT  OUT collapsed", "Opt   out!", "", own(ClassOptOut, "OPT OUT")},
 		{"OPT-OUT", "opt-out", "", own(ClassOptOut, "OPT-OUT")},
+
+		// French "stop": ours, not one of Twilio's default keywords (see
+		// ownKeywords for the sources).
+		{"ARRET", "ARRET", "", own(ClassOptOut, "ARRET")},
+		{"arrêt accented", "arrêt", "", own(ClassOptOut, "ARRÊT")},
+		{"Arrête", "Arrête!", "", optOut},
+		{"arrêt svp", "arrêt svp", "", optOut},
 
 		// Opt-in and help keywords.
 		{"START", "START", "", carrier(ClassOptIn, "START")},
@@ -76,6 +90,8 @@ func TestClassify(t *testing.T) {
 		{"optOutType HELP", "info", "HELP", carrier(ClassHelp, "INFO")},
 		{"optOutType overrides a join body", "JOIN", "STOP", carrier(ClassOptOut, "STOP")},
 		{"optOutType STOP on a START body", "start", "STOP", carrier(ClassOptOut, "STOP")},
+		{"optOutType STOP on own keyword", "opt out", "STOP", carrier(ClassOptOut, "STOP")},
+		{"optOutType STOP on two words", "stop :)", "STOP", carrier(ClassOptOut, "STOP")},
 		{"optOutType unknown", "please stop texting me", "SOMETHING", Classification{Class: ClassOptOut, CarrierHandled: true}},
 
 		// Revocation in other words: ours to honour and confirm.
@@ -138,6 +154,17 @@ func TestClassify(t *testing.T) {
 		{"cease and desist", "cease and desist", "", optOut},
 		{"pause the messages", "pause the messages", "", optOut},
 		{"stop sending these", "stop sending these", "", optOut},
+		{"stop using this number", "stop using this number", "", optOut},
+		{"stop using my number", "please stop using my number", "", optOut},
+		{"stop calling this number", "stop calling this number!", "", optOut},
+		{"stop using my phone number", "stop using my phone number", "", optOut},
+		{"no more", "no more", "", optOut},
+		{"no more please", "no more please", "", optOut},
+		{"no more bangs", "No more!!", "", optOut},
+		{"run-on trailing stop", "my wife reads my phone stop", "", optOut},
+		{"run-on trailing stop please", "my kids see these stop please", "", optOut},
+		{"END alone keyword", "end", "", carrier(ClassOptOut, "END")},
+		{"end please", "end please", "", optOut},
 
 		// Recovery talk is never an opt-out.
 		{"can't stop using", "I can't stop using", "", other},
@@ -177,6 +204,26 @@ func TestClassify(t *testing.T) {
 		{"when will the texts stop", "when do these texts end", "", other},
 		{"dying to know", "I'm dying to know more", "", other},
 		{"I don't want to stop using", "I don't want to stop using", "", other},
+		{"stop using drugs", "stop using drugs", "", other},
+		{"stop using", "stop using", "", other},
+		{"I need to stop using", "I need to stop using", "", other},
+		{"I'm quitting heroin", "I'm quitting heroin", "", other},
+		{"how to stop cravings", "how to stop cravings", "", other},
+		{"need to stop using my phone", "I need to stop using my phone", "", other},
+		{"no more pain", "no more pain", "", other},
+		{"no more drugs", "no more drugs for me", "", other},
+		{"make it stop", "please make it stop", "", other},
+		{"cravings won't stop", "the cravings won't stop", "", other},
+		{"want the voices to stop", "I just want the voices to stop", "", other},
+		{"did the texts stop", "did the texts stop?", "", other},
+		{"when will it stop", "when will it stop", "", other},
+		{"relapsed need to stop", "I relapsed and need to stop", "", other},
+		{"sponsor told me to stop", "my sponsor told me to stop", "", other},
+		{"it took a lot", "it took a lot of work to get here", "", other},
+		{"took time off", "I took a lot of time off", "", other},
+		{"took my meds", "I took all my meds today", "", other},
+		{"jump in the shower", "going to jump in the shower", "", other},
+		{"someone else has a gun", "my dad has a gun", "", other},
 
 		// Crisis language: the safety reply, whatever else is said.
 		{"going to overdose", "I'm going to overdose", "", crisis},
@@ -205,12 +252,35 @@ func TestClassify(t *testing.T) {
 		{"I'm dying", "I feel like I'm dying", "", crisis},
 		{"can't take it anymore", "I can't take it anymore", "", crisis},
 		{"kms", "im gonna kms", "", crisis},
+		{"going to jump", "i'm going to jump", "", crisis},
+		{"jump off a bridge", "gonna jump off a bridge", "", crisis},
+		{"thinking about jumping", "thinking about jumping", "", crisis},
+		{"took a bunch of fentanyl", "I took a bunch of fentanyl", "", crisis},
+		{"swallowed a handful", "swallowed a handful of my xanax", "", crisis},
+		{"took all my pills", "I took all my pills", "", crisis},
+		{"took a lot", "I took a lot", "", crisis},
+		{"took so much", "I took so much", "", crisis},
+		{"I have a gun", "I have a gun", "", crisis},
+		{"got a gun", "ive got a gun and i'm done", "", crisis},
+		{"took too many pills", "I took too many pills", "", crisis},
+		{"want to end it all", "I want to end it all", "", crisis},
+		{"going to end it tonight", "going to end it tonight", "", crisis},
+		// "end it" is never a plain opt-out: END alone is.
+		{"end it", "end it", "", crisis},
+		{"end it all", "end it all", "", crisis},
+		{"end it period", "End it.", "", crisis},
+		{"i want to end it", "i want to end it", "", crisis},
+		{"END IT NOW", "END IT NOW", "", crisis},
 
 		// Crisis and revocation together: safety first, opt-out honoured.
 		{"stop texting me I want to die", "stop texting me I want to die", "", crisisStop},
 		{"stop, want to die", "Stop. I want to die", "", crisisStop},
 		{"leave me alone suicidal", "leave me alone, I'm suicidal", "", crisisStop},
 		{"take me off list overdose", "take me off this list I'm going to overdose", "", crisisStop},
+		{"stop texting me end it", "stop texting me, end it", "", crisisStop},
+		{"stop using this number gun", "stop using this number, I have a gun", "", crisisStop},
+		// "no more" counts only as the whole text: here it may be the drugs.
+		{"no more then took a lot", "no more. I took a lot", "", crisis},
 		{"optOutType beats crisis words", "STOP", "STOP", carrier(ClassOptOut, "STOP")},
 	}
 	seen := map[string]bool{}
@@ -232,16 +302,24 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-// Every keyword in every case, with and without trailing punctuation.
+// Every keyword in every case, with and without trailing punctuation:
+// carrier handled as one word, ours as more than one.
 func TestClassifyEveryKeyword(t *testing.T) {
 	t.Parallel()
 	for kw, class := range twilioKeywords {
 		for _, body := range []string{kw, strings.ToLower(kw), strings.ToUpper(kw[:1]) + strings.ToLower(kw[1:]),
-			" " + kw + " ", kw + ".", kw + "!", kw + "?", kw + " !!"} {
+			" " + kw + " ", kw + ".", kw + "!", kw + "?", kw + "!!", "\t" + kw + "...\n"} {
 			got := Classify(body, "", nil)
 			want := Classification{Class: class, CarrierHandled: true, Keyword: kw}
 			if got != want {
 				t.Errorf("Classify(%q) = %+v, want %+v", body, got, want)
+			}
+		}
+		for _, body := range []string{kw + " !!", kw + " .", kw + " :)", strings.ToLower(kw) + " ?"} {
+			got := Classify(body, "", nil)
+			want := Classification{Class: class}
+			if got != want {
+				t.Errorf("Classify(%q) = %+v, want %+v (not carrier handled: two words)", body, got, want)
 			}
 		}
 	}

@@ -39,6 +39,36 @@ var crisisPhrases = phrases(
 	"END THE PAIN", "END MY PAIN", "MAKE THE PAIN STOP",
 	"HURT MYSELF", "HURTING MYSELF", "HARM MYSELF", "HARMING MYSELF", "SELF HARM", "SELF HARMING",
 	"CUT MYSELF", "CUTTING MYSELF", "SHOOT MYSELF", "HANG MYSELF", "HANGING MYSELF", "OFF MYSELF",
+	"TOOK MUCH", "TOOK MANY", "TAKEN MUCH", "TAKEN MANY", // "took so much" once SO is dropped
+	// a weapon: from someone in an addiction programme, "I have a gun" gets
+	// the safety reply; a false alarm costs one caring text.
+	"HAVE A GUN", "HAVE GUN", "GOT A GUN", "HAVE MY GUN", "GOT MY GUN", "BOUGHT A GUN", "GET A GUN",
+	"GETTING A GUN", "HOLDING A GUN", "HOLDING MY GUN", "LOADED GUN", "LOADED THE GUN", "LOADED MY GUN",
+	"GUN TO MY HEAD", "GUN IN MY MOUTH", "HAVE A PISTOL", "GOT A PISTOL", "PULL THE TRIGGER",
+	// jumping
+	"JUMP OFF", "JUMPING OFF", "JUMP FROM", "JUMPING FROM", "JUMP IN FRONT", "JUMPING IN FRONT",
+	"JUMP OUT", "JUMPING OUT",
+)
+
+// takeVerbs, amounts and substances make "I took a bunch of fentanyl", "I
+// swallowed a handful of pills", "took all my pills", "I took a lot".
+var (
+	takeVerbs = newSet("TOOK", "TAKEN", "TAKE", "TAKING", "SWALLOWED", "SWALLOW", "POPPED", "SNORTED",
+		"SHOT", "INJECTED", "USED", "DID", "ATE")
+	// takeAlone may end the clause after the amount: "I took a lot".
+	takeAlone = newSet("TOOK", "TAKEN", "SWALLOWED", "POPPED")
+	amounts   = [][]string{
+		{"A", "BUNCH"}, {"BUNCH"}, {"A", "LOT"}, {"ALOT"}, {"LOTS"}, {"A", "HANDFUL"}, {"HANDFUL"},
+		{"A", "TON"}, {"TONS"}, {"ALL"}, {"THE", "WHOLE"}, {"A", "WHOLE"}, {"WHOLE"}, {"MUCH"}, {"MANY"},
+		{"EXTRA"}, {"DOUBLE"}, {"TRIPLE"}, {"WAY", "MORE"}, {"A", "FISTFUL"}, {"FISTFUL"},
+	}
+	substances = newSet("PILLS", "PILL", "TABLETS", "MEDS", "MEDICATION", "MEDICATIONS", "MEDICINE",
+		"FENTANYL", "FENT", "FETTY", "HEROIN", "DOPE", "OXY", "OXYS", "OXYCODONE", "OXYCONTIN", "PERCS",
+		"PERCOCET", "PERCOCETS", "XANAX", "XANS", "BARS", "BENZOS", "VALIUM", "KLONOPIN", "METHADONE",
+		"SUBOXONE", "SUBS", "MORPHINE", "TRAMADOL", "TYLENOL", "ADVIL", "ASPIRIN", "METH", "COKE",
+		"COCAINE", "CRACK", "DRUGS", "STUFF", "SHIT", "IT", "THEM", "OPIOIDS", "OPIATES", "GABAPENTIN")
+	// notMe before a take verb: "it took a lot of work".
+	notMe = newSet("IT", "THAT", "THIS", "WHICH")
 )
 
 // crisisFillers are dropped before matching: "I really just want to die".
@@ -74,6 +104,21 @@ func isCrisis(clauses [][]string) bool {
 			return true
 		}
 	}
+	for i, t := range toks {
+		switch {
+		// "end it", "I'm going to end it tonight": how people say they
+		// will end their life; never "end it with him".
+		case (t == "END" || t == "ENDING") && at(toks, i+1) == "IT" && at(toks, i+2) != "WITH":
+			return true
+		// "I'm going to jump", "I want to jump", "thinking about jumping".
+		case t == "JUMP" && at(toks, i-1) == "TO" && at(toks, i+1) == "":
+			return true
+		case t == "JUMPING" && (at(toks, i-1) == "ABOUT" || at(toks, i-1) == "OF") && at(toks, i+1) == "":
+			return true
+		case takeVerbs[t] && !notMe[at(toks, i-1)] && tookALot(toks, i):
+			return true
+		}
+	}
 	// "I'm dying" (withdrawal can be dangerous too), but not "I'm dying to
 	// know" or "dying of laughter".
 	for i := 0; i+1 < len(toks); i++ {
@@ -82,6 +127,44 @@ func isCrisis(clauses [][]string) bool {
 			case "TO", "FOR", "OF", "LAUGHING", "LAUGHIN", "LMAO", "LOL", "HERE", "OVER":
 				continue
 			}
+			return true
+		}
+	}
+	return false
+}
+
+// tookALot: the take verb at i is followed by an amount and, within a few
+// words, something to overdose on ("a bunch of fentanyl", "all my pills"),
+// or, for TOOK and the like, by the amount alone ("I took a lot").
+func tookALot(toks []string, i int) bool {
+	for _, a := range amounts {
+		if !hasPhrase(toks[i+1:min(len(toks), i+1+len(a))], a) {
+			continue
+		}
+		k := i + 1 + len(a)
+		if at(toks, k) == "" && takeAlone[toks[i]] && a[0] != "ALL" {
+			return true
+		}
+		if a[0] == "ALL" && routineDose(toks, k) {
+			continue // "I took all my meds today" is adherence, not an overdose
+		}
+		if at(toks, k) == "OF" {
+			k++
+		}
+		for n := 0; n < 3 && at(toks, k+n) != ""; n++ {
+			if substances[at(toks, k+n)] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// routineDose: the clause from k speaks of the usual daily dose.
+func routineDose(toks []string, k int) bool {
+	for ; k < len(toks) && toks[k] != ""; k++ {
+		switch toks[k] {
+		case "TODAY", "MORNING", "PRESCRIBED", "SCHEDULE", "SCHEDULED", "DAILY", "YESTERDAY":
 			return true
 		}
 	}

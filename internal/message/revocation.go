@@ -1,5 +1,7 @@
 package message
 
+import "strings"
+
 // Revocation in other words. The FCC counts "any reasonable means" of
 // revoking consent (47 CFR 64.1200(a)(10), FCC 24-24), so "please stop
 // texting me" must end the texts even though Twilio only acts on a bare
@@ -17,18 +19,20 @@ var (
 	fillers = newSet("PLEASE", "NOW", "JUST", "ALREADY", "THANKS", "THANK", "YOU", "THX", "TY",
 		"OK", "OKAY", "K", "NO", "ALL", "IMMEDIATELY", "RIGHT", "AWAY", "FOREVER", "SERIOUSLY", "AGAIN",
 		"ME", "IT", "THIS", "THESE", "SIR", "MAAM", "DUDE", "MAN", "BRO", "GUYS", "YALL", "HEY", "HI",
-		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL")
+		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
+		"SVP", "MERCI")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
 	clauseStopWords = newSet("STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT", "REVOKE")
 
 	// bodyStopWords count only when the whole text is opt-out words and
-	// fillers: "quit" or "end it" alone, never "I quit last week". Spanish
-	// ones are here because the person may not write English; none of them
-	// is one of Twilio's keywords.
+	// fillers: "quit" or "cancel please" alone, never "I quit last week".
+	// "end it" is not one of them (see bareOptOut). Spanish and French ones
+	// are here because the person may not write English; none of them is one
+	// of Twilio's default keywords.
 	bodyStopWords = newSet("STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT", "REVOKE", "CANCEL", "END",
-		"QUIT", "REMOVE", "ALTO", "BASTA", "PARA", "PARAR", "CANCELAR")
+		"QUIT", "REMOVE", "ALTO", "BASTA", "PARA", "PARAR", "CANCELAR", "ARRET", "ARRETE", "ARRETEZ")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
 	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
@@ -103,11 +107,30 @@ var (
 	newSentence = newSet("I", "IM", "IVE", "ID", "ILL")
 
 	wrongWhat = newSet("NUMBER", "NUMBERS", "NUM", "NO", "PERSON", "PHONE", "CELL", "GUY", "GIRL", "LADY")
+
+	// ownStop before a clause-final STOP makes STOP the verb of the
+	// person's own sentence ("I can't stop", "make it stop", "when will the
+	// cravings stop", "I'm going to stop"), never a request to us.
+	ownStop = newSet("TO", "I", "IM", "ID", "ILL", "ITLL", "THEYLL", "WE", "THEY", "HE", "SHE", "IT", "CAN", "CANT", "COULD",
+		"COULDNT", "WILL", "WONT", "WOULD", "WOULDNT", "SHOULD", "SHOULDNT", "MUST", "MIGHT", "MAY", "DO",
+		"DONT", "DOES", "DOESNT", "DID", "DIDNT", "NEVER", "NOT", "ISNT", "ARENT", "JUST", "ALL", "NOLONGER")
+
+	// ownStopCue anywhere before a clause-final STOP also makes it the
+	// person's own: "make the pain stop", "I wish the cravings would stop",
+	// "how do I stop", "when does it stop".
+	ownStopCue = newSet("MAKE", "MAKES", "LET", "LETS", "HELP", "HOW", "WHEN", "WHY", "WISH", "WANT",
+		"WANTS", "NEED", "NEEDS", "TRY", "TRYING", "HOPE", "PRAY", "PRAYING", "UNTIL", "TILL", "IF",
+		"NEVER", "CANT", "WONT", "DONT")
+
+	// questionStart opening a clause makes it a question, never a request:
+	// "did the texts stop", "will the cravings ever stop".
+	questionStart = newSet("DID", "DO", "DOES", "WILL", "WOULD", "CAN", "COULD", "SHOULD", "IS", "ARE",
+		"HAS", "HAVE", "WHAT", "WHERE", "WHO", "WHICH")
 )
 
 // clauseRules each recognise one way of revoking consent within a clause.
 var clauseRules = []func(c []string) bool{
-	stopClause, stopsMessages, noMore, unsubscribes, doesNotWant, noContact, removeMe, goAway,
+	stopClause, runOnStop, stopsMessages, noMore, unsubscribes, doesNotWant, noContact, removeMe, goAway,
 	neverConsented, notInterested,
 	func(c []string) bool { return hasPhrase(c, []string{"CEASE", "AND", "DESIST"}) },
 }
@@ -129,15 +152,20 @@ func revokes(clauses [][]string) bool {
 }
 
 // bareOptOut: the whole text is opt-out words and fillers ("Stop please",
-// "STOP STOP", "quit it", "no mas").
+// "STOP STOP", "quit it", "no mas", "no more please"). "end it" is not: it
+// is how people speak of ending their life (crisis.go), and a person who
+// may be in danger must not be unsubscribed from the support they signed up
+// for on those words alone. END on its own stays an opt-out.
 func bareOptOut(clauses [][]string) bool {
 	var toks []string
 	for _, c := range clauses {
 		for i := 0; i < len(c); i++ {
 			switch {
+			case (c[i] == "END" || c[i] == "ENDING") && at(c, i+1) == "IT":
+				return false
 			case c[i] == "I" && at(c, i+1) == "SAID":
 				i++
-			case c[i] == "NO" && at(c, i+1) == "MAS":
+			case c[i] == "NO" && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE"):
 				toks = append(toks, "BASTA")
 				i++
 			case c[i] == "POR" && at(c, i+1) == "FAVOR":
@@ -174,6 +202,28 @@ func stopClause(c []string) bool {
 	return true
 }
 
+// runOnStop: a sentence run into a final STOP without a full stop, as "my
+// wife reads my phone stop" for "my wife reads my phone. Stop": read it as
+// its punctuated twin, which stopClause already takes as an opt-out. Not
+// when the words before make STOP the verb of the person's own sentence:
+// "I can't stop", "make it stop", "the cravings won't stop", "how do I
+// stop", "I need to stop" (ownStop, ownStopCue).
+func runOnStop(c []string) bool {
+	end := len(c)
+	for end > 0 && fillers[c[end-1]] && c[end-1] != "IT" && c[end-1] != "ALL" {
+		end--
+	}
+	if end < 2 || c[end-1] != "STOP" || ownStop[c[end-2]] || questionStart[c[0]] {
+		return false
+	}
+	for _, t := range c[:end-1] {
+		if ownStopCue[t] || stopVerbs[t] {
+			return false
+		}
+	}
+	return true
+}
+
 // onlyWords: every token is a filler or one of words, and at least one is
 // one of words.
 func onlyWords(toks []string, words set) bool {
@@ -199,11 +249,45 @@ func stopsMessages(c []string) bool {
 		if !stopVerbs[t] || selfNegations[at(c, i-1)] {
 			continue
 		}
-		if messageObject(c, i+1, bridge) {
+		if messageObject(c, i+1, bridge) || numberObject(c, i+1) {
 			return true
 		}
 	}
 	return false
+}
+
+// numberObject: from j, perhaps after one verb in -ING, this number itself
+// and nothing more: "stop using this number", "stop calling my number",
+// "quit using my phone number please". The object decides: "stop using
+// drugs", "stop using" and "stop using my phone" (a device, the person's own
+// habit) are not.
+func numberObject(c []string, j int) bool {
+	if t := at(c, j); strings.HasSuffix(t, "ING") && !messageGerunds[t] {
+		j++
+	}
+	switch at(c, j) {
+	case "THIS", "THAT", "MY", "YOUR":
+	default:
+		return false
+	}
+	k := j + 1
+	switch at(c, k) {
+	case "NUMBER", "NUM", "#":
+	case "PHONE", "CELL":
+		if at(c, k+1) == "NUMBER" {
+			k++
+		} else if at(c, j) != "THIS" {
+			return false // "stop using my phone" is about the person's habit
+		}
+	default:
+		return false
+	}
+	for _, t := range c[k+1:] {
+		if !fillers[t] && t != "ANYMORE" {
+			return false
+		}
+	}
+	return true
 }
 
 // messageObject: from j, after at most four bridge words, the messages

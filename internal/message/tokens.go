@@ -72,6 +72,7 @@ var spellings = map[string][]string{
 	"STOPP": {"STOP"}, "STAHP": {"STOP"}, "STOPPP": {"STOP"},
 	"UNSUB": {"UNSUBSCRIBE"}, "UNSUSCRIBE": {"UNSUBSCRIBE"}, "UNSUBCRIBE": {"UNSUBSCRIBE"}, "UNSUBSRIBE": {"UNSUBSCRIBE"},
 	"SELFHARM": {"SELF", "HARM"}, "MÁS": {"MAS"},
+	"ARRÊT": {"ARRET"}, "ARRÊTE": {"ARRETE"}, "ARRÊTEZ": {"ARRETEZ"}, "NOMORE": {"NO", "MORE"},
 }
 
 // pairs folds two adjacent tokens into one.

@@ -85,6 +85,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s := &Server{DataDir: opts.DataDir, Port: opts.Port, done: make(chan error, 1), log: new(bytes.Buffer)}
 	if s.DataDir == "" {
+		removeAbandoned()
 		tmp, err := os.MkdirTemp("", "textsupport-pg-")
 		if err != nil {
 			return nil, err
@@ -238,4 +239,25 @@ func lastLines(b []byte, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, " | ")
+}
+
+// removeAbandoned deletes temporary clusters whose server is gone: a test
+// process that exits cannot stop the server it started (the kernel ends it),
+// so its folder is cleaned up by the next start.
+func removeAbandoned() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "textsupport-pg-*"))
+	for _, dir := range dirs {
+		info, err := os.Stat(dir)
+		if err != nil || time.Since(info.ModTime()) < time.Minute {
+			continue // just made: may still be starting
+		}
+		pidFile, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid"))
+		if err == nil {
+			pid, _ := strconv.Atoi(strings.SplitN(string(pidFile), "\n", 2)[0])
+			if pid > 0 && syscall.Kill(pid, 0) == nil {
+				continue // its server is running
+			}
+		}
+		os.RemoveAll(dir)
+	}
 }

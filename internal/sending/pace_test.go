@@ -2,6 +2,7 @@ package sending
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"testing"
@@ -60,4 +61,25 @@ func TestPacing(t *testing.T) {
 		t.Fatalf("%d segments reached the carrier within %v; SEND_RATE is %d", most, time.Second-jitter, rate)
 	}
 	t.Logf("%d messages of %d segments over %v; most segments in any second: %d", len(at), perMessage, at[len(at)-1].Sub(at[0]).Round(time.Millisecond), most)
+}
+
+// The spacer never holds a send (and so a subscriber's row lock) for long:
+// a wait over maxSpacerWait is refused at once.
+func TestSpacerRefusesLongWaits(t *testing.T) {
+	p := newPacer(1)
+	p.next = time.Now().Add(time.Minute)
+	start := time.Now()
+	if err := p.space(context.Background(), 1); !errors.Is(err, errPaceBusy) {
+		t.Fatalf("space with a minute to wait = %v, want errPaceBusy", err)
+	}
+	if !p.next.After(start.Add(50 * time.Second)) {
+		t.Fatalf("a refused wait moved the schedule")
+	}
+	p.next = time.Now().Add(10 * time.Millisecond)
+	if err := p.space(context.Background(), 2); err != nil {
+		t.Fatalf("space with 10ms to wait = %v", err)
+	}
+	if gap := p.next.Sub(time.Now()); gap < time.Second {
+		t.Fatalf("after a 2-segment send at SEND_RATE=1 the next may go in %v, want ≥ 2s", gap)
+	}
 }

@@ -50,46 +50,49 @@ func (w *signupWorker) Work(ctx context.Context, job *river.Job[SignupRequestArg
 func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) error {
 	body := s.cfg.Program.Replies.PendingConfirm
 	segments, _ := message.Segments(body)
-	if err := s.pacer.reserve(ctx, segmentsCeil(segments)); err != nil {
-		return err
-	}
 	var result error
-	err := s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		sub, err := store.LockSubscriber(ctx, tx, a.SubscriberID)
-		if errors.Is(err, store.ErrNotFound) {
-			result = river.JobCancel(err)
-			return nil
-		} else if err != nil {
+	var err error
+	for err = errPaceBusy; errors.Is(err, errPaceBusy); {
+		if err := s.pacer.reserve(ctx, segmentsCeil(segments)); err != nil {
 			return err
 		}
-		if sub.State != store.Pending {
-			result = river.JobCancel(errors.New("subscriber is no longer pending"))
-			return nil
-		}
-		number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
-		if err != nil {
-			return err
-		}
-		var outboundID int64
-		if err := tx.QueryRow(ctx, `
+		err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
+			sub, err := store.LockSubscriber(ctx, tx, a.SubscriberID)
+			if errors.Is(err, store.ErrNotFound) {
+				result = river.JobCancel(err)
+				return nil
+			} else if err != nil {
+				return err
+			}
+			if sub.State != store.Pending {
+				result = river.JobCancel(errors.New("subscriber is no longer pending"))
+				return nil
+			}
+			number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
+			if err != nil {
+				return err
+			}
+			var outboundID int64
+			if err := tx.QueryRow(ctx, `
 			INSERT INTO outbound_messages (subscriber_id, kind, reply_name, status, segments)
 			VALUES ($1, 'signup_confirm', 'pending_confirm', 'sending', $2) RETURNING id`,
-			sub.ID, segmentsCeil(segments)).Scan(&outboundID); err != nil {
+				sub.ID, segmentsCeil(segments)).Scan(&outboundID); err != nil {
+				return err
+			}
+			if err := s.pacer.space(ctx, segmentsCeil(segments)); err != nil {
+				return err
+			}
+			sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+			start := time.Now()
+			res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
+				To: number, Body: body, StatusCallback: s.cfg.StatusCallbackURL, ValidityPeriod: time.Hour,
+			})
+			cancel()
+			s.observeCarrier(time.Since(start), sendErr)
+			result, err = s.recordSend(ctx, tx, sub, outboundID, res, sendErr, func() error { return nil })
 			return err
-		}
-		if err := s.pacer.space(ctx, segmentsCeil(segments)); err != nil {
-			return err
-		}
-		sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-		start := time.Now()
-		res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
-			To: number, Body: body, StatusCallback: s.cfg.StatusCallbackURL, ValidityPeriod: time.Hour,
 		})
-		cancel()
-		s.observeCarrier(time.Since(start), sendErr)
-		result, err = s.recordSend(ctx, tx, sub, outboundID, res, sendErr, func() error { return nil })
-		return err
-	})
+	}
 	if err != nil {
 		return err
 	}

@@ -74,65 +74,68 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 		return river.JobSnooze(next.Sub(now))
 	}
 
-	if err := s.pacer.reserve(ctx, segmentsCeil(step.Segments)); err != nil {
-		return err
-	}
-
 	var result error
-	err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		// One round trip: lock the subscriber and claim the step. A claim
-		// for someone no longer active is rolled back below.
-		b := &pgx.Batch{}
-		b.Queue(`SELECT state, opted_in_at FROM subscribers WHERE id = $1 FOR NO KEY UPDATE`, a.SubscriberID)
-		now := s.cfg.Now()
-		b.Queue(`
+	// The spacer refuses a long wait under the lock; the send then queues
+	// at the bucket again, holding nothing.
+	for err = errPaceBusy; errors.Is(err, errPaceBusy); {
+		if err := s.pacer.reserve(ctx, segmentsCeil(step.Segments)); err != nil {
+			return err
+		}
+		err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
+			// One round trip: lock the subscriber and claim the step. A claim
+			// for someone no longer active is rolled back below.
+			b := &pgx.Batch{}
+			b.Queue(`SELECT state, opted_in_at FROM subscribers WHERE id = $1 FOR NO KEY UPDATE`, a.SubscriberID)
+			now := s.cfg.Now()
+			b.Queue(`
 			INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, status, segments, created_at, updated_at)
 			VALUES ($1, 'step', $2, $3, 'sending', $4, $5, $5)
 			ON CONFLICT (subscriber_id, subscription, step) WHERE kind = 'step' DO NOTHING
 			RETURNING id`,
-			a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), segmentsCeil(step.Segments), now)
-		br := tx.SendBatch(ctx, b)
-		locked := *sub
-		if err := br.QueryRow().Scan(&locked.State, &locked.OptedInAt); err != nil {
-			br.Close()
-			return notFoundOr(err)
-		}
-		var outboundID int64
-		claimErr := br.QueryRow().Scan(&outboundID)
-		if err := br.Close(); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), segmentsCeil(step.Segments), now)
+			br := tx.SendBatch(ctx, b)
+			locked := *sub
+			if err := br.QueryRow().Scan(&locked.State, &locked.OptedInAt); err != nil {
+				br.Close()
+				return notFoundOr(err)
+			}
+			var outboundID int64
+			claimErr := br.QueryRow().Scan(&outboundID)
+			if err := br.Close(); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+			if !inSubscription(&locked, a) {
+				result = river.JobCancel(errNotActive)
+				return errRollback
+			}
+			if errors.Is(claimErr, pgx.ErrNoRows) {
+				return nil // this step already reached them: at most once
+			} else if claimErr != nil {
+				return claimErr
+			}
+			// Time has passed while pacing: the window may have closed.
+			next, left := windowOf(s.cfg.Program).NextOpen(now, zones)
+			if next.After(now) {
+				result = river.JobSnooze(next.Sub(now))
+				return errRollback
+			}
+			if err := s.pacer.space(ctx, segmentsCeil(step.Segments)); err != nil {
+				return err
+			}
+			sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+			start := time.Now()
+			res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
+				To: number, Body: step.Body, StatusCallback: s.cfg.StatusCallbackURL,
+				ValidityPeriod: validity(left),
+			})
+			cancel()
+			s.observeCarrier(time.Since(start), sendErr)
+			result, err = s.recordSend(ctx, tx, &locked, outboundID, res, sendErr, func() error {
+				return s.schedule(ctx, tx, a.SubscriberID, a.Step+1, time.UnixMicro(a.Subscription))
+			})
 			return err
-		}
-		if !inSubscription(&locked, a) {
-			result = river.JobCancel(errNotActive)
-			return errRollback
-		}
-		if errors.Is(claimErr, pgx.ErrNoRows) {
-			return nil // this step already reached them: at most once
-		} else if claimErr != nil {
-			return claimErr
-		}
-		// Time has passed while pacing: the window may have closed.
-		next, left := windowOf(s.cfg.Program).NextOpen(now, zones)
-		if next.After(now) {
-			result = river.JobSnooze(next.Sub(now))
-			return errRollback
-		}
-		if err := s.pacer.space(ctx, segmentsCeil(step.Segments)); err != nil {
-			return err
-		}
-		sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-		start := time.Now()
-		res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
-			To: number, Body: step.Body, StatusCallback: s.cfg.StatusCallbackURL,
-			ValidityPeriod: validity(left),
 		})
-		cancel()
-		s.observeCarrier(time.Since(start), sendErr)
-		result, err = s.recordSend(ctx, tx, &locked, outboundID, res, sendErr, func() error {
-			return s.schedule(ctx, tx, a.SubscriberID, a.Step+1, time.UnixMicro(a.Subscription))
-		})
-		return err
-	})
+	}
 	if err != nil && !errors.Is(err, errRollback) {
 		return err
 	}

@@ -83,12 +83,8 @@ func setup(t testing.TB, opts ...option) *bundle {
 	}
 	svc := &inbound.Service{
 		DB: db, Vault: v, Logger: logger, JoinKeywords: prog.Keywords, CarrierHandlesOptOut: true,
-		Replies: map[string]string{
-			inbound.ReplyConfirmation: prog.Replies.Confirmation, inbound.ReplyAlreadyActive: prog.Replies.AlreadyActive,
-			inbound.ReplyHelp: prog.Replies.Help, inbound.ReplyStop: prog.Replies.Stop,
-			inbound.ReplyCrisis: prog.Replies.Crisis, inbound.ReplyFreeText: prog.Replies.FreeText,
-		},
-		Hooks: inbound.Hooks{Subscribed: sender.Subscribed, Stopped: sender.Stopped},
+		Replies: prog.Replies.ByName(),
+		Hooks:   inbound.Hooks{Subscribed: sender.Subscribed, Stopped: sender.Stopped},
 	}
 	for _, o := range opts {
 		o(svc)
@@ -479,5 +475,24 @@ func TestLogsCarryNoNumbersOrBodies(t *testing.T) {
 		if strings.Contains(dump, secret) {
 			t.Errorf("database holds %q in the clear", secret)
 		}
+	}
+}
+
+// "Stop texting me, I want to die": the safety reply and the opt-out
+// confirmation in one text, the number stopped, staff alerted.
+func TestCrisisThatAlsoRevokes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	from := "+12125550149"
+	b.text(t, from, "JOIN")
+	code, got := b.text(t, from, "stop texting me, I want to die")
+	if code != 200 || got != twiml(b.program.Replies.CrisisOptOut) {
+		t.Fatalf("answer = %d %s, want the combined crisis and opt-out reply", code, got)
+	}
+	if st := b.state(t, from); st != store.Stopped {
+		t.Fatalf("state = %s, want stopped", st)
+	}
+	if n := b.count(t, `SELECT count(*) FROM alerts WHERE kind = 'crisis'`); n != 1 {
+		t.Fatalf("crisis alerts = %d, want 1", n)
 	}
 }

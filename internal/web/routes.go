@@ -35,7 +35,8 @@ func NewServer(d *Deps) http.Handler {
 		staffRoutes(r, d)
 	}
 	if d.Metrics != nil {
-		r.Handle("/metrics", d.Metrics)
+		// The figures (crisis messages, opt-outs) are for operators only.
+		r.With(apiAuth(d)).Handle("/metrics", d.Metrics)
 	}
 	if d.DevPhone != nil {
 		r.Mount("/dev", d.DevPhone)

@@ -152,12 +152,8 @@ func setupSignup(t *testing.T, opts ...signupOption) *signupBundle {
 	}
 	in := &inbound.Service{
 		DB: db, Vault: v, Logger: logger, JoinKeywords: prog.Keywords, CarrierHandlesOptOut: true,
-		Replies: map[string]string{
-			inbound.ReplyConfirmation: prog.Replies.Confirmation, inbound.ReplyAlreadyActive: prog.Replies.AlreadyActive,
-			inbound.ReplyHelp: prog.Replies.Help, inbound.ReplyStop: prog.Replies.Stop,
-			inbound.ReplyCrisis: prog.Replies.Crisis, inbound.ReplyFreeText: prog.Replies.FreeText,
-		},
-		Hooks: inbound.Hooks{Subscribed: sender.Subscribed, Stopped: sender.Stopped},
+		Replies: prog.Replies.ByName(),
+		Hooks:   inbound.Hooks{Subscribed: sender.Subscribed, Stopped: sender.Stopped},
 	}
 	b.handler = web.NewServer(&web.Deps{
 		Logger: logger, DB: db, Inbound: in, AuthToken: authToken, PublicURL: public,

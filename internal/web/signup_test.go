@@ -303,7 +303,9 @@ func TestSignupSameAnswerWhateverTheState(t *testing.T) {
 		}
 	}
 	// What the page says, to everyone: how to start by text.
-	for _, want := range []string{"Check your phone", "reply YES", "START", "JOIN", "(212) 555-0199"} {
+	// START works for everyone, even a number the carrier blocked after an
+	// exact STOP (the join keyword would not reach the service then).
+	for _, want := range []string{"Check your phone", "reply YES", "text <strong>START</strong>", "(212) 555-0199"} {
 		if !strings.Contains(firstDone, want) {
 			t.Errorf("answer page lacks %q", want)
 		}
@@ -420,7 +422,9 @@ func TestSignupYESActivatesAndStartsSequence(t *testing.T) {
 		t.Fatalf("%d texts before YES, want only the request", n)
 	}
 
-	if got, want := b.text(t, number, "Yes"), inbound.TwiML(b.program.Replies.Confirmation); got != want {
+	// The carrier answers an exact YES with its opt-in text (set to the
+	// programme's confirmation); the service adds no second copy.
+	if got, want := b.text(t, number, "Yes"), inbound.EmptyTwiML; got != want {
 		t.Fatalf("YES answered %s\nwant %s", got, want)
 	}
 	sub := b.subscriber(t, number)
@@ -485,9 +489,9 @@ func TestSignupNoYESNothingMore(t *testing.T) {
 	if stats.Subscribers[store.Pending] != 0 || stats.Subscribers[store.Expired] != 1 {
 		t.Errorf("totals = %v, want 0 pending and 1 expired", stats.Subscribers)
 	}
-	// A YES after expiry is an opt-in by text, like anyone's: answered with
-	// the confirmation, recorded, the sequence started.
-	if got := b.text(t, number, "YES"); got != inbound.TwiML(b.program.Replies.Confirmation) {
+	// A YES after expiry is an opt-in by text, like anyone's: answered (by
+	// the carrier, with the confirmation), recorded, the sequence started.
+	if got := b.text(t, number, "YES"); got != inbound.EmptyTwiML {
 		t.Fatalf("YES after expiry answered %s", got)
 	}
 	if st := b.state(number); st != store.Active {
@@ -620,7 +624,7 @@ func TestSignupRefusals(t *testing.T) {
 		if retry == "" || retry == "0" {
 			t.Errorf("Retry-After = %q", retry)
 		}
-		for _, want := range []string{"Please try again later", "You can try again in", "from your network", "text <strong>JOIN</strong>"} {
+		for _, want := range []string{"Please try again later", "You can try again in", "from your network", "text <strong>START</strong>"} {
 			if !strings.Contains(a.body, want) {
 				t.Errorf("429 page lacks %q", want)
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -153,7 +154,9 @@ func handleStatus(d *Deps) http.HandlerFunc {
 			}
 			errorCode = n
 		}
-		if err := d.Status.RecordStatus(r.Context(), sid, status, errorCode); err != nil {
+		// Recorded to the end even if Twilio stops waiting: a 21610 or a
+		// permanent failure must not be lost.
+		if err := d.Status.RecordStatus(context.WithoutCancel(r.Context()), sid, status, errorCode); err != nil {
 			serverError(d, w, r, err)
 			return
 		}
