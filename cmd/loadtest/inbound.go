@@ -32,7 +32,12 @@ func inboundLoad(ctx context.Context, args []string) error {
 	c := fs.Int("c", 32, "concurrent clients")
 	warm := fs.Int("warmup", 2000, "requests sent first and not measured")
 	durable := fs.Bool("durable", true, "run Postgres with fsync on, as production would")
+	pgStats := fs.Bool("pgstats", false, "print the statements Postgres spent most time on")
 	fs.Parse(args)
+	settings := map[string]string{}
+	if *pgStats {
+		settings["shared_preload_libraries"] = "pg_stat_statements"
+	}
 
 	tmp, err := os.MkdirTemp("", "textsupport-load-")
 	if err != nil {
@@ -44,7 +49,7 @@ func inboundLoad(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	pg, err := pgserver.Start(ctx, pgserver.Options{Durable: *durable})
+	pg, err := pgserver.Start(ctx, pgserver.Options{Durable: *durable, Settings: settings})
 	if err != nil {
 		return err
 	}
@@ -94,6 +99,9 @@ func inboundLoad(ctx context.Context, args []string) error {
 	ours := load(*n, *c, send(srv.base, *warm))
 	rss := srv.peakRSS()
 	srv.stop()
+	if *pgStats {
+		printStatements(ctx, pg.URL)
+	}
 
 	bareURL, err := createDatabase(ctx, pg.URL, "bare")
 	if err != nil {
