@@ -94,8 +94,10 @@ func sendLoad(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("pacing at SEND_RATE=%g for %s: %d sends, %.2f/s achieved (%.1f%% of the rate); most in any 1 s window: %d\n",
-			*paceRate, *paceFor, r.count, float64(r.count)/paceFor.Seconds(), 100*float64(r.count)/paceFor.Seconds() / *paceRate, r.maxWindow)
+		seg := prog.Sequence[0].Segments // every message of the run is step 0
+		achieved := float64(r.count*seg) / paceFor.Seconds()
+		fmt.Printf("pacing at SEND_RATE=%g segments/s for %s: %d messages of %d segments, %.2f segments/s achieved (%.1f%% of the rate); most segments in any 1 s window: %d\n",
+			*paceRate, *paceFor, r.count, seg, achieved, 100*achieved / *paceRate, r.maxWindow*seg)
 	}
 	return nil
 }
@@ -147,11 +149,15 @@ func sendRun(ctx context.Context, serverURL, name string, v *vault.Vault, prog *
 	if err := sender.Start(runCtx); err != nil {
 		return sendResult{}, err
 	}
+	// A timed run is measured from its first send: River's start-up is not pacing.
 	for {
 		mu.Lock()
 		got := len(arrivals)
+		if got > 0 && limit > 0 && start.Before(arrivals[0]) {
+			start = arrivals[0]
+		}
 		mu.Unlock()
-		if got >= count || (limit > 0 && time.Since(start) >= limit) || ctx.Err() != nil {
+		if got >= count || (limit > 0 && got > 0 && time.Since(start) >= limit) || ctx.Err() != nil {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -165,7 +171,7 @@ func sendRun(ctx context.Context, serverURL, name string, v *vault.Vault, prog *
 	defer mu.Unlock()
 	var in []time.Time
 	for _, a := range arrivals {
-		if limit == 0 || a.Sub(start) < limit {
+		if limit == 0 || (!a.Before(start) && a.Sub(start) < limit) {
 			in = append(in, a)
 		}
 	}

@@ -15,9 +15,9 @@ import (
 // passed just before the carrier request, under the lock, so that the
 // requests themselves, not just their reservations, are never closer
 // together than the rate allows: no one-second window then holds more than
-// the rate. Both run at the same pace, so the spacer only absorbs the
-// jitter between them; a wait longer than maxSpacerWait is refused
-// (errPaceBusy) and the send goes back to the bucket without the lock.
+// the rate. A wait in the spacer longer than maxSpacerWait is refused
+// (errPaceBusy) and the send goes back to the bucket without the lock, so
+// a STOP never waits long behind pacing.
 type pacer struct {
 	bucket *rate.Limiter
 	gap    time.Duration // per segment
@@ -33,23 +33,46 @@ const maxSpacerWait = 250 * time.Millisecond
 var errPaceBusy = errors.New("pacing: the spacer is behind")
 
 func newPacer(segmentsPerSecond float64) *pacer {
-	// 1% under the rate absorbs the few milliseconds by which requests that
-	// left evenly spaced can arrive unevenly.
-	paced := segmentsPerSecond / 1.01
 	return &pacer{
-		bucket: rate.NewLimiter(rate.Limit(paced), 1),
-		gap:    time.Duration(float64(time.Second) / paced),
+		// A message's segments are reserved together, so a send never
+		// holds half its tokens while others take theirs. The bucket may
+		// let a short burst through; the spacer still spaces the requests.
+		bucket: rate.NewLimiter(rate.Limit(segmentsPerSecond), maxBurst),
+		// 3% over the exact gap absorbs the tens of milliseconds by which
+		// requests that left evenly spaced can reach the carrier unevenly.
+		// The spacer is thus the slightly slower stage: a send or two
+		// always waits in it, so it never idles and the rate holds at 97%.
+		gap: time.Duration(1.03 * float64(time.Second) / segmentsPerSecond),
 	}
 }
 
+// maxBurst is the most segments one message may reserve at once (a
+// message over 10 segments waits for them ten at a time).
+const maxBurst = 10
+
 // reserve waits for the bucket to allow segments.
 func (p *pacer) reserve(ctx context.Context, segments int) error {
-	for range segments {
-		if err := p.bucket.Wait(ctx); err != nil {
+	for segments > 0 {
+		n := min(segments, maxBurst)
+		if err := p.bucket.WaitN(ctx, n); err != nil {
 			return err
 		}
+		segments -= n
 	}
 	return nil
+}
+
+// busyFor says how long a send refused by the spacer should wait, holding
+// nothing, before it tries again; its tokens are already reserved.
+func (p *pacer) busyFor() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	// (Not max(0, until-…): until the first send, next is the zero time
+	// and the subtraction would overflow.)
+	if wait := time.Until(p.next); wait > maxSpacerWait/2 {
+		return wait - maxSpacerWait/2
+	}
+	return 0
 }
 
 // space waits until the request may go, and books the gap after it.

@@ -83,3 +83,10 @@ func TestSpacerRefusesLongWaits(t *testing.T) {
 		t.Fatalf("after a 2-segment send at SEND_RATE=1 the next may go in %v, want ≥ 2s", gap)
 	}
 }
+
+// A fresh pacer has nothing booked: nobody waits.
+func TestFreshPacerIsNotBusy(t *testing.T) {
+	if d := newPacer(1).busyFor(); d != 0 {
+		t.Fatalf("busyFor on a fresh pacer = %v, want 0", d)
+	}
+}

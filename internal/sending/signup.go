@@ -52,8 +52,11 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) err
 	segments, _ := message.Segments(body)
 	var result error
 	var err error
+	if err := s.pacer.reserve(ctx, segmentsCeil(segments)); err != nil {
+		return err
+	}
 	for err = errPaceBusy; errors.Is(err, errPaceBusy); {
-		if err := s.pacer.reserve(ctx, segmentsCeil(segments)); err != nil {
+		if err := sleepCtx(ctx, s.pacer.busyFor()); err != nil {
 			return err
 		}
 		err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {

@@ -75,10 +75,13 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 	}
 
 	var result error
-	// The spacer refuses a long wait under the lock; the send then queues
-	// at the bucket again, holding nothing.
+	// The spacer refuses a long wait under the lock; the send then waits
+	// its turn holding nothing, and tries again.
+	if err := s.pacer.reserve(ctx, segmentsCeil(step.Segments)); err != nil {
+		return err
+	}
 	for err = errPaceBusy; errors.Is(err, errPaceBusy); {
-		if err := s.pacer.reserve(ctx, segmentsCeil(step.Segments)); err != nil {
+		if err := sleepCtx(ctx, s.pacer.busyFor()); err != nil {
 			return err
 		}
 		err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
@@ -314,5 +317,20 @@ func (s *Sender) count(status string) {
 func (s *Sender) observeCarrier(d time.Duration, _ error) {
 	if s.cfg.Metrics != nil {
 		s.cfg.Metrics.CarrierCall.Observe(d.Seconds())
+	}
+}
+
+// sleepCtx waits d, or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
