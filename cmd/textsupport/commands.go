@@ -18,20 +18,30 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
+// openMigrated connects to the database and applies pending migrations;
+// applied says how many it applied.
+func openMigrated(ctx context.Context, url string, maxConns int32) (db *store.DB, applied int, err error) {
+	db, err = store.Open(ctx, url, maxConns)
+	if err != nil {
+		return nil, 0, err
+	}
+	if applied, err = store.Migrate(ctx, db.Pool); err != nil {
+		db.Close()
+		return nil, 0, err
+	}
+	return db, applied, nil
+}
+
 func cmdMigrate(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := config.Load(getenv, config.Migrate)
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, 4)
+	db, n, err := openMigrated(ctx, cfg.DatabaseURL, 4)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	n, err := store.Migrate(ctx, db.Pool)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(stdout, "applied %d migrations; the database is current\n", n)
 	return nil
 }
@@ -49,14 +59,11 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, 2)
+	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 2)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := store.Migrate(ctx, db.Pool); err != nil {
-		return err
-	}
 	token, err := db.CreateAPIToken(ctx, name)
 	if err != nil {
 		return err

@@ -23,7 +23,6 @@ import (
 	"textsupport/internal/config"
 	"textsupport/internal/devphone"
 	"textsupport/internal/pgserver"
-	"textsupport/internal/store"
 	"textsupport/internal/twiliofake"
 	"textsupport/internal/vault"
 )
@@ -110,14 +109,11 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	prog.DailyCap = max(prog.DailyCap, len(prog.Sequence))
 
-	db, err := store.Open(ctx, cfg.DatabaseURL, 0)
+	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 0)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := store.Migrate(ctx, db.Pool); err != nil {
-		return err
-	}
 	staffEmail, staffPassword, err := devStaff(ctx, db)
 	if err != nil {
 		return err

@@ -31,14 +31,11 @@ func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, 0)
+	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 0)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := store.Migrate(ctx, db.Pool); err != nil {
-		return err
-	}
 	carrierClient, err := carrier.New(carrier.Config{
 		AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken,
 		From: cfg.TwilioFrom, MessagingServiceSID: cfg.TwilioMessagingServiceSID, APIURL: cfg.TwilioAPIURL,

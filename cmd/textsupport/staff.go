@@ -68,14 +68,11 @@ func cmdStaff(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, 2)
+	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 2)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := store.Migrate(ctx, db.Pool); err != nil {
-		return err
-	}
 	s, err := db.CreateStaff(ctx, email, password, r)
 	if err != nil {
 		return err
