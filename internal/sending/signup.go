@@ -75,13 +75,6 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) err
 			if err != nil {
 				return err
 			}
-			var outboundID int64
-			if err := tx.QueryRow(ctx, `
-			INSERT INTO outbound_messages (subscriber_id, kind, reply_name, status, segments)
-			VALUES ($1, 'signup_confirm', 'pending_confirm', 'sending', $2) RETURNING id`,
-				sub.ID, segmentsCeil(segments)).Scan(&outboundID); err != nil {
-				return err
-			}
 			if err := s.pacer.space(ctx, segmentsCeil(segments)); err != nil {
 				return err
 			}
@@ -92,7 +85,14 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) err
 			})
 			cancel()
 			s.observeCarrier(time.Since(start), sendErr)
-			result, err = s.recordSend(ctx, tx, sub, outboundID, res, sendErr, func() error { return nil })
+			record := func(status, sid string, code *int) error {
+				_, err := tx.Exec(ctx, `
+					INSERT INTO outbound_messages (subscriber_id, kind, reply_name, twilio_sid, status, error_code, segments)
+					VALUES ($1, 'signup_confirm', 'pending_confirm', NULLIF($2, ''), $3, $4, $5)`,
+					sub.ID, sid, status, code, segmentsCeil(segments))
+				return err
+			}
+			result, err = s.recordSend(ctx, tx, sub, record, res, sendErr, func() error { return nil })
 			return err
 		})
 	}

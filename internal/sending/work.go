@@ -85,37 +85,36 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 			return err
 		}
 		err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-			// One round trip: lock the subscriber and claim the step. A claim
-			// for someone no longer active is rolled back below.
+			// One round trip: lock the subscriber and see whether this step
+			// already reached them. Every send to a subscriber happens under
+			// this lock, so nothing can record the step in between.
 			b := &pgx.Batch{}
 			b.Queue(`SELECT state, opted_in_at FROM subscribers WHERE id = $1 FOR NO KEY UPDATE`, a.SubscriberID)
-			now := s.cfg.Now()
-			b.Queue(`
-			INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, status, segments, created_at, updated_at)
-			VALUES ($1, 'step', $2, $3, 'sending', $4, $5, $5)
-			ON CONFLICT (subscriber_id, subscription, step) WHERE kind = 'step' DO NOTHING
-			RETURNING id`,
-				a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), segmentsCeil(step.Segments), now)
+			b.Queue(`SELECT EXISTS (SELECT 1 FROM outbound_messages
+				WHERE subscriber_id = $1 AND subscription = $2 AND step = $3 AND kind = 'step')`,
+				a.SubscriberID, time.UnixMicro(a.Subscription), a.Step)
 			br := tx.SendBatch(ctx, b)
 			locked := *sub
 			if err := br.QueryRow().Scan(&locked.State, &locked.OptedInAt); err != nil {
 				br.Close()
 				return notFoundOr(err)
 			}
-			var outboundID int64
-			claimErr := br.QueryRow().Scan(&outboundID)
-			if err := br.Close(); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			var sent bool
+			if err := br.QueryRow().Scan(&sent); err != nil {
+				br.Close()
+				return err
+			}
+			if err := br.Close(); err != nil {
 				return err
 			}
 			if !inSubscription(&locked, a) {
 				result = river.JobCancel(errNotActive)
 				return errRollback
 			}
-			if errors.Is(claimErr, pgx.ErrNoRows) {
+			if sent {
 				return nil // this step already reached them: at most once
-			} else if claimErr != nil {
-				return claimErr
 			}
+			now := s.cfg.Now()
 			// Time has passed while pacing: the window may have closed.
 			next, left := windowOf(s.cfg.Program).NextOpen(now, zones)
 			if next.After(now) {
@@ -133,7 +132,15 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 			})
 			cancel()
 			s.observeCarrier(time.Since(start), sendErr)
-			result, err = s.recordSend(ctx, tx, &locked, outboundID, res, sendErr, func() error {
+			record := func(status, sid string, code *int) error {
+				// The unique index on (subscriber, subscription, step) backs the check above.
+				_, err := tx.Exec(ctx, `
+					INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, twilio_sid, status, error_code, segments, created_at, updated_at)
+					VALUES ($1, 'step', $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $8)`,
+					a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), sid, status, code, segmentsCeil(step.Segments), now)
+				return err
+			}
+			result, err = s.recordSend(ctx, tx, &locked, record, res, sendErr, func() error {
 				return s.schedule(ctx, tx, a.SubscriberID, a.Step+1, time.UnixMicro(a.Subscription))
 			})
 			return err
@@ -175,19 +182,16 @@ func notFoundOr(err error) error {
 	return err
 }
 
-// recordSend writes what the carrier answered; then, unless the number has
-// gone, next runs (the next step is scheduled). Its error return aborts the
-// transaction; its result is what the job returns.
-func (s *Sender) recordSend(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, outboundID int64, res carrier.Result, sendErr error, next func() error) (result, err error) {
+// recordSend writes what the carrier answered, through record; then,
+// unless the number has gone, next runs (the next step is scheduled). Its
+// error return aborts the transaction; its result is what the job returns.
+func (s *Sender) recordSend(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, record func(status, sid string, code *int) error, res carrier.Result, sendErr error, next func() error) (result, err error) {
 	update := func(status string, sid string, code int) error {
 		var codeP *int
 		if code != 0 {
 			codeP = &code
 		}
-		_, err := tx.Exec(ctx, `
-			UPDATE outbound_messages SET status = $2, twilio_sid = NULLIF($3, ''), error_code = $4, updated_at = now()
-			WHERE id = $1`, outboundID, status, sid, codeP)
-		return err
+		return record(status, sid, codeP)
 	}
 	var cerr *carrier.Error
 	errors.As(sendErr, &cerr)
@@ -238,7 +242,7 @@ func (s *Sender) recordSend(ctx context.Context, tx pgx.Tx, sub *store.Subscribe
 		// The request may have reached the carrier: sending again could
 		// deliver the step twice, so it is recorded as unknown and not retried.
 		s.count("unknown")
-		s.cfg.Logger.Warn("carrier request timed out; message not retried", slog.Int64("subscriber_id", sub.ID), slog.Int64("outbound_id", outboundID))
+		s.cfg.Logger.Warn("carrier request timed out; message not retried", slog.Int64("subscriber_id", sub.ID))
 		if err := update("unknown", "", 0); err != nil {
 			return nil, err
 		}
@@ -248,7 +252,7 @@ func (s *Sender) recordSend(ctx context.Context, tx pgx.Tx, sub *store.Subscribe
 		// Refused for another reason: visible in the record, the log and the
 		// metrics; the sequence goes on with the next step.
 		s.count("failed")
-		s.cfg.Logger.Error("carrier refused a message", slog.Int64("subscriber_id", sub.ID), slog.Int64("outbound_id", outboundID),
+		s.cfg.Logger.Error("carrier refused a message", slog.Int64("subscriber_id", sub.ID),
 			slog.Int("code", code), slog.String("error", sendErr.Error()))
 		if err := update("failed", "", code); err != nil {
 			return nil, err
