@@ -42,10 +42,13 @@ func loadSignupSettings(getenv func(string) string) (signupSettings, error) {
 func loadConfig(getenv func(string) string, mode config.Mode) (*config.Config, signupSettings, error) {
 	cfg, err := config.Load(getenv, mode)
 	signupCfg, serr := loadSignupSettings(getenv)
-	if serr != nil {
-		serr = fmt.Errorf("configuration: %w", serr)
-	}
-	if err := errors.Join(err, serr); err != nil {
+	switch {
+	case err != nil && serr != nil:
+		// config.Load's error already says "configuration:".
+		return nil, signupCfg, errors.Join(err, serr)
+	case serr != nil:
+		return nil, signupCfg, fmt.Errorf("configuration: %w", serr)
+	case err != nil:
 		return nil, signupCfg, err
 	}
 	return cfg, signupCfg, nil

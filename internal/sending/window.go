@@ -26,8 +26,8 @@ func (w Window) open(t time.Time, loc *time.Location) bool {
 }
 
 // NextOpen returns the earliest moment ≥ t at which the window is open in
-// every one of zones, and how long from then until it closes in the first of
-// them. With no zones it answers for UTC.
+// every one of zones, and how long from then until it first closes in any
+// of them. With no zones it answers for UTC.
 func (w Window) NextOpen(t time.Time, zones []*time.Location) (time.Time, time.Duration) {
 	if len(zones) == 0 {
 		zones = []*time.Location{time.UTC}
