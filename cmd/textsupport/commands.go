@@ -32,12 +32,18 @@ func openMigrated(ctx context.Context, url string, maxConns int32) (db *store.DB
 	return db, applied, nil
 }
 
-func cmdMigrate(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+// openForCommand is openMigrated for the operator commands, which need
+// only DATABASE_URL.
+func openForCommand(ctx context.Context, getenv func(string) string, maxConns int32) (*store.DB, int, error) {
 	cfg, err := config.Load(getenv, config.Migrate)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	db, n, err := openMigrated(ctx, cfg.DatabaseURL, 4)
+	return openMigrated(ctx, cfg.DatabaseURL, maxConns)
+}
+
+func cmdMigrate(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	db, n, err := openForCommand(ctx, getenv, 4)
 	if err != nil {
 		return err
 	}
@@ -55,11 +61,7 @@ func cmdToken(ctx context.Context, args []string, getenv func(string) string, st
 	if len(name) > 100 {
 		return errors.New("token name: at most 100 characters")
 	}
-	cfg, err := config.Load(getenv, config.Migrate)
-	if err != nil {
-		return err
-	}
-	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 2)
+	db, _, err := openForCommand(ctx, getenv, 2)
 	if err != nil {
 		return err
 	}

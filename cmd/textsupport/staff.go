@@ -13,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"textsupport/internal/config"
 	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
@@ -64,11 +63,7 @@ func cmdStaff(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
-	cfg, err := config.Load(getenv, config.Migrate)
-	if err != nil {
-		return err
-	}
-	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 2)
+	db, _, err := openForCommand(ctx, getenv, 2)
 	if err != nil {
 		return err
 	}
