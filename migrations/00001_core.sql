@@ -37,19 +37,21 @@ CREATE TABLE consent_events (
 CREATE INDEX consent_events_subscriber ON consent_events (subscriber_id, id);
 CREATE INDEX consent_events_at ON consent_events (at);
 
+-- Refuses any change to a table that is a record (the ledger, the audit
+-- log, the disclosures shown): rows are added, never edited or removed.
 -- +goose StatementBegin
-CREATE FUNCTION consent_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'consent_events is append-only: % refused', TG_OP
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
 -- +goose StatementEnd
 
 CREATE TRIGGER consent_events_no_update BEFORE UPDATE OR DELETE ON consent_events
-    FOR EACH ROW EXECUTE FUNCTION consent_events_append_only();
+    FOR EACH ROW EXECUTE FUNCTION append_only();
 CREATE TRIGGER consent_events_no_truncate BEFORE TRUNCATE ON consent_events
-    FOR EACH STATEMENT EXECUTE FUNCTION consent_events_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only();
 
 -- Every message people send. Someone who texts without ever subscribing has
 -- no subscriber row, so the sender's number is kept here too (encrypted).
@@ -183,5 +185,5 @@ CREATE CONSTRAINT TRIGGER outbound_messages_count AFTER INSERT ON outbound_messa
 
 -- +goose Down
 DROP TABLE counters, api_tokens, alerts, outbound_messages, inbound_messages, consent_events, subscribers;
-DROP FUNCTION count_messages, count_consent_events, count_subscriber_states, bump, consent_events_append_only;
+DROP FUNCTION count_messages, count_consent_events, count_subscriber_states, bump, append_only;
 DROP TYPE subscriber_state;

@@ -27,19 +27,10 @@ CREATE TABLE disclosures (
     registered_at timestamptz NOT NULL DEFAULT now()
 );
 
--- +goose StatementBegin
-CREATE FUNCTION disclosures_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'disclosures is append-only: % refused', TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
--- +goose StatementEnd
-
 CREATE TRIGGER disclosures_no_update BEFORE UPDATE OR DELETE ON disclosures
-    FOR EACH ROW EXECUTE FUNCTION disclosures_append_only();
+    FOR EACH ROW EXECUTE FUNCTION append_only();
 CREATE TRIGGER disclosures_no_truncate BEFORE TRUNCATE ON disclosures
-    FOR EACH STATEMENT EXECUTE FUNCTION disclosures_append_only();
+    FOR EACH STATEMENT EXECUTE FUNCTION append_only();
 
 -- The YES-request texts web sign-ups asked for: at most one per number in
 -- any SIGNUP_NUMBER_WINDOW (24 hours by default), whatever the number's state.
@@ -65,6 +56,5 @@ CREATE INDEX signup_limits_expires ON signup_limits (expires_at);
 
 -- +goose Down
 DROP TABLE signup_limits, signup_requests, disclosures;
-DROP FUNCTION disclosures_append_only;
 DROP INDEX subscribers_pending;
 -- Postgres cannot drop an enum value; 'expired' stays, unused.

@@ -57,15 +57,6 @@ CREATE INDEX audit_log_target ON audit_log (target, id) WHERE target <> '';
 -- The staff's alert list pages through open alerts by ID, newest first.
 CREATE INDEX alerts_open_id ON alerts (id DESC) WHERE handled_at IS NULL;
 
--- +goose StatementBegin
-CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
-        USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
--- +goose StatementEnd
-
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION append_only();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
@@ -194,4 +185,3 @@ ALTER TABLE alerts DROP CONSTRAINT alerts_handled_by;
 ALTER TABLE consent_events DROP CONSTRAINT consent_events_staff;
 DROP INDEX alerts_open_id;
 DROP TABLE audit_log, login_attempts, sessions, staff;
-DROP FUNCTION append_only;
