@@ -470,7 +470,12 @@ func TestLogsCarryNoNumbersOrBodies(t *testing.T) {
 		SELECT string_agg(t::text, ' ') FROM (
 			SELECT row_to_json(s)::text AS t FROM subscribers s UNION ALL
 			SELECT row_to_json(i)::text FROM inbound_messages i UNION ALL
-			SELECT row_to_json(c)::text FROM consent_events c) x`).Scan(&dump)
+			SELECT row_to_json(c)::text FROM consent_events c UNION ALL
+			-- Job arguments carry IDs only.
+			SELECT args::text FROM river_job) x`).Scan(&dump)
+	if !strings.Contains(dump, `"subscription"`) {
+		t.Fatalf("the dump holds no job arguments; the check would prove nothing")
+	}
 	for _, secret := range []string{"3125550148", "need someone", "kill myself"} {
 		if strings.Contains(dump, secret) {
 			t.Errorf("database holds %q in the clear", secret)
