@@ -28,7 +28,10 @@ func threeNow(p *program.Program) {
 // step reaches every subscriber exactly once.
 func TestTwoInstancesNeverDoubleSend(t *testing.T) {
 	t.Parallel()
-	a := setup(t, func(c *Config) { c.NoWork = false; c.Workers = 20 })
+	// A carrier request that outlives SendTimeout is recorded as unknown and
+	// not retried; on a loaded machine a generous timeout keeps every step
+	// a definite send.
+	a := setup(t, func(c *Config) { c.NoWork = false; c.Workers = 20; c.SendTimeout = 30 * time.Second })
 	threeNow(a.program)
 	// A second instance: same database, same carrier, its own River client.
 	bcfg := a.sender.cfg
@@ -52,11 +55,10 @@ func TestTwoInstancesNeverDoubleSend(t *testing.T) {
 	defer second.Stop(context.Background())
 	defer a.sender.Stop(context.Background())
 
-	deadline := time.Now().Add(60 * time.Second)
-	for len(a.fake.Requests()) < 3*n && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	time.Sleep(300 * time.Millisecond) // anything extra would show now
+	// Wait until every step job has ended (completed, cancelled or
+	// discarded): a send that reached the carrier but was not recorded
+	// would still be waiting for a retry, and its second request would show.
+	a.waitJobsEnded(t, 90*time.Second)
 	seen := map[string]int{}
 	for _, r := range a.fake.Requests() {
 		seen[r.To+"|"+r.Body]++
@@ -69,8 +71,8 @@ func TestTwoInstancesNeverDoubleSend(t *testing.T) {
 			t.Errorf("%d copies of one step to one number (%s)", c, k[:12])
 		}
 	}
-	if got := a.count(t, `SELECT count(DISTINCT (subscriber_id, step)) FROM outbound_messages WHERE kind = 'step' AND twilio_sid IS NOT NULL`); got != 3*n {
-		t.Errorf("recorded sends = %d, want %d", got, 3*n)
+	if got := a.count(t, `SELECT count(DISTINCT (subscriber_id, step)) FROM outbound_messages WHERE kind = 'step' AND status <> 'unknown'`); got != 3*n {
+		t.Errorf("recorded sends = %d, want %d; outbound rows by status: %s", got, 3*n, a.statuses(t))
 	}
 }
 
@@ -78,7 +80,7 @@ func TestTwoInstancesNeverDoubleSend(t *testing.T) {
 // After a STOP has committed, no request for that number reaches the carrier.
 func TestStopDuringSends(t *testing.T) {
 	t.Parallel()
-	b := setup(t, func(c *Config) { c.NoWork = false; c.Workers = 30 })
+	b := setup(t, func(c *Config) { c.NoWork = false; c.Workers = 30; c.SendTimeout = 30 * time.Second })
 	threeNow(b.program)
 	b.fake.SetLatency(10 * time.Millisecond)
 	const n = 80
@@ -134,7 +136,7 @@ func TestStopDuringSends(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	time.Sleep(500 * time.Millisecond) // let any send that would break the rule happen
+	b.waitJobsEnded(t, 60*time.Second) // every send that would break the rule has happened
 
 	late, total := 0, 0
 	for _, r := range b.fake.Requests() {
@@ -146,11 +148,38 @@ func TestStopDuringSends(t *testing.T) {
 	}
 	// Every request that reached the carrier was recorded by a send that
 	// committed before the STOP.
-	if recorded := b.count(t, `SELECT count(*) FROM outbound_messages WHERE kind = 'step' AND twilio_sid IS NOT NULL`); recorded != total {
-		t.Errorf("carrier got %d requests, %d recorded", total, recorded)
+	if recorded := b.count(t, `SELECT count(*) FROM outbound_messages WHERE kind = 'step'`); recorded != total {
+		t.Errorf("carrier got %d requests, %d recorded; outbound rows by status: %s", total, recorded, b.statuses(t))
 	}
 	t.Logf("%d subscribers stopped during sending; %d steps reached the carrier before their STOP, %d after", n, total, late)
 	if total == 3*n {
 		t.Fatalf("every step went out before any STOP: the race was not exercised")
 	}
+}
+
+// waitJobsEnded waits until no step job is left to run, and fails the test
+// if some still are after d.
+func (b *bundle) waitJobsEnded(t *testing.T, d time.Duration) {
+	t.Helper()
+	const q = `SELECT count(*) FROM river_job WHERE kind = 'send_step'
+		AND state NOT IN ('completed', 'cancelled', 'discarded')`
+	deadline := time.Now().Add(d)
+	for b.count(t, q) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d step jobs still to run after %v", b.count(t, q), d)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// statuses counts the step messages by status, for failure messages.
+func (b *bundle) statuses(t *testing.T) string {
+	t.Helper()
+	var out string
+	err := b.db.Pool.QueryRow(context.Background(), `SELECT coalesce(string_agg(status || '=' || n, ' '), '')
+		FROM (SELECT status, count(*) AS n FROM outbound_messages WHERE kind = 'step' GROUP BY status ORDER BY status) s`).Scan(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
