@@ -10,7 +10,7 @@ import (
 )
 
 // pacer keeps this process's sends to rate segments per second in two
-// stages. The token bucket (burst 1) is waited on before the subscriber's
+// stages. The token bucket is waited on before the subscriber's
 // row is locked, so that a STOP never queues behind pacing. The spacer is
 // passed just before the carrier request, under the lock, so that the
 // requests themselves, not just their reservations, are never closer
@@ -38,11 +38,12 @@ func newPacer(segmentsPerSecond float64) *pacer {
 		// holds half its tokens while others take theirs. The bucket may
 		// let a short burst through; the spacer still spaces the requests.
 		bucket: rate.NewLimiter(rate.Limit(segmentsPerSecond), maxBurst),
-		// 3% over the exact gap absorbs the tens of milliseconds by which
-		// requests that left evenly spaced can reach the carrier unevenly.
-		// The spacer is thus the slightly slower stage: a send or two
-		// always waits in it, so it never idles and the rate holds at 97%.
-		gap: time.Duration(1.03 * float64(time.Second) / segmentsPerSecond),
+		// 4% over the exact gap absorbs up to 40 ms by which requests
+		// that left evenly spaced can reach the carrier unevenly: a
+		// one-second window at the carrier then never holds more than the
+		// rate. The spacer is thus the slightly slower stage: a send or two
+		// always waits in it, so it never idles and the rate holds at 96%.
+		gap: time.Duration(1.04 * float64(time.Second) / segmentsPerSecond),
 	}
 }
 
