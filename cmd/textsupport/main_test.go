@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"textsupport/internal/pgtest"
 	"textsupport/internal/twiliofake"
@@ -240,6 +243,28 @@ func TestServe(t *testing.T) {
 	if subs["active"] != float64(1) || subs["pending"] != float64(0) || subs["stopped"] != float64(0) || subs["invalid"] != float64(0) ||
 		msgs["inbound"] != float64(1) || stats["consent_events"] != float64(1) {
 		t.Errorf("stats = %v", stats)
+	}
+	// The service folds the counter deltas of the JOIN into the counters
+	// within a few seconds; the figures stay the same.
+	db, err := pgx.Connect(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(context.Background())
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var left int
+		if err := db.QueryRow(context.Background(), `SELECT count(*) FROM counter_deltas`).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d counter deltas still unfolded after 30 s", left)
+		}
+	}
+	if _, again := get(token); fmt.Sprint(again["subscribers"], again["messages"], again["consent_events"]) != fmt.Sprint(subs, msgs, stats["consent_events"]) {
+		t.Errorf("stats after folding = %v, before %v", again, stats)
 	}
 	// Metrics are for operators: the same API tokens.
 	for _, c := range []struct {

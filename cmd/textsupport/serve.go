@@ -138,6 +138,10 @@ func serveApp(ctx context.Context, a app) error {
 	if err := sender.Start(ctx); err != nil {
 		return err
 	}
+	foldCtx, stopFolding := context.WithCancel(ctx)
+	folding := make(chan struct{})
+	go func() { defer close(folding); keepCountersFolded(foldCtx, a.db, a.logger) }()
+	defer func() { stopFolding(); <-folding }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	base := "http://" + ln.Addr().String()

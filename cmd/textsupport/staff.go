@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -127,6 +128,27 @@ func staffDeps(a app, v *vault.Vault, stopped func(ctx context.Context, tx pgx.T
 		SecureCookies: a.cfg.PublicURL.Scheme == "https",
 		Steps:         steps, Regions: a.cfg.AllowedCountries, TrustedProxies: proxies, TimeZone: loc,
 	})
+}
+
+// foldEvery is how often each replica folds the counter deltas into the
+// counters: the dashboard's readers then add up a few seconds of deltas.
+const foldEvery = 2 * time.Second
+
+// keepCountersFolded folds the counter deltas every foldEvery until ctx
+// ends. Replicas may fold at the same time; no delta is counted twice.
+func keepCountersFolded(ctx context.Context, db *store.DB, logger *slog.Logger) {
+	t := time.NewTicker(foldEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := db.FoldCounters(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("folding counter deltas", slog.String("error", err.Error()))
+		}
+	}
 }
 
 // staffMaintenance is the dashboard's periodic work, for

@@ -154,7 +154,7 @@ func TestDashboardBackfill(t *testing.T) {
 	}
 	const mine = `name = 'active.net' OR name = 'sends' OR name LIKE 'joined.%' OR name LIKE 'delivery.%' OR name LIKE 'step.%'`
 	snapshot := func() map[string]int64 {
-		rows, err := db.Pool.Query(ctx, `SELECT name || ' ' || day::text, sum(n)::bigint FROM counters WHERE `+mine+` GROUP BY name, day`)
+		rows, err := db.Pool.Query(ctx, `SELECT name || ' ' || day::text, sum(n)::bigint FROM counter_sums WHERE `+mine+` GROUP BY name, day`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,6 +184,9 @@ func TestDashboardBackfill(t *testing.T) {
 	}
 	err = db.InTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM counters WHERE `+mine); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM counter_deltas WHERE `+mine); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, backfill)

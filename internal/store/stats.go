@@ -9,8 +9,9 @@ import (
 )
 
 // Stats are the figures staff and the API see. Every one is read from the
-// counters kept with each change (see migrations 00001 and 00005): a few
-// thousand rows at most, whatever the number of subscribers. Days are UTC days.
+// counters kept with each change (see migrations 00001, 00005 and 00008):
+// a few thousand rows at most, whatever the number of subscribers, plus the
+// deltas of the last few seconds not yet folded in. Days are UTC days.
 type Stats struct {
 	Subscribers   map[State]int64  `json:"subscribers"`
 	Messages      map[string]int64 `json:"messages"` // inbound, outbound (replies included)
@@ -122,7 +123,7 @@ func (db *DB) Totals(ctx context.Context) (*Stats, error) {
 func (db *DB) runningTotals(ctx context.Context) (map[string]int64, error) {
 	// counters_totals (a partial index on day = '-infinity') keeps this to
 	// the running-total rows.
-	rows, err := db.Pool.Query(ctx, `SELECT name, sum(n)::bigint FROM counters WHERE day = '-infinity' GROUP BY name`)
+	rows, err := db.Pool.Query(ctx, `SELECT name, sum(n)::bigint FROM counter_sums WHERE day = '-infinity' GROUP BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +273,7 @@ func trend(daily map[time.Time]map[string]int64, first, last time.Time, activeNo
 // on (later days included).
 func (db *DB) dailyCounts(ctx context.Context, long []string, longFrom time.Time, short []string, shortFrom time.Time) (map[time.Time]map[string]int64, error) {
 	rows, err := db.Pool.Query(ctx, `
-		SELECT name, day, sum(n)::bigint FROM counters
+		SELECT name, day, sum(n)::bigint FROM counter_sums
 		WHERE (name = ANY($1) AND day >= $2) OR (name = ANY($3) AND day >= $4)
 		GROUP BY name, day`, long, utcDay(longFrom), short, utcDay(shortFrom))
 	if err != nil {
@@ -345,6 +346,25 @@ func (db *DB) DailyFigures(ctx context.Context, now time.Time, days int) ([]Dail
 		out[i] = DailyRow{Date: d.Date, Counts: counts, Active: d.Active}
 	}
 	return out, nil
+}
+
+// FoldCounters moves the counter deltas committed so far into counters, one
+// row per counter and day, in one transaction: readers of counter_sums see
+// the same figures before and after. Deltas that commit meanwhile wait for
+// the next fold; folds running at once never count a delta twice (a
+// delta is deleted once). It returns how many deltas it folded.
+func (db *DB) FoldCounters(ctx context.Context) (folded int64, err error) {
+	err = db.Pool.QueryRow(ctx, `
+		WITH gone AS (
+			DELETE FROM counter_deltas RETURNING name, day, n
+		), folded AS (
+			INSERT INTO counters (name, day, shard, n)
+			SELECT name, day, 0, sum(n) FROM gone GROUP BY name, day ORDER BY name, day
+			ON CONFLICT (name, day, shard) DO UPDATE SET n = counters.n + EXCLUDED.n
+			RETURNING 1
+		)
+		SELECT (SELECT count(*) FROM gone)`).Scan(&folded)
+	return folded, err
 }
 
 // CompactCounters folds the shards of every per-day counter older than

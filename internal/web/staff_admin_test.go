@@ -76,7 +76,7 @@ func TestStaffOptOut(t *testing.T) {
 		t.Errorf("opt-out audit rows = %d, want 1", n)
 	}
 	// The figures count it as an opt-out by staff.
-	if n := b.count(t, `SELECT coalesce(sum(n), 0)::int FROM counters WHERE name = 'opt_outs.staff'`); n != 1 {
+	if n := b.count(t, `SELECT coalesce(sum(n), 0)::int FROM counter_sums WHERE name = 'opt_outs.staff'`); n != 1 {
 		t.Errorf("opt_outs.staff = %d, want 1", n)
 	}
 
