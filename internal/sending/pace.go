@@ -10,8 +10,9 @@ import (
 )
 
 // pacer keeps this process's sends to rate segments per second in two
-// stages. The token bucket is waited on before the subscriber's
-// row is locked, so that a STOP never queues behind pacing. The spacer is
+// stages. The token bucket is never waited on while the subscriber's row
+// is locked (a send takes its tokens under the lock only if they are there
+// at once), so that a STOP never queues behind pacing. The spacer is
 // passed just before the carrier request, under the lock, so that the
 // requests themselves, not just their reservations, are never closer
 // together than the rate allows: no one-second window then holds more than
@@ -61,6 +62,12 @@ func (p *pacer) reserve(ctx context.Context, segments int) error {
 		segments -= n
 	}
 	return nil
+}
+
+// tryReserve takes segments from the bucket if it holds them now, without
+// waiting; a message of more than maxBurst segments never gets them here.
+func (p *pacer) tryReserve(segments int) bool {
+	return segments <= maxBurst && p.bucket.AllowN(time.Now(), segments)
 }
 
 // busyFor says how long a send refused by the spacer should wait, holding

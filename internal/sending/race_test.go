@@ -183,3 +183,67 @@ func (b *bundle) statuses(t *testing.T) string {
 	}
 	return out
 }
+
+// While sends wait for the rate limiter, no worker holds a subscriber's row
+// lock: a STOP goes through at once instead of queueing behind pacing. And
+// stopping the service ends those waits at once.
+func TestStopNeverWaitsBehindPacing(t *testing.T) {
+	t.Parallel()
+	// One segment per 5 s: the bucket holds 10 segments, so five of the six
+	// two-segment steps get their tokens at once and wait for the spacer;
+	// the sixth waits 10 s for its tokens. Either wait is longer than the
+	// STOP below allows.
+	b := setup(t, func(c *Config) { c.NoWork = false; c.Workers = 8; c.SendRate = 0.2 })
+	threeNow(b.program)
+	var subs []*store.Subscriber
+	for i := range 6 {
+		subs = append(subs, b.subscribe(t, fmt.Sprintf("+1212555%04d", 3000+i), ""))
+	}
+	if err := b.sender.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); len(b.fake.Requests()) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no send started within 30s")
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // every worker is now waiting to be paced
+	before := len(b.fake.Requests())
+	for _, s := range subs {
+		err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
+			// A worker holding the row while it waits to be paced would
+			// make this fail: pacing waits here are 10 s and more.
+			if _, err := tx.Exec(context.Background(), `SET LOCAL lock_timeout = '3s'`); err != nil {
+				return err
+			}
+			locked, err := store.LockSubscriber(context.Background(), tx, s.ID)
+			if err != nil {
+				return err
+			}
+			if locked.State != store.Active {
+				return nil
+			}
+			if err := store.SetState(context.Background(), tx, locked, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"}); err != nil {
+				return err
+			}
+			return b.sender.Stopped(context.Background(), tx, s.ID)
+		})
+		if err != nil {
+			t.Fatalf("STOP while sends wait to be paced: %v", err)
+		}
+	}
+	// Stopping does not wait out the pacing.
+	stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := b.sender.Stop(stopCtx); err != nil {
+		t.Fatalf("stopping the sender while sends wait to be paced: %v", err)
+	}
+	if after := len(b.fake.Requests()); after != before || before > 1 {
+		t.Errorf("%d requests before the STOPs and %d after; want the one paced send only", before, after)
+	}
+	// Nothing is left to send: the stopped subscribers' jobs are cancelled,
+	// or end at their next run.
+	if n := b.count(t, `SELECT count(*) FROM outbound_messages WHERE kind = 'step'`); n != before {
+		t.Errorf("%d sends recorded, want %d", n, before)
+	}
+}

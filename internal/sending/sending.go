@@ -136,12 +136,14 @@ func (s *Sender) Start(ctx context.Context) error {
 	return s.river.Start(context.WithoutCancel(ctx))
 }
 
-// Stop lets running sends finish and stops fetching jobs.
+// Stop stops fetching jobs and ends the running ones: a send in flight is
+// finished and recorded (its transaction outlives the job's context); a
+// send still waiting for the pacer is snoozed for the next start.
 func (s *Sender) Stop(ctx context.Context) error {
 	if s.cfg.NoWork {
 		return nil
 	}
-	return s.river.Stop(ctx)
+	return s.river.StopAndCancel(ctx)
 }
 
 const queueSequence = "sequence"

@@ -50,54 +50,37 @@ func (w *signupWorker) Work(ctx context.Context, job *river.Job[SignupRequestArg
 func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) error {
 	body := s.cfg.Program.Replies.PendingConfirm
 	segments, _ := message.Segments(body)
-	var result error
-	var err error
-	if err := s.pacer.reserve(ctx, segmentsCeil(segments)); err != nil {
-		return err
-	}
-	for err = errPaceBusy; errors.Is(err, errPaceBusy); {
-		if err := sleepCtx(ctx, s.pacer.busyFor()); err != nil {
+	return s.paced(ctx, segmentsCeil(segments), func(ctx context.Context, tx pgx.Tx, pace func() error) (result error, err error) {
+		sub, err := store.LockSubscriber(ctx, tx, a.SubscriberID)
+		if errors.Is(err, store.ErrNotFound) {
+			return river.JobCancel(err), errRollback
+		} else if err != nil {
+			return nil, err
+		}
+		if sub.State != store.Pending {
+			return river.JobCancel(errors.New("subscriber is no longer pending")), errRollback
+		}
+		number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
+		if err != nil {
+			return nil, err
+		}
+		if err := pace(); err != nil {
+			return nil, err
+		}
+		sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+		start := time.Now()
+		res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
+			To: number, Body: body, StatusCallback: s.cfg.StatusCallbackURL, ValidityPeriod: time.Hour,
+		})
+		cancel()
+		s.observeCarrier(time.Since(start), sendErr)
+		record := func(status, sid string, code *int) error {
+			_, err := tx.Exec(ctx, `
+				INSERT INTO outbound_messages (subscriber_id, kind, reply_name, twilio_sid, status, error_code, segments)
+				VALUES ($1, 'signup_confirm', 'pending_confirm', NULLIF($2, ''), $3, $4, $5)`,
+				sub.ID, sid, status, code, segmentsCeil(segments))
 			return err
 		}
-		err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-			sub, err := store.LockSubscriber(ctx, tx, a.SubscriberID)
-			if errors.Is(err, store.ErrNotFound) {
-				result = river.JobCancel(err)
-				return nil
-			} else if err != nil {
-				return err
-			}
-			if sub.State != store.Pending {
-				result = river.JobCancel(errors.New("subscriber is no longer pending"))
-				return nil
-			}
-			number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
-			if err != nil {
-				return err
-			}
-			if err := s.pacer.space(ctx, segmentsCeil(segments)); err != nil {
-				return err
-			}
-			sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-			start := time.Now()
-			res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
-				To: number, Body: body, StatusCallback: s.cfg.StatusCallbackURL, ValidityPeriod: time.Hour,
-			})
-			cancel()
-			s.observeCarrier(time.Since(start), sendErr)
-			record := func(status, sid string, code *int) error {
-				_, err := tx.Exec(ctx, `
-					INSERT INTO outbound_messages (subscriber_id, kind, reply_name, twilio_sid, status, error_code, segments)
-					VALUES ($1, 'signup_confirm', 'pending_confirm', NULLIF($2, ''), $3, $4, $5)`,
-					sub.ID, sid, status, code, segmentsCeil(segments))
-				return err
-			}
-			result, err = s.recordSend(ctx, tx, sub, record, res, sendErr, func() error { return nil })
-			return err
-		})
-	}
-	if err != nil {
-		return err
-	}
-	return result
+		return s.recordSend(ctx, tx, sub, record, res, sendErr, func() error { return nil })
+	})
 }

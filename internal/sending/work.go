@@ -32,147 +32,171 @@ var (
 	errNotActive = errors.New("subscriber is not active in this subscription")
 )
 
-// sendStep is the whole life of one attempt:
+// sendStep is the whole life of one attempt, in one transaction (see paced):
 //
-//  1. read the subscriber without locking: ended subscriptions end the job,
-//     a closed window or a full daily cap snoozes it;
-//  2. wait for the rate limiter, before taking any lock, so that a STOP
-//     never queues behind pacing;
-//  3. in one transaction: lock the subscriber row, re-check it is active in
-//     this subscription, claim the step (unique), call the carrier with a
-//     timeout, record the result and schedule the next step.
+//  1. lock the subscriber row and read it with its recent sends and
+//     whether this step already reached them (one round trip);
+//  2. end the job if the subscription has ended or the step was sent;
+//     snooze it if the send window is closed or the daily cap is full;
+//  3. pass the pacer;
+//  4. call the carrier with a timeout, record the result and schedule the
+//     next step.
 //
 // A STOP updates the same row, so it waits for a send in flight to finish;
-// once the STOP has committed, step 3 sees it and sends nothing.
+// once the STOP has committed, step 1 sees it and sends nothing.
 func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 	seq := s.cfg.Program.Sequence
 	if a.Step < 0 || a.Step >= len(seq) {
 		return river.JobCancel(errors.New("step is not in the program"))
 	}
 	step := seq[a.Step]
-
-	now := s.cfg.Now()
-	sub, capFull, err := s.readForStep(ctx, a.SubscriberID, now)
-	if errors.Is(err, store.ErrNotFound) {
-		return river.JobCancel(err)
-	} else if err != nil {
-		return err
-	}
-	if !inSubscription(sub, a) {
-		return river.JobCancel(errNotActive)
-	}
-	number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
-	if err != nil {
-		return err
-	}
-	zones := s.zones(sub.TimeZone, number)
-	earliest := now
-	if capFull != nil {
-		earliest = capFull.Add(24 * time.Hour)
-	}
-	if next, _ := windowOf(s.cfg.Program).NextOpen(earliest, zones); next.After(now) {
-		return river.JobSnooze(next.Sub(now))
-	}
-
-	var result error
-	// The spacer refuses a long wait under the lock; the send then waits
-	// its turn holding nothing, and tries again.
-	if err := s.pacer.reserve(ctx, segmentsCeil(step.Segments)); err != nil {
-		return err
-	}
-	for err = errPaceBusy; errors.Is(err, errPaceBusy); {
-		if err := sleepCtx(ctx, s.pacer.busyFor()); err != nil {
+	segments := segmentsCeil(step.Segments)
+	return s.paced(ctx, segments, func(ctx context.Context, tx pgx.Tx, pace func() error) (result error, err error) {
+		now := s.cfg.Now()
+		sub, capFull, sent, err := s.lockForStep(ctx, tx, a, now)
+		if errors.Is(err, store.ErrNotFound) {
+			return river.JobCancel(err), errRollback
+		} else if err != nil {
+			return nil, err
+		}
+		if !inSubscription(sub, a) {
+			return river.JobCancel(errNotActive), errRollback
+		}
+		if sent {
+			return nil, nil // this step already reached them: at most once
+		}
+		number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
+		if err != nil {
+			return nil, err
+		}
+		zones := s.zones(sub.TimeZone, number)
+		earliest := now
+		if capFull != nil {
+			earliest = capFull.Add(24 * time.Hour)
+		}
+		next, left := windowOf(s.cfg.Program).NextOpen(earliest, zones)
+		if next.After(now) {
+			return river.JobSnooze(next.Sub(now)), errRollback
+		}
+		if err := pace(); err != nil {
+			return nil, err
+		}
+		sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+		start := time.Now()
+		res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
+			To: number, Body: step.Body, StatusCallback: s.cfg.StatusCallbackURL,
+			ValidityPeriod: validity(left),
+		})
+		cancel()
+		s.observeCarrier(time.Since(start), sendErr)
+		record := func(status, sid string, code *int) error {
+			// The unique index on (subscriber, subscription, step) backs the check above.
+			_, err := tx.Exec(ctx, `
+				INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, twilio_sid, status, error_code, segments, created_at, updated_at)
+				VALUES ($1, 'step', $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $8)`,
+				a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), sid, status, code, segments, now)
 			return err
 		}
-		err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-			// One round trip: lock the subscriber and see whether this step
-			// already reached them. Every send to a subscriber happens under
-			// this lock, so nothing can record the step in between.
-			b := &pgx.Batch{}
-			b.Queue(`SELECT state, opted_in_at FROM subscribers WHERE id = $1 FOR NO KEY UPDATE`, a.SubscriberID)
-			b.Queue(`SELECT EXISTS (SELECT 1 FROM outbound_messages
-				WHERE subscriber_id = $1 AND subscription = $2 AND step = $3 AND kind = 'step')`,
-				a.SubscriberID, time.UnixMicro(a.Subscription), a.Step)
-			br := tx.SendBatch(ctx, b)
-			locked := *sub
-			if err := br.QueryRow().Scan(&locked.State, &locked.OptedInAt); err != nil {
-				br.Close()
-				return notFoundOr(err)
+		return s.recordSend(ctx, tx, sub, record, res, sendErr, func() error {
+			return s.schedule(ctx, tx, a.SubscriberID, a.Step+1, time.UnixMicro(a.Subscription))
+		})
+	})
+}
+
+// attempt is one try at a send, in a transaction that holds the
+// subscriber's row lock. It calls pace just before the carrier request.
+// Its result is what the job returns; its error, if any, rolls the
+// transaction back (errRollback: nothing to keep, the result says why).
+type attempt func(ctx context.Context, tx pgx.Tx, pace func() error) (result error, err error)
+
+// lockWait bounds how long an attempt may wait for the subscriber's row
+// lock, on top of SendTimeout for the carrier request.
+const lockWait = 15 * time.Second
+
+// paced runs try until it no longer needs to wait for the pacer. The wait
+// never happens under the lock: pace takes the rate limiter's tokens only
+// if they are there at once and the spacer only waits briefly; otherwise
+// the attempt rolls back, waits here holding nothing, and runs again. So a
+// STOP never queues behind pacing.
+//
+// The transaction does not end when the job's context does (the service is
+// stopping): a request that reached the carrier is always recorded, and is
+// never sent again. Only the waits end then, and the job is snoozed for
+// whichever replica runs next.
+func (s *Sender) paced(ctx context.Context, segments int, try attempt) error {
+	haveTokens := false
+	pace := func(ctx context.Context) error {
+		if !haveTokens {
+			if !s.pacer.tryReserve(segments) {
+				return errNeedTokens
 			}
-			var sent bool
-			if err := br.QueryRow().Scan(&sent); err != nil {
-				br.Close()
-				return err
-			}
-			if err := br.Close(); err != nil {
-				return err
-			}
-			if !inSubscription(&locked, a) {
-				result = river.JobCancel(errNotActive)
-				return errRollback
-			}
-			if sent {
-				return nil // this step already reached them: at most once
-			}
-			now := s.cfg.Now()
-			// Time has passed while pacing: the window may have closed.
-			next, left := windowOf(s.cfg.Program).NextOpen(now, zones)
-			if next.After(now) {
-				result = river.JobSnooze(next.Sub(now))
-				return errRollback
-			}
-			if err := s.pacer.space(ctx, segmentsCeil(step.Segments)); err != nil {
-				return err
-			}
-			sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-			start := time.Now()
-			res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
-				To: number, Body: step.Body, StatusCallback: s.cfg.StatusCallbackURL,
-				ValidityPeriod: validity(left),
-			})
-			cancel()
-			s.observeCarrier(time.Since(start), sendErr)
-			record := func(status, sid string, code *int) error {
-				// The unique index on (subscriber, subscription, step) backs the check above.
-				_, err := tx.Exec(ctx, `
-					INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, twilio_sid, status, error_code, segments, created_at, updated_at)
-					VALUES ($1, 'step', $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $8)`,
-					a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), sid, status, code, segmentsCeil(step.Segments), now)
-				return err
-			}
-			result, err = s.recordSend(ctx, tx, &locked, record, res, sendErr, func() error {
-				return s.schedule(ctx, tx, a.SubscriberID, a.Step+1, time.UnixMicro(a.Subscription))
-			})
+			haveTokens = true
+		}
+		return s.pacer.space(ctx, segments)
+	}
+	for {
+		var result error
+		txCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.SendTimeout+lockWait)
+		err := s.cfg.DB.InTx(txCtx, func(tx pgx.Tx) error {
+			var err error
+			result, err = try(txCtx, tx, func() error { return pace(txCtx) })
 			return err
 		})
+		cancel()
+		var wait error
+		switch {
+		case errors.Is(err, errNeedTokens):
+			// The tokens are taken once they come, and kept for the next try.
+			wait = s.pacer.reserve(ctx, segments)
+			haveTokens = wait == nil
+		case errors.Is(err, errPaceBusy):
+			wait = sleepCtx(ctx, s.pacer.busyFor())
+		case err != nil && !errors.Is(err, errRollback):
+			return err
+		default:
+			return result
+		}
+		if wait != nil {
+			// The service is stopping while this send waits its turn.
+			return river.JobSnooze(time.Second)
+		}
 	}
-	if err != nil && !errors.Is(err, errRollback) {
-		return err
-	}
-	return result
 }
+
+// errNeedTokens rolls back an attempt whose tokens were not there at once.
+var errNeedTokens = errors.New("pacing: waiting for the rate limiter")
 
 // errRollback ends a send's transaction without keeping anything; the job's
 // result says what happens next.
 var errRollback = errors.New("rolled back")
 
-// readForStep reads the subscriber and, when the rolling 24-hour cap is
-// full, the time of the send that must age out before the next may go.
-func (s *Sender) readForStep(ctx context.Context, id int64, now time.Time) (*store.Subscriber, *time.Time, error) {
-	var sub store.Subscriber
-	var capFull *time.Time
-	err := s.cfg.DB.Pool.QueryRow(ctx, `
-		SELECT s.id, s.phone_enc, s.state, coalesce(s.time_zone, ''), s.opted_in_at,
+// lockForStep locks the subscriber's row and reads it, in one round trip
+// with two more facts: when the rolling 24-hour cap is full, the time of
+// the send that must age out before the next may go; and whether this step
+// already reached them. Every send to a subscriber happens under this lock,
+// so nothing can record the step in between.
+func (s *Sender) lockForStep(ctx context.Context, tx pgx.Tx, a StepArgs, now time.Time) (sub *store.Subscriber, capFull *time.Time, sent bool, err error) {
+	b := &pgx.Batch{}
+	b.Queue(`
+		SELECT s.phone_enc, s.state, coalesce(s.time_zone, ''), s.opted_in_at,
 		       (SELECT o.created_at FROM outbound_messages o
 		        WHERE o.subscriber_id = s.id AND o.kind = 'step' AND o.created_at > $2 AND o.status <> 'failed'
 		        ORDER BY o.created_at DESC OFFSET $3 LIMIT 1)
-		FROM subscribers s WHERE s.id = $1`,
-		id, now.Add(-24*time.Hour), s.cfg.Program.DailyCap-1,
-	).Scan(&sub.ID, &sub.PhoneEnc, &sub.State, &sub.TimeZone, &sub.OptedInAt, &capFull)
-	if err != nil {
-		return nil, nil, notFoundOr(err)
+		FROM subscribers s WHERE s.id = $1 FOR NO KEY UPDATE OF s`,
+		a.SubscriberID, now.Add(-24*time.Hour), s.cfg.Program.DailyCap-1)
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM outbound_messages
+		WHERE subscriber_id = $1 AND subscription = $2 AND step = $3 AND kind = 'step')`,
+		a.SubscriberID, time.UnixMicro(a.Subscription), a.Step)
+	br := tx.SendBatch(ctx, b)
+	defer br.Close()
+	sub = &store.Subscriber{ID: a.SubscriberID}
+	if err := br.QueryRow().Scan(&sub.PhoneEnc, &sub.State, &sub.TimeZone, &sub.OptedInAt, &capFull); err != nil {
+		return nil, nil, false, notFoundOr(err)
 	}
-	return &sub, capFull, nil
+	if err := br.QueryRow().Scan(&sent); err != nil {
+		return nil, nil, false, err
+	}
+	return sub, capFull, sent, br.Close()
 }
 
 func notFoundOr(err error) error {
