@@ -72,11 +72,6 @@ func ping(ctx context.Context, pool *pgxpool.Pool) error {
 // Close closes the pool.
 func (db *DB) Close() { db.Pool.Close() }
 
-// InTx runs fn in a transaction, committing when it returns nil.
-func (db *DB) InTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, db.Pool, fn)
-}
-
 // notFound translates pgx's no-rows error once, at the boundary.
 func notFound(err error) error {
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// InTx runs fn in a transaction, committing when it returns nil. The
+// transaction's BEGIN is not a round trip of its own: it travels in front
+// of the first batch fn sends (pgx's Batch.BeginTx), or goes just before
+// any other first statement. The webhook and the send paths each open with
+// a batch, so each saves a round trip to Postgres.
+func (db *DB) InTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
+	c, err := db.Pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// A connection left inside a transaction (a failed rollback, say) is
+	// closed by the pool on release rather than reused.
+	defer c.Release()
+	tx := &lazyTx{conn: c.Conn()}
+	defer func() {
+		if rerr := tx.Rollback(ctx); rerr != nil && !errors.Is(rerr, pgx.ErrTxClosed) && err == nil {
+			err = rerr
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// lazyTx is a pgx.Tx that begins with its first statement; from then on
+// it is pgx's own transaction.
+type lazyTx struct {
+	conn   *pgx.Conn
+	tx     pgx.Tx // nil until the first statement
+	closed bool   // ended before any statement
+}
+
+// started begins the transaction on its own, for a first statement that
+// is not a batch.
+func (t *lazyTx) started(ctx context.Context) (pgx.Tx, error) {
+	if t.tx != nil {
+		return t.tx, nil
+	}
+	if t.closed {
+		return nil, pgx.ErrTxClosed
+	}
+	tx, err := t.conn.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.tx = tx
+	return tx, nil
+}
+
+// SendBatch sends the first batch with the BEGIN in front, and reads the
+// BEGIN's answer before handing the results over.
+func (t *lazyTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if t.tx != nil {
+		return t.tx.SendBatch(ctx, b)
+	}
+	if t.closed {
+		return pgx.FailedBatchResults(b, pgx.ErrTxClosed)
+	}
+	withBegin := &pgx.Batch{}
+	withBegin.BeginTx(pgx.TxOptions{})
+	withBegin.QueuedQueries = append(withBegin.QueuedQueries, b.QueuedQueries...)
+	br := t.conn.SendBatch(ctx, withBegin)
+	t.tx = br.Tx()
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return pgx.FailedBatchResults(b, err)
+	}
+	return br
+}
+
+func (t *lazyTx) Begin(ctx context.Context) (pgx.Tx, error) {
+	tx, err := t.started(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Begin(ctx)
+}
+
+func (t *lazyTx) Commit(ctx context.Context) error {
+	if t.tx == nil {
+		if t.closed {
+			return pgx.ErrTxClosed
+		}
+		t.closed = true // nothing was sent: nothing to commit
+		return nil
+	}
+	return t.tx.Commit(ctx)
+}
+
+func (t *lazyTx) Rollback(ctx context.Context) error {
+	if t.tx == nil {
+		if t.closed {
+			return pgx.ErrTxClosed
+		}
+		t.closed = true
+		return nil
+	}
+	return t.tx.Rollback(ctx)
+}
+
+func (t *lazyTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tx, err := t.started(ctx)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	return tx.Exec(ctx, sql, args...)
+}
+
+func (t *lazyTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	tx, err := t.started(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Query(ctx, sql, args...)
+}
+
+func (t *lazyTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	tx, err := t.started(ctx)
+	if err != nil {
+		return errRow{err}
+	}
+	return tx.QueryRow(ctx, sql, args...)
+}
+
+func (t *lazyTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	tx, err := t.started(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return tx.CopyFrom(ctx, table, columns, src)
+}
+
+func (t *lazyTx) LargeObjects() pgx.LargeObjects {
+	tx, err := t.started(context.Background())
+	if err != nil {
+		// A closed transaction, whose large objects say so when used.
+		b := &pgx.Batch{}
+		b.BeginTx(pgx.TxOptions{})
+		tx = pgx.FailedBatchResults(b, err).Tx()
+	}
+	return tx.LargeObjects()
+}
+
+func (t *lazyTx) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
+	tx, err := t.started(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Prepare(ctx, name, sql)
+}
+
+func (t *lazyTx) Conn() *pgx.Conn { return t.conn }
+
+type errRow struct{ err error }
+
+func (e errRow) Scan(...any) error { return e.err }
