@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/sync/errgroup"
 
 	"textsupport/internal/carrier"
 	"textsupport/internal/pgserver"
@@ -199,8 +200,35 @@ func sendRun(ctx context.Context, serverURL, name string, v *vault.Vault, prog *
 }
 
 // seed writes count active subscribers (and their ledger rows) with COPY
-// and schedules step 0 of each, due at optedIn + the step's delay.
+// and schedules step 0 of each, due at optedIn + the step's delay. Two
+// transactions load half each at once, so both cores work: one encrypts
+// numbers while Postgres indexes the other's rows.
 func seed(ctx context.Context, db *store.DB, v *vault.Vault, sender *sending.Sender, count int, optedIn time.Time, zone string) error {
+	var first int64
+	if err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) + 1 FROM subscribers`).Scan(&first); err != nil {
+		return err
+	}
+	parallel := 1
+	if count >= 10_000 {
+		parallel = 2
+	}
+	share := (count + parallel - 1) / parallel
+	g, gctx := errgroup.WithContext(ctx)
+	for w := range parallel {
+		lo, hi := w*share, min(count, (w+1)*share)
+		g.Go(func() error { return seedShare(gctx, db, v, sender, first, lo, hi, optedIn, zone) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// The rows were given their IDs; the identity goes on after them.
+	_, err := db.Pool.Exec(ctx, `SELECT setval(pg_get_serial_sequence('subscribers', 'id'), (SELECT max(id) FROM subscribers))`)
+	return err
+}
+
+// seedShare loads subscribers lo to hi-1 of a seed in one transaction,
+// with IDs first+lo onwards.
+func seedShare(ctx context.Context, db *store.DB, v *vault.Vault, sender *sending.Sender, first int64, lo, hi int, optedIn time.Time, zone string) error {
 	return db.InTx(ctx, func(tx pgx.Tx) error {
 		// Bulk load: the row triggers (counters) are off for the COPY and the
 		// counters are set once from the result.
@@ -211,44 +239,42 @@ func seed(ctx context.Context, db *store.DB, v *vault.Vault, sender *sending.Sen
 		if zone != "" {
 			tz = zone
 		}
-		rows := make([][]any, 0, count)
-		for i := range count {
+		// Rows are made as COPY asks for them: Postgres works on the first
+		// while the next are encrypted.
+		i := lo
+		src := pgx.CopyFromFunc(func() ([]any, error) {
+			if i >= hi {
+				return nil, nil
+			}
 			number := fmt.Sprintf("+1%03d%07d", 201+i/9_000_000, 2_000_000+i%8_000_000)
-			rows = append(rows, []any{v.Hash(number), v.SealString(vault.Phone, number), phone.Last4(number), "active", "keyword", tz, optedIn})
-		}
+			row := []any{first + int64(i), v.Hash(number), v.SealString(vault.Phone, number), phone.Last4(number), "active", "keyword", tz, optedIn}
+			i++
+			return row, nil
+		})
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"subscribers"},
-			[]string{"phone_hash", "phone_enc", "phone_last4", "state", "source", "time_zone", "opted_in_at"}, pgx.CopyFromRows(rows)); err != nil {
+			[]string{"id", "phone_hash", "phone_enc", "phone_last4", "state", "source", "time_zone", "opted_in_at"}, src); err != nil {
 			return err
 		}
+		from, to := first+int64(lo), first+int64(hi)-1
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO consent_events (subscriber_id, at, from_state, to_state, method, reason)
-			SELECT id, opted_in_at, NULL, 'active', 'keyword', 'JOIN' FROM subscribers`); err != nil {
+			SELECT id, opted_in_at, NULL, 'active', 'keyword', 'JOIN' FROM subscribers WHERE id BETWEEN $1 AND $2`, from, to); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO counters (name, day, shard, n)
-			SELECT 'subscribers.' || state, '-infinity'::date, 0, count(*) FROM subscribers GROUP BY state
-			UNION ALL SELECT 'consent_events', '-infinity'::date, 0, count(*) FROM consent_events
-			ON CONFLICT (name, day, shard) DO UPDATE SET n = counters.n + EXCLUDED.n`); err != nil {
+			VALUES ('consent_events', '-infinity', 0, $1), ('subscribers.active', '-infinity', 0, $1)
+			ON CONFLICT (name, day, shard) DO UPDATE SET n = counters.n + EXCLUDED.n`, hi-lo); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = origin`); err != nil {
 			return err
 		}
-		ids, err := tx.Query(ctx, `SELECT id FROM subscribers`)
-		if err != nil {
-			return err
+		steps := make([]sending.StepArgs, 0, hi-lo)
+		for id := from; id <= to; id++ {
+			steps = append(steps, sending.StepArgs{SubscriberID: id, Step: 0, Subscription: optedIn.UnixMicro()})
 		}
-		idList, err := pgx.CollectRows(ids, pgx.RowTo[int64])
-		if err != nil {
-			return err
-		}
-		steps := make([]sending.StepArgs, len(idList))
-		for i, id := range idList {
-			steps[i] = sending.StepArgs{SubscriberID: id, Step: 0, Subscription: optedIn.UnixMicro()}
-		}
-		// Opted-in times come back from Postgres at microsecond precision.
-		_, err = sender.ScheduleMany(ctx, tx, steps)
+		_, err := sender.ScheduleMany(ctx, tx, steps)
 		return err
 	})
 }
