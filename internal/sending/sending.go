@@ -6,7 +6,6 @@ package sending
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -228,9 +227,6 @@ func (s *Sender) Pool() *pgxpool.Pool { return s.cfg.DB.Pool }
 
 // segmentsCeil guards against a step whose count is unknown.
 func segmentsCeil(n int) int { return int(math.Max(1, float64(n))) }
-
-// errSkip ends a job without sending and without retrying.
-var errSkip = errors.New("nothing to send")
 
 // ScheduleMany schedules many steps at once (bulk imports, benchmarks),
 // through COPY, in the caller's transaction. Each is due at its
