@@ -75,11 +75,10 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) err
 		cancel()
 		s.observeCarrier(time.Since(start), sendErr)
 		record := func(status, sid string, code *int) error {
-			_, err := tx.Exec(ctx, `
+			return store.AtCommit(ctx, tx, `
 				INSERT INTO outbound_messages (subscriber_id, kind, reply_name, twilio_sid, status, error_code, segments)
 				VALUES ($1, 'signup_confirm', 'pending_confirm', NULLIF($2, ''), $3, $4, $5)`,
 				sub.ID, sid, status, code, segmentsCeil(segments))
-			return err
 		}
 		return s.recordSend(ctx, tx, sub, record, res, sendErr, func() error { return nil })
 	})

@@ -90,12 +90,12 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 		cancel()
 		s.observeCarrier(time.Since(start), sendErr)
 		record := func(status, sid string, code *int) error {
-			// The unique index on (subscriber, subscription, step) backs the check above.
-			_, err := tx.Exec(ctx, `
+			// The unique index on (subscriber, subscription, step) backs the
+			// check above. The row goes with the COMMIT: one round trip.
+			return store.AtCommit(ctx, tx, `
 				INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, twilio_sid, status, error_code, segments, created_at, updated_at)
 				VALUES ($1, 'step', $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $8)`,
 				a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), sid, status, code, segments, now)
-			return err
 		}
 		return s.recordSend(ctx, tx, sub, record, res, sendErr, func() error {
 			return s.schedule(ctx, tx, a.SubscriberID, a.Step+1, time.UnixMicro(a.Subscription))

@@ -12,7 +12,8 @@ import (
 // transaction's BEGIN is not a round trip of its own: it travels in front
 // of the first batch fn sends (pgx's Batch.BeginTx), or goes just before
 // any other first statement. The webhook and the send paths each open with
-// a batch, so each saves a round trip to Postgres.
+// a batch, so each saves a round trip to Postgres. Statements given to
+// AtCommit travel with the COMMIT, saving another.
 func (db *DB) InTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
 	c, err := db.Pool.Acquire(ctx)
 	if err != nil {
@@ -36,9 +37,28 @@ func (db *DB) InTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
 // lazyTx is a pgx.Tx that begins with its first statement; from then on
 // it is pgx's own transaction.
 type lazyTx struct {
-	conn   *pgx.Conn
-	tx     pgx.Tx // nil until the first statement
-	closed bool   // ended before any statement
+	conn     *pgx.Conn
+	tx       pgx.Tx // nil until the first statement
+	closed   bool   // ended before any statement, or committed with atCommit
+	atCommit []*pgx.QueuedQuery
+}
+
+// AtCommit runs a statement as tx commits, in the same round trip as the
+// COMMIT, after every other statement of the transaction. If it fails, the
+// commit fails and nothing of the transaction is kept. Its result is not
+// read: it is for writes whose outcome is all or nothing. In a transaction
+// not made by InTx (a savepoint, say) it runs at once.
+func AtCommit(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
+	t, ok := tx.(*lazyTx)
+	if !ok {
+		_, err := tx.Exec(ctx, sql, args...)
+		return err
+	}
+	if t.closed {
+		return pgx.ErrTxClosed
+	}
+	t.atCommit = append(t.atCommit, &pgx.QueuedQuery{SQL: sql, Arguments: args})
+	return nil
 }
 
 // started begins the transaction on its own, for a first statement that
@@ -88,6 +108,9 @@ func (t *lazyTx) Begin(ctx context.Context) (pgx.Tx, error) {
 }
 
 func (t *lazyTx) Commit(ctx context.Context) error {
+	if len(t.atCommit) > 0 {
+		return t.commitWith(ctx)
+	}
 	if t.tx == nil {
 		if t.closed {
 			return pgx.ErrTxClosed
@@ -96,6 +119,44 @@ func (t *lazyTx) Commit(ctx context.Context) error {
 		return nil
 	}
 	return t.tx.Commit(ctx)
+}
+
+// commitWith sends the statements queued by AtCommit and the COMMIT as
+// one batch (with the BEGIN too, if nothing was sent before). On an error
+// the transaction is left to Rollback: Postgres skips the rest of a batch
+// after a failed statement, so the COMMIT has not run.
+func (t *lazyTx) commitWith(ctx context.Context) error {
+	if t.closed {
+		return pgx.ErrTxClosed
+	}
+	b := &pgx.Batch{}
+	if t.tx == nil {
+		b.BeginTx(pgx.TxOptions{})
+	}
+	b.QueuedQueries = append(b.QueuedQueries, t.atCommit...)
+	t.atCommit = nil
+	b.Queue("COMMIT")
+	br := t.conn.SendBatch(ctx, b)
+	defer br.Close()
+	if t.tx == nil {
+		t.tx = br.Tx()
+	}
+	var tag pgconn.CommandTag
+	var err error
+	for range b.Len() {
+		if tag, err = br.Exec(); err != nil {
+			return err
+		}
+	}
+	if err := br.Close(); err != nil {
+		return err
+	}
+	if tag.String() == "ROLLBACK" { // the transaction had failed before
+		return pgx.ErrTxCommitRollback
+	}
+	// pgx's transaction object never saw the COMMIT; this one is over.
+	t.tx, t.closed = nil, true
+	return nil
 }
 
 func (t *lazyTx) Rollback(ctx context.Context) error {
