@@ -96,6 +96,8 @@ func New(cfg Config) (*Sender, error) {
 		JobTimeout:        -1, // each send is bounded by SendTimeout instead
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     10 * time.Millisecond,
+		// Migration 00010 drops the two GIN indexes.
+		ReindexerIndexNames: reindexed(),
 	}
 	if !cfg.NoWork {
 		workers := river.NewWorkers()
@@ -146,6 +148,18 @@ func (s *Sender) Stop(ctx context.Context) error {
 }
 
 const queueSequence = "sequence"
+
+// reindexed are the river_job indexes River's reindexer keeps rebuilt:
+// River's own list, less those migration 00010 drops.
+func reindexed() []string {
+	var names []string
+	for _, name := range river.ReindexerIndexNamesDefault() {
+		if name != "river_job_args_index" && name != "river_job_metadata_index" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
 
 // StepArgs is one sequence step for one subscription. Unique: inserting the
 // same step twice for the same subscription does nothing.

@@ -381,3 +381,43 @@ func TestStepForEndedSubscription(t *testing.T) {
 		t.Fatalf("carrier got %d requests", n)
 	}
 }
+
+// River's reindexer is given exactly the river_job indexes that exist
+// after the migrations, so it neither warns of missing ones nor leaves one
+// out; the GIN indexes on args and metadata are gone.
+func TestReindexedIndexesExist(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	rows, err := db.Pool.Query(context.Background(), `SELECT indexname FROM pg_indexes WHERE tablename = 'river_job'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	have, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	exists := map[string]bool{}
+	for _, name := range have {
+		exists[name] = true
+	}
+	for _, gone := range []string{"river_job_args_index", "river_job_metadata_index"} {
+		if exists[gone] {
+			t.Errorf("%s still exists", gone)
+		}
+	}
+	ours := map[string]bool{"river_job_send_step_subscriber": true} // migration 00002's, not River's
+	want := 0
+	for _, name := range reindexed() {
+		if !exists[name] {
+			t.Errorf("the reindexer is given %s, which does not exist", name)
+		}
+	}
+	for name := range exists {
+		if !ours[name] {
+			want++
+		}
+	}
+	if got := len(reindexed()); got != want {
+		t.Errorf("the reindexer is given %d indexes, River's own that exist are %d (%v)", got, want, have)
+	}
+}
