@@ -419,43 +419,52 @@ func initialStatus(r Request) string {
 }
 
 // resource is the JSON Twilio answers a create with.
-func resource(accountSID string, r Request) map[string]any {
+// messageResource is a Message as Twilio's API answers with it.
+type messageResource struct {
+	AccountSID          string  `json:"account_sid"`
+	APIVersion          string  `json:"api_version"`
+	Body                string  `json:"body"`
+	DateCreated         string  `json:"date_created"`
+	DateSent            *string `json:"date_sent"`
+	DateUpdated         string  `json:"date_updated"`
+	Direction           string  `json:"direction"`
+	ErrorCode           *int    `json:"error_code"`
+	ErrorMessage        *string `json:"error_message"`
+	From                *string `json:"from"`
+	MessagingServiceSID *string `json:"messaging_service_sid"`
+	NumMedia            string  `json:"num_media"`
+	NumSegments         string  `json:"num_segments"`
+	Price               *string `json:"price"`
+	PriceUnit           string  `json:"price_unit"`
+	SID                 string  `json:"sid"`
+	Status              string  `json:"status"`
+	SubresourceURIs     struct {
+		Media    string `json:"media"`
+		Feedback string `json:"feedback"`
+	} `json:"subresource_uris"`
+	To  string `json:"to"`
+	URI string `json:"uri"`
+}
+
+func resource(accountSID string, r Request) *messageResource {
 	uri := fmt.Sprintf("/%s/Accounts/%s/Messages/%s", APIVersion, accountSID, r.SID)
 	date := r.At.Format(time.RFC1123Z)
-	segments := strconv.Itoa(Segments(r.Body))
-	var from, service any
+	m := &messageResource{
+		AccountSID: accountSID, APIVersion: APIVersion, Body: r.Body,
+		DateCreated: date, DateUpdated: date, Direction: "outbound-api",
+		NumMedia: "0", NumSegments: strconv.Itoa(Segments(r.Body)), PriceUnit: "USD",
+		SID: r.SID, Status: initialStatus(r), To: r.To, URI: uri + ".json",
+	}
+	m.SubresourceURIs.Media = uri + "/Media.json"
+	m.SubresourceURIs.Feedback = uri + "/Feedback.json"
 	if r.From != "" {
-		from = r.From
+		m.From = &r.From
 	}
 	if r.MessagingServiceSID != "" {
-		service = r.MessagingServiceSID
-		segments = "0" // no sender chosen yet
+		m.MessagingServiceSID = &r.MessagingServiceSID
+		m.NumSegments = "0" // no sender chosen yet
 	}
-	return map[string]any{
-		"account_sid":           accountSID,
-		"api_version":           APIVersion,
-		"body":                  r.Body,
-		"date_created":          date,
-		"date_sent":             nil,
-		"date_updated":          date,
-		"direction":             "outbound-api",
-		"error_code":            nil,
-		"error_message":         nil,
-		"from":                  from,
-		"messaging_service_sid": service,
-		"num_media":             "0",
-		"num_segments":          segments,
-		"price":                 nil,
-		"price_unit":            "USD",
-		"sid":                   r.SID,
-		"status":                initialStatus(r),
-		"subresource_uris": map[string]string{
-			"media":    uri + "/Media.json",
-			"feedback": uri + "/Feedback.json",
-		},
-		"to":  r.To,
-		"uri": uri + ".json",
-	}
+	return m
 }
 
 // errorMessages are Twilio's texts for the codes the fake produces. Like
