@@ -167,3 +167,27 @@ func rssOf(pid string) float64 {
 	}
 	return 0
 }
+
+// machineBusy is the CPU time the whole machine has spent busy (all
+// processes, kernel included: everything but idle and I/O wait), from
+// /proc/stat. On a machine doing nothing else, its growth over a run is
+// the run's cost in CPU, which varies less between runs than throughput.
+func machineBusy() time.Duration {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	fields := strings.Fields(line)
+	if len(fields) < 5 || fields[0] != "cpu" {
+		return 0
+	}
+	var busy int64
+	for i, f := range fields[1:] {
+		n, _ := strconv.ParseInt(f, 10, 64)
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return time.Duration(busy) * time.Second / 100 // USER_HZ
+}

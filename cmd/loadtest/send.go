@@ -39,17 +39,23 @@ func sendLoad(ctx context.Context, args []string) error {
 	paceFor := fs.Duration("duration", 60*time.Second, "length of the pacing run")
 	durable := fs.Bool("durable", true, "run Postgres with fsync on")
 	pgStats := fs.Bool("pgstats", false, "print the statements Postgres spent most time on")
+	socket := fs.Bool("socket", true, "reach Postgres through its Unix socket (false: TCP on loopback)")
 	fs.Parse(args)
 
 	settings := map[string]string{"max_wal_size": "4GB"}
 	if *pgStats {
 		settings["shared_preload_libraries"] = "pg_stat_statements"
+		settings["pg_stat_statements.track_planning"] = "on"
 	}
 	pg, err := pgserver.Start(ctx, pgserver.Options{Durable: *durable, Settings: settings})
 	if err != nil {
 		return err
 	}
 	defer pg.Stop()
+	serverURL := pg.URL
+	if *socket {
+		serverURL = pg.SocketURL
+	}
 	key := make([]byte, 32)
 	rand.Read(key)
 	v, _ := vault.New(key)
@@ -59,7 +65,7 @@ func sendLoad(ctx context.Context, args []string) error {
 	}
 
 	if *seedN > 0 {
-		db, err := freshDB(ctx, pg.URL, "seed")
+		db, err := freshDB(ctx, serverURL, "seed")
 		if err != nil {
 			return err
 		}
@@ -79,19 +85,20 @@ func sendLoad(ctx context.Context, args []string) error {
 	}
 
 	if *n > 0 {
-		r, err := sendRun(ctx, pg.URL, "throughput", v, prog, *n, 1e9, *workers, 0)
+		r, err := sendRun(ctx, serverURL, "throughput", v, prog, *n, 1e9, *workers, 0)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("throughput: %d sends in %.2f s = %.0f sends/s; due→carrier p50 %s, p99 %s; peak RSS of this process %.0f MB\n",
-			r.count, r.elapsed.Seconds(), float64(r.count)/r.elapsed.Seconds(), ms(r.p50), ms(r.p99), selfRSS())
+		fmt.Printf("throughput: %d sends in %.2f s = %.0f sends/s; due→carrier p50 %s, p99 %s; machine CPU %.2f ms per send; peak RSS of this process %.0f MB\n",
+			r.count, r.elapsed.Seconds(), float64(r.count)/r.elapsed.Seconds(), ms(r.p50), ms(r.p99),
+			float64(r.busy.Microseconds())/1000/float64(max(1, r.count)), selfRSS())
 	}
 	if *pgStats {
-		printStatements(ctx, pg.URL)
+		printStatements(ctx, serverURL)
 	}
 	if *paceRate > 0 {
 		count := int(*paceRate * paceFor.Seconds() * 3) // more due than the run can send
-		r, err := sendRun(ctx, pg.URL, "pacing", v, prog, count, *paceRate, *workers, *paceFor)
+		r, err := sendRun(ctx, serverURL, "pacing", v, prog, count, *paceRate, *workers, *paceFor)
 		if err != nil {
 			return err
 		}
@@ -108,6 +115,7 @@ type sendResult struct {
 	elapsed   time.Duration
 	p50, p99  time.Duration
 	maxWindow int
+	busy      time.Duration // machine CPU time over the run
 }
 
 // sendRun seeds count subscribers with a step due now and lets a sender
@@ -146,7 +154,7 @@ func sendRun(ctx context.Context, serverURL, name string, v *vault.Vault, prog *
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	start := time.Now()
+	start, busy0 := time.Now(), machineBusy()
 	if err := sender.Start(runCtx); err != nil {
 		return sendResult{}, err
 	}
@@ -163,7 +171,7 @@ func sendRun(ctx context.Context, serverURL, name string, v *vault.Vault, prog *
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	elapsed := time.Since(start)
+	elapsed, busy := time.Since(start), machineBusy()-busy0
 	stopCtx, c2 := context.WithTimeout(context.Background(), 10*time.Second)
 	sender.Stop(stopCtx)
 	c2()
@@ -177,7 +185,7 @@ func sendRun(ctx context.Context, serverURL, name string, v *vault.Vault, prog *
 		}
 	}
 	sort.Slice(in, func(i, j int) bool { return in[i].Before(in[j]) })
-	r := sendResult{count: len(in), elapsed: elapsed}
+	r := sendResult{count: len(in), elapsed: elapsed, busy: busy}
 	if limit > 0 {
 		r.elapsed = limit
 	}
@@ -329,17 +337,17 @@ func printStatements(ctx context.Context, serverURL string) {
 	}
 	defer conn.Close(ctx)
 	conn.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
-	rows, err := conn.Query(ctx, `SELECT calls, round(total_exec_time)::bigint, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
-		FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15`)
+	rows, err := conn.Query(ctx, `SELECT calls, plans, round(total_exec_time)::bigint, round(total_plan_time)::bigint, left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+		FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`)
 	if err != nil {
 		fmt.Println("pg_stat_statements:", err)
 		return
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var calls, ms int64
+		var calls, plans, ms, planMS int64
 		var q string
-		rows.Scan(&calls, &ms, &q)
-		fmt.Printf("%8d calls %7d ms  %s\n", calls, ms, q)
+		rows.Scan(&calls, &plans, &ms, &planMS, &q)
+		fmt.Printf("%8d calls %7d ms, %8d plans %6d ms  %s\n", calls, ms, plans, planMS, q)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 
 	"github.com/jackc/pgx/v5"
 	"os"
@@ -37,9 +38,12 @@ type Options struct {
 
 // Server is a running PostgreSQL server owned by this process.
 type Server struct {
-	URL     string // connection string for the "postgres" database as superuser postgres
-	DataDir string
-	Port    int
+	URL string // connection string for the "postgres" database as superuser postgres
+	// SocketURL is the same through the server's Unix socket: cheaper per
+	// round trip than TCP, for a client on the same machine.
+	SocketURL string
+	DataDir   string
+	Port      int
 
 	cmd     *exec.Cmd
 	tempDir string // removed on Stop when the data folder was ours
@@ -151,6 +155,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	go func() { s.done <- s.cmd.Wait() }()
 
 	s.URL = fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", s.Port)
+	s.SocketURL = (&url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/postgres",
+		RawQuery: url.Values{"host": {sockDir}, "port": {strconv.Itoa(s.Port)}, "sslmode": {"disable"}}.Encode()}).String()
 	if err := s.waitReady(ctx); err != nil {
 		s.Stop()
 		return nil, err
