@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -96,7 +97,7 @@ func New(cfg Config) (*Sender, error) {
 		JobTimeout:        -1, // each send is bounded by SendTimeout instead
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     10 * time.Millisecond,
-		// Migration 00010 drops the two GIN indexes.
+		// Migration 00010 drops three of River's indexes.
 		ReindexerIndexNames: reindexed(),
 	}
 	if !cfg.NoWork {
@@ -154,12 +155,15 @@ const queueSequence = "sequence"
 func reindexed() []string {
 	var names []string
 	for _, name := range river.ReindexerIndexNamesDefault() {
-		if name != "river_job_args_index" && name != "river_job_metadata_index" {
+		if !slices.Contains(droppedJobIndexes, name) {
 			names = append(names, name)
 		}
 	}
 	return names
 }
+
+// droppedJobIndexes are River's indexes that migration 00010 drops.
+var droppedJobIndexes = []string{"river_job_args_index", "river_job_metadata_index", "river_job_kind"}
 
 // StepArgs is one sequence step for one subscription. Unique: inserting the
 // same step twice for the same subscription does nothing.
