@@ -34,7 +34,7 @@ func sendLoad(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("send", flag.ExitOnError)
 	seedN := fs.Int("seed", 1_000_000, "subscribers to seed in the seeding run (0 skips it)")
 	n := fs.Int("n", 20000, "subscribers with a step due now in the throughput run")
-	workers := fs.Int("workers", 100, "sends in flight at once")
+	workers := fs.Int("workers", 32, "sends in flight at once (SEND_WORKERS)")
 	paceRate := fs.Float64("rate", 20, "SEND_RATE for the pacing run (0 skips it)")
 	paceFor := fs.Duration("duration", 60*time.Second, "length of the pacing run")
 	durable := fs.Bool("durable", true, "run Postgres with fsync on")

@@ -93,7 +93,7 @@ func serveApp(ctx context.Context, a app) error {
 	sender, err := sending.New(sending.Config{
 		Maintenance: append(signupTasks, staffMaintenance(a.db)...),
 		DB:          a.db, Vault: v, Program: a.program, Carrier: a.carrier, Logger: a.logger,
-		SendRate: a.cfg.SendRate, StatusCallbackURL: a.cfg.PublicURL.String() + "/twilio/status", Metrics: m,
+		SendRate: a.cfg.SendRate, Workers: a.cfg.SendWorkers, StatusCallbackURL: a.cfg.PublicURL.String() + "/twilio/status", Metrics: m,
 	})
 	if err != nil {
 		return err

@@ -27,8 +27,9 @@ type Config struct {
 	TwilioAPIURL              string
 	TwilioHandlesOptOut       bool
 
-	SendRate float64 // message segments per second
-	DataKey  []byte  // 32 bytes
+	SendRate    float64 // message segments per second
+	SendWorkers int     // sends in flight at once
+	DataKey     []byte  // 32 bytes
 
 	ProgramFile string
 	LogLevel    slog.Level
@@ -135,6 +136,13 @@ func Load(getenv func(string) string, mode Mode) (*Config, error) {
 		bad("SEND_RATE", "%q: want a number of segments per second above 0", rate)
 	} else {
 		c.SendRate = r
+	}
+
+	workers := get("SEND_WORKERS", "16")
+	if n, err := strconv.Atoi(workers); err != nil || n < 1 || n > 512 {
+		bad("SEND_WORKERS", "%q: want a whole number of sends in flight from 1 to 512", workers)
+	} else {
+		c.SendWorkers = n
 	}
 
 	if key := get("DATA_KEY", ""); key == "" {

@@ -25,7 +25,7 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.ListenAddr != ":8080" || c.PublicURL.String() != "http://localhost:8080" || !c.TwilioHandlesOptOut ||
-		c.SendRate != 1 || c.TwilioAPIURL != "https://api.twilio.com" || len(c.DataKey) != 32 {
+		c.SendRate != 1 || c.SendWorkers != 16 || c.TwilioAPIURL != "https://api.twilio.com" || len(c.DataKey) != 32 {
 		t.Fatalf("defaults wrong: %+v", c)
 	}
 }
@@ -39,6 +39,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		"TWILIO_AUTH_TOKEN":      "",
 		"TWILIO_HANDLES_OPT_OUT": "maybe",
 		"SEND_RATE":              "-3",
+		"SEND_WORKERS":           "0",
 		"DATA_KEY":               "c2hvcnQ=",
 		"LOG_LEVEL":              "loud",
 		"TWILIO_API_URL":         "not a url",
@@ -48,7 +49,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		t.Fatal("Load = nil error, want one")
 	}
 	for _, name := range []string{"DATABASE_URL", "LISTEN_ADDR", "PUBLIC_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN",
-		"TWILIO_FROM", "TWILIO_HANDLES_OPT_OUT", "SEND_RATE", "DATA_KEY", "LOG_LEVEL", "TWILIO_API_URL"} {
+		"TWILIO_FROM", "TWILIO_HANDLES_OPT_OUT", "SEND_RATE", "SEND_WORKERS", "DATA_KEY", "LOG_LEVEL", "TWILIO_API_URL"} {
 		if !strings.Contains(err.Error(), name+":") {
 			t.Errorf("error does not name %s:\n%v", name, err)
 		}
@@ -73,5 +74,20 @@ func TestLoadModes(t *testing.T) {
 	m["TWILIO_MESSAGING_SERVICE_SID"] = "MG00000000000000000000000000000000"
 	if _, err := Load(env(m), Serve); err != nil {
 		t.Errorf("Serve with a Messaging Service: %v", err)
+	}
+}
+
+func TestLoadSendWorkers(t *testing.T) {
+	m := valid()
+	m["SEND_WORKERS"] = "40"
+	c, err := Load(env(m), Serve)
+	if err != nil || c.SendWorkers != 40 {
+		t.Fatalf("SEND_WORKERS=40: %v, %+v", err, c)
+	}
+	for _, v := range []string{"0", "-1", "513", "many", "2.5"} {
+		m["SEND_WORKERS"] = v
+		if _, err := Load(env(m), Serve); err == nil || !strings.Contains(err.Error(), "SEND_WORKERS:") {
+			t.Errorf("SEND_WORKERS=%q: err %v, want one naming SEND_WORKERS", v, err)
+		}
 	}
 }
