@@ -157,12 +157,12 @@ func TestStopDuringSends(t *testing.T) {
 	}
 }
 
-// waitJobsEnded waits until no step job is left to run, and fails the test
-// if some still are after d.
+// waitJobsEnded waits until no step job is left to run and no step is
+// owed, and fails the test if some still are after d.
 func (b *bundle) waitJobsEnded(t *testing.T, d time.Duration) {
 	t.Helper()
-	const q = `SELECT count(*) FROM river_job WHERE kind = 'send_step'
-		AND state NOT IN ('completed', 'cancelled', 'discarded')`
+	const q = `SELECT (SELECT count(*) FROM river_job WHERE kind = 'send_step'
+		AND state NOT IN ('completed', 'cancelled', 'discarded')) + (SELECT count(*) FROM steps_to_schedule)`
 	deadline := time.Now().Add(d)
 	for b.count(t, q) > 0 {
 		if time.Now().After(deadline) {

@@ -66,6 +66,9 @@ type Sender struct {
 	river  *river.Client[pgx.Tx]
 	pacer  *pacer
 	worker *stepWorker
+
+	owedDone chan struct{} // closed to stop scheduleOwedLoop
+	owedLoop chan struct{} // closed when it has stopped
 }
 
 // New builds a sender. Start begins working jobs.
@@ -135,7 +138,15 @@ func (s *Sender) Start(ctx context.Context) error {
 	if s.cfg.NoWork {
 		return nil
 	}
-	return s.river.Start(context.WithoutCancel(ctx))
+	if err := s.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	s.owedDone, s.owedLoop = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(s.owedLoop)
+		s.scheduleOwedLoop(s.owedDone)
+	}()
+	return nil
 }
 
 // Stop stops fetching jobs and ends the running ones: a send in flight is
@@ -145,7 +156,14 @@ func (s *Sender) Stop(ctx context.Context) error {
 	if s.cfg.NoWork {
 		return nil
 	}
-	return s.river.StopAndCancel(ctx)
+	err := s.river.StopAndCancel(ctx)
+	if s.owedDone != nil {
+		// Steps owed now are scheduled by the next sender to start.
+		close(s.owedDone)
+		<-s.owedLoop
+		s.owedDone = nil
+	}
+	return err
 }
 
 const queueSequence = "sequence"
@@ -217,10 +235,16 @@ func dueAt(t time.Time) time.Time {
 	return t
 }
 
-// Stopped cancels every job still waiting for the subscriber, in the
-// caller's transaction. A job already running re-checks the state under the
-// subscriber's row lock and sends nothing.
+// Stopped cancels every job still waiting for the subscriber, and every
+// step owed but not yet scheduled, in the caller's transaction. A job
+// already running re-checks the state under the subscriber's row lock and
+// sends nothing.
 func (s *Sender) Stopped(ctx context.Context, tx pgx.Tx, subscriberID int64) error {
+	// First the owed steps: if ScheduleOwed holds them, this waits for it
+	// to commit, and the jobs it made are cancelled below.
+	if _, err := tx.Exec(ctx, `DELETE FROM steps_to_schedule WHERE subscriber_id = $1`, subscriberID); err != nil {
+		return err
+	}
 	rows, err := tx.Query(ctx, `
 		SELECT id FROM river_job
 		WHERE kind = 'send_step' AND (args ->> 'subscriber_id')::bigint = $1

@@ -120,6 +120,14 @@ func (b *bundle) count(t *testing.T, q string, args ...any) int {
 	return n
 }
 
+// scheduleOwed schedules the steps sends have owed so far.
+func (b *bundle) scheduleOwed(t *testing.T) {
+	t.Helper()
+	if _, err := b.sender.ScheduleOwed(context.Background()); err != nil {
+		t.Fatalf("ScheduleOwed: %v", err)
+	}
+}
+
 func snoozeOf(err error) (time.Duration, bool) {
 	var s *river.JobSnoozeError
 	if errors.As(err, &s) {
@@ -155,6 +163,11 @@ func TestSendStep(t *testing.T) {
 	if n := b.count(t, `SELECT count(*) FROM outbound_messages WHERE kind = 'step' AND step = 0 AND twilio_sid = $1 AND status = 'queued'`, r.SID); n != 1 {
 		t.Errorf("outbound row for step 0 with the carrier's SID: %d, want 1", n)
 	}
+	// Step 1 is owed with the send's commit, and scheduled with others later.
+	if n := b.count(t, `SELECT count(*) FROM steps_to_schedule WHERE subscriber_id = $1 AND step = 1`, sub.ID); n != 1 {
+		t.Errorf("step 1 owed %d times, want 1", n)
+	}
+	b.scheduleOwed(t)
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'send_step' AND (args->>'step')::int = 1`); n != 1 {
 		t.Errorf("step 1 scheduled %d times, want 1", n)
 	}
@@ -206,6 +219,7 @@ func TestSendErrors(t *testing.T) {
 			if status != tt.wantStatus {
 				t.Errorf("outbound status = %q, want %q", status, tt.wantStatus)
 			}
+			b.scheduleOwed(t)
 			next := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'send_step' AND (args->>'step')::int = 1`) == 1
 			if next != tt.wantNext {
 				t.Errorf("next step scheduled = %v, want %v", next, tt.wantNext)

@@ -39,8 +39,8 @@ var (
 //  2. end the job if the subscription has ended or the step was sent;
 //     snooze it if the send window is closed or the daily cap is full;
 //  3. pass the pacer;
-//  4. call the carrier with a timeout, record the result and schedule the
-//     next step.
+//  4. call the carrier with a timeout, record the result and owe the
+//     next step (see owed.go).
 //
 // A STOP updates the same row, so it waits for a send in flight to finish;
 // once the STOP has committed, step 1 sees it and sends nothing.
@@ -98,7 +98,7 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 				a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), sid, status, code, segments, now)
 		}
 		return s.recordSend(ctx, tx, sub, record, res, sendErr, func() error {
-			return s.schedule(ctx, tx, a.SubscriberID, a.Step+1, time.UnixMicro(a.Subscription))
+			return s.owe(ctx, tx, a)
 		})
 	})
 }

@@ -1,0 +1,116 @@
+package sending
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"textsupport/internal/store"
+)
+
+// A step, once sent, enqueues the next one through steps_to_schedule: the
+// send's transaction writes a row there together with its COMMIT (no round
+// trip of its own), and ScheduleOwed turns the rows into River jobs in
+// batches. A River insert per send cost more than the rest of the send's
+// transaction; a batch of a thousand costs about what one did. The row and
+// the job are in the same transaction as what they follow, so no step is
+// lost to a crash, and River's uniqueness (subscription, step) means none
+// is scheduled twice.
+
+const (
+	// owedBatch is how many owed steps one transaction schedules.
+	owedBatch = 1000
+	// owedEvery is how often a working sender schedules owed steps. Steps
+	// are days apart: this only bounds how long a row waits.
+	owedEvery = 100 * time.Millisecond
+)
+
+// owe records, in the send's transaction, that the step after it is owed.
+func (s *Sender) owe(ctx context.Context, tx pgx.Tx, a StepArgs) error {
+	if a.Step+1 >= len(s.cfg.Program.Sequence) {
+		return nil
+	}
+	return store.AtCommit(ctx, tx, `INSERT INTO steps_to_schedule (subscriber_id, subscription, step) VALUES ($1, $2, $3)`,
+		a.SubscriberID, time.UnixMicro(a.Subscription), a.Step+1)
+}
+
+// ScheduleOwed schedules every owed step whose subscription is still
+// active, and drops the others. It returns how many it scheduled. Several
+// replicas may run it at once: each takes rows the others have not locked.
+func (s *Sender) ScheduleOwed(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		taken, scheduled, err := s.scheduleOwedBatch(ctx)
+		total += scheduled
+		if err != nil || taken < owedBatch {
+			return total, err
+		}
+	}
+}
+
+func (s *Sender) scheduleOwedBatch(ctx context.Context) (taken, scheduled int, err error) {
+	err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
+		// A STOP deletes its subscriber's rows (Stopped): it waits for this
+		// transaction if it has taken them, then cancels the jobs made here.
+		rows, err := tx.Query(ctx, `
+			WITH owed AS (
+				DELETE FROM steps_to_schedule
+				WHERE ctid = ANY (ARRAY(SELECT ctid FROM steps_to_schedule LIMIT $1 FOR UPDATE SKIP LOCKED))
+				RETURNING subscriber_id, subscription, step)
+			SELECT o.subscriber_id, o.subscription, o.step,
+			       EXISTS (SELECT 1 FROM subscribers s
+			               WHERE s.id = o.subscriber_id AND s.state = 'active' AND s.opted_in_at = o.subscription)
+			FROM owed o`, owedBatch)
+		if err != nil {
+			return err
+		}
+		var params []river.InsertManyParams
+		var a StepArgs
+		var subscription time.Time
+		var active bool
+		_, err = pgx.ForEachRow(rows, []any{&a.SubscriberID, &subscription, &a.Step, &active}, func() error {
+			taken++
+			if active && a.Step >= 0 && a.Step < len(s.cfg.Program.Sequence) {
+				a.Subscription = subscription.UnixMicro()
+				due := subscription.Add(s.cfg.Program.Sequence[a.Step].After)
+				params = append(params, river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: dueAt(due)}})
+			}
+			return nil
+		})
+		if err != nil || len(params) == 0 {
+			return err
+		}
+		res, err := s.river.InsertManyTx(ctx, tx, params)
+		for _, r := range res {
+			if !r.UniqueSkippedAsDuplicate {
+				scheduled++
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return taken, scheduled, nil
+}
+
+// scheduleOwedLoop runs ScheduleOwed every owedEvery until done closes.
+func (s *Sender) scheduleOwedLoop(done <-chan struct{}) {
+	tick := time.NewTicker(owedEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		if _, err := s.ScheduleOwed(ctx); err != nil {
+			s.cfg.Logger.Error("scheduling owed steps", slog.String("error", err.Error()))
+		}
+		cancel()
+	}
+}
