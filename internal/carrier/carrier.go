@@ -198,25 +198,8 @@ func (c *Client) Send(ctx context.Context, m Message) (Result, error) {
 
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	tr := &callTransport{base: c.transport, ctx: ctx, target: c.target, user: c.accountSID, pass: c.authToken}
+	tr, api := c.api(ctx)
 	defer tr.closeBodies() // twilio-go leaves error responses open
-
-	// twilio-go builds each request with context.Background() and a fixed
-	// host; a base client per call gives the request this call's context and
-	// our host through its transport. Only the Api service is needed, and a
-	// RequestHandler built directly ignores TWILIO_EDGE and TWILIO_REGION,
-	// so APIURL alone decides where requests go. The transport also adds the
-	// basic auth: twilio-go would refuse a token that is not alphanumeric
-	// (21224), which real tokens are but test and provider tokens may not be.
-	base := &client.Client{
-		Credentials: client.NewCredentials("", ""),
-		HTTPClient: &http.Client{
-			Transport:     tr,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
-	}
-	base.SetAccountSid(c.accountSID)
-	api := openapi.NewApiService(&client.RequestHandler{Client: base})
 
 	msg, err := api.CreateMessage(params)
 	if err != nil {
@@ -235,6 +218,68 @@ func (c *Client) Send(ctx context.Context, m Message) (Result, error) {
 		res.Segments, _ = strconv.Atoi(*msg.NumSegments)
 	}
 	return res, nil
+}
+
+// findPage is how many of the newest messages to a number Find reads: far
+// more than the service sends anyone between two attempts at one step.
+const findPage = 50
+
+// Find looks for a message this account sent to a number with exactly this
+// body, created at or after since, among the newest messages to that
+// number; found is false if there is none. A send that may have reached
+// Twilio without its answer being recorded (the process stopped in
+// between) is looked for this way before it is tried again.
+func (c *Client) Find(ctx context.Context, to, body string, since time.Time) (res Result, found bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	tr, api := c.api(ctx)
+	defer tr.closeBodies()
+	p := &openapi.ListMessageParams{}
+	p.SetTo(to).SetPageSize(findPage).SetLimit(findPage)
+	msgs, err := api.ListMessage(p)
+	if err != nil {
+		return Result{}, false, classify(err, tr.lastStatus(), false, ctx, to, body, c.from)
+	}
+	for _, m := range msgs {
+		if m.Sid == nil || m.Body == nil || *m.Body != body || m.Direction == nil || *m.Direction != "outbound-api" || m.DateCreated == nil {
+			continue
+		}
+		created, err := time.Parse(time.RFC1123Z, *m.DateCreated)
+		if err != nil || created.Before(since.Truncate(time.Second)) { // Twilio's dates are whole seconds
+			continue
+		}
+		res = Result{SID: *m.Sid}
+		if m.Status != nil {
+			res.Status = *m.Status
+		}
+		if m.NumSegments != nil {
+			res.Segments, _ = strconv.Atoi(*m.NumSegments)
+		}
+		return res, true, nil
+	}
+	return Result{}, false, nil
+}
+
+// api is twilio-go's Api service for one call, bound to ctx.
+func (c *Client) api(ctx context.Context) (*callTransport, *openapi.ApiService) {
+	tr := &callTransport{base: c.transport, ctx: ctx, target: c.target, user: c.accountSID, pass: c.authToken}
+
+	// twilio-go builds each request with context.Background() and a fixed
+	// host; a base client per call gives the request this call's context and
+	// our host through its transport. Only the Api service is needed, and a
+	// RequestHandler built directly ignores TWILIO_EDGE and TWILIO_REGION,
+	// so APIURL alone decides where requests go. The transport also adds the
+	// basic auth: twilio-go would refuse a token that is not alphanumeric
+	// (21224), which real tokens are but test and provider tokens may not be.
+	base := &client.Client{
+		Credentials: client.NewCredentials("", ""),
+		HTTPClient: &http.Client{
+			Transport:     tr,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+	}
+	base.SetAccountSid(c.accountSID)
+	return tr, openapi.NewApiService(&client.RequestHandler{Client: base})
 }
 
 func (c *Client) params(m Message) (*openapi.CreateMessageParams, error) {

@@ -678,3 +678,55 @@ func TestSendContextAlreadyDone(t *testing.T) {
 		t.Errorf("fake saw %d requests, want 0", n)
 	}
 }
+
+// Find sees a message Twilio took, by number, body and time, and nothing
+// else; a failure to ask is an error, never "not found".
+func TestFind(t *testing.T) {
+	c, b := setup(t)
+	ctx := context.Background()
+	before := time.Now().Add(-2 * time.Second)
+	if _, found, err := c.Find(ctx, to, body, before); err != nil || found {
+		t.Fatalf("Find with nothing sent = %v, %v; want not found", found, err)
+	}
+	sent, err := c.Send(ctx, carrier.Message{To: to, Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Send(ctx, carrier.Message{To: to, Body: "another message"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Send(ctx, carrier.Message{To: "+15558675311", Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := c.Find(ctx, to, body, before)
+	if err != nil || !found || got.SID != sent.SID || got.Status == "" {
+		t.Fatalf("Find = %+v, %v, %v; want %s", got, found, err, sent.SID)
+	}
+	for name, probe := range map[string]struct {
+		to, body string
+		since    time.Time
+	}{
+		"other body":   {to, "a body never sent", before},
+		"other number": {"+15558675312", body, before},
+		"sent before":  {to, body, time.Now().Add(2 * time.Second)},
+	} {
+		if got, found, err := c.Find(ctx, probe.to, probe.body, probe.since); err != nil || found {
+			t.Errorf("%s: Find = %+v, %v, %v; want not found", name, got, found, err)
+		}
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.Close() // nothing answers there
+	down, _ := setup(t, func(cfg *carrier.Config) { cfg.APIURL = "http://" + ln.Addr().String() })
+	if _, found, err := down.Find(ctx, to, body, before); err == nil || found || !carrier.IsRetryable(err) {
+		t.Errorf("Find while Twilio is unreachable = %v, %v; want a retryable error", found, err)
+	}
+	_ = b
+	bad, _ := setup(t, func(cfg *carrier.Config) { cfg.AuthToken = "wrong" })
+	if _, found, err := bad.Find(ctx, to, body, before); err == nil || found {
+		t.Errorf("Find with a wrong token = %v, %v; want an error", found, err)
+	}
+}

@@ -24,9 +24,11 @@ import (
 	"textsupport/internal/vault"
 )
 
-// Carrier sends one message. *carrier.Client is the real one.
+// Carrier sends one message, and finds one sent before. *carrier.Client
+// is the real one.
 type Carrier interface {
 	Send(ctx context.Context, m carrier.Message) (carrier.Result, error)
+	Find(ctx context.Context, to, body string, since time.Time) (res carrier.Result, found bool, err error)
 }
 
 // Config is what the sender needs.

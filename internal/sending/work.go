@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"textsupport/internal/carrier"
 	"textsupport/internal/phone"
@@ -24,7 +25,20 @@ type stepWorker struct {
 
 // Work sends one step, or snoozes it to a time it may go, or ends it.
 func (w *stepWorker) Work(ctx context.Context, job *river.Job[StepArgs]) error {
-	return w.s.sendStep(ctx, job.Args)
+	return w.s.send(ctx, job.Args, lookBackFrom(job.JobRow))
+}
+
+// lookBackFrom says where to look for an earlier attempt's message before
+// sending: from the job's creation, if an earlier attempt ran. An attempt
+// that ended with an error sent nothing or recorded what it sent; but one
+// cut short (the process stopped between the carrier's answer and the
+// commit, and River rescued the job) may have sent the message unrecorded.
+// Snoozes do not count as attempts. Zero: the first attempt.
+func lookBackFrom(job *rivertype.JobRow) time.Time {
+	if job == nil || job.Attempt <= 1 {
+		return time.Time{}
+	}
+	return job.CreatedAt
 }
 
 // Outcome of one attempt, for tests and logs.
@@ -37,6 +51,7 @@ var (
 //  1. lock the subscriber row and read it with its recent sends and
 //     whether this step already reached them (one round trip);
 //  2. end the job if the subscription has ended or the step was sent;
+//     on a retry, ask the carrier whether an interrupted attempt sent it;
 //     snooze it if the send window is closed or the daily cap is full;
 //  3. pass the pacer;
 //  4. call the carrier with a timeout, record the result and owe the
@@ -45,6 +60,13 @@ var (
 // A STOP updates the same row, so it waits for a send in flight to finish;
 // once the STOP has committed, step 1 sees it and sends nothing.
 func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
+	return s.send(ctx, a, time.Time{})
+}
+
+// send is sendStep; unless lookBack is zero, it first asks the carrier
+// for a message with the step's body sent to the number since lookBack,
+// and records that one instead of sending again.
+func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error {
 	seq := s.cfg.Program.Sequence
 	if a.Step < 0 || a.Step >= len(seq) {
 		return river.JobCancel(errors.New("step is not in the program"))
@@ -69,6 +91,31 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 		if err != nil {
 			return nil, err
 		}
+		record := func(status, sid string, code *int) error {
+			// The unique index on (subscriber, subscription, step) backs the
+			// check above. The row goes with the COMMIT: one round trip.
+			return store.AtCommit(ctx, tx, `
+				INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, twilio_sid, status, error_code, segments, created_at, updated_at)
+				VALUES ($1, 'step', $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $8)`,
+				a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), sid, status, code, segments, now)
+		}
+		owe := func() error { return s.owe(ctx, tx, a) }
+		if !lookBack.IsZero() {
+			findCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+			res, found, err := s.cfg.Carrier.Find(findCtx, number, step.Body, lookBack)
+			cancel()
+			if err != nil {
+				return nil, err // never send blind: try again later
+			}
+			if found {
+				s.cfg.Logger.Warn("step found sent by an interrupted attempt; recorded, not sent again",
+					slog.Int64("subscriber_id", a.SubscriberID), slog.Int("step", a.Step))
+				return s.recordSend(ctx, tx, sub, record, res, nil, owe)
+			}
+			// Not there: nothing else sends this step while this job runs,
+			// so a try after waiting for the pacer need not ask again.
+			lookBack = time.Time{}
+		}
 		zones := s.zones(sub.TimeZone, number)
 		earliest := now
 		if capFull != nil {
@@ -89,17 +136,7 @@ func (s *Sender) sendStep(ctx context.Context, a StepArgs) error {
 		})
 		cancel()
 		s.observeCarrier(time.Since(start), sendErr)
-		record := func(status, sid string, code *int) error {
-			// The unique index on (subscriber, subscription, step) backs the
-			// check above. The row goes with the COMMIT: one round trip.
-			return store.AtCommit(ctx, tx, `
-				INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, twilio_sid, status, error_code, segments, created_at, updated_at)
-				VALUES ($1, 'step', $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $8)`,
-				a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), sid, status, code, segments, now)
-		}
-		return s.recordSend(ctx, tx, sub, record, res, sendErr, func() error {
-			return s.owe(ctx, tx, a)
-		})
+		return s.recordSend(ctx, tx, sub, record, res, sendErr, owe)
 	})
 }
 

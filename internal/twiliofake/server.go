@@ -283,8 +283,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 20404, fmt.Sprintf("The requested resource %s was not found", path))
 		return
 	}
+	if r.Method == http.MethodGet {
+		s.list(w, r)
+		return
+	}
 	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
+		w.Header().Set("Allow", "GET, POST")
 		writeError(w, http.StatusMethodNotAllowed, 20004, "Method not allowed")
 		return
 	}
@@ -419,6 +423,43 @@ func initialStatus(r Request) string {
 }
 
 // resource is the JSON Twilio answers a create with.
+// list answers a Messages list request: the messages created here,
+// newest first, filtered by To and From if given, one page of PageSize
+// (default 50, at most 1000). Every list fits one page.
+func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	size := 50
+	if v := q.Get("PageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			writeError(w, http.StatusBadRequest, 20001, "Invalid PageSize")
+			return
+		}
+		size = n
+	}
+	to, from := q.Get("To"), q.Get("From")
+	s.mu.Lock()
+	var found []*message
+	for _, m := range s.messages {
+		if (to == "" || m.To == to) && (from == "" || m.From == from) {
+			found = append(found, m)
+		}
+	}
+	slices.SortFunc(found, func(a, b *message) int { return b.At.Compare(a.At) })
+	found = found[:min(len(found), size)]
+	page := make([]*messageResource, len(found))
+	for i, m := range found {
+		page[i] = resource(s.AccountSID, m.Request)
+		page[i].Status = m.status
+	}
+	s.mu.Unlock()
+	uri := fmt.Sprintf("/%s/Accounts/%s/Messages.json?PageSize=%d", APIVersion, s.AccountSID, size)
+	writeJSON(w, http.StatusOK, map[string]any{
+		"messages": page, "page": 0, "page_size": size, "start": 0, "end": max(0, len(page)-1),
+		"uri": uri, "first_page_uri": uri, "next_page_uri": nil, "previous_page_uri": nil,
+	})
+}
+
 // messageResource is a Message as Twilio's API answers with it.
 type messageResource struct {
 	AccountSID          string  `json:"account_sid"`

@@ -131,7 +131,7 @@ func TestCreateRefusals(t *testing.T) {
 		{name: "NoAuth", form: valid, status: 401, code: 20003},
 		{name: "WrongToken", user: accountSID, pass: "nope", form: valid, status: 401, code: 20003},
 		{name: "WrongAccountPath", path: "AC99999999999999999999999999999999", user: accountSID, pass: authToken, form: valid, status: 404, code: 20404},
-		{name: "GET", method: http.MethodGet, user: accountSID, pass: authToken, status: 405, code: 20004},
+		{name: "PUT", method: http.MethodPut, user: accountSID, pass: authToken, status: 405, code: 20004},
 		{name: "NoTo", user: accountSID, pass: authToken, form: with("To", ""), status: 400, code: 21604},
 		{name: "NoSender", user: accountSID, pass: authToken, form: with("From", ""), status: 400, code: 21603},
 		{name: "NoBody", user: accountSID, pass: authToken, form: with("Body", ""), status: 400, code: 21602},
