@@ -6,10 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"textsupport/internal/carrier"
+	"textsupport/internal/phone"
+	"textsupport/internal/store"
+	"textsupport/internal/vault"
 )
 
 // A retried step whose earlier attempt reached the carrier without being
@@ -89,4 +93,40 @@ type failingFind struct{ Carrier }
 
 func (failingFind) Find(context.Context, string, string, time.Time) (carrier.Result, bool, error) {
 	return carrier.Result{}, false, errors.New("carrier unreachable")
+}
+
+// The YES-request to a web sign-up is found the same way.
+func TestInterruptedSignupRequestIsNotRepeated(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	const number = "+12125550181"
+	sub := &store.Subscriber{
+		PhoneHash: b.vault.Hash(number), PhoneEnc: b.vault.SealString(vault.Phone, number),
+		Last4: phone.Last4(number), State: store.Pending, Source: store.MethodWebForm,
+	}
+	err := b.db.InTx(ctx, func(tx pgx.Tx) error {
+		return store.CreateSubscriber(ctx, tx, sub, store.ConsentEvent{Method: store.MethodWebForm, Reason: "form"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &signupWorker{s: b.sender}
+	job := &river.Job[SignupRequestArgs]{
+		JobRow: &rivertype.JobRow{Attempt: 2, CreatedAt: time.Now().Add(-time.Second)},
+		Args:   SignupRequestArgs{SubscriberID: sub.ID, Requested: time.Now().UnixMicro()},
+	}
+	first, err := b.sender.cfg.Carrier.Send(ctx, carrier.Message{To: number, Body: b.program.Replies.PendingConfirm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Work(ctx, job); err != nil {
+		t.Fatalf("retried YES-request = %v", err)
+	}
+	if n := len(b.fake.RequestsTo(number)); n != 1 {
+		t.Fatalf("carrier got %d YES-requests, want 1", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM outbound_messages WHERE subscriber_id = $1 AND kind = 'signup_confirm' AND twilio_sid = $2`, sub.ID, first.SID); n != 1 {
+		t.Errorf("the found YES-request recorded %d times, want 1", n)
+	}
 }

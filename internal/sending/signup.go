@@ -44,10 +44,12 @@ type signupWorker struct {
 }
 
 func (w *signupWorker) Work(ctx context.Context, job *river.Job[SignupRequestArgs]) error {
-	return w.s.sendSignupRequest(ctx, job.Args)
+	return w.s.sendSignupRequest(ctx, job.Args, lookBackFrom(job.JobRow))
 }
 
-func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) error {
+// sendSignupRequest sends the YES-request; unless lookBack is zero it
+// first looks for one an interrupted attempt sent, as a step does.
+func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs, lookBack time.Time) error {
 	body := s.cfg.Program.Replies.PendingConfirm
 	segments, _ := message.Segments(body)
 	return s.paced(ctx, segmentsCeil(segments), func(ctx context.Context, tx pgx.Tx, pace func() error) (result error, err error) {
@@ -64,6 +66,25 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) err
 		if err != nil {
 			return nil, err
 		}
+		record := func(status, sid string, code *int) error {
+			return store.AtCommit(ctx, tx, `
+				INSERT INTO outbound_messages (subscriber_id, kind, reply_name, twilio_sid, status, error_code, segments)
+				VALUES ($1, 'signup_confirm', 'pending_confirm', NULLIF($2, ''), $3, $4, $5)`,
+				sub.ID, sid, status, code, segmentsCeil(segments))
+		}
+		noNext := func() error { return nil }
+		if !lookBack.IsZero() {
+			findCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+			res, found, err := s.cfg.Carrier.Find(findCtx, number, body, lookBack)
+			cancel()
+			if err != nil {
+				return nil, err
+			}
+			if found {
+				return s.recordSend(ctx, tx, sub, record, res, nil, noNext)
+			}
+			lookBack = time.Time{}
+		}
 		if err := pace(); err != nil {
 			return nil, err
 		}
@@ -74,12 +95,6 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs) err
 		})
 		cancel()
 		s.observeCarrier(time.Since(start), sendErr)
-		record := func(status, sid string, code *int) error {
-			return store.AtCommit(ctx, tx, `
-				INSERT INTO outbound_messages (subscriber_id, kind, reply_name, twilio_sid, status, error_code, segments)
-				VALUES ($1, 'signup_confirm', 'pending_confirm', NULLIF($2, ''), $3, $4, $5)`,
-				sub.ID, sid, status, code, segmentsCeil(segments))
-		}
-		return s.recordSend(ctx, tx, sub, record, res, sendErr, func() error { return nil })
+		return s.recordSend(ctx, tx, sub, record, res, sendErr, noNext)
 	})
 }
