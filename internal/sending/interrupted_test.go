@@ -49,6 +49,19 @@ func TestInterruptedSendIsNotRepeated(t *testing.T) {
 		t.Errorf("step 1 owed %d times after the found step, want 1", n)
 	}
 
+	// A later step with the same text finds that message, already on
+	// record: it is sent, not taken for the earlier one.
+	b.program.Sequence[1].Body = b.program.Sequence[0].Body
+	b.program.Sequence[1].After = 0
+	j1 := job(2)
+	j1.Args = b.args(sub, 1)
+	if err := b.sender.worker.Work(ctx, j1); err != nil {
+		t.Fatalf("retried step 1 = %v", err)
+	}
+	if n := len(b.fake.RequestsTo(number)); n != 2 {
+		t.Fatalf("carrier got %d requests after step 1, want 2", n)
+	}
+
 	// A retry with nothing at the carrier sends; a first attempt does not ask.
 	const other = "+12125550172"
 	sub2 := b.subscribe(t, other, "")

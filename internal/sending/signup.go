@@ -81,6 +81,11 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs, loo
 				return nil, err
 			}
 			if found {
+				if found, err = s.unrecorded(ctx, tx, res.SID); err != nil {
+					return nil, err
+				}
+			}
+			if found {
 				return s.recordSend(ctx, tx, sub, record, res, nil, noNext)
 			}
 			lookBack = time.Time{}

@@ -108,6 +108,13 @@ func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error
 				return nil, err // never send blind: try again later
 			}
 			if found {
+				// Already on record: an earlier step with the same text.
+				found, err = s.unrecorded(ctx, tx, res.SID)
+				if err != nil {
+					return nil, err
+				}
+			}
+			if found {
 				s.cfg.Logger.Warn("step found sent by an interrupted attempt; recorded, not sent again",
 					slog.Int64("subscriber_id", a.SubscriberID), slog.Int("step", a.Step))
 				return s.recordSend(ctx, tx, sub, record, res, nil, owe)
@@ -138,6 +145,13 @@ func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error
 		s.observeCarrier(time.Since(start), sendErr)
 		return s.recordSend(ctx, tx, sub, record, res, sendErr, owe)
 	})
+}
+
+// unrecorded tells whether no outbound message has this carrier SID.
+func (s *Sender) unrecorded(ctx context.Context, tx pgx.Tx, sid string) (bool, error) {
+	var recorded bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbound_messages WHERE twilio_sid = $1)`, sid).Scan(&recorded)
+	return !recorded, err
 }
 
 // attempt is one try at a send, in a transaction that holds the
