@@ -28,19 +28,24 @@ func (b *bundle) owe(t *testing.T, subs []*store.Subscriber, step int) {
 
 func (b *bundle) stop(t *testing.T, sub *store.Subscriber) {
 	t.Helper()
-	err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
-		locked, err := store.LockSubscriber(context.Background(), tx, sub.ID)
-		if err != nil {
-			return err
-		}
-		if err := store.SetState(context.Background(), tx, locked, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"}); err != nil {
-			return err
-		}
-		return b.sender.Stopped(context.Background(), tx, sub.ID)
-	})
-	if err != nil {
+	if err := b.db.InTx(context.Background(), func(tx pgx.Tx) error { return b.stopIn(tx, sub.ID) }); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// stopIn does in tx what a STOP does: locks the subscriber, marks them
+// stopped with a ledger row, and ends what was waiting to be sent. One
+// already stopped is left alone.
+func (b *bundle) stopIn(tx pgx.Tx, id int64) error {
+	ctx := context.Background()
+	locked, err := store.LockSubscriber(ctx, tx, id)
+	if err != nil || locked.State != store.Active {
+		return err
+	}
+	if err := store.SetState(ctx, tx, locked, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"}); err != nil {
+		return err
+	}
+	return b.sender.Stopped(ctx, tx, id)
 }
 
 func (b *bundle) subscribeMany(t *testing.T, n, first int) []*store.Subscriber {

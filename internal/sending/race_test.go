@@ -116,16 +116,7 @@ func TestStopDuringSends(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			time.Sleep(time.Duration(rand.IntN(60)) * time.Millisecond)
-			err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
-				locked, err := store.LockSubscriber(context.Background(), tx, s.ID)
-				if err != nil {
-					return err
-				}
-				if err := store.SetState(context.Background(), tx, locked, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"}); err != nil {
-					return err
-				}
-				return b.sender.Stopped(context.Background(), tx, s.ID)
-			})
+			err := b.db.InTx(context.Background(), func(tx pgx.Tx) error { return b.stopIn(tx, s.ID) })
 			if err != nil {
 				t.Error(err)
 				return
@@ -216,17 +207,7 @@ func TestStopNeverWaitsBehindPacing(t *testing.T) {
 			if _, err := tx.Exec(context.Background(), `SET LOCAL lock_timeout = '3s'`); err != nil {
 				return err
 			}
-			locked, err := store.LockSubscriber(context.Background(), tx, s.ID)
-			if err != nil {
-				return err
-			}
-			if locked.State != store.Active {
-				return nil
-			}
-			if err := store.SetState(context.Background(), tx, locked, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"}); err != nil {
-				return err
-			}
-			return b.sender.Stopped(context.Background(), tx, s.ID)
+			return b.stopIn(tx, s.ID)
 		})
 		if err != nil {
 			t.Fatalf("STOP while sends wait to be paced: %v", err)

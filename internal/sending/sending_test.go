@@ -361,19 +361,7 @@ func TestStepForEndedSubscription(t *testing.T) {
 	b := setup(t)
 	sub := b.subscribe(t, "+12125550601", "")
 	old := b.args(sub, 0)
-	err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
-		s, err := store.LockSubscriber(context.Background(), tx, sub.ID)
-		if err != nil {
-			return err
-		}
-		if err := store.SetState(context.Background(), tx, s, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"}); err != nil {
-			return err
-		}
-		return b.sender.Stopped(context.Background(), tx, sub.ID)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b.stop(t, sub)
 	if n := b.count(t, `SELECT count(*) FROM river_job WHERE kind = 'send_step' AND state = 'cancelled'`); n != 1 {
 		t.Errorf("cancelled jobs = %d, want 1: STOP cancels pending steps", n)
 	}
@@ -381,7 +369,7 @@ func TestStepForEndedSubscription(t *testing.T) {
 		t.Fatalf("sendStep after STOP = %v, want the job cancelled", err)
 	}
 	// Joining again starts a new subscription: the old one's steps stay dead.
-	err = b.db.InTx(context.Background(), func(tx pgx.Tx) error {
+	err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
 		s, _ := store.LockSubscriber(context.Background(), tx, sub.ID)
 		return store.SetState(context.Background(), tx, s, store.Active, store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"})
 	})
