@@ -24,9 +24,13 @@ import (
 const (
 	// owedBatch is how many owed steps one transaction schedules.
 	owedBatch = 1000
-	// owedEvery is how often a working sender schedules owed steps. Steps
-	// are days apart: this only bounds how long a row waits.
+	// owedEvery is how often a sender schedules owed steps while it is
+	// sending (and for a second after). Steps are days apart: this only
+	// bounds how long a row waits.
 	owedEvery = 100 * time.Millisecond
+	// owedIdleEvery is how often it looks when it has sent nothing: for rows
+	// a replica left behind when it stopped.
+	owedIdleEvery = 5 * time.Second
 )
 
 // owe records, in the send's transaction, that the step after it is owed.
@@ -34,6 +38,7 @@ func (s *Sender) owe(ctx context.Context, tx pgx.Tx, a StepArgs) error {
 	if a.Step+1 >= len(s.cfg.Program.Sequence) {
 		return nil
 	}
+	s.owing.Add(1)
 	return store.AtCommit(ctx, tx, `INSERT INTO steps_to_schedule (subscriber_id, subscription, step) VALUES ($1, $2, $3)`,
 		a.SubscriberID, time.UnixMicro(a.Subscription), a.Step+1)
 }
@@ -98,16 +103,28 @@ func (s *Sender) scheduleOwedBatch(ctx context.Context) (taken, scheduled int, e
 	return taken, scheduled, nil
 }
 
-// scheduleOwedLoop runs ScheduleOwed every owedEvery until done closes.
+// scheduleOwedLoop runs ScheduleOwed every owedEvery while this sender
+// owes steps, else every owedIdleEvery, until done closes.
 func (s *Sender) scheduleOwedLoop(done <-chan struct{}) {
 	tick := time.NewTicker(owedEvery)
 	defer tick.Stop()
+	var seen int64
+	var lastOwed, lastRun time.Time
 	for {
 		select {
 		case <-done:
 			return
 		case <-tick.C:
 		}
+		now := time.Now()
+		if n := s.owing.Load(); n != seen {
+			seen, lastOwed = n, now
+		}
+		// A step is owed before its send commits: keep looking a while.
+		if now.Sub(lastOwed) > time.Second && now.Sub(lastRun) < owedIdleEvery {
+			continue
+		}
+		lastRun = now
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		if _, err := s.ScheduleOwed(ctx); err != nil {
 			s.cfg.Logger.Error("scheduling owed steps", slog.String("error", err.Error()))

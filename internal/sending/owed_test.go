@@ -174,3 +174,28 @@ func TestScheduleOwedWhileStopping(t *testing.T) {
 	}
 	t.Logf("%d of %d subscribers stopped while owed steps were scheduled", len(ids), len(subs))
 }
+
+// A working sender schedules steps it did not owe itself (a replica that
+// stopped left them) within owedIdleEvery.
+func TestLeftOwedStepsAreScheduled(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *Config) { c.NoWork = false })
+	sub := b.subscribe(t, "+12125550191", "")
+	if err := b.sender.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer b.sender.Stop(context.Background())
+	time.Sleep(3 * owedEvery) // past its first look
+	if _, err := b.db.Pool.Exec(context.Background(), `INSERT INTO steps_to_schedule (subscriber_id, subscription, step) VALUES ($1, $2, 5)`,
+		sub.ID, *sub.OptedInAt); err != nil {
+		t.Fatal(err)
+	}
+	const q = `SELECT count(*) FROM river_job WHERE kind = 'send_step' AND (args->>'step')::int = 5`
+	deadline := time.Now().Add(owedIdleEvery + 10*time.Second)
+	for b.count(t, q) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("a step left owed was not scheduled within %v", owedIdleEvery+10*time.Second)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

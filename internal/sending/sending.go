@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,6 +72,7 @@ type Sender struct {
 
 	owedDone chan struct{} // closed to stop scheduleOwedLoop
 	owedLoop chan struct{} // closed when it has stopped
+	owing    atomic.Int64  // steps owed by this sender's sends so far
 }
 
 // New builds a sender. Start begins working jobs.
