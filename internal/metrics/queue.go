@@ -11,7 +11,8 @@ import (
 
 // QueueDepth reports River's job queue at each scrape: jobs waiting, by
 // queue and state (available: due now; scheduled: due later; retryable:
-// failed and waiting to retry), and how late the oldest due job is. Every
+// failed and waiting to retry), how late the oldest due job is, and how
+// many sent steps still owe their next step's job. Every
 // replica reports the same shared queue, so aggregate with max, not sum.
 //
 // The counts come from River's (state, queue, …) index; a scrape within
@@ -22,7 +23,7 @@ type QueueDepth struct {
 	timeout     time.Duration
 	minInterval time.Duration
 
-	jobs, late, up *prometheus.Desc
+	jobs, late, owed, up *prometheus.Desc
 
 	mu      sync.Mutex
 	last    time.Time
@@ -40,6 +41,8 @@ func NewQueueDepth(pool *pgxpool.Pool) *QueueDepth {
 			[]string{"queue", "state"}, nil),
 		late: prometheus.NewDesc("textsupport_queue_oldest_due_seconds", "How long the oldest due (available) job has been due, by queue; 0 when none is.",
 			[]string{"queue"}, nil),
+		owed: prometheus.NewDesc("textsupport_steps_owed", "Steps owed by sends and not yet scheduled as jobs (a sender schedules them within 100 ms while sending, 5 s otherwise); a count that keeps growing means scheduling has stalled.",
+			nil, nil),
 		up: prometheus.NewDesc("textsupport_queue_up", "1 when the last queue query succeeded.", nil, nil),
 	}
 }
@@ -48,6 +51,7 @@ func NewQueueDepth(pool *pgxpool.Pool) *QueueDepth {
 func (q *QueueDepth) Describe(ch chan<- *prometheus.Desc) {
 	ch <- q.jobs
 	ch <- q.late
+	ch <- q.owed
 	ch <- q.up
 }
 
@@ -96,7 +100,14 @@ func (q *QueueDepth) query() []prometheus.Metric {
 	if rows.Err() != nil {
 		return failed
 	}
-	out := []prometheus.Metric{prometheus.MustNewConstMetric(q.up, prometheus.GaugeValue, 1)}
+	var owed int64
+	if err := q.pool.QueryRow(ctx, `SELECT count(*) FROM steps_to_schedule`).Scan(&owed); err != nil {
+		return failed
+	}
+	out := []prometheus.Metric{
+		prometheus.MustNewConstMetric(q.up, prometheus.GaugeValue, 1),
+		prometheus.MustNewConstMetric(q.owed, prometheus.GaugeValue, float64(owed)),
+	}
 	for queue, byState := range counts {
 		for _, state := range queueStates {
 			out = append(out, prometheus.MustNewConstMetric(q.jobs, prometheus.GaugeValue, byState[state], queue, state))

@@ -27,7 +27,8 @@ func TestQueueDepth(t *testing.T) {
 		INSERT INTO river_job (kind, args, max_attempts, queue, state, scheduled_at, finalized_at)
 		VALUES ('send_step', '{}', 20, 'sequence', 'completed', now(), now());
 		INSERT INTO river_job (kind, args, max_attempts, queue, state, scheduled_at)
-		VALUES ('maintenance', '{}', 3, 'maintenance', 'scheduled', now() + interval '1 minute')`)
+		VALUES ('maintenance', '{}', 3, 'maintenance', 'scheduled', now() + interval '1 minute');
+		INSERT INTO steps_to_schedule (subscriber_id, subscription, step) VALUES (1, now(), 1), (2, now(), 3)`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +46,7 @@ func TestQueueDepth(t *testing.T) {
 		`textsupport_queue_jobs{queue="maintenance",state="scheduled"} 1`,
 		`textsupport_queue_jobs{queue="maintenance",state="available"} 0`,
 		`textsupport_queue_oldest_due_seconds{queue="maintenance"} 0`,
+		`textsupport_steps_owed 2`,
 	} {
 		if !strings.Contains(page, want+"\n") {
 			t.Errorf("/metrics lacks %q", want)
