@@ -74,16 +74,9 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs, loo
 		}
 		noNext := func() error { return nil }
 		if !lookBack.IsZero() {
-			findCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-			res, found, err := s.cfg.Carrier.Find(findCtx, number, body, lookBack)
-			cancel()
+			res, found, err := s.findUnrecorded(ctx, tx, number, body, lookBack)
 			if err != nil {
 				return nil, err
-			}
-			if found {
-				if found, err = s.unrecorded(ctx, tx, res.SID); err != nil {
-					return nil, err
-				}
 			}
 			if found {
 				return s.recordSend(ctx, tx, sub, record, res, nil, noNext)

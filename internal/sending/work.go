@@ -101,18 +101,9 @@ func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error
 		}
 		owe := func() error { return s.owe(ctx, tx, a) }
 		if !lookBack.IsZero() {
-			findCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-			res, found, err := s.cfg.Carrier.Find(findCtx, number, step.Body, lookBack)
-			cancel()
+			res, found, err := s.findUnrecorded(ctx, tx, number, step.Body, lookBack)
 			if err != nil {
 				return nil, err // never send blind: try again later
-			}
-			if found {
-				// Already on record: an earlier step with the same text.
-				found, err = s.unrecorded(ctx, tx, res.SID)
-				if err != nil {
-					return nil, err
-				}
 			}
 			if found {
 				s.cfg.Logger.Warn("step found sent by an interrupted attempt; recorded, not sent again",
@@ -147,11 +138,21 @@ func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error
 	})
 }
 
-// unrecorded tells whether no outbound message has this carrier SID.
-func (s *Sender) unrecorded(ctx context.Context, tx pgx.Tx, sid string) (bool, error) {
+// findUnrecorded asks the carrier for a message with this body sent to
+// number since since, bounded by SendTimeout, and counts it found only if
+// no outbound row has its SID yet (an earlier message may share the text).
+func (s *Sender) findUnrecorded(ctx context.Context, tx pgx.Tx, number, body string, since time.Time) (carrier.Result, bool, error) {
+	findCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+	res, found, err := s.cfg.Carrier.Find(findCtx, number, body, since)
+	cancel()
+	if err != nil || !found {
+		return carrier.Result{}, false, err
+	}
 	var recorded bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbound_messages WHERE twilio_sid = $1)`, sid).Scan(&recorded)
-	return !recorded, err
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbound_messages WHERE twilio_sid = $1)`, res.SID).Scan(&recorded); err != nil {
+		return carrier.Result{}, false, err
+	}
+	return res, !recorded, nil
 }
 
 // attempt is one try at a send, in a transaction that holds the
