@@ -86,7 +86,9 @@ func dashboardLoad(ctx context.Context, args []string) error {
 		steps[i] = web.StepLabel(st.After)
 	}
 	staff, err := web.NewStaff(db, web.StaffConfig{Vault: v, Steps: steps,
-		Stopped: func(context.Context, pgx.Tx, int64) error { return errors.New("not in the benchmark") }})
+		Transition: func(context.Context, pgx.Tx, *store.Subscriber, store.State, store.ConsentEvent) error {
+			return errors.New("not in the benchmark")
+		}})
 	if err != nil {
 		return err
 	}

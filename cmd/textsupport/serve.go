@@ -16,6 +16,7 @@ import (
 	"textsupport/internal/metrics"
 	"textsupport/internal/program"
 	"textsupport/internal/sending"
+	"textsupport/internal/signup"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
 	"textsupport/internal/web"
@@ -86,12 +87,9 @@ func serveApp(ctx context.Context, a app) error {
 		return err
 	}
 	m := metrics.New()
-	signupTasks, err := signupMaintenance(a, v)
-	if err != nil {
-		return err
-	}
+	var signups *signup.Service
 	sender, err := sending.New(sending.Config{
-		Maintenance: append(signupTasks, staffMaintenance(a.db)...),
+		Maintenance: append(signupMaintenance(func() *signup.Service { return signups }), staffMaintenance(a.db)...),
 		DB:          a.db, Vault: v, Program: a.program, Carrier: a.carrier, Logger: a.logger,
 		SendRate: a.cfg.SendRate, Workers: a.cfg.SendWorkers, StatusCallbackURL: a.cfg.PublicURL.String() + "/twilio/status", Metrics: m,
 	})
@@ -102,15 +100,18 @@ func serveApp(ctx context.Context, a app) error {
 		DB: a.db, Vault: v, Logger: a.logger,
 		Replies: inboundReplies(a.program), JoinKeywords: a.program.Keywords,
 		CarrierHandlesOptOut: a.cfg.TwilioHandlesOptOut,
-		Hooks:                inbound.Hooks{Subscribed: sender.Subscribed, Stopped: sender.Stopped},
+		Subscriptions:        sender,
 		Observe:              func(r inbound.Result) { m.InboundHandled(string(r.Class), r.Repeat) },
 	}
 	m.Register(metrics.NewQueueDepth(a.db.Pool))
-	signupForm, err := signupDeps(ctx, a, v, sender, m)
+	if signups, err = newSignups(a, v, sender); err != nil {
+		return err
+	}
+	signupForm, err := signupDeps(ctx, a, signups, m)
 	if err != nil {
 		return err
 	}
-	staff, err := staffDeps(a, v, sender.Stopped)
+	staff, err := staffDeps(a, v, sender)
 	if err != nil {
 		return err
 	}

@@ -54,38 +54,37 @@ func loadConfig(getenv func(string) string, mode config.Mode) (*config.Config, s
 	return cfg, signupCfg, nil
 }
 
+// newSignups builds the web sign-up service, which changes states and
+// sends YES requests through the sender.
+func newSignups(a app, v *vault.Vault, sender *sending.Sender) (*signup.Service, error) {
+	return signup.New(signup.Config{
+		DB: a.db, Vault: v, Limits: a.signup.limits, Logger: a.logger,
+		Subscriptions: sender,
+	})
+}
+
 // signupMaintenance is the web sign-up's periodic work, for
 // sending.Config.Maintenance: expiring pending sign-ups nobody answered,
-// and dropping limit windows that have ended.
-func signupMaintenance(a app, v *vault.Vault) ([]sending.Maintenance, error) {
-	settings := a.signup
-	svc, err := signup.New(signup.Config{DB: a.db, Vault: v, Limits: settings.limits, Logger: a.logger})
-	if err != nil {
-		return nil, err
-	}
+// and dropping limit windows that have ended. The sender runs these tasks
+// and the service changes states through the sender, so the tasks find
+// the service when they run (after the sender starts).
+func signupMaintenance(signups func() *signup.Service) []sending.Maintenance {
 	return []sending.Maintenance{
 		{Name: "signup_expire", Every: 15 * time.Minute, Run: func(ctx context.Context) error {
-			_, err := svc.ExpirePending(ctx)
+			_, err := signups().ExpirePending(ctx)
 			return err
 		}},
 		{Name: "signup_limits_prune", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
-			_, err := svc.PruneLimits(ctx)
+			_, err := signups().PruneLimits(ctx)
 			return err
 		}},
-	}, nil
+	}
 }
 
 // signupDeps builds the public sign-up form (GET/POST /signup, /terms,
-// /privacy) on the sender that sends its YES requests.
-func signupDeps(ctx context.Context, a app, v *vault.Vault, sender *sending.Sender, m *metrics.Metrics) (*web.SignupDeps, error) {
+// /privacy).
+func signupDeps(ctx context.Context, a app, svc *signup.Service, m *metrics.Metrics) (*web.SignupDeps, error) {
 	settings := a.signup
-	svc, err := signup.New(signup.Config{
-		DB: a.db, Vault: v, Limits: settings.limits, Logger: a.logger,
-		RequestConfirmation: sender.RequestConfirmation,
-	})
-	if err != nil {
-		return nil, err
-	}
 	number := a.cfg.TwilioFrom
 	if number == "" && a.devPhone != nil {
 		number = devNumber

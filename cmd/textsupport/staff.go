@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
@@ -111,9 +109,9 @@ func devStaff(ctx context.Context, db *store.DB) (email, password string, err er
 	return devEmail, password, nil
 }
 
-// staffDeps builds the staff dashboard for serveApp. stopped is the sending
-// side's cancel hook (sender.Stopped).
-func staffDeps(a app, v *vault.Vault, stopped func(ctx context.Context, tx pgx.Tx, subscriberID int64) error) (*web.StaffDeps, error) {
+// staffDeps builds the staff dashboard for serveApp, changing states
+// through the sender.
+func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*web.StaffDeps, error) {
 	proxies := a.signup.trustedProxies
 	loc, err := time.LoadLocation(a.program.DefaultTimeZone)
 	if err != nil {
@@ -124,7 +122,7 @@ func staffDeps(a app, v *vault.Vault, stopped func(ctx context.Context, tx pgx.T
 		steps[i] = web.StepLabel(st.After)
 	}
 	return web.NewStaff(a.db, web.StaffConfig{
-		Vault: v, Stopped: stopped,
+		Vault: v, Transition: sender.Transition,
 		SecureCookies: a.cfg.PublicURL.Scheme == "https",
 		Steps:         steps, Regions: a.cfg.AllowedCountries, TrustedProxies: proxies, TimeZone: loc,
 	})

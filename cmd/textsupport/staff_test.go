@@ -12,11 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"textsupport/internal/config"
 	"textsupport/internal/pgtest"
 	"textsupport/internal/program"
+	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
 	"textsupport/internal/web"
@@ -134,7 +133,11 @@ func TestStaffDepsWiring(t *testing.T) {
 	for _, public := range []string{"https://texts.example.org", "http://localhost:8080"} {
 		u, _ := url.Parse(public)
 		a := app{cfg: &config.Config{PublicURL: u}, db: db, program: prog}
-		staff, err := staffDeps(a, v, func(context.Context, pgx.Tx, int64) error { return nil })
+		sender, err := sending.New(sending.Config{DB: db, Vault: v, Program: prog, NoWork: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		staff, err := staffDeps(a, v, sender)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -95,3 +95,53 @@ func decide(s situation) decision {
 		return d
 	}
 }
+
+// received is one message as plan needs it: what arrived, the number's
+// subscriber (locked; not Recorded if the number is not on record), the
+// reply's text, and what is kept encrypted.
+type received struct {
+	msg         Message
+	class       message.Classification
+	sub         *store.Subscriber
+	reply       string // the text of the decision's reply, "" for none
+	phoneEnc    []byte
+	bodyEnc     []byte
+	evidenceEnc []byte
+}
+
+// effects are the records one message writes.
+type effects struct {
+	// to, when set, is the subscriber's new state, with consent as its ledger row.
+	to      store.State
+	consent store.ConsentEvent
+	inbound store.Inbound
+	alert   string
+	// reply is the reply's outbound row; nil when there is no reply or no
+	// subscriber to record it against.
+	reply *store.Outbound
+}
+
+// plan turns a decision into the records it writes. It is pure, so every
+// decision's records are checked by a table test.
+func plan(d decision, r received) effects {
+	var e effects
+	if d.to != nil {
+		e.to = *d.to
+		e.consent = store.ConsentEvent{Method: store.MethodKeyword, Reason: reason(r.class), MessageSID: r.msg.SID, EvidenceEnc: r.evidenceEnc}
+	}
+	twiml := TwiML(r.reply)
+	e.inbound = store.Inbound{
+		MessageSID: r.msg.SID, PhoneHash: r.sub.PhoneHash, PhoneEnc: r.phoneEnc, Last4: r.sub.Last4,
+		Class: string(r.class.Class), BodyEnc: r.bodyEnc, ReplyName: d.reply, ReplyTwiML: twiml,
+	}
+	e.alert = d.alert
+	if r.sub.Recorded() || d.to != nil {
+		id := r.sub.ID
+		e.inbound.SubscriberID = &id
+		if r.reply != "" {
+			segments, _ := message.Segments(r.reply)
+			e.reply = &store.Outbound{SubscriberID: id, Kind: store.KindReply, ReplyName: d.reply, Status: "replied", Segments: segments}
+		}
+	}
+	return e
+}

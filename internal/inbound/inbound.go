@@ -36,12 +36,11 @@ type Result struct {
 	Repeat bool   // the MessageSid was seen before: nothing changed
 }
 
-// Hooks let the sending side take part in the same transaction.
-type Hooks struct {
-	// Subscribed starts the sequence for a new subscription.
-	Subscribed func(ctx context.Context, tx pgx.Tx, subscriberID int64, subscription time.Time) error
-	// Stopped cancels whatever was scheduled for the subscriber.
-	Stopped func(ctx context.Context, tx pgx.Tx, subscriberID int64) error
+// Transitioner changes a subscriber's state with its ledger row and starts
+// or ends the sequence, in the caller's transaction:
+// (*sending.Sender).Transition.
+type Transitioner interface {
+	Transition(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, to store.State, ev store.ConsentEvent) error
 }
 
 // Service handles inbound messages.
@@ -54,7 +53,8 @@ type Service struct {
 	JoinKeywords []string
 	// CarrierHandlesOptOut: the carrier answers exact STOP/START/HELP keywords itself.
 	CarrierHandlesOptOut bool
-	Hooks                Hooks
+	// Subscriptions makes every change of state.
+	Subscriptions Transitioner
 	// Observe, when set, is told of each handled message (metrics).
 	Observe func(Result)
 }
@@ -88,76 +88,87 @@ func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
 		return Result{}, fmt.Errorf("%w: From: %v", ErrInvalid, err)
 	}
 	class := message.Classify(m.Body, m.OptOutType, s.JoinKeywords)
-	hash := s.Vault.Hash(from)
 
 	// A message once received is handled to the end even if the carrier
 	// stops waiting for the answer: an opt-out must never be lost because
 	// it queued behind a send in flight. Only our own bound ends it.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
 	defer cancel()
-
 	var res Result
 	err = s.DB.InTx(ctx, func(tx pgx.Tx) error {
-		res = Result{Class: class.Class}
-		answered := ""
-		if class.Class == message.ClassOther {
-			answered = ReplyFreeText
-		}
-		view, err := store.ViewInbound(ctx, tx, hash, m.SID, answered, time.Now().Add(-24*time.Hour))
-		if err != nil {
-			return err
-		}
-		if view.Repeat {
-			res.TwiML, res.Repeat = view.PriorTwiML, true
-			return nil
-		}
-		sub := view.Subscriber
-		sit := situation{class: class, carrierReplied: s.CarrierHandlesOptOut && class.CarrierHandled, answeredToday: view.Answered}
-		if sub != nil {
-			sit.state = &sub.State
-		}
-		d := decide(sit)
-
-		reply := s.Replies[d.reply]
-		if d.reply != "" && reply == "" {
-			// A missing text would silently drop, say, a safety reply.
-			return fmt.Errorf("the program has no %q reply", d.reply)
-		}
-		res.Reply, res.TwiML = d.reply, TwiML(reply)
-		phoneEnc := s.Vault.SealString(vault.Phone, from)
-		e := store.InboundEffects{
-			Inbound: &store.Inbound{
-				MessageSID: m.SID, PhoneHash: hash, PhoneEnc: phoneEnc, Last4: phone.Last4(from),
-				Class: string(class.Class), BodyEnc: s.Vault.SealString(vault.Body, m.Body),
-				ReplyName: d.reply, ReplyTwiML: res.TwiML,
-			},
-			Existing: sub,
-			Alert:    d.alert,
-		}
-		if d.to != nil {
-			e.Consent = store.ConsentEvent{Method: store.MethodKeyword, Reason: reason(class), MessageSID: m.SID, EvidenceEnc: s.evidence(m)}
-			if sub == nil {
-				sub = &store.Subscriber{PhoneHash: hash, PhoneEnc: phoneEnc, Last4: phone.Last4(from), State: *d.to, Source: store.MethodKeyword}
-				e.NewSubscriber, e.Existing = sub, nil
-			} else {
-				e.ToState = *d.to
-			}
-		}
-		if reply != "" && sub != nil {
-			segments, _ := message.Segments(reply)
-			e.Reply = &store.Outbound{Kind: store.KindReply, ReplyName: d.reply, Status: "replied", Segments: segments}
-		}
-		if err := store.RecordInbound(ctx, tx, e); err != nil {
-			return err
-		}
-		if d.to != nil {
-			return s.afterChange(ctx, tx, sub)
-		}
-		return nil
+		var err error
+		res, err = s.handle(ctx, tx, m, from, class)
+		return err
 	})
+	if err != nil {
+		return Result{}, fmt.Errorf("handle inbound: %w", err)
+	}
+	s.report(ctx, res)
+	return res, nil
+}
+
+// handle is one message's transaction, in two round trips: it reads what
+// it must know (the number locked, an earlier delivery, today's answers),
+// decides, and queues every record to go with the COMMIT.
+func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string, class message.Classification) (Result, error) {
+	hash := s.Vault.Hash(from)
+	answered := ""
+	if class.Class == message.ClassOther {
+		answered = ReplyFreeText
+	}
+	view, err := store.ViewInbound(ctx, tx, hash, store.Reserve(mayChangeState(class.Class)), m.SID, answered, time.Now().Add(-24*time.Hour))
 	if err != nil {
 		return Result{}, err
 	}
+	if view.Repeat {
+		return Result{Class: class.Class, TwiML: view.PriorTwiML, Repeat: true}, nil
+	}
+	sub := view.Subscriber
+	sit := situation{class: class, carrierReplied: s.CarrierHandlesOptOut && class.CarrierHandled, answeredToday: view.Answered}
+	if sub.Recorded() {
+		sit.state = &sub.State
+	}
+	d := decide(sit)
+	reply := s.Replies[d.reply]
+	if d.reply != "" && reply == "" {
+		// A missing text would silently drop, say, a safety reply.
+		return Result{}, fmt.Errorf("the program has no %q reply", d.reply)
+	}
+	if !sub.Recorded() {
+		sub.PhoneEnc, sub.Last4 = s.Vault.SealString(vault.Phone, from), phone.Last4(from)
+	}
+	e := plan(d, received{
+		msg: m, class: class, sub: sub, reply: reply,
+		phoneEnc: sub.PhoneEnc, bodyEnc: s.Vault.SealString(vault.Body, m.Body), evidenceEnc: s.evidence(m),
+	})
+	if e.to != "" {
+		if err := s.Subscriptions.Transition(ctx, tx, sub, e.to, e.consent); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := store.RecordInbound(ctx, tx, e.inbound, e.alert); err != nil {
+		return Result{}, err
+	}
+	if e.reply != nil {
+		if err := store.RecordOutbound(ctx, tx, *e.reply); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{Class: class.Class, Reply: d.reply, TwiML: e.inbound.ReplyTwiML}, nil
+}
+
+// mayChangeState tells whether a message of this class can change the
+// number's state, and so may need a subscriber created.
+func mayChangeState(c message.Class) bool {
+	switch c {
+	case message.ClassOptOut, message.ClassOptIn, message.ClassJoin, message.ClassCrisis:
+		return true
+	}
+	return false
+}
+
+// report logs a handled message and tells Observe.
+func (s *Service) report(ctx context.Context, res Result) {
 	if s.Logger != nil {
 		// Never the number or the body: only what kind of message it was.
 		level := slog.LevelInfo
@@ -172,18 +183,6 @@ func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
 	if s.Observe != nil {
 		s.Observe(res)
 	}
-	return res, nil
-}
-
-// afterChange lets the sending side follow a change of state in the same transaction.
-func (s *Service) afterChange(ctx context.Context, tx pgx.Tx, sub *store.Subscriber) error {
-	switch {
-	case sub.State == store.Active && s.Hooks.Subscribed != nil:
-		return s.Hooks.Subscribed(ctx, tx, sub.ID, *sub.OptedInAt)
-	case sub.State == store.Stopped && s.Hooks.Stopped != nil:
-		return s.Hooks.Stopped(ctx, tx, sub.ID)
-	}
-	return nil
 }
 
 // reason names, for the ledger, what caused a change: the keyword, or

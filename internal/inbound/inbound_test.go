@@ -8,6 +8,7 @@ import (
 	"textsupport/internal/inbound"
 	"textsupport/internal/pgtest"
 	"textsupport/internal/program"
+	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
 )
@@ -22,7 +23,11 @@ func TestOptOutSurvivesCallerLeaving(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &inbound.Service{DB: db, Vault: v, Replies: prog.Replies.ByName(), JoinKeywords: prog.Keywords}
+	sender, err := sending.New(sending.Config{DB: db, Vault: v, Program: prog, NoWork: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &inbound.Service{DB: db, Vault: v, Replies: prog.Replies.ByName(), JoinKeywords: prog.Keywords, Subscriptions: sender}
 	if _, err := svc.Handle(context.Background(), inbound.Message{SID: "SM00000000000000000000000000000001", From: "+12125550190", Body: "JOIN"}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/url"
 
-	"github.com/jackc/pgx/v5"
 	"os"
 	"os/exec"
 	"os/user"
@@ -21,6 +20,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Options say where the server keeps its data and how it runs.

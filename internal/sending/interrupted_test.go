@@ -6,14 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"textsupport/internal/carrier"
-	"textsupport/internal/phone"
+	"textsupport/internal/pgtest"
 	"textsupport/internal/store"
-	"textsupport/internal/vault"
 )
 
 // A retried step whose earlier attempt reached the carrier without being
@@ -114,16 +112,8 @@ func TestInterruptedSignupRequestIsNotRepeated(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	const number = "+12125550181"
-	sub := &store.Subscriber{
-		PhoneHash: b.vault.Hash(number), PhoneEnc: b.vault.SealString(vault.Phone, number),
-		Last4: phone.Last4(number), State: store.Pending, Source: store.MethodWebForm,
-	}
-	err := b.db.InTx(ctx, func(tx pgx.Tx) error {
-		return store.CreateSubscriber(ctx, tx, sub, store.ConsentEvent{Method: store.MethodWebForm, Reason: "form"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sub := pgtest.NewSubscriber(t, b.db, b.vault, number, "", store.Pending,
+		store.ConsentEvent{Method: store.MethodWebForm, Reason: "form"}, b.sender.Transition)
 	w := &signupWorker{s: b.sender}
 	job := &river.Job[SignupRequestArgs]{
 		JobRow: &rivertype.JobRow{Attempt: 2, CreatedAt: time.Now().Add(-time.Second)},

@@ -2,6 +2,7 @@ package sending
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -33,16 +34,6 @@ const (
 	owedIdleEvery = 5 * time.Second
 )
 
-// owe records, in the send's transaction, that the step after it is owed.
-func (s *Sender) owe(ctx context.Context, tx pgx.Tx, a StepArgs) error {
-	if a.Step+1 >= len(s.cfg.Program.Sequence) {
-		return nil
-	}
-	s.owing.Add(1)
-	return store.AtCommit(ctx, tx, `INSERT INTO steps_to_schedule (subscriber_id, subscription, step) VALUES ($1, $2, $3)`,
-		a.SubscriberID, time.UnixMicro(a.Subscription), a.Step+1)
-}
-
 // ScheduleOwed schedules every owed step whose subscription is still
 // active, and drops the others. It returns how many it scheduled. Several
 // replicas may run it at once: each takes rows the others have not locked.
@@ -59,35 +50,21 @@ func (s *Sender) ScheduleOwed(ctx context.Context) (int, error) {
 
 func (s *Sender) scheduleOwedBatch(ctx context.Context) (taken, scheduled int, err error) {
 	err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		// A STOP deletes its subscriber's rows (Stopped): it waits for this
-		// transaction if it has taken them, then cancels the jobs made here.
-		rows, err := tx.Query(ctx, `
-			WITH owed AS (
-				DELETE FROM steps_to_schedule
-				WHERE ctid = ANY (ARRAY(SELECT ctid FROM steps_to_schedule LIMIT $1 FOR UPDATE SKIP LOCKED))
-				RETURNING subscriber_id, subscription, step)
-			SELECT o.subscriber_id, o.subscription, o.step,
-			       EXISTS (SELECT 1 FROM subscribers s
-			               WHERE s.id = o.subscriber_id AND s.state = 'active' AND s.opted_in_at = o.subscription)
-			FROM owed o`, owedBatch)
+		owed, err := store.TakeOwedSteps(ctx, tx, owedBatch)
 		if err != nil {
 			return err
 		}
+		taken = len(owed)
 		var params []river.InsertManyParams
-		var a StepArgs
-		var subscription time.Time
-		var active bool
-		_, err = pgx.ForEachRow(rows, []any{&a.SubscriberID, &subscription, &a.Step, &active}, func() error {
-			taken++
-			if active && a.Step >= 0 && a.Step < len(s.cfg.Program.Sequence) {
-				a.Subscription = subscription.UnixMicro()
-				due := subscription.Add(s.cfg.Program.Sequence[a.Step].After)
+		for _, o := range owed {
+			if inSubscription(o.State, o.OptedInAt, o.Subscription) && o.Step >= 0 && o.Step < len(s.cfg.Program.Sequence) {
+				a := StepArgs{SubscriberID: o.SubscriberID, Step: o.Step, Subscription: o.Subscription.UnixMicro()}
+				due := o.Subscription.Add(s.cfg.Program.Sequence[o.Step].After)
 				params = append(params, river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: dueAt(due)}})
 			}
+		}
+		if len(params) == 0 {
 			return nil
-		})
-		if err != nil || len(params) == 0 {
-			return err
 		}
 		res, err := s.river.InsertManyTx(ctx, tx, params)
 		for _, r := range res {
@@ -98,7 +75,7 @@ func (s *Sender) scheduleOwedBatch(ctx context.Context) (taken, scheduled int, e
 		return err
 	})
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("schedule owed steps: %w", err)
 	}
 	return taken, scheduled, nil
 }

@@ -18,7 +18,7 @@ func (b *bundle) owe(t *testing.T, subs []*store.Subscriber, step int) {
 	t.Helper()
 	for _, sub := range subs {
 		err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
-			return b.sender.owe(context.Background(), tx, b.args(sub, step-1))
+			return b.sender.owe(context.Background(), tx, sub.ID, *sub.OptedInAt, step)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -42,10 +42,7 @@ func (b *bundle) stopIn(tx pgx.Tx, id int64) error {
 	if err != nil || locked.State != store.Active {
 		return err
 	}
-	if err := store.SetState(ctx, tx, locked, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"}); err != nil {
-		return err
-	}
-	return b.sender.Stopped(ctx, tx, id)
+	return b.sender.Transition(ctx, tx, locked, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"})
 }
 
 func (b *bundle) subscribeMany(t *testing.T, n, first int) []*store.Subscriber {

@@ -6,7 +6,6 @@ package sending
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"math"
 	"slices"
@@ -212,23 +211,6 @@ func (StepArgs) InsertOpts() river.InsertOpts {
 	}
 }
 
-// Subscribed schedules the first step of a new subscription, in the
-// caller's transaction: the opt-in and its first step commit together.
-func (s *Sender) Subscribed(ctx context.Context, tx pgx.Tx, subscriberID int64, subscription time.Time) error {
-	return s.schedule(ctx, tx, subscriberID, 0, subscription)
-}
-
-func (s *Sender) schedule(ctx context.Context, tx pgx.Tx, subscriberID int64, step int, subscription time.Time) error {
-	steps := s.cfg.Program.Sequence
-	if step >= len(steps) {
-		return nil
-	}
-	_, err := s.river.InsertTx(ctx, tx, StepArgs{
-		SubscriberID: subscriberID, Step: step, Subscription: subscription.UnixMicro(),
-	}, &river.InsertOpts{ScheduledAt: dueAt(subscription.Add(steps[step].After))})
-	return err
-}
-
 // dueAt is when River should run a step due at t: a time already passed is
 // left unset, so the job is available at once instead of waiting for
 // River's scheduler to promote it (it runs every few seconds).
@@ -237,35 +219,6 @@ func dueAt(t time.Time) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// Stopped cancels every job still waiting for the subscriber, and every
-// step owed but not yet scheduled, in the caller's transaction. A job
-// already running re-checks the state under the subscriber's row lock and
-// sends nothing.
-func (s *Sender) Stopped(ctx context.Context, tx pgx.Tx, subscriberID int64) error {
-	// First the owed steps: if ScheduleOwed holds them, this waits for it
-	// to commit, and the jobs it made are cancelled below.
-	if _, err := tx.Exec(ctx, `DELETE FROM steps_to_schedule WHERE subscriber_id = $1`, subscriberID); err != nil {
-		return err
-	}
-	rows, err := tx.Query(ctx, `
-		SELECT id FROM river_job
-		WHERE kind = 'send_step' AND (args ->> 'subscriber_id')::bigint = $1
-		  AND state IN ('available', 'scheduled', 'retryable', 'pending')`, subscriberID)
-	if err != nil {
-		return err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		if _, err := s.river.JobCancelTx(ctx, tx, id); err != nil {
-			return fmt.Errorf("cancel job: %w", err)
-		}
-	}
-	return nil
 }
 
 // Pool is the database the sender works on.

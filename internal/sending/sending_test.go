@@ -16,7 +16,6 @@ import (
 
 	"textsupport/internal/carrier"
 	"textsupport/internal/pgtest"
-	"textsupport/internal/phone"
 	"textsupport/internal/program"
 	"textsupport/internal/store"
 	"textsupport/internal/twiliofake"
@@ -78,21 +77,14 @@ func setup(t *testing.T, opts ...config) *bundle {
 	return b
 }
 
-// subscribe makes an active subscriber with the given number and zone and
-// schedules step 0, as an opt-in does.
+// subscribe makes an active subscriber with the given number and zone
+// through Transition, as an opt-in does, and schedules step 0 as a
+// running sender would.
 func (b *bundle) subscribe(t *testing.T, number, tz string) *store.Subscriber {
 	t.Helper()
-	sub := &store.Subscriber{
-		PhoneHash: b.vault.Hash(number), PhoneEnc: b.vault.SealString(vault.Phone, number),
-		Last4: phone.Last4(number), State: store.Active, Source: store.MethodKeyword, TimeZone: tz,
-	}
-	err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
-		if err := store.CreateSubscriber(context.Background(), tx, sub, store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}); err != nil {
-			return err
-		}
-		return b.sender.Subscribed(context.Background(), tx, sub.ID, *sub.OptedInAt)
-	})
-	if err != nil {
+	sub := pgtest.NewSubscriber(t, b.db, b.vault, number, tz, store.Active,
+		store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}, b.sender.Transition)
+	if _, err := b.sender.ScheduleOwed(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return sub
@@ -369,13 +361,7 @@ func TestStepForEndedSubscription(t *testing.T) {
 		t.Fatalf("sendStep after STOP = %v, want the job cancelled", err)
 	}
 	// Joining again starts a new subscription: the old one's steps stay dead.
-	err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
-		s, _ := store.LockSubscriber(context.Background(), tx, sub.ID)
-		return store.SetState(context.Background(), tx, s, store.Active, store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pgtest.SetState(t, b.db, sub.ID, store.Active, store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}, b.sender.Transition)
 	if err := b.sender.sendStep(context.Background(), old); !isCancel(err) {
 		t.Fatalf("old subscription's step after re-joining = %v, want cancelled", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	"textsupport/internal/carrier"
 	"textsupport/internal/message"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
@@ -66,33 +65,14 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs, loo
 		if err != nil {
 			return nil, err
 		}
-		record := func(status, sid string, code *int) error {
-			return store.AtCommit(ctx, tx, `
-				INSERT INTO outbound_messages (subscriber_id, kind, reply_name, twilio_sid, status, error_code, segments)
-				VALUES ($1, 'signup_confirm', 'pending_confirm', NULLIF($2, ''), $3, $4, $5)`,
-				sub.ID, sid, status, code, segmentsCeil(segments))
-		}
-		noNext := func() error { return nil }
-		if !lookBack.IsZero() {
-			res, found, err := s.findUnrecorded(ctx, tx, number, body, lookBack)
-			if err != nil {
-				return nil, err
-			}
-			if found {
-				return s.recordSend(ctx, tx, sub, record, res, nil, noNext)
-			}
-			lookBack = time.Time{}
-		}
-		if err := pace(); err != nil {
-			return nil, err
-		}
-		sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-		start := time.Now()
-		res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
-			To: number, Body: body, StatusCallback: s.cfg.StatusCallbackURL, ValidityPeriod: time.Hour,
+		return s.deliver(ctx, tx, pace, &lookBack, delivery{
+			sub:    sub,
+			number: number,
+			body:   body,
+			record: store.Outbound{
+				SubscriberID: sub.ID, Kind: store.KindSignupConfirm, ReplyName: "pending_confirm", Segments: segmentsCeil(segments),
+			},
+			validity: time.Hour,
 		})
-		cancel()
-		s.observeCarrier(time.Since(start), sendErr)
-		return s.recordSend(ctx, tx, sub, record, res, sendErr, noNext)
 	})
 }

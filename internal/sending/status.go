@@ -3,6 +3,7 @@ package sending
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
@@ -29,25 +30,21 @@ func (s *Sender) RecordStatus(ctx context.Context, sid, status string, errorCode
 	if s.cfg.Metrics != nil {
 		s.cfg.Metrics.StatusUpdates.WithLabelValues(metricStatus(status)).Inc()
 	}
-	return s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		var id, subscriberID int64
-		var current string
-		err := tx.QueryRow(ctx, `SELECT id, subscriber_id, status FROM outbound_messages WHERE twilio_sid = $1 FOR UPDATE`, sid).
-			Scan(&id, &subscriberID, &current)
-		if errors.Is(err, pgx.ErrNoRows) {
+	err := s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
+		m, err := store.LockSentMessage(ctx, tx, sid)
+		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		} else if err != nil {
 			return err
 		}
-		if carrier.StatusRank(status) <= carrier.StatusRank(current) || carrier.IsFinal(current) {
+		if carrier.StatusRank(status) <= carrier.StatusRank(m.Status) || carrier.IsFinal(m.Status) {
 			return nil
 		}
 		var code *int
 		if errorCode != 0 {
 			code = &errorCode
 		}
-		if _, err := tx.Exec(ctx, `UPDATE outbound_messages SET status = $2, error_code = coalesce($3, error_code), updated_at = now() WHERE id = $1`,
-			id, status, code); err != nil {
+		if err := store.SetDeliveryStatus(ctx, tx, m.ID, status, code); err != nil {
 			return err
 		}
 		var to store.State
@@ -59,19 +56,19 @@ func (s *Sender) RecordStatus(ctx context.Context, sid, status string, errorCode
 		default:
 			return nil
 		}
-		sub, err := store.LockSubscriber(ctx, tx, subscriberID)
+		sub, err := store.LockSubscriber(ctx, tx, m.SubscriberID)
 		if err != nil {
 			return err
 		}
 		if sub.State != store.Active && sub.State != store.Pending {
 			return nil
 		}
-		ev := store.ConsentEvent{Method: store.MethodCarrier, Reason: strconv.Itoa(errorCode), MessageSID: sid}
-		if err := store.SetState(ctx, tx, sub, to, ev); err != nil {
-			return err
-		}
-		return s.Stopped(ctx, tx, sub.ID)
+		return s.Transition(ctx, tx, sub, to, store.ConsentEvent{Method: store.MethodCarrier, Reason: strconv.Itoa(errorCode), MessageSID: sid})
 	})
+	if err != nil {
+		return fmt.Errorf("record status: %w", err)
+	}
+	return nil
 }
 
 // metricStatus keeps label values to Twilio's known statuses.

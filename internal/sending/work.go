@@ -41,21 +41,18 @@ func lookBackFrom(job *rivertype.JobRow) time.Time {
 	return job.CreatedAt
 }
 
-// Outcome of one attempt, for tests and logs.
-var (
-	errNotActive = errors.New("subscriber is not active in this subscription")
-)
+// errNotActive ends a step's job: the subscription it belongs to is over.
+var errNotActive = errors.New("subscriber is not active in this subscription")
 
 // sendStep is the whole life of one attempt, in one transaction (see paced):
 //
 //  1. lock the subscriber row and read it with its recent sends and
 //     whether this step already reached them (one round trip);
 //  2. end the job if the subscription has ended or the step was sent;
-//     on a retry, ask the carrier whether an interrupted attempt sent it;
-//     snooze it if the send window is closed or the daily cap is full;
-//  3. pass the pacer;
-//  4. call the carrier with a timeout, record the result and owe the
-//     next step (see owed.go).
+//  3. deliver it (see deliver): on a retry, ask the carrier whether an
+//     interrupted attempt sent it; snooze it if the send window is closed
+//     or the daily cap is full; pass the pacer; call the carrier; record
+//     the result and owe the next step (see owed.go).
 //
 // A STOP updates the same row, so it waits for a send in flight to finish;
 // once the STOP has committed, step 1 sees it and sends nothing.
@@ -73,69 +70,107 @@ func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error
 	}
 	step := seq[a.Step]
 	segments := segmentsCeil(step.Segments)
+	subscription := time.UnixMicro(a.Subscription)
 	return s.paced(ctx, segments, func(ctx context.Context, tx pgx.Tx, pace func() error) (result error, err error) {
 		now := s.cfg.Now()
-		sub, capFull, sent, err := s.lockForStep(ctx, tx, a, now)
-		if errors.Is(err, store.ErrNotFound) {
+		v, err := store.LockForStep(ctx, tx, a.SubscriberID, subscription, a.Step, s.cfg.Program.DailyCap, now)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
 			return river.JobCancel(err), errRollback
-		} else if err != nil {
+		case err != nil:
 			return nil, err
-		}
-		if !inSubscription(sub, a) {
+		case !inSubscription(v.State, v.OptedInAt, subscription):
 			return river.JobCancel(errNotActive), errRollback
-		}
-		if sent {
+		case v.Sent:
 			return nil, nil // this step already reached them: at most once
 		}
-		number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
+		number, err := s.cfg.Vault.OpenString(vault.Phone, v.PhoneEnc)
 		if err != nil {
 			return nil, err
 		}
-		record := func(status, sid string, code *int) error {
-			// The unique index on (subscriber, subscription, step) backs the
-			// check above. The row goes with the COMMIT: one round trip.
-			return store.AtCommit(ctx, tx, `
-				INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, twilio_sid, status, error_code, segments, created_at, updated_at)
-				VALUES ($1, 'step', $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $8)`,
-				a.SubscriberID, a.Step, time.UnixMicro(a.Subscription), sid, status, code, segments, now)
-		}
-		owe := func() error { return s.owe(ctx, tx, a) }
-		if !lookBack.IsZero() {
-			res, found, err := s.findUnrecorded(ctx, tx, number, step.Body, lookBack)
-			if err != nil {
-				return nil, err // never send blind: try again later
-			}
-			if found {
-				s.cfg.Logger.Warn("step found sent by an interrupted attempt; recorded, not sent again",
-					slog.Int64("subscriber_id", a.SubscriberID), slog.Int("step", a.Step))
-				return s.recordSend(ctx, tx, sub, record, res, nil, owe)
-			}
-			// Not there: nothing else sends this step while this job runs,
-			// so a try after waiting for the pacer need not ask again.
-			lookBack = time.Time{}
-		}
-		zones := s.zones(sub.TimeZone, number)
-		earliest := now
-		if capFull != nil {
-			earliest = capFull.Add(24 * time.Hour)
-		}
-		next, left := windowOf(s.cfg.Program).NextOpen(earliest, zones)
-		if next.After(now) {
-			return river.JobSnooze(next.Sub(now)), errRollback
-		}
-		if err := pace(); err != nil {
-			return nil, err
-		}
-		sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
-		start := time.Now()
-		res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
-			To: number, Body: step.Body, StatusCallback: s.cfg.StatusCallbackURL,
-			ValidityPeriod: validity(left),
+		return s.deliver(ctx, tx, pace, &lookBack, delivery{
+			sub:    &store.Subscriber{ID: a.SubscriberID, State: v.State, TimeZone: v.TimeZone, OptedInAt: v.OptedInAt},
+			number: number,
+			body:   step.Body,
+			record: store.Outbound{
+				SubscriberID: a.SubscriberID, Kind: store.KindStep, Step: &a.Step, Subscription: &subscription,
+				Segments: segments, CreatedAt: now,
+			},
+			hold: func() (time.Duration, time.Duration) { return s.hold(v, number, now) },
+			next: func() error { return s.owe(ctx, tx, a.SubscriberID, subscription, a.Step+1) },
 		})
-		cancel()
-		s.observeCarrier(time.Since(start), sendErr)
-		return s.recordSend(ctx, tx, sub, record, res, sendErr, owe)
 	})
+}
+
+// hold says how long a step must wait before it may go (the send window
+// in the person's zones, and the daily cap), and, when it may go now, how
+// long is left until the window closes.
+func (s *Sender) hold(v *store.StepView, number string, now time.Time) (wait, left time.Duration) {
+	earliest := now
+	if v.CapFull != nil {
+		earliest = v.CapFull.Add(24 * time.Hour)
+	}
+	next, left := windowOf(s.cfg.Program).NextOpen(earliest, s.zones(v.TimeZone, number))
+	if next.After(now) {
+		return next.Sub(now), 0
+	}
+	return 0, left
+}
+
+// delivery is one message to send under its subscriber's row lock.
+type delivery struct {
+	sub    *store.Subscriber
+	number string
+	body   string
+	// record is the outbound row, less what the carrier answers.
+	record store.Outbound
+	// validity is how long the carrier may keep trying, unless hold says.
+	validity time.Duration
+	// hold, if set, says how long the message must wait before it may go,
+	// and otherwise how long it stays valid.
+	hold func() (wait, left time.Duration)
+	// next runs once the message is recorded as sent, in the same
+	// transaction (a step owes the next).
+	next func() error
+}
+
+// deliver sends one message and records what the carrier answered. Unless
+// *lookBack is zero, it first asks the carrier whether an interrupted
+// attempt sent the message since then, and records that one instead.
+func (s *Sender) deliver(ctx context.Context, tx pgx.Tx, pace func() error, lookBack *time.Time, d delivery) (result, err error) {
+	if !lookBack.IsZero() {
+		res, found, err := s.findUnrecorded(ctx, tx, d.number, d.body, *lookBack)
+		if err != nil {
+			return nil, err // never send blind: try again later
+		}
+		if found {
+			s.cfg.Logger.Warn("message found sent by an interrupted attempt; recorded, not sent again",
+				slog.Int64("subscriber_id", d.sub.ID), slog.String("kind", d.record.Kind))
+			return s.recordSend(ctx, tx, d, res, nil)
+		}
+		// Not there: nothing else sends this message while this job runs,
+		// so a try after waiting for the pacer need not ask again.
+		*lookBack = time.Time{}
+	}
+	validity := d.validity
+	if d.hold != nil {
+		wait, left := d.hold()
+		if wait > 0 {
+			return river.JobSnooze(wait), errRollback
+		}
+		validity = validityPeriod(left)
+	}
+	if err := pace(); err != nil {
+		return nil, err
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
+	start := time.Now()
+	res, sendErr := s.cfg.Carrier.Send(sendCtx, carrier.Message{
+		To: d.number, Body: d.body, StatusCallback: s.cfg.StatusCallbackURL, ValidityPeriod: validity,
+	})
+	cancel()
+	s.observeCarrier(time.Since(start), sendErr)
+	return s.recordSend(ctx, tx, d, res, sendErr)
 }
 
 // findUnrecorded asks the carrier for a message with this body sent to
@@ -148,8 +183,8 @@ func (s *Sender) findUnrecorded(ctx context.Context, tx pgx.Tx, number, body str
 	if err != nil || !found {
 		return carrier.Result{}, false, err
 	}
-	var recorded bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbound_messages WHERE twilio_sid = $1)`, res.SID).Scan(&recorded); err != nil {
+	recorded, err := store.SIDRecorded(ctx, tx, res.SID)
+	if err != nil {
 		return carrier.Result{}, false, err
 	}
 	return res, !recorded, nil
@@ -222,118 +257,83 @@ var errNeedTokens = errors.New("pacing: waiting for the rate limiter")
 // result says what happens next.
 var errRollback = errors.New("rolled back")
 
-// lockForStep locks the subscriber's row and reads it, in one round trip
-// with two more facts: when the rolling 24-hour cap is full, the time of
-// the send that must age out before the next may go; and whether this step
-// already reached them. Every send to a subscriber happens under this lock,
-// so nothing can record the step in between.
-func (s *Sender) lockForStep(ctx context.Context, tx pgx.Tx, a StepArgs, now time.Time) (sub *store.Subscriber, capFull *time.Time, sent bool, err error) {
-	b := &pgx.Batch{}
-	b.Queue(`
-		SELECT s.phone_enc, s.state, coalesce(s.time_zone, ''), s.opted_in_at,
-		       (SELECT o.created_at FROM outbound_messages o
-		        WHERE o.subscriber_id = s.id AND o.kind = 'step' AND o.created_at > $2 AND o.status <> 'failed'
-		        ORDER BY o.created_at DESC OFFSET $3 LIMIT 1)
-		FROM subscribers s WHERE s.id = $1 FOR NO KEY UPDATE OF s`,
-		a.SubscriberID, now.Add(-24*time.Hour), s.cfg.Program.DailyCap-1)
-	b.Queue(`SELECT EXISTS (SELECT 1 FROM outbound_messages
-		WHERE subscriber_id = $1 AND subscription = $2 AND step = $3 AND kind = 'step')`,
-		a.SubscriberID, time.UnixMicro(a.Subscription), a.Step)
-	br := tx.SendBatch(ctx, b)
-	defer br.Close()
-	sub = &store.Subscriber{ID: a.SubscriberID}
-	if err := br.QueryRow().Scan(&sub.PhoneEnc, &sub.State, &sub.TimeZone, &sub.OptedInAt, &capFull); err != nil {
-		return nil, nil, false, notFoundOr(err)
+// recordSend records what the carrier answered and follows it through:
+// the next step is owed unless the number has gone; a number the carrier
+// says opted out or cannot receive changes state. Its error aborts the
+// transaction; its result is what the job returns.
+func (s *Sender) recordSend(ctx context.Context, tx pgx.Tx, d delivery, res carrier.Result, sendErr error) (result, err error) {
+	outcome := classifySend(sendErr)
+	if sendErr == nil && res.Status != "" {
+		outcome.metric, outcome.status = res.Status, res.Status
 	}
-	if err := br.QueryRow().Scan(&sent); err != nil {
-		return nil, nil, false, err
+	s.count(outcome.metric)
+	switch outcome.metric {
+	case "retry":
+		// The carrier did not take it (429, 5xx, no connection): nothing is
+		// kept, and River retries with backoff.
+		return nil, sendErr
+	case "unknown":
+		s.cfg.Logger.Warn("carrier request timed out; message not retried", slog.Int64("subscriber_id", d.sub.ID))
+	case "failed":
+		// Refused for another reason: visible in the record, the log and the
+		// metrics; the sequence goes on with the next step.
+		s.cfg.Logger.Error("carrier refused a message", slog.Int64("subscriber_id", d.sub.ID),
+			slog.Int("code", outcome.code), slog.String("error", sendErr.Error()))
 	}
-	return sub, capFull, sent, br.Close()
+	rec := d.record
+	rec.Status = outcome.status
+	if sendErr == nil {
+		rec.TwilioSID = res.SID
+	}
+	if outcome.code != 0 {
+		rec.ErrorCode = &outcome.code
+	}
+	if err := store.RecordOutbound(ctx, tx, rec); err != nil {
+		return nil, err
+	}
+	if outcome.to != "" {
+		// The person opted out with the carrier (stopped, for good, never
+		// retried) or the number cannot receive (invalid).
+		ev := store.ConsentEvent{Method: store.MethodCarrier, Reason: strconv.Itoa(outcome.code)}
+		return nil, s.Transition(ctx, tx, d.sub, outcome.to, ev)
+	}
+	if d.next == nil {
+		return nil, nil
+	}
+	return nil, d.next()
 }
 
-func notFoundOr(err error) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return store.ErrNotFound
-	}
-	return err
+// sendOutcome is what one carrier request's result means.
+type sendOutcome struct {
+	metric string      // textsupport_outbound_total's label
+	status string      // the outbound row's status
+	code   int         // the carrier's error code, 0 for none
+	to     store.State // the subscriber's new state, "" for no change
 }
 
-// recordSend writes what the carrier answered, through record; then,
-// unless the number has gone, next runs (the next step is scheduled). Its
-// error return aborts the transaction; its result is what the job returns.
-func (s *Sender) recordSend(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, record func(status, sid string, code *int) error, res carrier.Result, sendErr error, next func() error) (result, err error) {
-	update := func(status string, sid string, code int) error {
-		var codeP *int
-		if code != 0 {
-			codeP = &code
-		}
-		return record(status, sid, codeP)
-	}
+// classifySend reads a carrier request's error. It is pure: every class of
+// carrier answer is covered by a table test.
+func classifySend(sendErr error) sendOutcome {
 	var cerr *carrier.Error
-	errors.As(sendErr, &cerr)
 	code := 0
-	if cerr != nil {
+	if errors.As(sendErr, &cerr) {
 		code = cerr.Code
 	}
 	switch {
 	case sendErr == nil:
-		status := res.Status
-		if status == "" {
-			status = "queued"
-		}
-		s.count(status)
-		if err := update(status, res.SID, 0); err != nil {
-			return nil, err
-		}
-		return nil, next()
-
+		return sendOutcome{metric: "queued", status: "queued"}
 	case errors.Is(sendErr, carrier.ErrOptedOut):
-		// The person opted out with the carrier: stopped, for good, never retried.
-		s.count("opted_out")
-		if err := update("failed", "", code); err != nil {
-			return nil, err
-		}
-		if err := store.SetState(ctx, tx, sub, store.Stopped, store.ConsentEvent{Method: store.MethodCarrier, Reason: strconv.Itoa(code)}); err != nil {
-			return nil, err
-		}
-		return nil, s.Stopped(ctx, tx, sub.ID)
-
+		return sendOutcome{metric: "opted_out", status: "failed", code: code, to: store.Stopped}
 	case errors.Is(sendErr, carrier.ErrInvalidNumber):
-		s.count("invalid_number")
-		if err := update("failed", "", code); err != nil {
-			return nil, err
-		}
-		if err := store.SetState(ctx, tx, sub, store.Invalid, store.ConsentEvent{Method: store.MethodCarrier, Reason: strconv.Itoa(code)}); err != nil {
-			return nil, err
-		}
-		return nil, s.Stopped(ctx, tx, sub.ID)
-
+		return sendOutcome{metric: "invalid_number", status: "failed", code: code, to: store.Invalid}
 	case carrier.IsRetryable(sendErr) && !ambiguous(sendErr):
-		// The carrier did not take it (429, 5xx, no connection): undo the
-		// claim and let River retry with backoff.
-		s.count("retry")
-		return nil, sendErr
-
+		return sendOutcome{metric: "retry", code: code}
 	case ambiguous(sendErr):
 		// The request may have reached the carrier: sending again could
-		// deliver the step twice, so it is recorded as unknown and not retried.
-		s.count("unknown")
-		s.cfg.Logger.Warn("carrier request timed out; message not retried", slog.Int64("subscriber_id", sub.ID))
-		if err := update("unknown", "", 0); err != nil {
-			return nil, err
-		}
-		return nil, next()
-
+		// deliver the message twice, so it is recorded as unknown and not retried.
+		return sendOutcome{metric: "unknown", status: "unknown"}
 	default:
-		// Refused for another reason: visible in the record, the log and the
-		// metrics; the sequence goes on with the next step.
-		s.count("failed")
-		s.cfg.Logger.Error("carrier refused a message", slog.Int64("subscriber_id", sub.ID),
-			slog.Int("code", code), slog.String("error", sendErr.Error()))
-		if err := update("failed", "", code); err != nil {
-			return nil, err
-		}
-		return nil, next()
+		return sendOutcome{metric: "failed", status: "failed", code: code}
 	}
 }
 
@@ -343,13 +343,9 @@ func ambiguous(err error) bool {
 	return carrier.IsAmbiguous(err) || errors.Is(err, context.DeadlineExceeded)
 }
 
-func inSubscription(sub *store.Subscriber, a StepArgs) bool {
-	return sub.State == store.Active && sub.OptedInAt != nil && sub.OptedInAt.UnixMicro() == a.Subscription
-}
-
-// validity is the ValidityPeriod for a message: Twilio drops it if it is
+// validityPeriod is the ValidityPeriod for a message: Twilio drops it if it is
 // still queued when the send window closes. Twilio accepts 1 to 36,000 s.
-func validity(untilClose time.Duration) time.Duration {
+func validityPeriod(untilClose time.Duration) time.Duration {
 	const maxValidity = 36000 * time.Second
 	return max(time.Second, min(untilClose, maxValidity))
 }

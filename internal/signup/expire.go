@@ -2,7 +2,7 @@ package signup
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/jackc/pgx/v5"
@@ -67,16 +67,11 @@ func (s *Service) expireOne(ctx context.Context, c store.PendingCandidate) (bool
 	cutoff := s.cfg.Now().Add(-s.cfg.Limits.ExpireAfter)
 	var done bool
 	err := s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		if err := store.LockPhone(ctx, tx, c.PhoneHash); err != nil {
+		sub, err := store.LockNumber(ctx, tx, c.PhoneHash, false)
+		if err != nil {
 			return err
 		}
-		sub, err := store.LockSubscriber(ctx, tx, c.ID)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		} else if err != nil {
-			return err
-		}
-		if sub.State != store.Pending {
+		if sub.ID != c.ID || sub.State != store.Pending {
 			return nil
 		}
 		active, err := store.PendingActivity(ctx, tx, sub.ID)
@@ -97,9 +92,12 @@ func (s *Service) expireOne(ctx context.Context, c store.PendingCandidate) (bool
 			method = latest[0].Method
 		}
 		done = true
-		return store.SetState(ctx, tx, sub, store.Expired, store.ConsentEvent{Method: method, Reason: ReasonExpired})
+		return s.cfg.Subscriptions.Transition(ctx, tx, sub, store.Expired, store.ConsentEvent{Method: method, Reason: ReasonExpired})
 	})
-	return done, err
+	if err != nil {
+		return false, fmt.Errorf("expire sign-up: %w", err)
+	}
+	return done, nil
 }
 
 // PruneLimits deletes limit windows that have ended.

@@ -31,15 +31,21 @@ import (
 type Config struct {
 	DB    *store.DB
 	Vault *vault.Vault
-	// RequestConfirmation schedules, in the caller's transaction, the one
-	// text asking a pending subscriber to reply YES
-	// ((*sending.Sender).RequestConfirmation). Submit needs it; a service
-	// built only for maintenance (ExpirePending, PruneLimits) does not.
-	RequestConfirmation func(ctx context.Context, tx pgx.Tx, subscriberID int64, requested time.Time) error
-	Limits              Limits
+	// Subscriptions makes the changes of state and sends the YES request:
+	// the *sending.Sender.
+	Subscriptions Subscriptions
+	Limits        Limits
 	// Now is the clock; tests move it.
 	Now    func() time.Time
 	Logger *slog.Logger
+}
+
+// Subscriptions is what sign-ups need of the sending side, in the caller's
+// transaction: the one way a subscriber's state changes, and the one text
+// asking a pending subscriber to reply YES.
+type Subscriptions interface {
+	Transition(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, to store.State, ev store.ConsentEvent) error
+	RequestConfirmation(ctx context.Context, tx pgx.Tx, subscriberID int64, requested time.Time) error
 }
 
 // Service runs web sign-ups.
@@ -49,8 +55,8 @@ type Service struct {
 
 // New checks the configuration and builds the service.
 func New(cfg Config) (*Service, error) {
-	if cfg.DB == nil || cfg.Vault == nil {
-		return nil, errors.New("signup: DB and Vault are required")
+	if cfg.DB == nil || cfg.Vault == nil || cfg.Subscriptions == nil {
+		return nil, errors.New("signup: DB, Vault and Subscriptions are required")
 	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits()
@@ -140,9 +146,6 @@ func (s *Service) Submit(ctx context.Context, r Request) (Outcome, error) {
 	if r.DisclosureVersion == "" {
 		return "", errors.New("signup: the disclosure version is required")
 	}
-	if s.cfg.RequestConfirmation == nil {
-		return "", errors.New("signup: no RequestConfirmation to send the YES request with")
-	}
 	now := s.cfg.Now()
 	l := s.cfg.Limits
 	if err := s.hit(ctx, now, []use{
@@ -152,85 +155,91 @@ func (s *Service) Submit(ctx context.Context, r Request) (Outcome, error) {
 	}); err != nil {
 		return "", err
 	}
-
-	r.Evidence.SubmittedAt = now.UTC()
-	r.Evidence.DisclosureVersion = r.DisclosureVersion
-	evidence, err := json.Marshal(r.Evidence)
+	ev, err := s.consent(r, now)
 	if err != nil {
 		return "", err
 	}
-	hash := s.cfg.Vault.Hash(r.Phone)
 	var out Outcome
 	err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		if err := store.LockPhone(ctx, tx, hash); err != nil {
-			return err
-		}
-		sub, err := store.LockSubscriberByHash(ctx, tx, hash)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		sit := situation{now: now, window: l.NumberWindow, perNumber: l.PerNumber}
-		if sub != nil {
-			sit.state = &sub.State
-			sit.lastRequest, sit.requestsInPeriod, err = store.SignupRequestHistory(ctx, tx, sub.ID, now.Add(-l.PerNumber.Per))
-			if err != nil {
-				return err
-			}
-			if sub.State != store.Active {
-				if sit.carrierBlocked, err = carrierBlocked(ctx, tx, sub.ID); err != nil {
-					return err
-				}
-			}
-		}
-		out = decide(sit)
-		if out != Requested {
-			return nil
-		}
-
-		ev := store.ConsentEvent{
-			Method:            store.MethodWebForm,
-			Reason:            ReasonSignup,
-			DisclosureVersion: r.DisclosureVersion,
-			EvidenceEnc:       s.cfg.Vault.Seal(vault.Evidence, evidence),
-		}
-		switch {
-		case sub == nil:
-			sub = &store.Subscriber{
-				PhoneHash: hash, PhoneEnc: s.cfg.Vault.SealString(vault.Phone, r.Phone), Last4: phone.Last4(r.Phone),
-				State: store.Pending, Source: store.MethodWebForm, TimeZone: r.TimeZone,
-			}
-			if err := store.CreateSubscriber(ctx, tx, sub, ev); err != nil {
-				return err
-			}
-		case sub.State == store.Pending:
-			// Asked again after the window: the ledger keeps this
-			// sign-up's evidence too; the state does not change.
-			pending := store.Pending
-			ev.SubscriberID, ev.FromState, ev.ToState = sub.ID, &pending, store.Pending
-			if err := store.AppendConsent(ctx, tx, ev); err != nil {
-				return err
-			}
-		default:
-			if err := store.SetState(ctx, tx, sub, store.Pending, ev); err != nil {
-				return err
-			}
-		}
-		if r.TimeZone != "" && r.TimeZone != sub.TimeZone {
-			if err := store.SetTimeZone(ctx, tx, sub.ID, r.TimeZone); err != nil {
-				return err
-			}
-		}
-		if err := store.InsertSignupRequest(ctx, tx, sub.ID, now); err != nil {
-			return err
-		}
-		return s.cfg.RequestConfirmation(ctx, tx, sub.ID, now)
+		out, err = s.submit(ctx, tx, r, ev, now)
+		return err
 	})
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("signup: %w", err)
 	}
 	// Never the number: only what happened.
 	s.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "web sign-up", slog.String("outcome", string(out)))
 	return out, nil
+}
+
+// consent is the ledger row a sign-up writes: the disclosure shown and the
+// raw form input, encrypted.
+func (s *Service) consent(r Request, now time.Time) (store.ConsentEvent, error) {
+	r.Evidence.SubmittedAt = now.UTC()
+	r.Evidence.DisclosureVersion = r.DisclosureVersion
+	evidence, err := json.Marshal(r.Evidence)
+	if err != nil {
+		return store.ConsentEvent{}, err
+	}
+	return store.ConsentEvent{
+		Method:            store.MethodWebForm,
+		Reason:            ReasonSignup,
+		DisclosureVersion: r.DisclosureVersion,
+		EvidenceEnc:       s.cfg.Vault.Seal(vault.Evidence, evidence),
+	}, nil
+}
+
+// submit is one sign-up's transaction: lock the number, decide, and, when
+// a YES request is due, make the number pending (a number already pending
+// gets this sign-up's ledger row too), keep the zone the person gave, and
+// schedule the request.
+func (s *Service) submit(ctx context.Context, tx pgx.Tx, r Request, ev store.ConsentEvent, now time.Time) (Outcome, error) {
+	sub, err := store.LockNumber(ctx, tx, s.cfg.Vault.Hash(r.Phone), true)
+	if err != nil {
+		return "", err
+	}
+	sit, err := s.situation(ctx, tx, sub, now)
+	if err != nil {
+		return "", err
+	}
+	if out := decide(sit); out != Requested {
+		return out, nil
+	}
+	zoneChanged := sub.Recorded() && r.TimeZone != "" && r.TimeZone != sub.TimeZone
+	if !sub.Recorded() {
+		sub.PhoneEnc, sub.Last4, sub.TimeZone = s.cfg.Vault.SealString(vault.Phone, r.Phone), phone.Last4(r.Phone), r.TimeZone
+	}
+	if err := s.cfg.Subscriptions.Transition(ctx, tx, sub, store.Pending, ev); err != nil {
+		return "", err
+	}
+	if zoneChanged {
+		if err := store.SetTimeZone(ctx, tx, sub.ID, r.TimeZone); err != nil {
+			return "", err
+		}
+	}
+	if err := store.RecordSignupRequest(ctx, tx, sub.ID, now); err != nil {
+		return "", err
+	}
+	return Requested, s.cfg.Subscriptions.RequestConfirmation(ctx, tx, sub.ID, now)
+}
+
+// situation reads what decide needs to know about a locked number.
+func (s *Service) situation(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, now time.Time) (situation, error) {
+	l := s.cfg.Limits
+	sit := situation{now: now, window: l.NumberWindow, perNumber: l.PerNumber}
+	if !sub.Recorded() {
+		return sit, nil
+	}
+	sit.state = &sub.State
+	var err error
+	sit.lastRequest, sit.requestsInPeriod, err = store.SignupRequestHistory(ctx, tx, sub.ID, now.Add(-l.PerNumber.Per))
+	if err != nil {
+		return sit, err
+	}
+	if sub.State != store.Active {
+		sit.carrierBlocked, err = carrierBlocked(ctx, tx, sub.ID)
+	}
+	return sit, err
 }
 
 // situation is everything decide needs to know about a number.

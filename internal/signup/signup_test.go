@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"textsupport/internal/pgtest"
+	"textsupport/internal/program"
+	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
 )
@@ -154,14 +156,13 @@ func setup(t *testing.T, limits Limits) *bundle {
 	}
 	now := time.Now()
 	b.now.Store(&now)
+	sender, err := sending.New(sending.Config{DB: b.db, Vault: b.vault, Program: &program.Program{}, NoWork: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	b.svc, err = New(Config{
 		DB: b.db, Vault: b.vault, Limits: limits, Now: func() time.Time { return *b.now.Load() },
-		RequestConfirmation: func(ctx context.Context, tx pgx.Tx, id int64, _ time.Time) error {
-			b.mu.Lock()
-			defer b.mu.Unlock()
-			b.requested = append(b.requested, id)
-			return nil
-		},
+		Subscriptions: requests{b, sender},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -170,6 +171,20 @@ func setup(t *testing.T, limits Limits) *bundle {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// requests changes states through the real sender, and notes the YES
+// requests asked for instead of scheduling them.
+type requests struct {
+	b *bundle
+	*sending.Sender
+}
+
+func (r requests) RequestConfirmation(ctx context.Context, tx pgx.Tx, id int64, _ time.Time) error {
+	r.b.mu.Lock()
+	defer r.b.mu.Unlock()
+	r.b.requested = append(r.b.requested, id)
+	return nil
 }
 
 func (b *bundle) submit(t *testing.T, number, addr string) (Outcome, error) {
@@ -190,15 +205,14 @@ func (b *bundle) advance(d time.Duration) {
 func (b *bundle) setState(t *testing.T, number string, to store.State, method, reason string) {
 	t.Helper()
 	err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
-		hash := b.vault.Hash(number)
-		sub, err := store.LockSubscriberByHash(context.Background(), tx, hash)
-		if errors.Is(err, store.ErrNotFound) {
-			sub = &store.Subscriber{PhoneHash: hash, PhoneEnc: b.vault.SealString(vault.Phone, number), Last4: number[len(number)-4:], State: to, Source: store.MethodKeyword}
-			return store.CreateSubscriber(context.Background(), tx, sub, store.ConsentEvent{Method: method, Reason: reason})
-		} else if err != nil {
+		sub, err := store.LockNumber(context.Background(), tx, b.vault.Hash(number), true)
+		if err != nil {
 			return err
 		}
-		return store.SetState(context.Background(), tx, sub, to, store.ConsentEvent{Method: method, Reason: reason})
+		if !sub.Recorded() {
+			sub.PhoneEnc, sub.Last4 = b.vault.SealString(vault.Phone, number), number[len(number)-4:]
+		}
+		return store.ChangeState(context.Background(), tx, sub, to, store.ConsentEvent{Method: method, Reason: reason}, time.Now())
 	})
 	if err != nil {
 		t.Fatal(err)

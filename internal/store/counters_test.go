@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -31,15 +32,16 @@ func TestFoldCountersConcurrently(t *testing.T) {
 			defer wg.Done()
 			for i := range each {
 				err := db.InTx(ctx, func(tx pgx.Tx) error {
-					s := &store.Subscriber{
-						PhoneHash: []byte(fmt.Sprintf("fold-%d-%d", w, i)), PhoneEnc: []byte{0}, Last4: "0000",
-						State: store.Active, Source: store.MethodKeyword,
+					s, err := store.LockNumber(ctx, tx, []byte(fmt.Sprintf("fold-%d-%d", w, i)), true)
+					if err != nil {
+						return err
 					}
-					if err := store.CreateSubscriber(ctx, tx, s, store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}); err != nil {
+					s.PhoneEnc, s.Last4 = []byte{0}, "0000"
+					if err := store.ChangeState(ctx, tx, s, store.Active, store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}, time.Now()); err != nil {
 						return err
 					}
 					if i%3 == 0 {
-						return store.SetState(ctx, tx, s, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"})
+						return store.ChangeState(ctx, tx, s, store.Stopped, store.ConsentEvent{Method: store.MethodKeyword, Reason: "STOP"}, time.Now())
 					}
 					return nil
 				})

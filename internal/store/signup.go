@@ -2,15 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
-
-// Expired is a web sign-up that never answered the YES request: final,
-// never texted again. A later opt-in from the number (YES, START, a join
-// keyword, a new web sign-up) moves it on like any other.
-const Expired State = "expired"
 
 // Disclosure is one version of the sign-up form's consent text, exactly as
 // served, with the terms and privacy pages it links to.
@@ -62,10 +58,13 @@ func SignupRequestHistory(ctx context.Context, tx pgx.Tx, subscriberID int64, si
 	return last, count, err
 }
 
-// InsertSignupRequest records that a YES request was asked for at.
-func InsertSignupRequest(ctx context.Context, tx pgx.Tx, subscriberID int64, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO signup_requests (subscriber_id, requested_at) VALUES ($1, $2)`, subscriberID, at)
-	return err
+// RecordSignupRequest records, with tx's COMMIT, that a YES request was
+// asked for at.
+func RecordSignupRequest(ctx context.Context, tx pgx.Tx, subscriberID int64, at time.Time) error {
+	if err := AtCommit(ctx, tx, `INSERT INTO signup_requests (subscriber_id, requested_at) VALUES ($1, $2)`, subscriberID, at); err != nil {
+		return fmt.Errorf("record sign-up request: %w", err)
+	}
+	return nil
 }
 
 // RecentConsent lists a subscriber's latest ledger rows, newest first, at

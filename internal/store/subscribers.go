@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// State is where a subscriber stands.
+// State is where a subscriber stands (the subscriber_state type).
 type State string
 
 const (
@@ -16,6 +18,10 @@ const (
 	Active  State = "active"
 	Stopped State = "stopped"
 	Invalid State = "invalid" // the carrier says the number cannot receive
+	// Expired is a web sign-up that never answered the YES request: final,
+	// never texted again. A later opt-in from the number (YES, START, a join
+	// keyword, a new web sign-up) moves it on like any other.
+	Expired State = "expired"
 )
 
 // Consent methods: how a change of state came about.
@@ -26,7 +32,8 @@ const (
 	MethodCarrier = "carrier"
 )
 
-// Subscriber is one phone number's record.
+// Subscriber is one phone number's record. A Subscriber with no State is
+// not on record yet: LockNumber reserved its ID, and ChangeState creates it.
 type Subscriber struct {
 	ID        int64
 	PhoneHash []byte
@@ -38,6 +45,9 @@ type Subscriber struct {
 	OptedInAt *time.Time
 	CreatedAt time.Time
 }
+
+// Recorded tells whether the subscriber exists in the database.
+func (s *Subscriber) Recorded() bool { return s.State != "" }
 
 // ConsentEvent is one row of the consent ledger.
 type ConsentEvent struct {
@@ -65,21 +75,67 @@ func scanSubscriber(row pgx.Row) (*Subscriber, error) {
 	return &s, nil
 }
 
-// LockPhone serialises, until tx ends, everything done for one phone number:
-// two messages from one number never race, whether or not it is subscribed yet.
-func LockPhone(ctx context.Context, tx pgx.Tx, phoneHash []byte) error {
-	_, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(binary.BigEndian.Uint64(phoneHash[:8])))
-	return err
+// Reserve says whether LockNumber should reserve an ID for a number that
+// is not on record, so that a new subscriber can be created with the COMMIT.
+type Reserve bool
+
+// queueLockNumber adds to b the statements of LockNumber; readLockNumber
+// reads their results. Callers that need more facts in the same round trip
+// (ViewInbound) queue theirs after.
+func queueLockNumber(b *pgx.Batch, phoneHash []byte, reserve Reserve) {
+	// Everything done for one number is serialised, whether or not it is
+	// on record: two messages from one number never race.
+	b.Queue(`SELECT pg_advisory_xact_lock($1)`, int64(binary.BigEndian.Uint64(phoneHash[:8])))
+	b.Queue(`SELECT `+subscriberColumns+` FROM subscribers WHERE phone_hash = $1 FOR UPDATE`, phoneHash)
+	if reserve {
+		b.Queue(`SELECT nextval('subscribers_id_seq') WHERE NOT EXISTS (SELECT 1 FROM subscribers WHERE phone_hash = $1)`, phoneHash)
+	}
 }
 
-// LockSubscriberByHash finds a subscriber by phone hash and locks the row until tx ends.
-func LockSubscriberByHash(ctx context.Context, tx pgx.Tx, phoneHash []byte) (*Subscriber, error) {
-	return scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE phone_hash = $1 FOR UPDATE`, phoneHash))
+func readLockNumber(br pgx.BatchResults, phoneHash []byte, reserve Reserve) (*Subscriber, error) {
+	if _, err := br.Exec(); err != nil {
+		return nil, err
+	}
+	sub, err := scanSubscriber(br.QueryRow())
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	if sub == nil {
+		sub = &Subscriber{PhoneHash: phoneHash}
+	}
+	if reserve {
+		switch err := br.QueryRow().Scan(&sub.ID); {
+		case errors.Is(err, pgx.ErrNoRows): // on record: nothing reserved
+		case err != nil:
+			return nil, err
+		}
+	}
+	return sub, nil
+}
+
+// LockNumber locks one phone number until tx ends, whether or not it is on
+// record, and returns its subscriber, locked too. A number not on record
+// comes back as a Subscriber with no State (Recorded is false), with an ID
+// reserved for it if reserve is set, else 0. One round trip.
+func LockNumber(ctx context.Context, tx pgx.Tx, phoneHash []byte, reserve Reserve) (*Subscriber, error) {
+	b := &pgx.Batch{}
+	queueLockNumber(b, phoneHash, reserve)
+	br := tx.SendBatch(ctx, b)
+	defer br.Close()
+	sub, err := readLockNumber(br, phoneHash, reserve)
+	if err != nil {
+		return nil, fmt.Errorf("lock number: %w", err)
+	}
+	return sub, br.Close()
 }
 
 // LockSubscriber finds a subscriber by ID and locks the row until tx ends.
 func LockSubscriber(ctx context.Context, tx pgx.Tx, id int64) (*Subscriber, error) {
-	return scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE id = $1 FOR UPDATE`, id))
+	sub, err := scanSubscriber(tx.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE id = $1 FOR UPDATE`, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("lock subscriber: %w", err)
+	}
+	return sub, err
 }
 
 // FindSubscriber reads a subscriber without locking it.
@@ -92,59 +148,79 @@ func (db *DB) FindSubscriberByHash(ctx context.Context, phoneHash []byte) (*Subs
 	return scanSubscriber(db.Pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE phone_hash = $1`, phoneHash))
 }
 
-// CreateSubscriber inserts a new subscriber in state s.State, with the ledger
-// row that records how it came to be. s.ID and s.OptedInAt are filled in.
-func CreateSubscriber(ctx context.Context, tx pgx.Tx, s *Subscriber, ev ConsentEvent) error {
-	var tz *string
-	if s.TimeZone != "" {
-		tz = &s.TimeZone
+// ChangeState writes a subscriber's new state and its consent-ledger row,
+// together, with tx's COMMIT (AtCommit): one statement, no round trip of
+// its own. The caller holds the number's lock (LockNumber). A subscriber
+// not on record is created, with ev.Method as its source and the ID
+// LockNumber reserved; one already in state to gets the ledger row only (a
+// repeated web sign-up keeps each sign-up's evidence). Moving to active
+// starts a new subscription at at (the sequence counts from it). sub is
+// updated; it is the only place a state is written, so every change has its
+// ledger row (invariant 3). Callers go through the sender's Transition,
+// which also starts or ends the sequence.
+func ChangeState(ctx context.Context, tx pgx.Tx, sub *Subscriber, to State, ev ConsentEvent, at time.Time) error {
+	from := sub.State
+	at = at.Truncate(time.Microsecond) // as Postgres keeps it: the subscription is compared exactly
+	var fromP *State
+	if from != "" {
+		fromP = &from
 	}
-	err := tx.QueryRow(ctx, `
-		INSERT INTO subscribers (phone_hash, phone_enc, phone_last4, state, source, time_zone, opted_in_at)
-		VALUES ($1, $2, $3, $4::subscriber_state, $5, $6, CASE WHEN $4::subscriber_state = 'active' THEN now() END)
-		RETURNING id, opted_in_at, created_at`,
-		s.PhoneHash, s.PhoneEnc, s.Last4, s.State, s.Source, tz,
-	).Scan(&s.ID, &s.OptedInAt, &s.CreatedAt)
+	ledger := []any{ev.Method, ev.Reason, ev.MessageSID, ev.DisclosureVersion, ev.StaffID, ev.EvidenceEnc}
+	var err error
+	switch {
+	case !sub.Recorded():
+		if sub.ID == 0 {
+			return errors.New("change state: a new subscriber needs an ID reserved by LockNumber")
+		}
+		var tz *string
+		if sub.TimeZone != "" {
+			tz = &sub.TimeZone
+		}
+		sub.Source = ev.Method
+		err = AtCommit(ctx, tx, `
+			WITH s AS (
+				INSERT INTO subscribers (id, phone_hash, phone_enc, phone_last4, state, source, time_zone, opted_in_at)
+				OVERRIDING SYSTEM VALUE
+				VALUES ($7, $8, $9, $10, $11, $12, $13, CASE WHEN $11::subscriber_state = 'active' THEN $14::timestamptz END)
+				RETURNING id
+			)
+			INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
+			SELECT id, NULL, $11, $1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6 FROM s`,
+			append(ledger, sub.ID, sub.PhoneHash, sub.PhoneEnc, sub.Last4, to, sub.Source, tz, at)...)
+	case from == to:
+		err = AtCommit(ctx, tx, `
+			INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
+			VALUES ($7, $8, $8, $1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6)`,
+			append(ledger, sub.ID, to)...)
+	default:
+		err = AtCommit(ctx, tx, `
+			WITH s AS (
+				UPDATE subscribers
+				SET state = $8, updated_at = now(),
+				    opted_in_at = CASE WHEN $8::subscriber_state = 'active' THEN $10::timestamptz ELSE opted_in_at END
+				WHERE id = $7
+				RETURNING id
+			)
+			INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
+			SELECT id, $9, $8, $1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6 FROM s`,
+			append(ledger, sub.ID, to, fromP, at)...)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("change state: %w", err)
 	}
-	ev.SubscriberID, ev.FromState, ev.ToState = s.ID, nil, s.State
-	return AppendConsent(ctx, tx, ev)
+	sub.State = to
+	if to == Active && from != Active {
+		sub.OptedInAt = &at
+	}
+	return nil
 }
 
-// SetState moves a subscriber to a new state and appends the ledger row in
-// the same transaction. Moving to active starts a new subscription: the
-// sequence counts from now. s is updated.
-func SetState(ctx context.Context, tx pgx.Tx, s *Subscriber, to State, ev ConsentEvent) error {
-	from := s.State
-	err := tx.QueryRow(ctx, `
-		UPDATE subscribers
-		SET state = $2::subscriber_state, updated_at = now(),
-		    opted_in_at = CASE WHEN $2::subscriber_state = 'active' AND state <> 'active' THEN now() ELSE opted_in_at END
-		WHERE id = $1
-		RETURNING opted_in_at`, s.ID, to).Scan(&s.OptedInAt)
-	if err != nil {
-		return notFound(err)
-	}
-	s.State = to
-	ev.SubscriberID, ev.FromState, ev.ToState = s.ID, &from, to
-	return AppendConsent(ctx, tx, ev)
-}
-
-// SetTimeZone records the zone a person gave (on the form).
+// SetTimeZone records the zone a person gave (on the form), with tx's COMMIT.
 func SetTimeZone(ctx context.Context, tx pgx.Tx, id int64, tz string) error {
-	_, err := tx.Exec(ctx, `UPDATE subscribers SET time_zone = NULLIF($2, ''), updated_at = now() WHERE id = $1`, id, tz)
-	return err
-}
-
-// AppendConsent writes one ledger row. The ledger is append-only: the
-// database refuses to change or delete a row.
-func AppendConsent(ctx context.Context, tx pgx.Tx, ev ConsentEvent) error {
-	_, err := tx.Exec(ctx, `
-		INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
-		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), NULLIF($7, ''), $8, $9)`,
-		ev.SubscriberID, ev.FromState, ev.ToState, ev.Method, ev.Reason, ev.MessageSID, ev.DisclosureVersion, ev.StaffID, ev.EvidenceEnc)
-	return err
+	if err := AtCommit(ctx, tx, `UPDATE subscribers SET time_zone = NULLIF($2, ''), updated_at = now() WHERE id = $1`, id, tz); err != nil {
+		return fmt.Errorf("set time zone: %w", err)
+	}
+	return nil
 }
 
 // ConsentHistory lists a subscriber's ledger rows, oldest first.
@@ -154,7 +230,7 @@ func (db *DB) ConsentHistory(ctx context.Context, subscriberID int64) ([]Consent
 		       coalesce(disclosure_version, ''), staff_id, evidence_enc
 		FROM consent_events WHERE subscriber_id = $1 ORDER BY id`, subscriberID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("consent history: %w", err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConsentEvent, error) {
 		var e ConsentEvent

@@ -132,8 +132,8 @@ func setupSignup(t *testing.T, opts ...signupOption) *signupBundle {
 
 	b.svc, err = signup.New(signup.Config{
 		DB: db, Vault: v, Limits: st.limits, Logger: logger,
-		RequestConfirmation: sender.RequestConfirmation,
-		Now:                 func() time.Time { return *b.now.Load() },
+		Subscriptions: sender,
+		Now:           func() time.Time { return *b.now.Load() },
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -152,8 +152,8 @@ func setupSignup(t *testing.T, opts ...signupOption) *signupBundle {
 	}
 	in := &inbound.Service{
 		DB: db, Vault: v, Logger: logger, JoinKeywords: prog.Keywords, CarrierHandlesOptOut: true,
-		Replies: prog.Replies.ByName(),
-		Hooks:   inbound.Hooks{Subscribed: sender.Subscribed, Stopped: sender.Stopped},
+		Replies:       prog.Replies.ByName(),
+		Subscriptions: sender,
 	}
 	b.handler = web.NewServer(&web.Deps{
 		Logger: logger, DB: db, Inbound: in, AuthToken: authToken, PublicURL: public,

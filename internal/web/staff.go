@@ -31,9 +31,10 @@ type StaffConfig struct {
 	// Vault decrypts alert bodies and makes the lookup hash of a number
 	// typed on the opt-out form.
 	Vault *vault.Vault
-	// Stopped is the sending side's hook, called in the same transaction as
-	// an opt-out made by staff: it cancels whatever was scheduled.
-	Stopped func(ctx context.Context, tx pgx.Tx, subscriberID int64) error
+	// Transition is the one way a subscriber's state changes
+	// ((*sending.Sender).Transition): an opt-out made by staff writes the
+	// state and its ledger row and cancels whatever was scheduled.
+	Transition func(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, to store.State, ev store.ConsentEvent) error
 	// SecureCookies marks the session cookie Secure (PUBLIC_URL is https).
 	SecureCookies bool
 	// Steps describe the programme's sequence steps, in order ("right after
@@ -91,8 +92,8 @@ type StaffDeps struct {
 // NewStaff checks the configuration and parses the staff pages, so that a
 // broken template stops start-up rather than a request.
 func NewStaff(db *store.DB, cfg StaffConfig) (*StaffDeps, error) {
-	if cfg.Vault == nil || cfg.Stopped == nil {
-		return nil, errors.New("staff: Vault and Stopped are required")
+	if cfg.Vault == nil || cfg.Transition == nil {
+		return nil, errors.New("staff: Vault and Transition are required")
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -81,15 +81,13 @@ func handleOptOut(d *Deps) http.HandlerFunc {
 		masked := phone.Mask(last4)
 		var result string
 		err = d.DB.InTx(ctx, func(tx pgx.Tx) error {
-			if err := store.LockPhone(ctx, tx, hash); err != nil {
+			sub, err := store.LockNumber(ctx, tx, hash, false)
+			if err != nil {
 				return err
 			}
-			sub, err := store.LockSubscriberByHash(ctx, tx, hash)
-			if errors.Is(err, store.ErrNotFound) {
+			if !sub.Recorded() {
 				result = fmt.Sprintf("No subscriber has the number %s. Nothing was changed: the service does not text it.", masked)
 				return store.AppendAudit(ctx, tx, s.actor(r).Entry(store.AuditOptOutNoMatch, "", "number ending "+last4+"; "+reason))
-			} else if err != nil {
-				return err
 			}
 			target := fmt.Sprintf("subscriber:%d", sub.ID)
 			if sub.State == store.Stopped {
@@ -97,10 +95,7 @@ func handleOptOut(d *Deps) http.HandlerFunc {
 				return store.AppendAudit(ctx, tx, s.actor(r).Entry(store.AuditOptOut, target, "already stopped; number ending "+last4+"; "+reason))
 			}
 			from := sub.State
-			if err := store.SetState(ctx, tx, sub, store.Stopped, store.ConsentEvent{Method: store.MethodStaff, Reason: reason, StaffID: &staff.ID}); err != nil {
-				return err
-			}
-			if err := s.cfg.Stopped(ctx, tx, sub.ID); err != nil {
+			if err := s.cfg.Transition(ctx, tx, sub, store.Stopped, store.ConsentEvent{Method: store.MethodStaff, Reason: reason, StaffID: &staff.ID}); err != nil {
 				return err
 			}
 			result = fmt.Sprintf("The number %s is opted out (it was %s). It will get no more messages.", masked, from)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"textsupport/internal/pgtest"
 	"textsupport/internal/store"
-	"textsupport/internal/vault"
 )
 
 // An admin opts a number out at its owner's request: the state, the
@@ -25,17 +25,9 @@ func TestStaffOptOut(t *testing.T) {
 	ctx := context.Background()
 	const number = "+12125550123"
 	// An active subscriber with its first step scheduled, as a JOIN leaves it.
-	var subID int64
-	err := b.db.InTx(ctx, func(tx pgx.Tx) error {
-		s := &store.Subscriber{PhoneHash: b.vault.Hash(number), PhoneEnc: b.vault.SealString(vault.Phone, number), Last4: "0123",
-			State: store.Active, Source: store.MethodKeyword}
-		if err := store.CreateSubscriber(ctx, tx, s, store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}); err != nil {
-			return err
-		}
-		subID = s.ID
-		return b.sender.Subscribed(ctx, tx, s.ID, *s.OptedInAt)
-	})
-	if err != nil {
+	subID := pgtest.NewSubscriber(t, b.db, b.vault, number, "", store.Active,
+		store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}, b.sender.Transition).ID
+	if _, err := b.sender.ScheduleOwed(ctx); err != nil {
 		t.Fatal(err)
 	}
 	pending := `SELECT count(*) FROM river_job WHERE kind = 'send_step' AND state IN ('available', 'scheduled', 'retryable', 'pending')`
@@ -160,8 +152,14 @@ func TestStaffOptOutAllOrNothing(t *testing.T) {
 	t.Parallel()
 	b := setupStaff(t)
 	id := b.seedPerson(t, "+12125550125", store.MethodKeyword, change{1, store.Active, store.MethodKeyword})
-	failing := func(ctx context.Context, tx pgx.Tx, _ int64) error { return errors.New("queue unavailable") }
-	b.stopped.Store(&failing)
+	// The state and ledger writes are made, then cancelling the sequence fails.
+	failing := pgtest.Transition(func(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, to store.State, ev store.ConsentEvent) error {
+		if err := b.sender.Transition(ctx, tx, sub, to, ev); err != nil {
+			return err
+		}
+		return errors.New("queue unavailable")
+	})
+	b.transition.Store(&failing)
 	admin := b.signedIn(t, staffAdminEmail)
 	if a := admin.post("/staff/opt-out", url.Values{"phone": {"+12125550125"}, "channel": {"phone"}}); a.code != http.StatusInternalServerError {
 		t.Fatalf("opt-out with the cancel hook failing = %d, want 500", a.code)

@@ -37,10 +37,10 @@ type staffBundle struct {
 	server  *httptest.Server
 	logs    *syncBuffer
 	now     atomic.Pointer[time.Time] // the staff side's clock; nil: the real one
-	// stopped, when set, replaces the sender's cancel hook.
-	stopped atomic.Pointer[func(ctx context.Context, tx pgx.Tx, id int64) error]
-	admin   *store.Staff
-	viewer  *store.Staff
+	// transition, when set, replaces the sender's Transition.
+	transition atomic.Pointer[pgtest.Transition]
+	admin      *store.Staff
+	viewer     *store.Staff
 }
 
 const (
@@ -76,11 +76,11 @@ func setupStaff(t *testing.T, opts ...staffOption) *staffBundle {
 	}
 	cfg := web.StaffConfig{
 		Vault: v, Steps: steps,
-		Stopped: func(ctx context.Context, tx pgx.Tx, id int64) error {
-			if f := b.stopped.Load(); f != nil {
-				return (*f)(ctx, tx, id)
+		Transition: func(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, to store.State, ev store.ConsentEvent) error {
+			if f := b.transition.Load(); f != nil {
+				return (*f)(ctx, tx, sub, to, ev)
 			}
-			return b.sender.Stopped(ctx, tx, id)
+			return b.sender.Transition(ctx, tx, sub, to, ev)
 		},
 		Now: func() time.Time {
 			if t := b.now.Load(); t != nil {
@@ -240,20 +240,15 @@ func (b *staffBundle) seedInbound(t *testing.T, sid, number, body, class, kind s
 	t.Helper()
 	ctx := context.Background()
 	err := b.db.InTx(ctx, func(tx pgx.Tx) error {
-		m := &store.Inbound{MessageSID: sid, PhoneHash: b.vault.Hash(number), PhoneEnc: b.vault.SealString(vault.Phone, number),
+		m := store.Inbound{MessageSID: sid, PhoneHash: b.vault.Hash(number), PhoneEnc: b.vault.SealString(vault.Phone, number),
 			Last4: phone.Last4(number), Class: class, BodyEnc: b.vault.SealString(vault.Body, body), ReplyName: class, ReplyTwiML: "<Response/>"}
-		if err := store.InsertInbound(ctx, tx, m); err != nil {
-			return err
-		}
-		if kind == "" {
-			return nil
-		}
-		var err error
-		alertID, err = store.InsertAlert(ctx, tx, kind, m.ID)
-		return err
+		return store.RecordInbound(ctx, tx, m, kind)
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if kind != "" {
+		alertID = int64(b.count(t, `SELECT a.id FROM alerts a JOIN inbound_messages m ON m.id = a.inbound_id WHERE m.message_sid = $1`, sid))
 	}
 	return alertID
 }

@@ -65,26 +65,17 @@ func seedHistory(t *testing.T, b *staffBundle) (ids map[string]int64, alerts map
 	}
 	for _, o := range outs {
 		err := b.db.InTx(ctx, func(tx pgx.Tx) error {
+			// As the sender records it: the carrier's answer, else queued.
 			status := "queued"
-			if o.kind == store.KindStep && o.sid == "" {
-				status = "sending" // a step is claimed before the carrier is asked
-			}
-			if o.kind == store.KindReply {
+			if o.apiStatus != "" {
 				status = o.apiStatus
 			}
 			now := time.Now()
-			m := &store.Outbound{SubscriberID: ids[o.who], Kind: o.kind, Step: o.step, TwilioSID: o.sid, Status: status, Segments: 1}
+			m := store.Outbound{SubscriberID: ids[o.who], Kind: o.kind, Step: o.step, TwilioSID: o.sid, Status: status, Segments: 1}
 			if o.step != nil {
 				m.Subscription = &now
 			}
-			if err := store.InsertOutbound(ctx, tx, m); err != nil {
-				return err
-			}
-			if o.apiStatus != "" && o.kind != store.KindReply {
-				_, err := tx.Exec(ctx, `UPDATE outbound_messages SET status = $2 WHERE id = $1`, m.ID, o.apiStatus)
-				return err
-			}
-			return nil
+			return store.RecordOutbound(ctx, tx, m)
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -9,10 +9,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"textsupport/internal/pgtest"
 	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/twiliofake"
-	"textsupport/internal/vault"
 	"textsupport/internal/web"
 )
 
@@ -32,13 +32,11 @@ func TestStatusCallbacks(t *testing.T) {
 
 	ctx := context.Background()
 	newSent := func(number, sid string) int64 {
-		sub := &store.Subscriber{PhoneHash: b.vault.Hash(number), PhoneEnc: b.vault.SealString(vault.Phone, number), Last4: number[len(number)-4:], State: store.Active, Source: store.MethodKeyword}
+		sub := pgtest.NewSubscriber(t, b.db, b.vault, number, "", store.Active,
+			store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}, sender.Transition)
 		err := b.db.InTx(ctx, func(tx pgx.Tx) error {
-			if err := store.CreateSubscriber(ctx, tx, sub, store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}); err != nil {
-				return err
-			}
 			step := 0
-			return store.InsertOutbound(ctx, tx, &store.Outbound{SubscriberID: sub.ID, Kind: store.KindStep, Step: &step, Subscription: sub.OptedInAt, TwilioSID: sid, Status: "queued", Segments: 1})
+			return store.RecordOutbound(ctx, tx, store.Outbound{SubscriberID: sub.ID, Kind: store.KindStep, Step: &step, Subscription: sub.OptedInAt, TwilioSID: sid, Status: "queued", Segments: 1})
 		})
 		if err != nil {
 			t.Fatal(err)
