@@ -30,13 +30,12 @@ import (
 //  1. seeding: -subscribers people with -days of history, written in SQL
 //     (generate_series) with the row triggers off: subscribers, their
 //     consent ledger, the messages sent and received, alerts, and the
-//     counters the triggers would have kept, spread over their shards as
-//     live traffic spreads them;
+//     counters the triggers and the folds would have kept;
 //  2. a check of the seeded counters against counts over the raw tables;
 //  3. -n requests each of GET /staff (a session) and GET /api/v1/stats (a
 //     token, then a session) against the real handler, -c at a time: p50,
-//     p99, max; then the same after the periodic compaction of the
-//     counters' shards. It fails when a p99 is over -target.
+//     p99, max; then the same with deltas not yet folded. It fails when a
+//     p99 is over -target.
 func dashboardLoad(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("dashboard", flag.ExitOnError)
 	subscribers := fs.Int("subscribers", 1_000_000, "subscribers to seed")
@@ -161,15 +160,7 @@ func dashboardLoad(ctx context.Context, args []string) error {
 	}
 	var rows int
 	db.Pool.QueryRow(ctx, `SELECT count(*) FROM counters`).Scan(&rows)
-	run(fmt.Sprintf("counters as live traffic leaves them (%d rows)", rows))
-
-	folded, err := db.CompactCounters(ctx, time.Now().UTC().AddDate(0, 0, -1))
-	if err != nil {
-		return err
-	}
-	db.Pool.Exec(ctx, `VACUUM ANALYZE counters`)
-	db.Pool.QueryRow(ctx, `SELECT count(*) FROM counters`).Scan(&rows)
-	run(fmt.Sprintf("after compacting past days' shards (%d rows folded, %d left)", folded, rows))
+	run(fmt.Sprintf("counters all folded (%d rows)", rows))
 
 	// Between folds (every 2 s) readers also add up the deltas not yet
 	// folded: a JOIN appends 10, so 20,000 are 2 s of 1,000 JOINs a second.
@@ -212,7 +203,8 @@ func signIn(base, email, password string) (*http.Cookie, error) {
 }
 
 // seedDashboard writes the history in SQL, triggers off, then the counters
-// the triggers would have kept, each spread over the 16 shards.
+// the triggers would have kept, as the folds leave them: one row per
+// counter and day.
 //
 // Each person joins on a day of the period (web-form sign-ups confirm with
 // YES ten minutes later; 1 % are recent sign-ups still pending); 24 % stop
@@ -320,33 +312,33 @@ func seedDashboard(ctx context.Context, db *store.DB, prog *program.Program, cou
 	}
 	steps = append(steps, []step{
 		{"counters", `
-			INSERT INTO counters (name, day, shard, n)
-			SELECT name, day, shard, sum(n) FROM (
-				SELECT 'subscribers.' || state AS name, '-infinity'::date AS day, id % 16 AS shard, 1 AS n FROM subscribers
-				UNION ALL SELECT 'consent_events', '-infinity', id % 16, 1 FROM consent_events
-				UNION ALL SELECT 'opt_ins.' || method, (at AT TIME ZONE 'UTC')::date, id % 16, 1 FROM consent_events
+			INSERT INTO counters (name, day, n)
+			SELECT name, day, sum(n) FROM (
+				SELECT 'subscribers.' || state AS name, '-infinity'::date AS day, 1 AS n FROM subscribers
+				UNION ALL SELECT 'consent_events', '-infinity', 1 FROM consent_events
+				UNION ALL SELECT 'opt_ins.' || method, (at AT TIME ZONE 'UTC')::date, 1 FROM consent_events
 					WHERE to_state = 'active' AND from_state IS DISTINCT FROM 'active'
-				UNION ALL SELECT 'opt_outs.' || method, (at AT TIME ZONE 'UTC')::date, id % 16, 1 FROM consent_events
+				UNION ALL SELECT 'opt_outs.' || method, (at AT TIME ZONE 'UTC')::date, 1 FROM consent_events
 					WHERE to_state = 'stopped' AND from_state IS DISTINCT FROM 'stopped'
-				UNION ALL SELECT 'active.net', (at AT TIME ZONE 'UTC')::date, id % 16,
+				UNION ALL SELECT 'active.net', (at AT TIME ZONE 'UTC')::date,
 					CASE WHEN to_state = 'active' AND from_state IS DISTINCT FROM 'active' THEN 1 ELSE -1 END FROM consent_events
 					WHERE (to_state = 'active') <> (from_state IS NOT DISTINCT FROM 'active')
-				UNION ALL SELECT 'joined.' || s.source, d, c.id % 16, 1 FROM consent_events c JOIN subscribers s ON s.id = c.subscriber_id,
+				UNION ALL SELECT 'joined.' || s.source, d, 1 FROM consent_events c JOIN subscribers s ON s.id = c.subscriber_id,
 					LATERAL (VALUES ((c.at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d)
 					WHERE c.to_state = 'active' AND c.from_state IS DISTINCT FROM 'active'
-				UNION ALL SELECT 'messages.inbound', d, id % 16, 1 FROM inbound_messages,
+				UNION ALL SELECT 'messages.inbound', d, 1 FROM inbound_messages,
 					LATERAL (VALUES ((received_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d)
-				UNION ALL SELECT 'messages.outbound', d, id % 16, 1 FROM outbound_messages,
+				UNION ALL SELECT 'messages.outbound', d, 1 FROM outbound_messages,
 					LATERAL (VALUES ((created_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d)
-				UNION ALL SELECT 'sends', d, id % 16, 1 FROM outbound_messages,
+				UNION ALL SELECT 'sends', d, 1 FROM outbound_messages,
 					LATERAL (VALUES ((created_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d) WHERE kind <> 'reply'
-				UNION ALL SELECT 'delivery.' || status, d, id % 16, 1 FROM outbound_messages,
+				UNION ALL SELECT 'delivery.' || status, d, 1 FROM outbound_messages,
 					LATERAL (VALUES ((updated_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d)
 					WHERE kind <> 'reply' AND is_final_status(status)
-				UNION ALL SELECT 'step.' || step || '.sent', '-infinity', id % 16, 1 FROM outbound_messages WHERE kind = 'step'
-				UNION ALL SELECT 'step.' || step || '.delivered', '-infinity', id % 16, 1 FROM outbound_messages
+				UNION ALL SELECT 'step.' || step || '.sent', '-infinity', 1 FROM outbound_messages WHERE kind = 'step'
+				UNION ALL SELECT 'step.' || step || '.delivered', '-infinity', 1 FROM outbound_messages
 					WHERE kind = 'step' AND status IN ('delivered', 'read', 'partially_delivered')
-			) c GROUP BY name, day, shard`, nil},
+			) c GROUP BY name, day`, nil},
 		{"", `DROP TABLE seed_plan`, nil},
 		{"", `SET session_replication_role = origin`, nil},
 		{"vacuum analyze", `VACUUM ANALYZE`, nil},

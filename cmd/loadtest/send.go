@@ -270,9 +270,9 @@ func seedShare(ctx context.Context, db *store.DB, v *vault.Vault, sender *sendin
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO counters (name, day, shard, n)
-			VALUES ('consent_events', '-infinity', 0, $1), ('subscribers.active', '-infinity', 0, $1)
-			ON CONFLICT (name, day, shard) DO UPDATE SET n = counters.n + EXCLUDED.n`, hi-lo); err != nil {
+			INSERT INTO counters (name, day, n)
+			VALUES ('consent_events', '-infinity', $1), ('subscribers.active', '-infinity', $1)
+			ON CONFLICT (name, day) DO UPDATE SET n = counters.n + EXCLUDED.n`, hi-lo); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = origin`); err != nil {

@@ -151,17 +151,11 @@ func keepCountersFolded(ctx context.Context, db *store.DB, logger *slog.Logger) 
 
 // staffMaintenance is the dashboard's periodic work, for
 // sending.Config.Maintenance: removing expired sessions and old sign-in
-// attempts, and folding the shards of past days' counters.
+// attempts.
 func staffMaintenance(db *store.DB) []sending.Maintenance {
 	return []sending.Maintenance{
 		{Name: "staff_sessions_prune", Every: 10 * time.Minute, Run: func(ctx context.Context) error {
 			return db.DeleteExpiredLogins(ctx, time.Now(), 24*time.Hour)
-		}},
-		{Name: "counters_compact", Every: 6 * time.Hour, Run: func(ctx context.Context) error {
-			// Days before yesterday: today's and yesterday's still take writes
-			// (a transaction begun before midnight commits after it).
-			_, err := db.CompactCounters(ctx, time.Now().UTC().AddDate(0, 0, -1))
-			return err
 		}},
 	}
 }

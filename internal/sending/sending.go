@@ -103,7 +103,7 @@ func New(cfg Config) (*Sender, error) {
 		JobTimeout:        -1, // each send is bounded by SendTimeout instead
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     10 * time.Millisecond,
-		// Migration 00010 drops three of River's indexes.
+		// The baseline migration drops three of River's indexes.
 		ReindexerIndexNames: reindexed(),
 	}
 	if !cfg.NoWork {
@@ -172,7 +172,7 @@ func (s *Sender) Stop(ctx context.Context) error {
 const queueSequence = "sequence"
 
 // reindexed are the river_job indexes River's reindexer keeps rebuilt:
-// River's own list, less those migration 00010 drops.
+// River's own list, less those migrations/00001_baseline.sql drops.
 func reindexed() []string {
 	var names []string
 	for _, name := range river.ReindexerIndexNamesDefault() {
@@ -183,7 +183,8 @@ func reindexed() []string {
 	return names
 }
 
-// droppedJobIndexes are River's indexes that migration 00010 drops.
+// droppedJobIndexes are River's indexes that migrations/00001_baseline.sql
+// drops; recreate them before a River upgrade whose migrations alter them.
 var droppedJobIndexes = []string{"river_job_args_index", "river_job_metadata_index", "river_job_kind"}
 
 // StepArgs is one sequence step for one subscription. Unique: inserting the

@@ -372,7 +372,7 @@ func TestStepForEndedSubscription(t *testing.T) {
 
 // River's reindexer is given exactly the river_job indexes that exist
 // after the migrations, so it neither warns of missing ones nor leaves one
-// out; the indexes migration 00010 drops are gone.
+// out; the indexes the baseline migration drops are gone.
 func TestReindexedIndexesExist(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
@@ -393,7 +393,7 @@ func TestReindexedIndexesExist(t *testing.T) {
 			t.Errorf("%s still exists", gone)
 		}
 	}
-	ours := map[string]bool{"river_job_send_step_subscriber": true} // migration 00002's, not River's
+	ours := map[string]bool{"river_job_send_step_subscriber": true} // the baseline migration's, not River's
 	want := 0
 	for _, name := range reindexed() {
 		if !exists[name] {

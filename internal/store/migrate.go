@@ -32,7 +32,10 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLock)
 
 	applied := 0
-	// River's tables come first: our migrations may refer to them.
+	// River's schema is applied by River's own migrator, as River
+	// recommends, so a River upgrade brings its migrations with it. It
+	// comes first: ours refer to its tables (00001_baseline.sql indexes
+	// river_job and drops three of River's indexes).
 	migrator, err := rivermigrate.New(riverpgxv5.New(pool), nil)
 	if err != nil {
 		return 0, err

@@ -7,11 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"textsupport/internal/pgtest"
 	"textsupport/internal/store"
-	"textsupport/migrations"
 )
 
 func TestNormalizeEmail(t *testing.T) {
@@ -127,83 +124,5 @@ func TestDeleteExpiredLogins(t *testing.T) {
 	db.Pool.QueryRow(ctx, `SELECT count(*)::text FROM login_attempts`).Scan(&attempts)
 	if sessions != "live" || attempts != "1" {
 		t.Errorf("left sessions %q and %s attempts, want live and 1", sessions, attempts)
-	}
-}
-
-// The migration's backfill, run over a history the triggers have counted,
-// gives the very same dashboard counters: a deployment with history before
-// 00005 gets the same figures as one that had the triggers all along.
-func TestDashboardBackfill(t *testing.T) {
-	t.Parallel()
-	db := pgtest.New(t)
-	ctx := context.Background()
-	_, err := db.Pool.Exec(ctx, `
-		INSERT INTO subscribers (phone_hash, phone_enc, phone_last4, state, source)
-		SELECT decode(md5(i::text), 'hex'), '\x00', '0000', 'active', (ARRAY['keyword', 'web_form', 'staff'])[1 + i % 3]
-		FROM generate_series(1, 60) i;
-		INSERT INTO consent_events (subscriber_id, at, from_state, to_state, method)
-		SELECT id, now() - (id % 9) * interval '1 day', NULL, 'active', 'keyword' FROM subscribers;
-		INSERT INTO consent_events (subscriber_id, at, from_state, to_state, method)
-		SELECT id, now() - (id % 4) * interval '1 day', 'active', 'stopped', 'keyword' FROM subscribers WHERE id % 5 = 0;
-		INSERT INTO outbound_messages (subscriber_id, kind, step, subscription, status)
-		SELECT id, 'step', id % 3, now(), 'sending' FROM subscribers;
-		INSERT INTO outbound_messages (subscriber_id, kind, reply_name, status) SELECT id, 'reply', 'help', 'replied' FROM subscribers WHERE id < 10;
-		UPDATE outbound_messages SET status = (ARRAY['delivered', 'undelivered', 'failed', 'queued', 'read'])[1 + id % 5] WHERE kind = 'step';`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const mine = `name = 'active.net' OR name = 'sends' OR name LIKE 'joined.%' OR name LIKE 'delivery.%' OR name LIKE 'step.%'`
-	snapshot := func() map[string]int64 {
-		rows, err := db.Pool.Query(ctx, `SELECT name || ' ' || day::text, sum(n)::bigint FROM counter_sums WHERE `+mine+` GROUP BY name, day`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]int64{}
-		for rows.Next() {
-			var k string
-			var n int64
-			rows.Scan(&k, &n)
-			if n != 0 {
-				out[k] = n
-			}
-		}
-		return out
-	}
-	byTriggers := snapshot()
-	if len(byTriggers) < 20 {
-		t.Fatalf("only %d counters seeded; the comparison would prove little", len(byTriggers))
-	}
-	sql, err := migrations.FS.ReadFile("00005_staff.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, _ := strings.Cut(string(sql), "-- backfill:begin")
-	backfill, _, ok := strings.Cut(rest, "-- backfill:end")
-	if !ok {
-		t.Fatal("backfill markers missing from 00005_staff.sql")
-	}
-	err = db.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM counters WHERE `+mine); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM counter_deltas WHERE `+mine); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, backfill)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	byBackfill := snapshot()
-	for k, n := range byTriggers {
-		if byBackfill[k] != n {
-			t.Errorf("%s: triggers counted %d, backfill %d", k, n, byBackfill[k])
-		}
-	}
-	for k, n := range byBackfill {
-		if _, ok := byTriggers[k]; !ok {
-			t.Errorf("%s: backfill counted %d, triggers nothing", k, n)
-		}
 	}
 }

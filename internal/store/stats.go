@@ -9,9 +9,17 @@ import (
 )
 
 // Stats are the figures staff and the API see. Every one is read from the
-// counters kept with each change (see migrations 00001, 00005 and 00008):
-// a few thousand rows at most, whatever the number of subscribers, plus the
-// deltas of the last few seconds not yet folded in. Days are UTC days.
+// counters the database's triggers keep with each change (the Counters
+// section of migrations/00001_baseline.sql): a few thousand rows at most,
+// whatever the number of subscribers, plus the deltas of the last few
+// seconds not yet folded in. Days are UTC days.
+//
+// The counter names read here are written by these trigger functions there:
+// subscribers.<state> by count_subscriber_states; consent_events,
+// opt_ins.<method>, opt_outs.<method>, active.net and joined.<source> by
+// count_consent_events; messages.inbound by count_inbound; and
+// messages.outbound, sends, delivery.<status> and step.<n>.sent|delivered
+// by count_outbound. A name changed on one side must change on the other.
 type Stats struct {
 	Subscribers   map[State]int64  `json:"subscribers"`
 	Messages      map[string]int64 `json:"messages"` // inbound, outbound (replies included)
@@ -83,7 +91,7 @@ var (
 	statSources = []string{MethodKeyword, MethodWebForm, MethodStaff}
 	statMethods = []string{MethodKeyword, MethodWebForm, MethodStaff, MethodCarrier}
 	// deliveryStatuses are the final statuses counted as delivery.<status>
-	// (is_final_status in 00005).
+	// (is_final_status in migrations/00001_baseline.sql).
 	deliveryStatuses = []string{"delivered", "read", "partially_delivered", "undelivered", "failed", "canceled", "unknown"}
 )
 
@@ -268,7 +276,7 @@ func trend(daily map[time.Time]map[string]int64, first, last time.Time, activeNo
 	return out
 }
 
-// dailyCounts reads per-day counters summed over their shards: the names
+// dailyCounts reads per-day counters, folded or not: the names
 // in long from the UTC day of longFrom on, those in short from shortFrom
 // on (later days included).
 func (db *DB) dailyCounts(ctx context.Context, long []string, longFrom time.Time, short []string, shortFrom time.Time) (map[time.Time]map[string]int64, error) {
@@ -358,30 +366,12 @@ func (db *DB) FoldCounters(ctx context.Context) (folded int64, err error) {
 		WITH gone AS (
 			DELETE FROM counter_deltas RETURNING name, day, n
 		), folded AS (
-			INSERT INTO counters (name, day, shard, n)
-			SELECT name, day, 0, sum(n) FROM gone GROUP BY name, day ORDER BY name, day
-			ON CONFLICT (name, day, shard) DO UPDATE SET n = counters.n + EXCLUDED.n
+			INSERT INTO counters (name, day, n)
+			SELECT name, day, sum(n) FROM gone GROUP BY name, day ORDER BY name, day
+			ON CONFLICT (name, day) DO UPDATE SET n = counters.n + EXCLUDED.n
 			RETURNING 1
 		)
 		SELECT (SELECT count(*) FROM gone)`).Scan(&folded)
-	return folded, err
-}
-
-// CompactCounters folds the shards of every per-day counter older than
-// before into one row each. Shards spread the writes of the day they count;
-// once it is over they only slow down reading. Running totals keep theirs.
-func (db *DB) CompactCounters(ctx context.Context, before time.Time) (folded int64, err error) {
-	err = db.Pool.QueryRow(ctx, `
-		WITH gone AS (
-			DELETE FROM counters WHERE day > '-infinity' AND day < $1 AND shard <> 0
-			RETURNING name, day, n
-		), folded AS (
-			INSERT INTO counters (name, day, shard, n)
-			SELECT name, day, 0, sum(n) FROM gone GROUP BY name, day
-			ON CONFLICT (name, day, shard) DO UPDATE SET n = counters.n + EXCLUDED.n
-			RETURNING 1
-		)
-		SELECT (SELECT count(*) FROM gone)`, utcDay(before)).Scan(&folded)
 	return folded, err
 }
 

@@ -48,6 +48,11 @@ type lazyTx struct {
 // commit fails and nothing of the transaction is kept. Its result is not
 // read: it is for writes whose outcome is all or nothing. In a transaction
 // not made by InTx (a savepoint, say) it runs at once.
+//
+// The counting triggers (migrations/00001_baseline.sql) are DEFERRABLE
+// INITIALLY DEFERRED: they run at the COMMIT itself, after the statements
+// given here, so the rows these write are counted like any other, and a
+// trigger's failure fails the commit the same way.
 func AtCommit(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
 	t, ok := tx.(*lazyTx)
 	if !ok {
