@@ -22,7 +22,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, signupCfg, err := loadConfig(getenv, config.Serve)
+	cfg, err := config.Load(getenv, config.Serve)
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	return serveApp(ctx, app{cfg: cfg, signup: signupCfg, logger: logger, db: db, program: prog, carrier: carrierClient, stdout: stdout})
+	return serveApp(ctx, app{cfg: cfg, logger: logger, db: db, program: prog, carrier: carrierClient, stdout: stdout})
 }
 
 func loadProgram(cfg *config.Config, logger *slog.Logger) (*program.Program, error) {
@@ -63,7 +63,6 @@ func loadProgram(cfg *config.Config, logger *slog.Logger) (*program.Program, err
 // app is everything serve and dev share.
 type app struct {
 	cfg     *config.Config
-	signup  signupSettings
 	logger  *slog.Logger
 	db      *store.DB
 	program *program.Program

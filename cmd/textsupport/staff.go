@@ -114,7 +114,7 @@ func devStaff(ctx context.Context, db *store.DB) (email, password string, err er
 // staffDeps builds the staff dashboard for serveApp. stopped is the sending
 // side's cancel hook (sender.Stopped).
 func staffDeps(a app, v *vault.Vault, stopped func(ctx context.Context, tx pgx.Tx, subscriberID int64) error) (*web.StaffDeps, error) {
-	proxies := a.signup.trustedProxies
+	proxies := a.cfg.TrustedProxies
 	loc, err := time.LoadLocation(a.program.DefaultTimeZone)
 	if err != nil {
 		loc = time.UTC
