@@ -192,6 +192,17 @@ func TestLoadSignupLimits(t *testing.T) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
 	}
+	for _, want := range []string{
+		`SIGNUP_LIMIT_PER_IP: "lots": want a count, or count/duration such as 5/1h`,
+		`SIGNUP_NUMBER_WINDOW: 1h is shorter than the 24h allowed`,
+		`SIGNUP_EXPIRE_AFTER: "a week" is not a duration such as 24h or 168h`,
+		`SIGNUP_LIMIT_GLOBAL: "10/720h": the duration after / must be between 1s and 168h, such as 1h`,
+		`SIGNUP_LIMIT_PER_NUMBER: "3/9000h": the duration after / must be between 1s and 8760h, such as 1h`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q:\n%v", want, err)
+		}
+	}
 	if n := strings.Count(err.Error(), "\n") + 1; n != 5 {
 		t.Errorf("%d problems, want 5 (every problem at once):\n%v", n, err)
 	}
