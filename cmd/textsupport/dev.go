@@ -23,6 +23,7 @@ import (
 	"textsupport/internal/config"
 	"textsupport/internal/devphone"
 	"textsupport/internal/pgserver"
+	"textsupport/internal/program"
 	"textsupport/internal/twiliofake"
 	"textsupport/internal/vault"
 )
@@ -32,82 +33,52 @@ const devNumber = "+12125550199"
 
 // cmdDev runs the zero-setup demo: its own Postgres unless DATABASE_URL is
 // set, the simulated carrier instead of Twilio, a demo staff login, and the
-// phone simulator at /dev/phone.
+// phone simulator at /dev/phone. Dev's defaults are in the settings table
+// (internal/config/settings.go); the steps here fill in what only exists
+// once it runs: the database, the data key, the port, the carrier.
 func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dataDir := fs.String("data", "", "keep the database and its key in `DIR` instead of a temporary folder removed on exit")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, signupCfg, err := loadConfig(getenv, config.Dev)
+	dataDir, err := parseDevFlags(args, stderr)
 	if err != nil {
 		return err
 	}
-	// The phone simulator can text the service as any number: by default
-	// it listens on this machine only.
-	if strings.TrimSpace(getenv("LISTEN_ADDR")) == "" {
-		cfg.ListenAddr = "127.0.0.1:8080"
+	cfg, err := config.Load(getenv, config.Dev)
+	if err != nil {
+		return err
 	}
 	logger := newLogger(stderr, cfg.LogLevel)
 
 	if cfg.DatabaseURL == "" {
-		opts := pgserver.Options{}
-		if *dataDir != "" {
-			if err := os.MkdirAll(*dataDir, 0o755); err != nil {
-				return err
-			}
-			opts.DataDir = filepath.Join(*dataDir, "pgdata")
-		}
-		fmt.Fprintln(stdout, "textsupport dev: starting a local Postgres…")
-		srv, err := pgserver.Start(ctx, opts)
+		url, stop, err := startDevPostgres(ctx, dataDir, stdout)
 		if err != nil {
 			return err
 		}
-		defer func() {
-			srv.Stop()
-			fmt.Fprintln(stdout, "textsupport dev: local Postgres stopped")
-		}()
-		if cfg.DatabaseURL, err = devDatabase(ctx, srv.URL); err != nil {
-			return err
-		}
+		defer stop()
+		cfg.DatabaseURL = url
 	}
 	if cfg.DataKey == nil {
-		if cfg.DataKey, err = devDataKey(*dataDir); err != nil {
+		if cfg.DataKey, err = devDataKey(dataDir); err != nil {
 			return err
 		}
 	}
-
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
 		return fmt.Errorf("LISTEN_ADDR: %w", err)
 	}
-	if strings.TrimSpace(getenv("PUBLIC_URL")) == "" {
-		cfg.PublicURL = &url.URL{Scheme: "http", Host: "localhost:" + portOf(ln.Addr())}
+	if cfg.PublicURL == nil {
+		cfg.PublicURL = localURL(ln.Addr())
 	}
 
-	// The simulated carrier: the fake Twilio API, with random credentials.
-	cfg.TwilioAccountSID, cfg.TwilioAuthToken = "AC"+randomHex(16), randomHex(16)
-	fake := twiliofake.New(cfg.TwilioAccountSID, cfg.TwilioAuthToken)
-	defer fake.Close()
-	client, err := carrier.New(carrier.Config{
-		AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken, From: devNumber, APIURL: fake.URL,
-	})
+	fake, client, err := startDevCarrier(cfg)
 	if err != nil {
 		return err
 	}
+	defer fake.Close()
 
 	prog, err := loadProgram(cfg, logger)
 	if err != nil {
 		return err
 	}
-	// In the demo a day of the sequence passes in a minute, and the daily
-	// cap lets the whole (shortened) sequence through. The send window is
-	// kept: outside it, steps wait for the morning as they would for real.
-	for i := range prog.Sequence {
-		prog.Sequence[i].After /= 24 * 60
-	}
-	prog.DailyCap = max(prog.DailyCap, len(prog.Sequence))
+	quicken(prog)
 
 	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 0)
 	if err != nil {
@@ -119,38 +90,128 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 
+	phoneSim, err := devPhoneSimulator(cfg, ln.Addr(), fake, prog)
+	if err != nil {
+		return err
+	}
+
+	return serveApp(ctx, app{
+		cfg: cfg, logger: logger, db: db, program: prog, carrier: client, stdout: stdout,
+		devPhone: phoneSim.Handler(), listener: ln,
+		ready: func(string) {
+			fmt.Fprint(stdout, devBanner(cfg.PublicURL, staffEmail, staffPassword))
+			if outsideSendWindow(time.Now(), prog) {
+				logger.Info("outside the send window now: sequence messages wait for it to open, replies still come at once",
+					slog.String("zone", prog.DefaultTimeZone))
+			}
+		},
+	})
+}
+
+// parseDevFlags reads dev's flags: --data DIR, where to keep the data.
+func parseDevFlags(args []string, stderr io.Writer) (dataDir string, err error) {
+	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&dataDir, "data", "", "keep the database and its key in `DIR` instead of a temporary folder removed on exit")
+	err = fs.Parse(args)
+	return dataDir, err
+}
+
+// startDevPostgres starts the demo's own Postgres, its data in dataDir if
+// given, and returns the demo database's URL and how to stop the server.
+func startDevPostgres(ctx context.Context, dataDir string, stdout io.Writer) (string, func(), error) {
+	opts := pgserver.Options{}
+	if dataDir != "" {
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return "", nil, err
+		}
+		opts.DataDir = filepath.Join(dataDir, "pgdata")
+	}
+	fmt.Fprintln(stdout, "textsupport dev: starting a local Postgres…")
+	srv, err := pgserver.Start(ctx, opts)
+	if err != nil {
+		return "", nil, err
+	}
+	stop := func() {
+		srv.Stop()
+		fmt.Fprintln(stdout, "textsupport dev: local Postgres stopped")
+	}
+	url, err := devDatabase(ctx, srv.URL)
+	if err != nil {
+		stop()
+		return "", nil, err
+	}
+	return url, stop, nil
+}
+
+// localURL is the public URL when PUBLIC_URL is unset: this machine, on
+// the port the listener got (LISTEN_ADDR may ask for port 0).
+func localURL(addr net.Addr) *url.URL {
+	return &url.URL{Scheme: "http", Host: "localhost:" + portOf(addr)}
+}
+
+// startDevCarrier starts the simulated carrier, the fake Twilio API, with
+// random credentials that it puts in cfg, and a client that sends through it.
+func startDevCarrier(cfg *config.Config) (*twiliofake.Server, *carrier.Client, error) {
+	cfg.TwilioAccountSID, cfg.TwilioAuthToken = "AC"+randomHex(16), randomHex(16)
+	fake := twiliofake.New(cfg.TwilioAccountSID, cfg.TwilioAuthToken)
+	client, err := carrier.New(carrier.Config{
+		AccountSID: cfg.TwilioAccountSID, AuthToken: cfg.TwilioAuthToken, From: devNumber, APIURL: fake.URL,
+	})
+	if err != nil {
+		fake.Close()
+		return nil, nil, err
+	}
+	return fake, client, nil
+}
+
+// quicken makes the program a demo: a day of the sequence passes in a
+// minute, and the daily cap lets the whole (shortened) sequence through.
+// The send window is kept: outside it, steps wait for the morning as they
+// would for real.
+func quicken(prog *program.Program) {
+	for i := range prog.Sequence {
+		prog.Sequence[i].After /= 24 * 60
+	}
+	prog.DailyCap = max(prog.DailyCap, len(prog.Sequence))
+}
+
+// devPhoneSimulator is the phone simulator, texting the service at addr
+// through the fake carrier as a phone would, and seeing its replies.
+func devPhoneSimulator(cfg *config.Config, addr net.Addr, fake *twiliofake.Server, prog *program.Program) (*devphone.Phone, error) {
 	phoneSim, err := devphone.New(devphone.Config{
-		ServiceURL: "http://" + ln.Addr().String(), PublicURL: cfg.PublicURL.String(), AccountSID: cfg.TwilioAccountSID, ServiceNumber: devNumber,
+		ServiceURL: "http://" + addr.String(), PublicURL: cfg.PublicURL.String(), AccountSID: cfg.TwilioAccountSID, ServiceNumber: devNumber,
 		Sign: func(u string, params url.Values) string {
 			return twiliofake.Sign(cfg.TwilioAuthToken, u, params)
 		},
 		CarrierHandlesOptOut: cfg.TwilioHandlesOptOut, Carrier: fake,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	phoneSim.SetCarrierReplies(prog.Replies.Stop, prog.Replies.Confirmation, prog.Replies.Help)
 	fake.OnMessage(func(r twiliofake.Request) { phoneSim.Deliver(r.To, r.Body) })
 	fake.SetCallbacks(true)
+	return phoneSim, nil
+}
 
-	return serveApp(ctx, app{
-		cfg: cfg, signup: signupCfg, logger: logger, db: db, program: prog, carrier: client, stdout: stdout,
-		devPhone: phoneSim.Handler(), listener: ln,
-		ready: func(base string) {
-			fmt.Fprintf(stdout, "textsupport dev: ready\n  phone simulator  %s/dev/phone\n  sign-up form     %s/signup\n  staff dashboard  %s/staff  (email %s, password %s)\n  stop with Ctrl-C\n",
-				cfg.PublicURL, cfg.PublicURL, cfg.PublicURL, staffEmail, staffPassword)
-			now := time.Now()
-			if loc, err := time.LoadLocation(prog.DefaultTimeZone); err == nil {
-				local := now.In(loc)
-				start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc).Add(prog.SendWindow.Start)
-				end := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc).Add(prog.SendWindow.End)
-				if local.Before(start) || !local.Before(end) {
-					logger.Info("outside the send window now: sequence messages wait for it to open, replies still come at once",
-						slog.String("zone", prog.DefaultTimeZone))
-				}
-			}
-		},
-	})
+// devBanner is what dev prints once it serves: where to go, how to sign in.
+func devBanner(public *url.URL, staffEmail, staffPassword string) string {
+	return fmt.Sprintf("textsupport dev: ready\n  phone simulator  %s/dev/phone\n  sign-up form     %s/signup\n  staff dashboard  %s/staff  (email %s, password %s)\n  stop with Ctrl-C\n",
+		public, public, public, staffEmail, staffPassword)
+}
+
+// outsideSendWindow says whether now is outside the program's send window
+// in its default time zone (false if the zone is unknown).
+func outsideSendWindow(now time.Time, prog *program.Program) bool {
+	loc, err := time.LoadLocation(prog.DefaultTimeZone)
+	if err != nil {
+		return false
+	}
+	local := now.In(loc)
+	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	start, end := midnight.Add(prog.SendWindow.Start), midnight.Add(prog.SendWindow.End)
+	return local.Before(start) || !local.Before(end)
 }
 
 // devDatabase creates the demo's database on the local server if needed.

@@ -23,7 +23,7 @@ import (
 )
 
 func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, signupCfg, err := loadConfig(getenv, config.Serve)
+	cfg, err := config.Load(getenv, config.Serve)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	return serveApp(ctx, app{cfg: cfg, signup: signupCfg, logger: logger, db: db, program: prog, carrier: carrierClient, stdout: stdout})
+	return serveApp(ctx, app{cfg: cfg, logger: logger, db: db, program: prog, carrier: carrierClient, stdout: stdout})
 }
 
 func loadProgram(cfg *config.Config, logger *slog.Logger) (*program.Program, error) {
@@ -64,7 +64,6 @@ func loadProgram(cfg *config.Config, logger *slog.Logger) (*program.Program, err
 // app is everything serve and dev share.
 type app struct {
 	cfg     *config.Config
-	signup  signupSettings
 	logger  *slog.Logger
 	db      *store.DB
 	program *program.Program

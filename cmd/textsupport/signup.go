@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -16,49 +13,26 @@ import (
 	"textsupport/internal/web"
 )
 
-// signupSettings are the web sign-up's settings: its abuse limits
-// (SIGNUP_LIMIT_*, SIGNUP_NUMBER_WINDOW, SIGNUP_EXPIRE_AFTER) and the
-// reverse proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES).
-type signupSettings struct {
-	limits         signup.Limits
-	trustedProxies []netip.Prefix
-}
-
-// loadSignupSettings reads them through getenv and reports every problem.
-func loadSignupSettings(getenv func(string) string) (signupSettings, error) {
-	var s signupSettings
-	limits, errs := signup.LimitsFromEnv(getenv)
-	s.limits = limits
-	proxies, err := web.ParseTrustedProxies(getenv("TRUSTED_PROXIES"))
-	if err != nil {
-		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
+// signupLimits are the sign-up's limits as configured (SIGNUP_LIMIT_*,
+// SIGNUP_NUMBER_WINDOW, SIGNUP_EXPIRE_AFTER).
+func signupLimits(c config.SignupLimits) signup.Limits {
+	limit := func(r config.Rate) signup.Limit { return signup.Limit{N: r.N, Per: r.Per} }
+	return signup.Limits{
+		PostsPerAddress: limit(c.PostsPerIP),
+		PerAddress:      limit(c.PerIP),
+		PerPrefix:       limit(c.PerPrefix),
+		Global:          limit(c.Global),
+		NumberWindow:    c.NumberWindow,
+		PerNumber:       limit(c.PerNumber),
+		ExpireAfter:     c.ExpireAfter,
 	}
-	s.trustedProxies = proxies
-	return s, errors.Join(errs...)
-}
-
-// loadConfig reads every setting, the service's and the sign-up's, and
-// names every problem in one error.
-func loadConfig(getenv func(string) string, mode config.Mode) (*config.Config, signupSettings, error) {
-	cfg, err := config.Load(getenv, mode)
-	signupCfg, serr := loadSignupSettings(getenv)
-	switch {
-	case err != nil && serr != nil:
-		// config.Load's error already says "configuration:".
-		return nil, signupCfg, errors.Join(err, serr)
-	case serr != nil:
-		return nil, signupCfg, fmt.Errorf("configuration: %w", serr)
-	case err != nil:
-		return nil, signupCfg, err
-	}
-	return cfg, signupCfg, nil
 }
 
 // newSignups builds the web sign-up service, which changes states and
 // sends YES requests through the sender.
 func newSignups(a app, v *vault.Vault, sender *sending.Sender) (*signup.Service, error) {
 	return signup.New(signup.Config{
-		DB: a.db, Vault: v, Limits: a.signup.limits, Logger: a.logger,
+		DB: a.db, Vault: v, Limits: signupLimits(a.cfg.Signup), Logger: a.logger,
 		Subscriptions: sender,
 	})
 }
@@ -84,14 +58,13 @@ func signupMaintenance(signups func() *signup.Service) []sending.Maintenance {
 // signupDeps builds the public sign-up form (GET/POST /signup, /terms,
 // /privacy).
 func signupDeps(ctx context.Context, a app, svc *signup.Service, m *metrics.Metrics) (*web.SignupDeps, error) {
-	settings := a.signup
 	number := a.cfg.TwilioFrom
 	if number == "" && a.devPhone != nil {
 		number = devNumber
 	}
 	return web.NewSignup(ctx, web.SignupConfig{
 		Service: svc, Program: a.program, Logger: a.logger,
-		AllowedRegions: a.cfg.AllowedCountries, TrustedProxies: settings.trustedProxies,
+		AllowedRegions: a.cfg.AllowedCountries, TrustedProxies: a.cfg.TrustedProxies,
 		ServiceNumber: strings.TrimSpace(number), PublicURL: a.cfg.PublicURL, Metrics: m,
 	})
 }

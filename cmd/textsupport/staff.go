@@ -112,7 +112,7 @@ func devStaff(ctx context.Context, db *store.DB) (email, password string, err er
 // staffDeps builds the staff dashboard for serveApp, changing states
 // through the sender.
 func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*web.StaffDeps, error) {
-	proxies := a.signup.trustedProxies
+	proxies := a.cfg.TrustedProxies
 	loc, err := time.LoadLocation(a.program.DefaultTimeZone)
 	if err != nil {
 		loc = time.UTC

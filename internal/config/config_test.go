@@ -1,8 +1,11 @@
 package config
 
 import (
+	"net/netip"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -89,5 +92,157 @@ func TestLoadSendWorkers(t *testing.T) {
 		if _, err := Load(env(m), Serve); err == nil || !strings.Contains(err.Error(), "SEND_WORKERS:") {
 			t.Errorf("SEND_WORKERS=%q: err %v, want one naming SEND_WORKERS", v, err)
 		}
+	}
+}
+
+// Dev's own defaults, and what it leaves for cmd/textsupport/dev.go to fill in.
+func TestLoadDevDefaults(t *testing.T) {
+	c, err := Load(env(nil), Dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ListenAddr != "127.0.0.1:8080" {
+		t.Errorf("dev ListenAddr = %q, want 127.0.0.1:8080 (this machine only)", c.ListenAddr)
+	}
+	if c.PublicURL != nil || c.DataKey != nil || c.DatabaseURL != "" || c.TwilioAccountSID != "" || c.TwilioAuthToken != "" {
+		t.Errorf("dev filled in what it finds at start: %+v", c)
+	}
+	c, err = Load(env(map[string]string{"LISTEN_ADDR": ":9090", "PUBLIC_URL": "https://demo.example.org/"}), Dev)
+	if err != nil || c.ListenAddr != ":9090" || c.PublicURL.String() != "https://demo.example.org" {
+		t.Errorf("dev with LISTEN_ADDR and PUBLIC_URL = %+v, %v", c, err)
+	}
+	// Dev's simulated carrier replaces Twilio: serve's checks of it do not apply.
+	c, err = Load(env(map[string]string{"TWILIO_FROM": "not a number", "TWILIO_ACCOUNT_SID": "XX"}), Dev)
+	if err != nil || c.TwilioFrom != "not a number" {
+		t.Errorf("dev with serve's Twilio settings = %+v, %v", c, err)
+	}
+}
+
+// Migrate reads DATABASE_URL only, and its one problem is named bare.
+func TestLoadMigrateReadsOnlyTheDatabase(t *testing.T) {
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://x/y", "LOG_LEVEL": "loud", "SEND_RATE": "-1"}), Migrate)
+	if err != nil || c.DatabaseURL != "postgres://x/y" {
+		t.Errorf("Migrate with other bad settings = %+v, %v", c, err)
+	}
+	if _, err := Load(env(nil), Migrate); err == nil || err.Error() != "DATABASE_URL: required" {
+		t.Errorf("Migrate without DATABASE_URL = %v, want DATABASE_URL: required", err)
+	}
+}
+
+func TestLoadAllowedCountries(t *testing.T) {
+	c, err := Load(env(valid()), Serve)
+	if err != nil || strings.Join(c.AllowedCountries, ",") != "US,CA" {
+		t.Fatalf("default AllowedCountries = %v, %v", c.AllowedCountries, err)
+	}
+	m := valid()
+	m["ALLOWED_COUNTRIES"] = " us, gb "
+	if c, err := Load(env(m), Serve); err != nil || strings.Join(c.AllowedCountries, ",") != "US,GB" {
+		t.Errorf("ALLOWED_COUNTRIES=%q: %v, %v", m["ALLOWED_COUNTRIES"], c, err)
+	}
+	m["ALLOWED_COUNTRIES"] = "US,USA,C"
+	_, err = Load(env(m), Serve)
+	if err == nil || !strings.Contains(err.Error(), `ALLOWED_COUNTRIES: "USA" is not`) || !strings.Contains(err.Error(), `ALLOWED_COUNTRIES: "C" is not`) {
+		t.Errorf("ALLOWED_COUNTRIES=%q: %v, want each bad code named", m["ALLOWED_COUNTRIES"], err)
+	}
+}
+
+func TestLoadSignupLimits(t *testing.T) {
+	c, err := Load(env(valid()), Serve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := 24 * time.Hour
+	defaults := SignupLimits{
+		PostsPerIP: Rate{30, time.Hour}, PerIP: Rate{5, time.Hour}, PerPrefix: Rate{10, time.Hour}, Global: Rate{200, time.Hour},
+		NumberWindow: day, PerNumber: Rate{3, 30 * day}, ExpireAfter: 7 * day,
+	}
+	if c.Signup != defaults {
+		t.Errorf("no settings = %+v; want the defaults %+v", c.Signup, defaults)
+	}
+
+	m := valid()
+	for k, v := range map[string]string{
+		"SIGNUP_LIMIT_POSTS_PER_IP": "60/1h", "SIGNUP_LIMIT_PER_IP": "3", "SIGNUP_LIMIT_PER_PREFIX": "0",
+		"SIGNUP_LIMIT_GLOBAL": "1000/24h", "SIGNUP_NUMBER_WINDOW": "48h", "SIGNUP_LIMIT_PER_NUMBER": "2/2160h", "SIGNUP_EXPIRE_AFTER": "72h",
+	} {
+		m[k] = v
+	}
+	c, err = Load(env(m), Serve)
+	want := SignupLimits{
+		PostsPerIP: Rate{60, time.Hour}, PerIP: Rate{3, time.Hour}, PerPrefix: Rate{0, time.Hour}, Global: Rate{1000, day},
+		NumberWindow: 48 * time.Hour, PerNumber: Rate{2, 90 * day}, ExpireAfter: 72 * time.Hour,
+	}
+	if err != nil || c.Signup != want {
+		t.Fatalf("settings = %+v, %v; want %+v", c, err, want)
+	}
+
+	m = valid()
+	for k, v := range map[string]string{
+		"SIGNUP_LIMIT_PER_IP": "lots", "SIGNUP_NUMBER_WINDOW": "1h", "SIGNUP_EXPIRE_AFTER": "a week",
+		"SIGNUP_LIMIT_GLOBAL": "10/720h", "SIGNUP_LIMIT_PER_NUMBER": "3/9000h",
+	} {
+		m[k] = v
+	}
+	_, err = Load(env(m), Serve)
+	if err == nil {
+		t.Fatal("Load = nil error, want one")
+	}
+	for _, name := range []string{"SIGNUP_LIMIT_PER_IP", "SIGNUP_NUMBER_WINDOW", "SIGNUP_EXPIRE_AFTER", "SIGNUP_LIMIT_GLOBAL", "SIGNUP_LIMIT_PER_NUMBER"} {
+		if !strings.Contains(err.Error(), name+":") {
+			t.Errorf("error %q does not name %s", err, name)
+		}
+	}
+	for _, want := range []string{
+		`SIGNUP_LIMIT_PER_IP: "lots": want a count, or count/duration such as 5/1h`,
+		`SIGNUP_NUMBER_WINDOW: 1h is shorter than the 24h allowed`,
+		`SIGNUP_EXPIRE_AFTER: "a week" is not a duration such as 24h or 168h`,
+		`SIGNUP_LIMIT_GLOBAL: "10/720h": the duration after / must be between 1s and 168h, such as 1h`,
+		`SIGNUP_LIMIT_PER_NUMBER: "3/9000h": the duration after / must be between 1s and 8760h, such as 1h`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q:\n%v", want, err)
+		}
+	}
+	if n := strings.Count(err.Error(), "\n") + 1; n != 5 {
+		t.Errorf("%d problems, want 5 (every problem at once):\n%v", n, err)
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	t.Parallel()
+	good := map[string]Rate{
+		"5": {5, time.Hour}, " 5/1h ": {5, time.Hour}, "100/24h": {100, 24 * time.Hour}, "0": {0, time.Hour}, "3/90s": {3, 90 * time.Second},
+	}
+	for in, want := range good {
+		if got, err := parseRate(in, week); err != nil || got != want {
+			t.Errorf("parseRate(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-1", "five", "5/", "5/0s", "5/soon", "5/200h", "1.5/1h"} {
+		if got, err := parseRate(in, week); err == nil {
+			t.Errorf("parseRate(%q) = %v, want an error", in, got)
+		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	m := valid()
+	m["TRUSTED_PROXIES"] = "10.1.2.3/8, 192.0.2.7, ::1, ::ffff:198.51.100.1"
+	c, err := Load(env(m), Serve)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32"),
+		netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("198.51.100.1/32")}
+	if !slices.Equal(c.TrustedProxies, want) {
+		t.Errorf("TRUSTED_PROXIES=%q: %v, want %v", m["TRUSTED_PROXIES"], c.TrustedProxies, want)
+	}
+	m["TRUSTED_PROXIES"] = "10.0.0.0/8, proxy.internal, 300.1.1.1"
+	if _, err := Load(env(m), Serve); err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXIES:") || !strings.Contains(err.Error(), "proxy.internal") {
+		t.Errorf("TRUSTED_PROXIES with bad entries = %v, want an error naming them", err)
+	}
+	if p, err := parseTrustedProxies(" , "); err != nil || len(p) != 0 {
+		t.Errorf("parseTrustedProxies(blank) = %v, %v", p, err)
 	}
 }

@@ -143,19 +143,43 @@ func (c *checker) required(field, v string) bool {
 }
 
 // check turns the file into a Program, or says everything that is wrong.
+// Each step checks one part of the file and fills in that part of p; the
+// order is the order of the messages.
 func (f *file) check() (*Program, []error) {
 	c := checker{bad: f.bad}
 	p := &Program{}
-
-	if c.required("name", f.Name) {
-		p.Name = strings.TrimSpace(f.Name)
-		if strings.ContainsAny(p.Name, "\r\n") {
-			c.errorf("name", "must be one line")
-		}
-	}
-
+	c.name(p, f)
 	c.keywords(p, f)
+	c.support(p, f)
+	c.dailyCap(p, f)
+	c.frequency(p, f)
+	c.sendWindow(p, f)
+	c.timeZone(p, f)
+	c.links(p, f)
+	// Texts last: they may use every value above as a placeholder.
+	c.replies(p, f)
+	c.sequence(p, f)
 
+	if len(c.errs) > 0 {
+		return nil, c.errs
+	}
+	p.Warnings = c.warnings
+	return p, nil
+}
+
+func (c *checker) name(p *Program, f *file) {
+	if !c.required("name", f.Name) {
+		return
+	}
+	p.Name = strings.TrimSpace(f.Name)
+	if strings.ContainsAny(p.Name, "\r\n") {
+		c.errorf("name", "must be one line")
+	}
+}
+
+// support: the phone is required (HELP and crisis replies give it), the
+// URL optional.
+func (c *checker) support(p *Program, f *file) {
 	if c.required("support.phone", f.Support.Phone) {
 		p.Support.Phone = strings.TrimSpace(f.Support.Phone)
 		if !phoneLike(p.Support.Phone) {
@@ -168,41 +192,54 @@ func (f *file) check() (*Program, []error) {
 		}
 		p.Support.URL = u
 	}
+}
 
-	if c.required("daily_cap", f.DailyCap) {
-		n, err := strconv.Atoi(strings.TrimSpace(f.DailyCap))
-		switch {
-		case err != nil:
-			c.errorf("daily_cap", "%q is not a whole number", f.DailyCap)
-		case n < 1:
-			c.errorf("daily_cap", "%d: must be at least 1", n)
-		default:
-			p.DailyCap = n
-			if n > 3 {
-				c.warnf("daily_cap", "%d a day is more than the 3 per 24 hours Florida and Oklahoma allow", n)
-			}
+func (c *checker) dailyCap(p *Program, f *file) {
+	if !c.required("daily_cap", f.DailyCap) {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(f.DailyCap))
+	switch {
+	case err != nil:
+		c.errorf("daily_cap", "%q is not a whole number", f.DailyCap)
+	case n < 1:
+		c.errorf("daily_cap", "%d: must be at least 1", n)
+	default:
+		p.DailyCap = n
+		if n > 3 {
+			c.warnf("daily_cap", "%d a day is more than the 3 per 24 hours Florida and Oklahoma allow", n)
 		}
 	}
+}
 
-	if c.required("frequency", f.Frequency) {
-		p.Frequency = strings.TrimSpace(f.Frequency)
-		if m := perDay.FindStringSubmatch(p.Frequency); m != nil && p.DailyCap > 0 {
-			if n, _ := strconv.Atoi(m[1]); n < p.DailyCap {
-				c.errorf("frequency", "%q promises at most %d a day, but daily_cap is %d", p.Frequency, n, p.DailyCap)
-			}
+// frequency runs after dailyCap: the wording must not promise fewer
+// messages a day than the cap lets through.
+func (c *checker) frequency(p *Program, f *file) {
+	if !c.required("frequency", f.Frequency) {
+		return
+	}
+	p.Frequency = strings.TrimSpace(f.Frequency)
+	if m := perDay.FindStringSubmatch(p.Frequency); m != nil && p.DailyCap > 0 {
+		if n, _ := strconv.Atoi(m[1]); n < p.DailyCap {
+			c.errorf("frequency", "%q promises at most %d a day, but daily_cap is %d", p.Frequency, n, p.DailyCap)
 		}
 	}
+}
 
-	c.sendWindow(p, f)
-
-	if c.required("time_zone", f.TimeZone) {
-		tz := strings.TrimSpace(f.TimeZone)
-		if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
-			c.errorf("time_zone", "%q is not an IANA time zone such as America/New_York", tz)
-		}
-		p.DefaultTimeZone = tz
+func (c *checker) timeZone(p *Program, f *file) {
+	if !c.required("time_zone", f.TimeZone) {
+		return
 	}
+	tz := strings.TrimSpace(f.TimeZone)
+	if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
+		c.errorf("time_zone", "%q is not an IANA time zone such as America/New_York", tz)
+	}
+	p.DefaultTimeZone = tz
+}
 
+// links: the terms and privacy pages, each an absolute URL or a path on
+// this service.
+func (c *checker) links(p *Program, f *file) {
 	for _, u := range []struct {
 		field, v string
 		dst      *string
@@ -216,8 +253,10 @@ func (f *file) check() (*Program, []error) {
 		}
 		*u.dst = v
 	}
+}
 
-	// Texts last: they may use every value above as a placeholder.
+// replies renders each reply, then checks what it must say and its cost.
+func (c *checker) replies(p *Program, f *file) {
 	for _, r := range replyFields {
 		field := "replies." + r.key
 		text, ok := c.render(field, r.raw(&f.Replies), p)
@@ -230,13 +269,6 @@ func (f *file) check() (*Program, []error) {
 		}
 		c.cost(field, text, r.limit, r.exposed)
 	}
-	c.sequence(p, f)
-
-	if len(c.errs) > 0 {
-		return nil, c.errs
-	}
-	p.Warnings = c.warnings
-	return p, nil
 }
 
 func (c *checker) keywords(p *Program, f *file) {

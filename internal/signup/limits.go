@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
@@ -67,88 +66,6 @@ func DefaultLimits() Limits {
 		PerNumber:       Limit{N: 3, Per: 30 * 24 * time.Hour},
 		ExpireAfter:     7 * 24 * time.Hour,
 	}
-}
-
-// Settings names each environment variable LimitsFromEnv reads, with its
-// meaning and default, for README and start-up messages.
-var Settings = []struct{ Name, Meaning, Default string }{
-	{"SIGNUP_LIMIT_POSTS_PER_IP", "sign-up form posts of any kind (valid or not) per client address, as N or N/DURATION (N per hour by default); 0 turns a limit off", DefaultLimits().PostsPerAddress.String()},
-	{"SIGNUP_LIMIT_PER_IP", "valid sign-ups per client address", DefaultLimits().PerAddress.String()},
-	{"SIGNUP_LIMIT_PER_PREFIX", "valid sign-ups per number prefix (the number without its last four digits)", DefaultLimits().PerPrefix.String()},
-	{"SIGNUP_LIMIT_GLOBAL", "valid sign-ups in all", DefaultLimits().Global.String()},
-	{"SIGNUP_NUMBER_WINDOW", "at most one YES-request text per number in this long (a Go duration, at least 24h)", formatDuration(DefaultLimits().NumberWindow)},
-	{"SIGNUP_LIMIT_PER_NUMBER", "YES-request texts per number over a longer rolling period, answered or not (N/DURATION, up to 8760h)", DefaultLimits().PerNumber.String()},
-	{"SIGNUP_EXPIRE_AFTER", "a pending web sign-up that has not replied YES expires after this long", formatDuration(DefaultLimits().ExpireAfter)},
-}
-
-// LimitsFromEnv reads the limits through getenv, starting from the
-// defaults. It returns every problem, each naming its variable, so that
-// start-up can report them together with the rest of the configuration.
-func LimitsFromEnv(getenv func(string) string) (Limits, []error) {
-	l := DefaultLimits()
-	var errs []error
-	limit := func(name string, dst *Limit) {
-		v := strings.TrimSpace(getenv(name))
-		if v == "" {
-			return
-		}
-		longest := 7 * 24 * time.Hour
-		if name == "SIGNUP_LIMIT_PER_NUMBER" {
-			longest = 365 * 24 * time.Hour
-		}
-		parsed, err := parseLimit(v, longest)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-			return
-		}
-		*dst = parsed
-	}
-	duration := func(name string, dst *time.Duration, least time.Duration) {
-		v := strings.TrimSpace(getenv(name))
-		if v == "" {
-			return
-		}
-		d, err := time.ParseDuration(v)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("%s: %q is not a duration such as 24h or 168h", name, v))
-		case d < least:
-			errs = append(errs, fmt.Errorf("%s: %s is shorter than the %s allowed", name, v, formatDuration(least)))
-		default:
-			*dst = d
-		}
-	}
-	limit("SIGNUP_LIMIT_POSTS_PER_IP", &l.PostsPerAddress)
-	limit("SIGNUP_LIMIT_PER_IP", &l.PerAddress)
-	limit("SIGNUP_LIMIT_PER_PREFIX", &l.PerPrefix)
-	limit("SIGNUP_LIMIT_GLOBAL", &l.Global)
-	// One YES request per number per 24 hours is the promise (COMPLIANCE.md):
-	// the window may be longer, never shorter.
-	duration("SIGNUP_NUMBER_WINDOW", &l.NumberWindow, 24*time.Hour)
-	limit("SIGNUP_LIMIT_PER_NUMBER", &l.PerNumber)
-	duration("SIGNUP_EXPIRE_AFTER", &l.ExpireAfter, time.Hour)
-	return l, errs
-}
-
-// ParseLimit reads "N" (per hour), "N/DURATION" ("5/1h", "100/24h") or "0"
-// (off). The duration is at most a week.
-func ParseLimit(s string) (Limit, error) { return parseLimit(s, 7*24*time.Hour) }
-
-func parseLimit(s string, longest time.Duration) (Limit, error) {
-	count, per, hasPer := strings.Cut(strings.TrimSpace(s), "/")
-	n, err := strconv.Atoi(strings.TrimSpace(count))
-	if err != nil || n < 0 {
-		return Limit{}, fmt.Errorf("%q: want a count, or count/duration such as 5/1h", s)
-	}
-	l := Limit{N: n, Per: time.Hour}
-	if hasPer {
-		d, err := time.ParseDuration(strings.TrimSpace(per))
-		if err != nil || d < time.Second || d > longest {
-			return Limit{}, fmt.Errorf("%q: the duration after / must be between 1s and %s, such as 1h", s, formatDuration(longest))
-		}
-		l.Per = d
-	}
-	return l, nil
 }
 
 // Limit names: the label of textsupport_limited_total and of LimitError.

@@ -3,7 +3,6 @@ package signup
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/netip"
 	"strings"
 	"sync"
@@ -54,61 +53,6 @@ func TestDecide(t *testing.T) {
 		tt.sit.now, tt.sit.window, tt.sit.perNumber = now, day, Limit{N: 3, Per: 30 * day}
 		if got := decide(tt.sit); got != tt.want {
 			t.Errorf("%s: decide = %s, want %s", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestParseLimit(t *testing.T) {
-	t.Parallel()
-	good := map[string]Limit{
-		"5": {5, time.Hour}, " 5/1h ": {5, time.Hour}, "100/24h": {100, 24 * time.Hour}, "0": {0, time.Hour}, "3/90s": {3, 90 * time.Second},
-	}
-	for in, want := range good {
-		if got, err := ParseLimit(in); err != nil || got != want {
-			t.Errorf("ParseLimit(%q) = %v, %v; want %v", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "-1", "five", "5/", "5/0s", "5/soon", "5/200h", "1.5/1h"} {
-		if got, err := ParseLimit(in); err == nil {
-			t.Errorf("ParseLimit(%q) = %v, want an error", in, got)
-		}
-	}
-}
-
-func TestLimitsFromEnv(t *testing.T) {
-	t.Parallel()
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	l, errs := LimitsFromEnv(env(nil))
-	if len(errs) != 0 || l != DefaultLimits() {
-		t.Fatalf("no settings = %+v, %v; want the defaults", l, errs)
-	}
-	l, errs = LimitsFromEnv(env(map[string]string{
-		"SIGNUP_LIMIT_POSTS_PER_IP": "60/1h", "SIGNUP_LIMIT_PER_IP": "3", "SIGNUP_LIMIT_PER_PREFIX": "0",
-		"SIGNUP_LIMIT_GLOBAL": "1000/24h", "SIGNUP_NUMBER_WINDOW": "48h", "SIGNUP_LIMIT_PER_NUMBER": "2/2160h", "SIGNUP_EXPIRE_AFTER": "72h",
-	}))
-	want := Limits{
-		PostsPerAddress: Limit{60, time.Hour}, PerAddress: Limit{3, time.Hour}, PerPrefix: Limit{0, time.Hour}, Global: Limit{1000, 24 * time.Hour},
-		NumberWindow: 48 * time.Hour, PerNumber: Limit{2, 90 * 24 * time.Hour}, ExpireAfter: 72 * time.Hour,
-	}
-	if len(errs) != 0 || l != want {
-		t.Fatalf("settings = %+v, %v; want %+v", l, errs, want)
-	}
-	_, errs = LimitsFromEnv(env(map[string]string{
-		"SIGNUP_LIMIT_PER_IP": "lots", "SIGNUP_NUMBER_WINDOW": "1h", "SIGNUP_EXPIRE_AFTER": "a week",
-		"SIGNUP_LIMIT_GLOBAL": "10/720h", "SIGNUP_LIMIT_PER_NUMBER": "3/9000h",
-	}))
-	joined := errors.Join(errs...).Error()
-	for _, name := range []string{"SIGNUP_LIMIT_PER_IP", "SIGNUP_NUMBER_WINDOW", "SIGNUP_EXPIRE_AFTER", "SIGNUP_LIMIT_GLOBAL", "SIGNUP_LIMIT_PER_NUMBER"} {
-		if !strings.Contains(joined, name) {
-			t.Errorf("errors %q do not name %s", joined, name)
-		}
-	}
-	if len(errs) != 5 {
-		t.Errorf("%d errors, want 5 (every problem at once)", len(errs))
-	}
-	for _, s := range Settings {
-		if !strings.HasPrefix(s.Name, "SIGNUP_") || s.Default == "" || s.Meaning == "" {
-			t.Errorf("setting %+v is not documented", s)
 		}
 	}
 }

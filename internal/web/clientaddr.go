@@ -1,41 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
 )
-
-// ParseTrustedProxies reads TRUSTED_PROXIES: a comma-separated list of
-// addresses or CIDR prefixes ("10.0.0.0/8, 192.0.2.7") of the reverse
-// proxies in front of the service. Empty means none: the client address is
-// the connection's peer.
-func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	var bad []string
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		if p, err := netip.ParsePrefix(f); err == nil {
-			out = append(out, p.Masked())
-			continue
-		}
-		if a, err := netip.ParseAddr(f); err == nil {
-			a = a.Unmap()
-			out = append(out, netip.PrefixFrom(a, a.BitLen()))
-			continue
-		}
-		bad = append(bad, f)
-	}
-	if len(bad) > 0 {
-		return nil, fmt.Errorf("%q: want IP addresses or CIDR prefixes such as 10.0.0.0/8", strings.Join(bad, ", "))
-	}
-	return out, nil
-}
 
 // clientAddress is the address a request came from, for limits and
 // evidence. It is the connection's peer unless that peer is a trusted

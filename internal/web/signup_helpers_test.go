@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -51,7 +52,7 @@ type signupOption func(*signupSetup)
 type signupSetup struct {
 	limits      signup.Limits
 	minResponse time.Duration
-	proxies     string
+	proxies     []netip.Prefix
 	program     func(*program.Program)
 }
 
@@ -68,7 +69,7 @@ func withMinResponse(d time.Duration) signupOption {
 }
 
 func withTrustedProxies(p string) signupOption {
-	return func(s *signupSetup) { s.proxies = p }
+	return func(s *signupSetup) { s.proxies = append(s.proxies, netip.MustParsePrefix(p)) }
 }
 
 // inWindow is a moment when the send window is open in New York (the
@@ -138,14 +139,10 @@ func setupSignup(t *testing.T, opts ...signupOption) *signupBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxies, err := web.ParseTrustedProxies(st.proxies)
-	if err != nil {
-		t.Fatal(err)
-	}
 	public, _ := url.Parse(b.public)
 	b.deps, err = web.NewSignup(context.Background(), web.SignupConfig{
 		Service: b.svc, Program: prog, Logger: logger, ServiceNumber: "+12125550199",
-		PublicURL: public, Metrics: b.metrics, MinResponse: st.minResponse, TrustedProxies: proxies,
+		PublicURL: public, Metrics: b.metrics, MinResponse: st.minResponse, TrustedProxies: st.proxies,
 	})
 	if err != nil {
 		t.Fatal(err)

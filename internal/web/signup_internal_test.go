@@ -12,10 +12,7 @@ import (
 
 func TestClientAddress(t *testing.T) {
 	t.Parallel()
-	trusted, err := ParseTrustedProxies("10.0.0.0/8, 192.0.2.7, ::1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("192.0.2.7/32"), netip.MustParsePrefix("::1/128")}
 	tests := []struct {
 		name    string
 		remote  string
@@ -49,12 +46,6 @@ func TestClientAddress(t *testing.T) {
 		if got := clientAddress(r, tr); got.String() != tt.want {
 			t.Errorf("%s: clientAddress = %s, want %s", tt.name, got, tt.want)
 		}
-	}
-	if _, err := ParseTrustedProxies("10.0.0.0/8, proxy.internal, 300.1.1.1"); err == nil || !strings.Contains(err.Error(), "proxy.internal") {
-		t.Errorf("ParseTrustedProxies with bad entries = %v, want an error naming them", err)
-	}
-	if p, err := ParseTrustedProxies(" "); err != nil || len(p) != 0 {
-		t.Errorf("ParseTrustedProxies(blank) = %v, %v", p, err)
 	}
 }
 

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"textsupport/internal/program"
+)
+
+func TestParseDevFlags(t *testing.T) {
+	t.Parallel()
+	if dir, err := parseDevFlags(nil, io.Discard); err != nil || dir != "" {
+		t.Errorf("parseDevFlags() = %q, %v; want a temporary folder", dir, err)
+	}
+	if dir, err := parseDevFlags([]string{"--data", "/tmp/demo"}, io.Discard); err != nil || dir != "/tmp/demo" {
+		t.Errorf("parseDevFlags(--data /tmp/demo) = %q, %v", dir, err)
+	}
+	if _, err := parseDevFlags([]string{"--nope"}, io.Discard); err == nil {
+		t.Errorf("parseDevFlags(--nope) = nil error, want one")
+	}
+}
+
+// Without PUBLIC_URL, dev is reached on the port it got.
+func TestLocalURL(t *testing.T) {
+	t.Parallel()
+	addr := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 43210}
+	if got := localURL(addr).String(); got != "http://localhost:43210" {
+		t.Errorf("localURL(%s) = %s, want http://localhost:43210", addr, got)
+	}
+}
+
+// A day of the sequence passes in a minute, and the cap lets it all through.
+func TestQuicken(t *testing.T) {
+	t.Parallel()
+	p := &program.Program{DailyCap: 1, Sequence: []program.Step{{After: 0}, {After: 24 * time.Hour}, {After: 72 * time.Hour}}}
+	quicken(p)
+	for i, want := range []time.Duration{0, time.Minute, 3 * time.Minute} {
+		if p.Sequence[i].After != want {
+			t.Errorf("step %d after %s, want %s", i, p.Sequence[i].After, want)
+		}
+	}
+	if p.DailyCap != 3 {
+		t.Errorf("daily cap %d, want 3 (the whole sequence)", p.DailyCap)
+	}
+	p = &program.Program{DailyCap: 5, Sequence: []program.Step{{After: time.Hour}}}
+	if quicken(p); p.DailyCap != 5 {
+		t.Errorf("daily cap %d, want 5 (never lowered)", p.DailyCap)
+	}
+}
+
+func TestOutsideSendWindow(t *testing.T) {
+	t.Parallel()
+	p := &program.Program{DefaultTimeZone: "America/New_York", SendWindow: program.Window{Start: 8 * time.Hour, End: 20 * time.Hour}}
+	ny, _ := time.LoadLocation("America/New_York")
+	tests := []struct {
+		name string
+		at   time.Time
+		want bool
+	}{
+		{"before it opens", time.Date(2026, 3, 2, 7, 59, 0, 0, ny), true},
+		{"as it opens", time.Date(2026, 3, 2, 8, 0, 0, 0, ny), false},
+		{"midday, given in UTC", time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC), false},
+		{"as it closes", time.Date(2026, 3, 2, 20, 0, 0, 0, ny), true},
+	}
+	for _, tt := range tests {
+		if got := outsideSendWindow(tt.at, p); got != tt.want {
+			t.Errorf("%s: outsideSendWindow(%s) = %v, want %v", tt.name, tt.at, got, tt.want)
+		}
+	}
+	p.DefaultTimeZone = "Nowhere/Else"
+	if outsideSendWindow(time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC), p) {
+		t.Errorf("an unknown zone: outsideSendWindow = true, want false (nothing to say)")
+	}
+}
+
+func TestDevBanner(t *testing.T) {
+	t.Parallel()
+	got := devBanner(localURL(&net.TCPAddr{Port: 8080}), "demo@example.org", "pw")
+	for _, want := range []string{"textsupport dev: ready\n", "http://localhost:8080/dev/phone", "http://localhost:8080/signup", "email demo@example.org, password pw"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("devBanner = %q, want it to contain %q", got, want)
+		}
+	}
+}

@@ -1,0 +1,274 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"textsupport/internal/phone"
+	"textsupport/internal/vault"
+)
+
+// A setting is one environment variable. README.md's "Settings" table
+// lists the same variables with the same defaults (readme_test.go checks).
+type setting struct {
+	name string
+	doc  string // what it means, in short; README.md says it in full
+
+	in       modes // the modes that read it
+	required modes // the modes that stop when it is unset
+	// hint follows "required" in the message when it is missing.
+	hint string
+
+	// def is used when the variable is unset or blank; unset says what
+	// no value means when there is no default (README's default column).
+	def   string
+	unset string
+	// dev replaces def in Dev mode; devFills instead says what dev fills
+	// in itself at start (cmd/textsupport/dev.go), with no default here.
+	dev      string
+	devFills string
+
+	// parse checks a value and stores it in c; its error need not name
+	// the variable.
+	parse func(c *Config, v string) error
+	// serveCheck, run in Serve mode once every value is read, checks what
+	// serve needs that dev does not.
+	serveCheck func(c *Config) error
+}
+
+// settings are every variable the service reads, in README.md's order.
+var settings = []setting{
+	{name: "DATABASE_URL", doc: "Postgres connection string",
+		in: allModes, required: serveAndMigrate, devFills: "a throwaway Postgres of its own",
+		parse: func(c *Config, v string) error {
+			if u, err := url.Parse(v); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+				return errors.New("want a postgres:// connection string")
+			}
+			c.DatabaseURL = v
+			return nil
+		}},
+	// The phone simulator can text the service as any number, so dev
+	// listens on this machine only.
+	{name: "LISTEN_ADDR", doc: "HTTP listen address",
+		in: serveAndDev, def: ":8080", dev: "127.0.0.1:8080",
+		parse: func(c *Config, v string) error {
+			c.ListenAddr = v
+			return checkListenAddr(v)
+		}},
+	{name: "PUBLIC_URL", doc: "base URL as Twilio and browsers reach the service",
+		in: serveAndDev, def: "http://localhost:8080", devFills: "`http://localhost:PORT`, the port it listens on",
+		parse: func(c *Config, v string) (err error) {
+			c.PublicURL, err = parsePublicURL(v)
+			return err
+		}},
+	// Dev's simulated carrier makes up its own credentials.
+	{name: "TWILIO_ACCOUNT_SID", doc: "Twilio account SID",
+		in: serveOnly, required: serveOnly, devFills: "random, for the simulated carrier",
+		parse: func(c *Config, v string) error {
+			if !strings.HasPrefix(v, "AC") {
+				return errors.New("an account SID starts with AC")
+			}
+			c.TwilioAccountSID = v
+			return nil
+		}},
+	{name: "TWILIO_AUTH_TOKEN", doc: "Twilio auth token; also checks webhook signatures",
+		in: serveOnly, required: serveOnly, devFills: "random, for the simulated carrier",
+		parse: func(c *Config, v string) error {
+			c.TwilioAuthToken = v
+			return nil
+		}},
+	// Dev reads TWILIO_FROM (the sign-up form shows it) but only serve
+	// sends from it.
+	{name: "TWILIO_FROM", doc: "sender number (E.164)",
+		in: serveAndDev, unset: "one required for serve",
+		parse: func(c *Config, v string) error {
+			c.TwilioFrom = v
+			return nil
+		},
+		serveCheck: checkSender},
+	{name: "TWILIO_MESSAGING_SERVICE_SID", doc: "sender Messaging Service",
+		in: serveOnly, unset: "one required for serve",
+		parse: func(c *Config, v string) error {
+			if !strings.HasPrefix(v, "MG") {
+				return errors.New("a Messaging Service SID starts with MG")
+			}
+			c.TwilioMessagingServiceSID = v
+			return nil
+		}},
+	{name: "TWILIO_API_URL", doc: "base URL of the Twilio REST API",
+		in: serveAndDev, def: "https://api.twilio.com",
+		parse: func(c *Config, v string) error {
+			v = strings.TrimRight(v, "/")
+			c.TwilioAPIURL = v
+			if !isHTTPURL(v) {
+				return fmt.Errorf("%q is not an http(s) URL", v)
+			}
+			return nil
+		}},
+	{name: "TWILIO_HANDLES_OPT_OUT", doc: "whether Twilio answers STOP/START/HELP itself",
+		in: serveAndDev, def: "true",
+		parse: func(c *Config, v string) (err error) {
+			c.TwilioHandlesOptOut, err = parseBool(v)
+			return err
+		}},
+	{name: "SEND_RATE", doc: "message segments per second this process may send",
+		in: serveAndDev, def: "1",
+		parse: func(c *Config, v string) error {
+			r, err := strconv.ParseFloat(v, 64)
+			if err != nil || r <= 0 || r > 10000 {
+				return fmt.Errorf("%q: want a number of segments per second above 0", v)
+			}
+			c.SendRate = r
+			return nil
+		}},
+	{name: "SEND_WORKERS", doc: "sequence sends in flight at once in this process",
+		in: serveAndDev, def: "16",
+		parse: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 512 {
+				return fmt.Errorf("%q: want a whole number of sends in flight from 1 to 512", v)
+			}
+			c.SendWorkers = n
+			return nil
+		}},
+	{name: "DATA_KEY", doc: "base64 of 32 random bytes; encrypts numbers and bodies at rest",
+		in: serveAndDev, required: serveOnly, hint: dataKeyHint, devFills: "generated (kept in `--data DIR`)",
+		parse: func(c *Config, v string) error {
+			k, err := vault.ParseKey(v)
+			if err != nil {
+				// The value is a secret: the message never repeats it.
+				return fmt.Errorf("%v: want %s", err, dataKeyHint)
+			}
+			c.DataKey = k
+			return nil
+		}},
+	{name: "PROGRAM_FILE", doc: "a program file replacing the built-in one",
+		in: serveAndDev, unset: "built in",
+		parse: func(c *Config, v string) error {
+			c.ProgramFile = v
+			return nil
+		}},
+	{name: "LOG_LEVEL", doc: "debug, info, warn or error",
+		in: serveAndDev, def: "info",
+		parse: func(c *Config, v string) (err error) {
+			c.LogLevel, err = parseLogLevel(v)
+			return err
+		}},
+	{name: "ALLOWED_COUNTRIES", doc: "ISO codes whose numbers the web form accepts",
+		in: serveAndDev, def: strings.Join(phone.DefaultRegions, ","),
+		parse: func(c *Config, v string) (err error) {
+			c.AllowedCountries, err = parseCountries(v)
+			return err
+		}},
+	{name: "SIGNUP_LIMIT_POSTS_PER_IP", doc: "sign-up form posts of any kind per client address",
+		in: serveAndDev, def: "30/1h", parse: rate(func(c *Config) *Rate { return &c.Signup.PostsPerIP }, week)},
+	{name: "SIGNUP_LIMIT_PER_IP", doc: "valid sign-ups per client address",
+		in: serveAndDev, def: "5/1h", parse: rate(func(c *Config) *Rate { return &c.Signup.PerIP }, week)},
+	{name: "SIGNUP_LIMIT_PER_PREFIX", doc: "valid sign-ups per number prefix",
+		in: serveAndDev, def: "10/1h", parse: rate(func(c *Config) *Rate { return &c.Signup.PerPrefix }, week)},
+	{name: "SIGNUP_LIMIT_GLOBAL", doc: "valid sign-ups in all",
+		in: serveAndDev, def: "200/1h", parse: rate(func(c *Config) *Rate { return &c.Signup.Global }, week)},
+	// One YES request per number per 24 hours is the promise (COMPLIANCE.md):
+	// the window may be longer, never shorter.
+	{name: "SIGNUP_NUMBER_WINDOW", doc: "at most one YES-request text per number in this long",
+		in: serveAndDev, def: "24h", parse: duration(func(c *Config) *time.Duration { return &c.Signup.NumberWindow }, 24*time.Hour)},
+	{name: "SIGNUP_LIMIT_PER_NUMBER", doc: "YES-request texts per number over a longer rolling period",
+		in: serveAndDev, def: "3/720h", parse: rate(func(c *Config) *Rate { return &c.Signup.PerNumber }, 365*24*time.Hour)},
+	{name: "SIGNUP_EXPIRE_AFTER", doc: "a pending web sign-up with no YES expires after this long",
+		in: serveAndDev, def: "168h", parse: duration(func(c *Config) *time.Duration { return &c.Signup.ExpireAfter }, time.Hour)},
+	{name: "TRUSTED_PROXIES", doc: "addresses or CIDR prefixes of the reverse proxies in front",
+		in: serveAndDev, unset: "empty",
+		parse: func(c *Config, v string) (err error) {
+			c.TrustedProxies, err = parseTrustedProxies(v)
+			return err
+		}},
+}
+
+const dataKeyHint = "base64 of 32 random bytes (openssl rand -base64 32)"
+
+// week is the longest window of most sign-up limits.
+const week = 7 * 24 * time.Hour
+
+// modes is a set of Modes.
+type modes uint8
+
+const (
+	serveOnly       = modes(1 << Serve)
+	serveAndDev     = modes(1<<Serve | 1<<Dev)
+	serveAndMigrate = modes(1<<Serve | 1<<Migrate)
+	allModes        = modes(1<<Serve | 1<<Migrate | 1<<Dev)
+)
+
+func (m modes) has(mode Mode) bool { return m&(1<<mode) != 0 }
+
+// String names the modes as README.md does: "serve/migrate".
+func (m modes) String() string {
+	var names []string
+	for mode, name := range []string{Serve: "serve", Migrate: "migrate", Dev: "dev"} {
+		if m.has(Mode(mode)) {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, "/")
+}
+
+// documentedDefault is README's default column for s.
+func (s setting) documentedDefault() string {
+	var d string
+	switch {
+	case s.def != "":
+		d = "`" + s.def + "`"
+	case s.required != 0:
+		d = "required for " + s.required.String()
+	default:
+		d = s.unset
+	}
+	switch {
+	case s.dev != "":
+		d += "; dev: `" + s.dev + "`"
+	case s.devFills != "":
+		d += "; dev: " + s.devFills
+	}
+	return d
+}
+
+// checkSender: serve sends from a number or a Messaging Service.
+func checkSender(c *Config) error {
+	switch {
+	case c.TwilioFrom == "" && c.TwilioMessagingServiceSID == "":
+		return errors.New("one of TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID is required")
+	case c.TwilioFrom != "":
+		if _, err := phone.E164(c.TwilioFrom); err != nil {
+			return errors.New("want an E.164 number such as +15005550006")
+		}
+	}
+	return nil
+}
+
+// rate parses into the Rate field picks, with windows up to longest.
+func rate(field func(*Config) *Rate, longest time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		r, err := parseRate(v, longest)
+		if err != nil {
+			return err
+		}
+		*field(c) = r
+		return nil
+	}
+}
+
+// duration parses into the field picks, at least least.
+func duration(field func(*Config) *time.Duration, least time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := parseDuration(v, least)
+		if err != nil {
+			return err
+		}
+		*field(c) = d
+		return nil
+	}
+}
