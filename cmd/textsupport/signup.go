@@ -13,7 +13,8 @@ import (
 	"textsupport/internal/sending"
 	"textsupport/internal/signup"
 	"textsupport/internal/vault"
-	"textsupport/internal/web"
+	"textsupport/internal/web/httpx"
+	"textsupport/internal/web/signuppage"
 )
 
 // signupSettings are the web sign-up's settings: its abuse limits
@@ -29,7 +30,7 @@ func loadSignupSettings(getenv func(string) string) (signupSettings, error) {
 	var s signupSettings
 	limits, errs := signup.LimitsFromEnv(getenv)
 	s.limits = limits
-	proxies, err := web.ParseTrustedProxies(getenv("TRUSTED_PROXIES"))
+	proxies, err := httpx.ParseTrustedProxies(getenv("TRUSTED_PROXIES"))
 	if err != nil {
 		errs = append(errs, fmt.Errorf("TRUSTED_PROXIES: %w", err))
 	}
@@ -77,7 +78,7 @@ func signupMaintenance(a app, v *vault.Vault) ([]sending.Maintenance, error) {
 
 // signupDeps builds the public sign-up form (GET/POST /signup, /terms,
 // /privacy) on the sender that sends its YES requests.
-func signupDeps(ctx context.Context, a app, v *vault.Vault, sender *sending.Sender, m *metrics.Metrics) (*web.SignupDeps, error) {
+func signupDeps(ctx context.Context, a app, v *vault.Vault, sender *sending.Sender, m *metrics.Metrics) (*signuppage.Site, error) {
 	settings := a.signup
 	svc, err := signup.New(signup.Config{
 		DB: a.db, Vault: v, Limits: settings.limits, Logger: a.logger,
@@ -90,7 +91,7 @@ func signupDeps(ctx context.Context, a app, v *vault.Vault, sender *sending.Send
 	if number == "" && a.devPhone != nil {
 		number = devNumber
 	}
-	return web.NewSignup(ctx, web.SignupConfig{
+	return signuppage.New(ctx, signuppage.Config{
 		Service: svc, Program: a.program, Logger: a.logger,
 		AllowedRegions: a.cfg.AllowedCountries, TrustedProxies: settings.trustedProxies,
 		ServiceNumber: strings.TrimSpace(number), PublicURL: a.cfg.PublicURL, Metrics: m,

@@ -17,7 +17,7 @@ import (
 	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
-	"textsupport/internal/web"
+	"textsupport/internal/web/dashboard"
 )
 
 const staffUsage = "usage: textsupport staff add EMAIL --role admin|viewer   (the password is the first line of stdin)"
@@ -113,7 +113,7 @@ func devStaff(ctx context.Context, db *store.DB) (email, password string, err er
 
 // staffDeps builds the staff dashboard for serveApp. stopped is the sending
 // side's cancel hook (sender.Stopped).
-func staffDeps(a app, v *vault.Vault, stopped func(ctx context.Context, tx pgx.Tx, subscriberID int64) error) (*web.StaffDeps, error) {
+func staffDeps(a app, v *vault.Vault, stopped func(ctx context.Context, tx pgx.Tx, subscriberID int64) error) (*dashboard.Dashboard, error) {
 	proxies := a.signup.trustedProxies
 	loc, err := time.LoadLocation(a.program.DefaultTimeZone)
 	if err != nil {
@@ -121,10 +121,10 @@ func staffDeps(a app, v *vault.Vault, stopped func(ctx context.Context, tx pgx.T
 	}
 	steps := make([]string, len(a.program.Sequence))
 	for i, st := range a.program.Sequence {
-		steps[i] = web.StepLabel(st.After)
+		steps[i] = dashboard.StepLabel(st.After)
 	}
-	return web.NewStaff(a.db, web.StaffConfig{
-		Vault: v, Stopped: stopped,
+	return dashboard.New(a.db, dashboard.Config{
+		Logger: a.logger, Vault: v, Stopped: stopped,
 		SecureCookies: a.cfg.PublicURL.Scheme == "https",
 		Steps:         steps, Regions: a.cfg.AllowedCountries, TrustedProxies: proxies, TimeZone: loc,
 	})

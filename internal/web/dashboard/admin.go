@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"encoding/csv"
@@ -14,6 +14,8 @@ import (
 
 	"textsupport/internal/phone"
 	"textsupport/internal/store"
+	"textsupport/internal/vault"
+	"textsupport/internal/web/httpx"
 )
 
 // requestChannels are the ways a person may ask staff to stop the texts.
@@ -34,25 +36,25 @@ type optOutPage struct {
 	Error    string
 }
 
-func handleOptOutForm(d *Deps) http.HandlerFunc {
+// HandleOptOutForm shows the form staff opt a number out with.
+func HandleOptOutForm(views *Views) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		d.Staff.render(d, w, r, http.StatusOK, "optout", page{Title: "Opt a number out", Nav: "optout", Data: optOutPage{Channels: requestChannels}})
+		views.render(w, r, http.StatusOK, "optout", page{Title: "Opt a number out", Nav: "optout", Data: optOutPage{Channels: requestChannels}})
 	}
 }
 
-// handleOptOut opts a number out at its owner's request, made to staff by
+// HandleOptOut opts a number out at its owner's request, made to staff by
 // phone, email or otherwise. The number comes in the form body, never the
 // URL, and is neither logged nor echoed back: the result names its last
 // four digits only. The state change, its consent-ledger row (method
 // "staff"), the cancelling of scheduled sends and the audit row commit
 // together or not at all.
-func handleOptOut(d *Deps) http.HandlerFunc {
-	s := d.Staff
+// regions are the countries whose numbers the form accepts; stopped is
+// the sending side's hook that cancels what was scheduled.
+func HandleOptOut(logger *slog.Logger, db *store.DB, views *Views, sessions *Sessions, clients Clients, v *vault.Vault, regions []string, stopped StoppedHook) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		r.Body = http.MaxBytesReader(w, r.Body, maxStaffForm)
-		if err := r.ParseForm(); err != nil {
-			s.renderError(d, w, r, http.StatusBadRequest, "The form could not be read.")
+		if !readStaffForm(views, w, r) {
 			return
 		}
 		form := optOutPage{Channels: requestChannels, Channel: r.PostForm.Get("channel")}
@@ -62,56 +64,56 @@ func handleOptOut(d *Deps) http.HandlerFunc {
 				reason = c.Reason
 			}
 		}
-		number, err := phone.Normalize(r.PostForm.Get("phone"), s.cfg.Regions)
+		number, err := phone.Normalize(r.PostForm.Get("phone"), regions)
 		switch {
 		case errors.Is(err, phone.ErrNotAllowed):
-			form.Error = "The service only texts numbers from " + optOutRegions(s.cfg.Regions) + ", so that number cannot be subscribed."
+			form.Error = "The service only texts numbers from " + optOutRegions(regions) + ", so that number cannot be subscribed."
 		case err != nil:
 			form.Error = "That is not a valid phone number. Type it with its area code, for example (212) 555-0100."
 		case reason == "":
 			form.Error = "Say how the person asked to stop."
 		}
 		if form.Error != "" {
-			s.render(d, w, r, http.StatusUnprocessableEntity, "optout", page{Title: "Opt a number out", Nav: "optout", Data: form})
+			views.render(w, r, http.StatusUnprocessableEntity, "optout", page{Title: "Opt a number out", Nav: "optout", Data: form})
 			return
 		}
 
 		staff := staffFrom(ctx)
-		hash, last4 := s.cfg.Vault.Hash(number), phone.Last4(number)
+		hash, last4 := v.Hash(number), phone.Last4(number)
 		masked := phone.Mask(last4)
 		var result string
-		err = d.DB.InTx(ctx, func(tx pgx.Tx) error {
+		err = db.InTx(ctx, func(tx pgx.Tx) error {
 			if err := store.LockPhone(ctx, tx, hash); err != nil {
 				return err
 			}
 			sub, err := store.LockSubscriberByHash(ctx, tx, hash)
 			if errors.Is(err, store.ErrNotFound) {
 				result = fmt.Sprintf("No subscriber has the number %s. Nothing was changed: the service does not text it.", masked)
-				return store.AppendAudit(ctx, tx, s.actor(r).Entry(store.AuditOptOutNoMatch, "", "number ending "+last4+"; "+reason))
+				return store.AppendAudit(ctx, tx, clients.actor(r).Entry(store.AuditOptOutNoMatch, "", "number ending "+last4+"; "+reason))
 			} else if err != nil {
 				return err
 			}
 			target := fmt.Sprintf("subscriber:%d", sub.ID)
 			if sub.State == store.Stopped {
 				result = fmt.Sprintf("The number %s was already opted out. Nothing was changed.", masked)
-				return store.AppendAudit(ctx, tx, s.actor(r).Entry(store.AuditOptOut, target, "already stopped; number ending "+last4+"; "+reason))
+				return store.AppendAudit(ctx, tx, clients.actor(r).Entry(store.AuditOptOut, target, "already stopped; number ending "+last4+"; "+reason))
 			}
 			from := sub.State
 			if err := store.SetState(ctx, tx, sub, store.Stopped, store.ConsentEvent{Method: store.MethodStaff, Reason: reason, StaffID: &staff.ID}); err != nil {
 				return err
 			}
-			if err := s.cfg.Stopped(ctx, tx, sub.ID); err != nil {
+			if err := stopped(ctx, tx, sub.ID); err != nil {
 				return err
 			}
 			result = fmt.Sprintf("The number %s is opted out (it was %s). It will get no more messages.", masked, from)
-			return store.AppendAudit(ctx, tx, s.actor(r).Entry(store.AuditOptOut, target, "was "+string(from)+"; number ending "+last4+"; "+reason))
+			return store.AppendAudit(ctx, tx, clients.actor(r).Entry(store.AuditOptOut, target, "was "+string(from)+"; number ending "+last4+"; "+reason))
 		})
 		if err != nil {
-			serverError(d, w, r, err)
+			httpx.ServerError(logger, w, r, err)
 			return
 		}
-		logStaff(d, r, "staff opt-out request handled")
-		s.flash(ctx, result)
+		logStaff(logger, r, "staff opt-out request handled")
+		sessions.flash(ctx, result)
 		http.Redirect(w, r, "/staff/opt-out", http.StatusSeeOther)
 	}
 }
@@ -136,41 +138,41 @@ type tokensPage struct {
 	Tokens []store.APIToken
 }
 
-// handleTokens lists the API tokens. New ones are made on the command line
+// HandleTokens lists the API tokens. New ones are made on the command line
 // (textsupport token create NAME), which shows a token once.
-func handleTokens(d *Deps) http.HandlerFunc {
+func HandleTokens(logger *slog.Logger, db *store.DB, views *Views) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tokens, err := d.DB.ListAPITokens(r.Context())
+		tokens, err := db.ListAPITokens(r.Context())
 		if err != nil {
-			serverError(d, w, r, err)
+			httpx.ServerError(logger, w, r, err)
 			return
 		}
-		d.Staff.render(d, w, r, http.StatusOK, "tokens", page{Title: "API tokens", Nav: "tokens", Data: tokensPage{Tokens: tokens}})
+		views.render(w, r, http.StatusOK, "tokens", page{Title: "API tokens", Nav: "tokens", Data: tokensPage{Tokens: tokens}})
 	}
 }
 
-func handleRevokeToken(d *Deps) http.HandlerFunc {
-	s := d.Staff
+// HandleRevokeToken revokes an API token: it stops working at once.
+func HandleRevokeToken(logger *slog.Logger, db *store.DB, views *Views, sessions *Sessions, clients Clients) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := pathID(r)
 		if !ok {
-			s.renderError(d, w, r, http.StatusNotFound, "There is no such token.")
+			views.renderError(w, r, http.StatusNotFound, "There is no such token.")
 			return
 		}
-		err := d.DB.RevokeAPIToken(r.Context(), id)
+		err := db.RevokeAPIToken(r.Context(), id)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			s.flash(r.Context(), fmt.Sprintf("Token %d was already revoked, or does not exist.", id))
+			sessions.flash(r.Context(), fmt.Sprintf("Token %d was already revoked, or does not exist.", id))
 		case err != nil:
-			serverError(d, w, r, err)
+			httpx.ServerError(logger, w, r, err)
 			return
 		default:
-			if err := d.DB.Audit(r.Context(), s.actor(r).Entry(store.AuditTokenRevoked, fmt.Sprintf("token:%d", id), "")); err != nil {
-				serverError(d, w, r, err)
+			if err := db.Audit(r.Context(), clients.actor(r).Entry(store.AuditTokenRevoked, fmt.Sprintf("token:%d", id), "")); err != nil {
+				httpx.ServerError(logger, w, r, err)
 				return
 			}
-			logStaff(d, r, "API token revoked", slog.Int64("token_id", id))
-			s.flash(r.Context(), fmt.Sprintf("Token %d is revoked: it no longer works.", id))
+			logStaff(logger, r, "API token revoked", slog.Int64("token_id", id))
+			sessions.flash(r.Context(), fmt.Sprintf("Token %d is revoked: it no longer works.", id))
 		}
 		http.Redirect(w, r, "/staff/tokens", http.StatusSeeOther)
 	}
@@ -183,56 +185,52 @@ type auditPage struct {
 	Older   int64 // the ID the next page starts below, 0 on the last page
 }
 
-// handleAudit shows the audit log, newest first.
-func handleAudit(d *Deps) http.HandlerFunc {
-	s := d.Staff
+// HandleAudit shows the audit log, newest first.
+func HandleAudit(logger *slog.Logger, db *store.DB, views *Views) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := store.AuditQuery{Limit: auditPerPage}
-		if b := r.URL.Query().Get("before"); b != "" {
-			var err error
-			if q.Before, err = strconv.ParseInt(b, 10, 64); err != nil || q.Before <= 0 {
-				s.renderError(d, w, r, http.StatusBadRequest, "That page of the audit log does not exist.")
-				return
-			}
+		var ok bool
+		if q.Before, ok = before(r); !ok {
+			views.renderError(w, r, http.StatusBadRequest, "That page of the audit log does not exist.")
+			return
 		}
-		entries, err := d.DB.ListAudit(r.Context(), q)
+		entries, err := db.ListAudit(r.Context(), q)
 		if err != nil {
-			serverError(d, w, r, err)
+			httpx.ServerError(logger, w, r, err)
 			return
 		}
 		p := auditPage{Entries: entries}
 		if len(entries) == auditPerPage {
 			p.Older = entries[len(entries)-1].ID
 		}
-		s.render(d, w, r, http.StatusOK, "audit", page{Title: "Audit log", Nav: "audit", Data: p})
+		views.render(w, r, http.StatusOK, "audit", page{Title: "Audit log", Nav: "audit", Data: p})
 	}
 }
 
 // maxExportDays bounds the CSV export (ten years of days).
 const maxExportDays = 3660
 
-// handleExport sends the daily aggregate figures as CSV: counts only,
+// HandleExport sends the daily aggregate figures as CSV: counts only,
 // never a number or a message. ?days=N (default 90) ending today (UTC).
-func handleExport(d *Deps) http.HandlerFunc {
-	s := d.Staff
+func HandleExport(logger *slog.Logger, db *store.DB, views *Views, clients Clients, clock func() time.Time) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		days := 90
 		if v := r.URL.Query().Get("days"); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > maxExportDays {
-				s.renderError(d, w, r, http.StatusBadRequest, fmt.Sprintf("days must be a whole number from 1 to %d.", maxExportDays))
+				views.renderError(w, r, http.StatusBadRequest, fmt.Sprintf("days must be a whole number from 1 to %d.", maxExportDays))
 				return
 			}
 			days = n
 		}
-		now := s.cfg.Now()
-		rows, err := d.DB.DailyFigures(r.Context(), now, days)
+		now := clock()
+		rows, err := db.DailyFigures(r.Context(), now, days)
 		if err != nil {
-			serverError(d, w, r, err)
+			httpx.ServerError(logger, w, r, err)
 			return
 		}
-		if err := d.DB.Audit(r.Context(), s.actor(r).Entry(store.AuditExport, "", fmt.Sprintf("daily figures, %d days", days))); err != nil {
-			serverError(d, w, r, err)
+		if err := db.Audit(r.Context(), clients.actor(r).Entry(store.AuditExport, "", fmt.Sprintf("daily figures, %d days", days))); err != nil {
+			httpx.ServerError(logger, w, r, err)
 			return
 		}
 		cols := store.ExportColumns()
@@ -260,6 +258,6 @@ func handleExport(d *Deps) http.HandlerFunc {
 			cw.Write(rec)
 		}
 		cw.Flush()
-		logStaff(d, r, "daily figures exported", slog.Int("days", days))
+		logStaff(logger, r, "daily figures exported", slog.Int("days", days))
 	}
 }

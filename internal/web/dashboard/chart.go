@@ -1,121 +1,16 @@
-package web
+package dashboard
+
+// The overview's trend chart: pure arithmetic from daily figures to SVG
+// coordinates and labels, with no I/O.
 
 import (
 	"fmt"
-	"html/template"
 	"math"
-	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
-	"textsupport/internal/phone"
 	"textsupport/internal/store"
 )
-
-// trendDays is how far back the overview's chart goes.
-const trendDays = 90
-
-type overviewPage struct {
-	Stats            *store.Stats
-	States           []stateRow
-	TotalSubscribers int64
-	Net              store.Periods
-	Sources          []sourceRow
-	Steps            []stepRow
-	Chart            chart
-	ExportDays       []int
-}
-
-type stateRow struct {
-	Key, Label, Hint string
-	Count            int64
-}
-
-// states are shown in this order; expired only where sign-ups can expire.
-var stateLabels = []struct{ key, label, hint string }{
-	{"active", "Active", "getting the messages"},
-	{"pending", "Pending", "signed up on the web, not yet replied YES"},
-	{"stopped", "Stopped", "opted out"},
-	{"invalid", "Invalid", "the number cannot get texts"},
-	{"expired", "Expired", "never replied YES to a web sign-up"},
-}
-
-type sourceRow struct {
-	Label   string
-	Figures store.SourceFigures
-}
-
-type stepRow struct {
-	store.StepReach
-	Label string
-}
-
-var sourceLabels = []struct{ key, label string }{
-	{store.MethodKeyword, "Texted a keyword"},
-	{store.MethodWebForm, "Web sign-up form"},
-	{store.MethodStaff, "Added by staff"},
-}
-
-// handleOverview shows the figures at a glance. Everything on it comes
-// from counters (store.Overview): a handful of index reads at any size.
-func handleOverview(d *Deps) http.HandlerFunc {
-	s := d.Staff
-	return func(w http.ResponseWriter, r *http.Request) {
-		stats, err := d.DB.Overview(r.Context(), s.cfg.Now(), trendDays, len(s.cfg.Steps))
-		if err != nil {
-			serverError(d, w, r, err)
-			return
-		}
-		p := overviewPage{Stats: stats, Chart: buildChart(stats.Daily), ExportDays: []int{30, 90, 365}}
-		for _, n := range stats.Subscribers {
-			p.TotalSubscribers += n
-		}
-		for _, st := range stateLabels {
-			n, ok := stats.Subscribers[store.State(st.key)]
-			if ok || st.key != "expired" {
-				p.States = append(p.States, stateRow{Key: st.key, Label: st.label, Hint: st.hint, Count: n})
-			}
-		}
-		p.Net = store.Periods{
-			Today:      stats.OptIns.Today - stats.OptOuts.Today,
-			Last7Days:  stats.OptIns.Last7Days - stats.OptOuts.Last7Days,
-			Last30Days: stats.OptIns.Last30Days - stats.OptOuts.Last30Days,
-		}
-		for _, src := range sourceLabels {
-			p.Sources = append(p.Sources, sourceRow{Label: src.label, Figures: stats.Sources[src.key]})
-		}
-		for _, st := range stats.Steps {
-			label := fmt.Sprintf("Step %d", st.Step)
-			if st.Step <= len(s.cfg.Steps) {
-				label = s.cfg.Steps[st.Step-1]
-			}
-			p.Steps = append(p.Steps, stepRow{StepReach: st, Label: label})
-		}
-		s.render(d, w, r, http.StatusOK, "overview", page{Title: "Overview", Nav: "overview", Data: p})
-	}
-}
-
-// StepLabel says when a sequence step goes, for the step reach table:
-// "1 minute after opt-in", "3 days after opt-in".
-func StepLabel(after time.Duration) string {
-	unit := func(n int, name string) string {
-		if n == 1 {
-			return "1 " + name
-		}
-		return fmt.Sprintf("%d %ss", n, name)
-	}
-	switch {
-	case after <= 0:
-		return "at opt-in"
-	case after < time.Hour:
-		return unit(int(after.Round(time.Minute)/time.Minute), "minute") + " after opt-in"
-	case after%(24*time.Hour) == 0:
-		return unit(int(after/(24*time.Hour)), "day") + " after opt-in"
-	default:
-		return unit(int(after.Round(time.Hour)/time.Hour), "hour") + " after opt-in"
-	}
-}
 
 // chart is the trend drawn as SVG on the server: two panels over the same
 // days, the active total above and the daily opt-ins and opt-outs below,
@@ -322,79 +217,4 @@ func compactCount(v float64) string {
 	default:
 		return formatCount(int64(math.Round(v)))
 	}
-}
-
-// templateFuncs are the helpers staff pages use.
-func templateFuncs(loc *time.Location, now func() time.Time) template.FuncMap {
-	when := func(t time.Time) string { return t.In(loc).Format("Jan 2, 2006, 3:04 PM MST") }
-	return template.FuncMap{
-		"num": formatCount,
-		"add": func(a, b float64) float64 { return a + b },
-		"sub": func(a, b float64) float64 { return a - b },
-		"ago": func(t time.Time) string { return sinceText(now(), t) },
-		"signed": func(n int64) string {
-			if n > 0 {
-				return "+" + formatCount(n)
-			}
-			return formatCount(n)
-		},
-		"pct": func(f *float64) string {
-			if f == nil {
-				return "—"
-			}
-			return strconv.FormatFloat(*f*100, 'f', 1, 64) + " %"
-		},
-		"share": func(part, whole int64) string {
-			if whole <= 0 {
-				return "—"
-			}
-			return strconv.FormatFloat(float64(part)/float64(whole)*100, 'f', 1, 64) + " %"
-		},
-		"when": when,
-		"whenp": func(t *time.Time) string {
-			if t == nil {
-				return ""
-			}
-			return when(*t)
-		},
-		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"mask": phone.Mask,
-		"derefState": func(s *store.State) string {
-			if s == nil {
-				return "never subscribed"
-			}
-			return string(*s)
-		},
-		"kindLabel": func(kind string) string {
-			if kind == store.AlertCrisis {
-				return "Crisis"
-			}
-			return "Waiting for a person"
-		},
-		"actionLabel": func(action string) string {
-			if l, ok := auditActionLabels[action]; ok {
-				return l
-			}
-			return action
-		},
-		"deref": func(p *int64) int64 {
-			if p == nil {
-				return 0
-			}
-			return *p
-		},
-	}
-}
-
-var auditActionLabels = map[string]string{
-	store.AuditLogin:         "signed in",
-	store.AuditLoginFailed:   "sign-in failed",
-	store.AuditLoginLimited:  "sign-in refused (too many attempts)",
-	store.AuditLogout:        "signed out",
-	store.AuditAlertOpened:   "opened an alert",
-	store.AuditAlertHandled:  "marked an alert handled",
-	store.AuditOptOut:        "opted a number out on request",
-	store.AuditOptOutNoMatch: "tried to opt out a number that is not subscribed",
-	store.AuditExport:        "exported figures",
-	store.AuditTokenRevoked:  "revoked an API token",
 }

@@ -1,9 +1,8 @@
-package web
+package signuppage
 
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"html"
@@ -16,11 +15,17 @@ import (
 
 	"textsupport/internal/program"
 	"textsupport/internal/store"
+	"textsupport/internal/web/httpx"
 	"textsupport/templates"
 )
 
-// publicPages are the sign-up form's pages, parsed once at start-up.
-type publicPages struct {
+// Pages are the sign-up form's pages, parsed once at start-up, and what
+// they are rendered from.
+type Pages struct {
+	cfg                    Config
+	disclosure             store.Disclosure
+	termsPath, privacyPath string
+
 	form, done, wait, terms, privacy *template.Template
 	// csp is the Content-Security-Policy of every public page: nothing
 	// from outside, no script, and only the layout's own style.
@@ -32,8 +37,12 @@ type publicPages struct {
 	formHTML, doneHTML []byte
 }
 
-func parsePublicPages() (*publicPages, error) {
-	p := &publicPages{}
+func parsePages(cfg Config) (*Pages, error) {
+	p := &Pages{
+		cfg:         cfg,
+		termsPath:   sitePath(cfg.Program.TermsURL, "/terms"),
+		privacyPath: sitePath(cfg.Program.PrivacyURL, "/privacy"),
+	}
 	for _, pg := range []struct {
 		dst  **template.Template
 		file string
@@ -51,9 +60,7 @@ func parsePublicPages() (*publicPages, error) {
 	if err := p.form.ExecuteTemplate(&css, "css", nil); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
-	sum := sha256.Sum256(css.Bytes())
-	p.csp = "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src 'self'; " +
-		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+	p.csp = httpx.StyleCSP(css.Bytes())
 	return p, nil
 }
 
@@ -96,7 +103,7 @@ func (d publicPage) FieldError(field string) string {
 }
 
 // render writes a public page with its security headers.
-func (s *SignupDeps) render(w http.ResponseWriter, t *template.Template, status int, d publicPage) {
+func (s *Pages) render(w http.ResponseWriter, t *template.Template, status int, d publicPage) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", d); err != nil {
 		// Templates are checked at start-up and by tests; this is a bug.
@@ -110,18 +117,15 @@ func (s *SignupDeps) render(w http.ResponseWriter, t *template.Template, status 
 	w.Write(buf.Bytes())
 }
 
-func (s *SignupDeps) publicHeaders(w http.ResponseWriter) {
+func (s *Pages) publicHeaders(w http.ResponseWriter) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", s.pages.csp)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
+	httpx.PageHeaders(h, s.csp, "no-referrer")
 	// A page may hold what the person typed: never cache it anywhere.
 	h.Set("Cache-Control", "no-store")
 }
 
 // basePage is the part of publicPage every page shares.
-func (s *SignupDeps) basePage() publicPage {
+func (s *Pages) basePage() publicPage {
 	p := s.cfg.Program
 	return publicPage{
 		Program:            p,
@@ -146,24 +150,24 @@ func (s *SignupDeps) basePage() publicPage {
 // the label in the template, and a hash of exactly what is served (the
 // checkbox label and the terms and privacy pages it links to). The ledger
 // records the version; the disclosures table keeps the texts.
-func (s *SignupDeps) buildDisclosure() (store.Disclosure, error) {
+func (s *Pages) buildDisclosure() (store.Disclosure, error) {
 	p := s.cfg.Program
 	var label, body bytes.Buffer
-	if err := s.pages.form.ExecuteTemplate(&label, "disclosure_label", nil); err != nil {
+	if err := s.form.ExecuteTemplate(&label, "disclosure_label", nil); err != nil {
 		return store.Disclosure{}, err
 	}
 	data := struct {
 		Name, Frequency, TermsPath, PrivacyPath string
 	}{p.Name, asSentence(p.Frequency), s.termsPath, s.privacyPath}
-	if err := s.pages.form.ExecuteTemplate(&body, "disclosure", data); err != nil {
+	if err := s.form.ExecuteTemplate(&body, "disclosure", data); err != nil {
 		return store.Disclosure{}, err
 	}
 	d := store.Disclosure{
 		Label:       strings.TrimSpace(label.String()),
 		HTML:        body.String(),
 		Text:        plainText(body.String()),
-		TermsHTML:   string(s.pages.termsHTML),
-		PrivacyHTML: string(s.pages.privacyHTML),
+		TermsHTML:   string(s.termsHTML),
+		PrivacyHTML: string(s.privacyHTML),
 	}
 	h := sha256.New()
 	for _, part := range []string{d.HTML, d.TermsHTML, d.PrivacyHTML} {

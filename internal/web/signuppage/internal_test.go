@@ -1,4 +1,4 @@
-package web
+package signuppage
 
 import (
 	"net/http/httptest"

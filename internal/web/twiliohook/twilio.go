@@ -1,9 +1,13 @@
-package web
+// Package twiliohook answers Twilio's webhooks: inbound messages
+// (POST /twilio/sms) and delivery status callbacks (POST /twilio/status),
+// both behind a check of Twilio's signature.
+package twiliohook
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,23 +16,22 @@ import (
 	twilioclient "github.com/twilio/twilio-go/client"
 
 	"textsupport/internal/inbound"
+	"textsupport/internal/web/httpx"
 )
 
 // maxWebhookBody caps what a webhook may send; Twilio's are a few kilobytes.
 const maxWebhookBody = 64 << 10
 
-// twilioSigned refuses (403) any request without a valid X-Twilio-Signature
+// Signed refuses (403) any request without a valid X-Twilio-Signature
 // over the public URL and every POST parameter, before anything is read
 // into the service. Twilio adds parameters without notice, so the signature
 // covers whatever arrived.
-func twilioSigned(d *Deps) func(http.Handler) http.Handler {
-	validator := twilioclient.NewRequestValidator(d.AuthToken)
+func Signed(authToken string, publicURL *url.URL) func(http.Handler) http.Handler {
+	validator := twilioclient.NewRequestValidator(authToken)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, maxWebhookBody)
-			if err := r.ParseForm(); err != nil {
-				var tooBig *http.MaxBytesError
-				if errors.As(err, &tooBig) {
+			if tooBig, err := httpx.ParseForm(w, r, maxWebhookBody); err != nil {
+				if tooBig {
 					http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 					return
 				}
@@ -45,7 +48,7 @@ func twilioSigned(d *Deps) func(http.Handler) http.Handler {
 				}
 				params[k] = v[0]
 			}
-			signed := d.PublicURL.String() + r.URL.RequestURI()
+			signed := publicURL.String() + r.URL.RequestURI()
 			sig := r.Header.Get("X-Twilio-Signature")
 			if sig == "" || !validator.Validate(signed, params, sig) {
 				http.Error(w, "invalid Twilio signature", http.StatusForbidden)
@@ -101,8 +104,8 @@ func decodeInbound(form url.Values) (inboundForm, error) {
 	return f, nil
 }
 
-// handleInbound answers POST /twilio/sms: classify, change state, reply in TwiML.
-func handleInbound(d *Deps) http.HandlerFunc {
+// HandleInbound answers POST /twilio/sms: classify, change state, reply in TwiML.
+func HandleInbound(logger *slog.Logger, svc *inbound.Service) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		f, err := decodeInbound(r.PostForm)
 		if err != nil {
@@ -116,13 +119,13 @@ func handleInbound(d *Deps) http.HandlerFunc {
 			writeTwiML(w, inbound.EmptyTwiML)
 			return
 		}
-		res, err := d.Inbound.Handle(r.Context(), inbound.Message{SID: f.MessageSID, From: f.From, Body: f.Body, OptOutType: f.OptOutType})
+		res, err := svc.Handle(r.Context(), inbound.Message{SID: f.MessageSID, From: f.From, Body: f.Body, OptOutType: f.OptOutType})
 		if err != nil {
 			if errors.Is(err, inbound.ErrInvalid) {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
 			}
-			serverError(d, w, r, err)
+			httpx.ServerError(logger, w, r, err)
 			return
 		}
 		writeTwiML(w, res.TwiML)
@@ -137,8 +140,14 @@ func isPhoneNumber(s string) bool {
 	return err == nil
 }
 
-// handleStatus answers POST /twilio/status: record a delivery report.
-func handleStatus(d *Deps) http.HandlerFunc {
+// StatusRecorder records one delivery status callback: Twilio's report of
+// what became of a message it sent (errorCode 0: none).
+type StatusRecorder interface {
+	RecordStatus(ctx context.Context, messageSID, status string, errorCode int) error
+}
+
+// HandleStatus answers POST /twilio/status: record a delivery report.
+func HandleStatus(logger *slog.Logger, rec StatusRecorder) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		sid, status := r.PostForm.Get("MessageSid"), strings.ToLower(r.PostForm.Get("MessageStatus"))
 		if sid == "" || status == "" {
@@ -156,8 +165,8 @@ func handleStatus(d *Deps) http.HandlerFunc {
 		}
 		// Recorded to the end even if Twilio stops waiting: a 21610 or a
 		// permanent failure must not be lost.
-		if err := d.Status.RecordStatus(context.WithoutCancel(r.Context()), sid, status, errorCode); err != nil {
-			serverError(d, w, r, err)
+		if err := rec.RecordStatus(context.WithoutCancel(r.Context()), sid, status, errorCode); err != nil {
+			httpx.ServerError(logger, w, r, err)
 			return
 		}
 		writeTwiML(w, inbound.EmptyTwiML)

@@ -1,4 +1,7 @@
-package web
+// Package httpx holds the HTTP helpers the service's handler packages
+// share: the client address behind proxies, the generic server error, JSON
+// answers and the security headers of HTML pages.
+package httpx
 
 import (
 	"fmt"
@@ -37,12 +40,12 @@ func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// clientAddress is the address a request came from, for limits and
+// ClientAddress is the address a request came from, for limits and
 // evidence. It is the connection's peer unless that peer is a trusted
 // proxy; then it is the nearest address in X-Forwarded-For that is not a
 // trusted proxy, read from the right: entries further left were written by
 // the client and could say anything.
-func clientAddress(r *http.Request, trusted []netip.Prefix) netip.Addr {
+func ClientAddress(r *http.Request, trusted []netip.Prefix) netip.Addr {
 	peer := remoteAddr(r)
 	if len(trusted) == 0 || !isTrusted(peer, trusted) {
 		return peer

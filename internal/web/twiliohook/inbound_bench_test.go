@@ -1,4 +1,4 @@
-package web_test
+package twiliohook_test
 
 import (
 	"fmt"

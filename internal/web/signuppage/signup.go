@@ -1,4 +1,7 @@
-package web
+// Package signuppage serves the public web sign-up: the form (/signup),
+// the page every valid sign-up leads to, and the terms and privacy pages
+// its consent text links to.
+package signuppage
 
 import (
 	"bytes"
@@ -14,17 +17,17 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"textsupport/internal/metrics"
 	"textsupport/internal/program"
 	"textsupport/internal/signup"
 	"textsupport/internal/store"
+	"textsupport/internal/web/httpx"
 )
 
-// SignupConfig is what the public sign-up form is built from.
-type SignupConfig struct {
+// Config is what the public sign-up form is built from.
+type Config struct {
 	Service *signup.Service
 	Program *program.Program
 	Logger  *slog.Logger
@@ -49,23 +52,28 @@ type SignupConfig struct {
 	MinResponse time.Duration
 }
 
-// SignupDeps are what the sign-up form needs; build them with NewSignup.
-type SignupDeps struct {
-	cfg         SignupConfig
-	pages       *publicPages
-	disclosure  store.Disclosure
-	termsPath   string
-	privacyPath string
-	signups     *prometheus.CounterVec // by outcome; nil without metrics
+// Site is the sign-up form as built at start-up: its pages and what a
+// posted form goes through. Build it with New.
+type Site struct {
+	Pages  *Pages
+	Intake *Intake
+}
+
+// Intake is what a posted sign-up goes through: the sign-up service, the
+// limits on where it comes from, and the metrics.
+type Intake struct {
+	cfg     Config
+	pages   *Pages
+	signups *prometheus.CounterVec // by outcome; nil without metrics
 }
 
 // maxSignupBody caps a form post: three short fields.
 const maxSignupBody = 16 << 10
 
-// NewSignup parses the pages, renders the disclosure and records its
-// version, so that a broken template or an unreachable database stops
-// start-up rather than the first sign-up.
-func NewSignup(ctx context.Context, cfg SignupConfig) (*SignupDeps, error) {
+// New parses the pages, renders the disclosure and records its version, so
+// that a broken template or an unreachable database stops start-up rather
+// than the first sign-up.
+func New(ctx context.Context, cfg Config) (*Site, error) {
 	if cfg.Service == nil || cfg.Program == nil {
 		return nil, errors.New("signup: Service and Program are required")
 	}
@@ -78,19 +86,14 @@ func NewSignup(ctx context.Context, cfg SignupConfig) (*SignupDeps, error) {
 	if cfg.MinResponse == 0 {
 		cfg.MinResponse = 300 * time.Millisecond
 	}
-	s := &SignupDeps{
-		cfg:         cfg,
-		termsPath:   sitePath(cfg.Program.TermsURL, "/terms"),
-		privacyPath: sitePath(cfg.Program.PrivacyURL, "/privacy"),
-	}
-	var err error
-	if s.pages, err = parsePublicPages(); err != nil {
+	s, err := parsePages(cfg)
+	if err != nil {
 		return nil, err
 	}
-	if s.pages.termsHTML, err = s.renderStatic(s.pages.terms); err != nil {
+	if s.termsHTML, err = s.renderStatic(s.terms); err != nil {
 		return nil, err
 	}
-	if s.pages.privacyHTML, err = s.renderStatic(s.pages.privacy); err != nil {
+	if s.privacyHTML, err = s.renderStatic(s.privacy); err != nil {
 		return nil, err
 	}
 	if s.disclosure, err = s.buildDisclosure(); err != nil {
@@ -98,33 +101,34 @@ func NewSignup(ctx context.Context, cfg SignupConfig) (*SignupDeps, error) {
 	}
 	// The pages that depend only on the program are rendered once; the
 	// others must render too before anything is served.
-	if s.pages.formHTML, err = s.renderStatic(s.pages.form); err != nil {
+	if s.formHTML, err = s.renderStatic(s.form); err != nil {
 		return nil, err
 	}
-	if s.pages.doneHTML, err = s.renderStatic(s.pages.done); err != nil {
+	if s.doneHTML, err = s.renderStatic(s.done); err != nil {
 		return nil, err
 	}
-	if _, err = s.renderStatic(s.pages.wait); err != nil {
+	if _, err = s.renderStatic(s.wait); err != nil {
 		return nil, err
 	}
 	if err := cfg.Service.RegisterDisclosure(ctx, s.disclosure); err != nil {
 		return nil, fmt.Errorf("signup disclosure: %w", err)
 	}
+	in := &Intake{cfg: cfg, pages: s}
 	if cfg.Metrics != nil {
-		s.signups = prometheus.NewCounterVec(prometheus.CounterOpts{
+		in.signups = prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "textsupport_signups_total",
 			Help: "Web sign-up form posts by outcome: requested (a YES request scheduled); active, recent, number_capped, carrier_blocked (valid, no text); invalid, honeypot, limited.",
 		}, []string{"outcome"})
-		cfg.Metrics.Register(s.signups)
+		cfg.Metrics.Register(in.signups)
 	}
-	return s, nil
+	return &Site{Pages: s, Intake: in}, nil
 }
 
 // Disclosure is the consent text the form shows, with its version.
-func (s *SignupDeps) Disclosure() store.Disclosure { return s.disclosure }
+func (s *Site) Disclosure() store.Disclosure { return s.Pages.disclosure }
 
 // renderStatic renders a page that depends only on the program.
-func (s *SignupDeps) renderStatic(t *template.Template) ([]byte, error) {
+func (s *Pages) renderStatic(t *template.Template) ([]byte, error) {
 	d := s.basePage()
 	d.Zones = zoneOptions("")
 	var buf bytes.Buffer
@@ -134,26 +138,12 @@ func (s *SignupDeps) renderStatic(t *template.Template) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// signupRoutes mounts the public sign-up form and the pages it links to.
-func signupRoutes(r chi.Router, d *Deps) {
-	s := d.Signup
-	r.Get("/signup", s.handleForm)
-	r.Post("/signup", s.handleSubmit(d))
-	r.Get("/signup/done", s.handleDone)
-	// Terms and privacy are at /terms and /privacy, and also where the
-	// program's terms_url and privacy_url point when they are paths here.
-	public := func(page []byte) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			s.writePage(w, page, "public, max-age=300")
-		}
-	}
-	for _, p := range uniq("/terms", s.termsPath) {
-		r.Get(p, public(s.pages.termsHTML))
-	}
-	for _, p := range uniq("/privacy", s.privacyPath) {
-		r.Get(p, public(s.pages.privacyHTML))
-	}
-}
+// TermsPaths are where the terms are served: /terms, and also where the
+// program's terms_url points when it is a path here.
+func (s *Pages) TermsPaths() []string { return uniq("/terms", s.termsPath) }
+
+// PrivacyPaths are where the privacy notice is served, as TermsPaths.
+func (s *Pages) PrivacyPaths() []string { return uniq("/privacy", s.privacyPath) }
 
 func uniq(a, b string) []string {
 	if a == b {
@@ -162,41 +152,58 @@ func uniq(a, b string) []string {
 	return []string{a, b}
 }
 
-func (s *SignupDeps) handleForm(w http.ResponseWriter, r *http.Request) {
-	s.writePage(w, s.pages.formHTML, "no-store")
+// HandleForm answers GET /signup: the empty form.
+func HandleForm(s *Pages) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.writePage(w, s.formHTML, "no-store")
+	}
 }
 
-// handleDone is the page every valid sign-up leads to.
-func (s *SignupDeps) handleDone(w http.ResponseWriter, r *http.Request) {
-	s.writePage(w, s.pages.doneHTML, "no-store")
+// HandleDone is the page every valid sign-up leads to.
+func HandleDone(s *Pages) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.writePage(w, s.doneHTML, "no-store")
+	}
+}
+
+// HandleTerms serves the terms the disclosure links to.
+func HandleTerms(s *Pages) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.writePage(w, s.termsHTML, "public, max-age=300")
+	}
+}
+
+// HandlePrivacy serves the privacy notice the disclosure links to.
+func HandlePrivacy(s *Pages) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.writePage(w, s.privacyHTML, "public, max-age=300")
+	}
 }
 
 // writePage serves a page rendered at start-up.
-func (s *SignupDeps) writePage(w http.ResponseWriter, page []byte, cacheControl string) {
+func (s *Pages) writePage(w http.ResponseWriter, page []byte, cacheControl string) {
 	s.publicHeaders(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", cacheControl)
 	w.Write(page)
 }
 
-// handleSubmit answers POST /signup. Every valid sign-up, whatever became
+// HandleSubmit answers POST /signup. Every valid sign-up, whatever became
 // of it, gets the same answer (303 to /signup/done) after the same least
 // time; only problems with the form itself (422, beside the fields) and
 // full limits (429) are answered otherwise.
-func (s *SignupDeps) handleSubmit(d *Deps) http.HandlerFunc {
+func HandleSubmit(logger *slog.Logger, s *Intake) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		started := time.Now()
 		ctx := r.Context()
-		addr := clientAddress(r, s.cfg.TrustedProxies)
+		addr := httpx.ClientAddress(r, s.cfg.TrustedProxies)
 
 		if err := s.cfg.Service.CountPost(ctx, addr); err != nil {
-			s.refuse(w, r, d, err)
+			s.refuse(w, r, logger, err)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxSignupBody)
-		if err := r.ParseForm(); err != nil {
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
+		if tooBig, err := httpx.ParseForm(w, r, maxSignupBody); err != nil {
+			if tooBig {
 				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 				return
 			}
@@ -218,23 +225,23 @@ func (s *SignupDeps) handleSubmit(d *Deps) http.HandlerFunc {
 		}
 		if len(problems) > 0 {
 			s.count("invalid")
-			page := s.basePage()
+			page := s.pages.basePage()
 			page.Form, page.Errors = f, problems
 			tz := f.TZ
 			if page.FieldError("tz") != "" {
 				tz = ""
 			}
 			page.Zones = zoneOptions(tz)
-			s.render(w, s.pages.form, http.StatusUnprocessableEntity, page)
+			s.pages.render(w, s.pages.form, http.StatusUnprocessableEntity, page)
 			return
 		}
 
 		outcome, err := s.cfg.Service.Submit(ctx, signup.Request{
-			Phone: e164, TimeZone: f.TZ, Address: addr, DisclosureVersion: s.disclosure.Version,
+			Phone: e164, TimeZone: f.TZ, Address: addr, DisclosureVersion: s.pages.disclosure.Version,
 			Evidence: s.evidence(r, f, e164, addr),
 		})
 		if err != nil {
-			s.refuse(w, r, d, err)
+			s.refuse(w, r, logger, err)
 			return
 		}
 		s.count(string(outcome))
@@ -244,7 +251,7 @@ func (s *SignupDeps) handleSubmit(d *Deps) http.HandlerFunc {
 
 // done answers a valid sign-up: the same redirect for everyone, never
 // sooner than MinResponse after the request began.
-func (s *SignupDeps) done(w http.ResponseWriter, r *http.Request, started time.Time) {
+func (s *Intake) done(w http.ResponseWriter, r *http.Request, started time.Time) {
 	if wait := s.cfg.MinResponse - time.Since(started); wait > 0 {
 		t := time.NewTimer(wait)
 		select {
@@ -253,30 +260,30 @@ func (s *SignupDeps) done(w http.ResponseWriter, r *http.Request, started time.T
 			t.Stop()
 		}
 	}
-	s.publicHeaders(w)
+	s.pages.publicHeaders(w)
 	http.Redirect(w, r, "/signup/done", http.StatusSeeOther)
 }
 
 // refuse answers a full limit with 429 and when to try again, and
 // anything else as a server error.
-func (s *SignupDeps) refuse(w http.ResponseWriter, r *http.Request, d *Deps, err error) {
+func (s *Intake) refuse(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	le, ok := signup.IsLimited(err)
 	if !ok {
-		serverError(d, w, r, err)
+		httpx.ServerError(logger, w, r, err)
 		return
 	}
 	s.limited(le.Limit)
 	s.count("limited")
-	page := s.basePage()
+	page := s.pages.basePage()
 	page.RetryIn = retryIn(le.RetryAfter)
 	page.Busy = le.Limit == signup.LimitGlobal || le.Limit == signup.LimitPerPrefix
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(le.RetryAfter.Seconds()))))
-	s.render(w, s.pages.wait, http.StatusTooManyRequests, page)
+	s.pages.render(w, s.pages.wait, http.StatusTooManyRequests, page)
 }
 
 // evidence is the raw form input and its circumstances, for the ledger
 // (encrypted there).
-func (s *SignupDeps) evidence(r *http.Request, f signupForm, e164 string, addr netip.Addr) signup.Evidence {
+func (s *Intake) evidence(r *http.Request, f signupForm, e164 string, addr netip.Addr) signup.Evidence {
 	page := "/signup"
 	if s.cfg.PublicURL != nil {
 		page = s.cfg.PublicURL.String() + "/signup"
@@ -293,17 +300,17 @@ func (s *SignupDeps) evidence(r *http.Request, f signupForm, e164 string, addr n
 		AcceptLanguage: clipField(r.Header.Get("Accept-Language"), 256),
 		Referer:        clipField(r.Referer(), 1024),
 		PageURL:        page,
-		DisclosureText: s.disclosure.Text,
+		DisclosureText: s.pages.disclosure.Text,
 	}
 }
 
-func (s *SignupDeps) count(outcome string) {
+func (s *Intake) count(outcome string) {
 	if s.signups != nil {
 		s.signups.WithLabelValues(outcome).Inc()
 	}
 }
 
-func (s *SignupDeps) limited(limit string) {
+func (s *Intake) limited(limit string) {
 	if s.cfg.Metrics != nil {
 		s.cfg.Metrics.Limited.WithLabelValues(limit).Inc()
 	}
