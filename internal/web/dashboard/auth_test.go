@@ -14,7 +14,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"textsupport/internal/store"
-	"textsupport/internal/web"
+	"textsupport/internal/web/dashboard"
 )
 
 // Without a session every staff page sends the browser to the sign-in form
@@ -262,7 +262,7 @@ func TestSessionCookie(t *testing.T) {
 	for _, secure := range []bool{false, true} {
 		t.Run(fmt.Sprintf("secure=%v", secure), func(t *testing.T) {
 			t.Parallel()
-			b := setupStaff(t, func(c *web.StaffConfig) { c.SecureCookies = secure })
+			b := setupStaff(t, func(c *dashboard.Config) { c.SecureCookies = secure })
 			// A session planted before sign-in (fixation): the store knows
 			// its token, as it would after any earlier visit.
 			sm := scs.New()
@@ -403,7 +403,7 @@ func TestLoginLimits(t *testing.T) {
 	})
 	t.Run("per client address", func(t *testing.T) {
 		t.Parallel()
-		b := setupStaff(t, func(c *web.StaffConfig) { c.Limits.PerClient = 8 })
+		b := setupStaff(t, func(c *dashboard.Config) { c.Limits.PerClient = 8 })
 		for i := range 8 {
 			email := fmt.Sprintf("guess%d@clinic.example", i)
 			if a := b.browser(t).login(email, "guess"); a.code != http.StatusUnauthorized {

@@ -25,6 +25,8 @@ import (
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
 	"textsupport/internal/web"
+	"textsupport/internal/web/dashboard"
+	"textsupport/internal/web/webtest"
 )
 
 // staffBundle is the service's HTTP side with the staff dashboard, on its
@@ -35,7 +37,7 @@ type staffBundle struct {
 	program *program.Program
 	sender  *sending.Sender
 	server  *httptest.Server
-	logs    *syncBuffer
+	logs    *webtest.SyncBuffer
 	now     atomic.Pointer[time.Time] // the staff side's clock; nil: the real one
 	// stopped, when set, replaces the sender's cancel hook.
 	stopped atomic.Pointer[func(ctx context.Context, tx pgx.Tx, id int64) error]
@@ -50,7 +52,7 @@ const (
 	staffToken       = "test-auth-token-0123456789"
 )
 
-type staffOption func(*web.StaffConfig)
+type staffOption func(*dashboard.Config)
 
 func setupStaff(t *testing.T, opts ...staffOption) *staffBundle {
 	t.Helper()
@@ -64,7 +66,7 @@ func setupStaff(t *testing.T, opts ...staffOption) *staffBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &staffBundle{db: db, vault: v, program: prog, logs: &syncBuffer{}}
+	b := &staffBundle{db: db, vault: v, program: prog, logs: &webtest.SyncBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(b.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b.sender, err = sending.New(sending.Config{DB: db, Vault: v, Program: prog, Logger: logger, NoWork: true})
 	if err != nil {
@@ -72,10 +74,10 @@ func setupStaff(t *testing.T, opts ...staffOption) *staffBundle {
 	}
 	steps := make([]string, len(prog.Sequence))
 	for i := range steps {
-		steps[i] = web.StepLabel(prog.Sequence[i].After)
+		steps[i] = dashboard.StepLabel(prog.Sequence[i].After)
 	}
-	cfg := web.StaffConfig{
-		Vault: v, Steps: steps,
+	cfg := dashboard.Config{
+		Logger: logger, Vault: v, Steps: steps,
 		Stopped: func(ctx context.Context, tx pgx.Tx, id int64) error {
 			if f := b.stopped.Load(); f != nil {
 				return (*f)(ctx, tx, id)
@@ -92,7 +94,7 @@ func setupStaff(t *testing.T, opts ...staffOption) *staffBundle {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	staff, err := web.NewStaff(db, cfg)
+	staff, err := dashboard.New(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,9 @@ import (
 	"textsupport/internal/twiliofake"
 	"textsupport/internal/vault"
 	"textsupport/internal/web"
+	"textsupport/internal/web/httpx"
+	"textsupport/internal/web/signuppage"
+	"textsupport/internal/web/webtest"
 )
 
 // signupBundle is the whole service on its own database: the sign-up form,
@@ -36,12 +39,12 @@ type signupBundle struct {
 	program *program.Program
 	fake    *twiliofake.Server
 	svc     *signup.Service
-	deps    *web.SignupDeps
+	deps    *signuppage.Site
 	metrics *metrics.Metrics
 	handler http.Handler
 	server  *httptest.Server
 	public  string
-	logs    *syncBuffer
+	logs    *webtest.SyncBuffer
 	now     atomic.Pointer[time.Time] // the sign-up service's clock
 	sid     atomic.Int64
 }
@@ -77,6 +80,9 @@ func inWindow() time.Time {
 	return time.Now().UTC().Truncate(24 * time.Hour).Add(16 * time.Hour)
 }
 
+// authToken is the Twilio auth token the service checks signatures with.
+const authToken = "test-auth-token-0123456789"
+
 func setupSignup(t *testing.T, opts ...signupOption) *signupBundle {
 	t.Helper()
 	st := signupSetup{limits: signup.DefaultLimits(), minResponse: -1}
@@ -98,7 +104,7 @@ func setupSignup(t *testing.T, opts ...signupOption) *signupBundle {
 		st.program(prog)
 	}
 
-	b := &signupBundle{db: db, vault: v, program: prog, logs: &syncBuffer{}, public: "https://textsupport.example.org"}
+	b := &signupBundle{db: db, vault: v, program: prog, logs: &webtest.SyncBuffer{}, public: "https://textsupport.example.org"}
 	now := time.Now()
 	b.now.Store(&now)
 	logger := slog.New(slog.NewJSONHandler(b.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -138,12 +144,12 @@ func setupSignup(t *testing.T, opts ...signupOption) *signupBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxies, err := web.ParseTrustedProxies(st.proxies)
+	proxies, err := httpx.ParseTrustedProxies(st.proxies)
 	if err != nil {
 		t.Fatal(err)
 	}
 	public, _ := url.Parse(b.public)
-	b.deps, err = web.NewSignup(context.Background(), web.SignupConfig{
+	b.deps, err = signuppage.New(context.Background(), signuppage.Config{
 		Service: b.svc, Program: prog, Logger: logger, ServiceNumber: "+12125550199",
 		PublicURL: public, Metrics: b.metrics, MinResponse: st.minResponse, TrustedProxies: proxies,
 	})

@@ -23,6 +23,7 @@ import (
 	"textsupport/internal/twiliofake"
 	"textsupport/internal/vault"
 	"textsupport/internal/web"
+	"textsupport/internal/web/webtest"
 )
 
 const authToken = "test-auth-token-0123456789"
@@ -34,30 +35,13 @@ type bundle struct {
 	vault   *vault.Vault
 	program *program.Program
 	server  *httptest.Server
-	logs    *syncBuffer
+	logs    *webtest.SyncBuffer
 	log     *slog.Logger
 	public  string
 	sid     atomic.Int64
 }
 
 func (b *bundle) logger() *slog.Logger { return b.log }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 type option func(*inbound.Service)
 
@@ -75,7 +59,7 @@ func setup(t testing.TB, opts ...option) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &webtest.SyncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	sender, err := sending.New(sending.Config{DB: db, Vault: v, Program: prog, Logger: logger, NoWork: true})
 	if err != nil {
