@@ -190,8 +190,7 @@ func HandleAudit(logger *slog.Logger, db *store.DB, views *Views) http.HandlerFu
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := store.AuditQuery{Limit: auditPerPage}
 		var ok bool
-		if q.Before, ok = before(r); !ok {
-			views.renderError(w, r, http.StatusBadRequest, "That page of the audit log does not exist.")
+		if q.Before, ok = before(views, w, r, "That page of the audit log does not exist."); !ok {
 			return
 		}
 		entries, err := db.ListAudit(r.Context(), q)

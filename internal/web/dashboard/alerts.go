@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,8 +33,7 @@ func HandleAlerts(logger *slog.Logger, db *store.DB, views *Views) http.HandlerF
 		q := r.URL.Query()
 		f := store.AlertFilter{Handled: q.Get("status") == "handled", Limit: alertsPerPage}
 		var ok bool
-		if f.Before, ok = before(r); !ok {
-			views.renderError(w, r, http.StatusBadRequest, "That page of alerts does not exist.")
+		if f.Before, ok = before(views, w, r, "That page of alerts does not exist."); !ok {
 			return
 		}
 		alerts, err := db.ListAlerts(r.Context(), f)
@@ -66,16 +66,14 @@ type alertPage struct {
 // the page is sent.
 func HandleAlert(logger *slog.Logger, db *store.DB, views *Views, clients Clients, v *vault.Vault) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r)
+		id, m, ok := findAlert(logger, views, w, r, func(ctx context.Context, id int64) (*store.AlertMessage, error) {
+			return db.OpenAlert(ctx, id, clients.actor(r))
+		})
 		if !ok {
-			views.renderError(w, r, http.StatusNotFound, "There is no such alert.")
-			return
-		}
-		m, err := db.OpenAlert(r.Context(), id, clients.actor(r))
-		if !alertFound(logger, views, w, r, err) {
 			return
 		}
 		p := alertPage{Alert: m}
+		var err error
 		if p.Body, err = v.OpenString(vault.Body, m.BodyEnc); err != nil {
 			p.BodyError = true
 			logger.LogAttrs(r.Context(), slog.LevelError, "alert body does not decrypt", slog.Int64("alert_id", id), slog.String("error", err.Error()))
@@ -88,13 +86,10 @@ func HandleAlert(logger *slog.Logger, db *store.DB, views *Views, clients Client
 // HandleAlertHandled marks an alert handled.
 func HandleAlertHandled(logger *slog.Logger, db *store.DB, views *Views, sessions *Sessions, clients Clients) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r)
+		id, done, ok := findAlert(logger, views, w, r, func(ctx context.Context, id int64) (bool, error) {
+			return db.HandleAlert(ctx, id, clients.actor(r))
+		})
 		if !ok {
-			views.renderError(w, r, http.StatusNotFound, "There is no such alert.")
-			return
-		}
-		done, err := db.HandleAlert(r.Context(), id, clients.actor(r))
-		if !alertFound(logger, views, w, r, err) {
 			return
 		}
 		if done {
@@ -107,18 +102,24 @@ func HandleAlertHandled(logger *slog.Logger, db *store.DB, views *Views, session
 	}
 }
 
-// alertFound answers an error looking up an alert, 404 when there is no
-// such alert, and reports whether there was none (the handler goes on).
-func alertFound(logger *slog.Logger, views *Views, w http.ResponseWriter, r *http.Request, err error) bool {
+// findAlert runs find on the alert the path names and answers for it when
+// there is no such alert (404) or find fails; ok says the handler goes on.
+func findAlert[T any](logger *slog.Logger, views *Views, w http.ResponseWriter, r *http.Request, find func(ctx context.Context, id int64) (T, error)) (id int64, v T, ok bool) {
+	id, ok = pathID(r)
+	if !ok {
+		views.renderError(w, r, http.StatusNotFound, "There is no such alert.")
+		return id, v, false
+	}
+	v, err := find(r.Context(), id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		views.renderError(w, r, http.StatusNotFound, "There is no such alert.")
-		return false
+		return id, v, false
 	case err != nil:
 		httpx.ServerError(logger, w, r, err)
-		return false
+		return id, v, false
 	}
-	return true
+	return id, v, true
 }
 
 func pathID(r *http.Request) (int64, bool) {
@@ -126,13 +127,18 @@ func pathID(r *http.Request) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// before reads a list's ?before=ID, the page that starts below that ID: 0
-// for the first page; not ok when it is not a positive whole number.
-func before(r *http.Request) (int64, bool) {
+// before reads a list's ?before=ID, the page that starts below that ID (0:
+// the first page). Anything but a positive whole number is answered 400
+// with notFound, and ok is false.
+func before(views *Views, w http.ResponseWriter, r *http.Request, notFound string) (id int64, ok bool) {
 	b := r.URL.Query().Get("before")
 	if b == "" {
 		return 0, true
 	}
 	id, err := strconv.ParseInt(b, 10, 64)
-	return id, err == nil && id > 0
+	if err != nil || id <= 0 {
+		views.renderError(w, r, http.StatusBadRequest, notFound)
+		return 0, false
+	}
+	return id, true
 }

@@ -153,39 +153,25 @@ func uniq(a, b string) []string {
 }
 
 // HandleForm answers GET /signup: the empty form.
-func HandleForm(s *Pages) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.writePage(w, s.formHTML, "no-store")
-	}
-}
+func HandleForm(s *Pages) http.HandlerFunc { return s.serve(s.formHTML, "no-store") }
 
 // HandleDone is the page every valid sign-up leads to.
-func HandleDone(s *Pages) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.writePage(w, s.doneHTML, "no-store")
-	}
-}
+func HandleDone(s *Pages) http.HandlerFunc { return s.serve(s.doneHTML, "no-store") }
 
 // HandleTerms serves the terms the disclosure links to.
-func HandleTerms(s *Pages) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.writePage(w, s.termsHTML, "public, max-age=300")
-	}
-}
+func HandleTerms(s *Pages) http.HandlerFunc { return s.serve(s.termsHTML, "public, max-age=300") }
 
 // HandlePrivacy serves the privacy notice the disclosure links to.
-func HandlePrivacy(s *Pages) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		s.writePage(w, s.privacyHTML, "public, max-age=300")
-	}
-}
+func HandlePrivacy(s *Pages) http.HandlerFunc { return s.serve(s.privacyHTML, "public, max-age=300") }
 
-// writePage serves a page rendered at start-up.
-func (s *Pages) writePage(w http.ResponseWriter, page []byte, cacheControl string) {
-	s.publicHeaders(w)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", cacheControl)
-	w.Write(page)
+// serve answers with a page rendered at start-up.
+func (s *Pages) serve(page []byte, cacheControl string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.publicHeaders(w)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", cacheControl)
+		w.Write(page)
+	}
 }
 
 // HandleSubmit answers POST /signup. Every valid sign-up, whatever became
