@@ -53,19 +53,6 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Session lifetimes: signed out after 30 minutes idle, and after 12 hours
-// whatever happens. The idle time is kept in the session and refreshed at
-// most once a minute, so that most page views write nothing (scs's own
-// IdleTimeout would rewrite the session on every request).
-const (
-	sessionIdle     = 30 * time.Minute
-	sessionLifetime = 12 * time.Hour
-	sessionTouch    = time.Minute
-	sessionKey      = "staff_id"
-	seenKey         = "seen"
-	flashKey        = "flash"
-)
-
 // Dashboard is the staff side as built at start-up: the parts its handlers
 // take, each what it needs. New makes it.
 type Dashboard struct {

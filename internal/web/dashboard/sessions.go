@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"time"
 
@@ -13,6 +12,19 @@ import (
 
 	"textsupport/internal/store"
 	"textsupport/internal/web/httpx"
+)
+
+// Session lifetimes: signed out after 30 minutes idle, and after 12 hours
+// whatever happens. The idle time is kept in the session and refreshed at
+// most once a minute, so that most page views write nothing (scs's own
+// IdleTimeout would rewrite the session on every request).
+const (
+	sessionIdle     = 30 * time.Minute
+	sessionLifetime = 12 * time.Hour
+	sessionTouch    = time.Minute
+	sessionKey      = "staff_id"
+	seenKey         = "seen"
+	flashKey        = "flash"
 )
 
 // Sessions are the staff's signed-in sessions: who is signed in, since when
@@ -144,38 +156,6 @@ func (s *Sessions) staffOfCookie(r *http.Request) (*store.Staff, error) {
 		return nil, err
 	}
 	return s.staffOf(ctx)
-}
-
-// Clients finds the client address of a request for the audit log and the
-// sign-in limits: the connection's peer, or behind trusted proxies the
-// address they forwarded (see httpx.ClientAddress).
-type Clients struct {
-	trusted []netip.Prefix
-}
-
-// addr is the request's client address as the audit log records it.
-func (c Clients) addr(r *http.Request) string {
-	a := httpx.ClientAddress(r, c.trusted)
-	if !a.IsValid() {
-		return r.RemoteAddr
-	}
-	return a.String()
-}
-
-// key is the address sign-in attempts are counted by: an IPv6 client
-// controls a whole /64, so it counts as one.
-func (c Clients) key(r *http.Request) string {
-	a := httpx.ClientAddress(r, c.trusted)
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return c.addr(r)
-}
-
-// actor is the signed-in staff member at their address, for audit rows.
-func (c Clients) actor(r *http.Request) store.Actor {
-	return store.Actor{StaffID: staffFrom(r.Context()).ID, ClientAddr: c.addr(r)}
 }
 
 // logStaff logs what staff did by IDs only.
