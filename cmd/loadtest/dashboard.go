@@ -23,6 +23,7 @@ import (
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
 	"textsupport/internal/web"
+	"textsupport/internal/web/dashboard"
 )
 
 // dashboardLoad measures the staff dashboard at a million subscribers:
@@ -82,9 +83,9 @@ func dashboardLoad(ctx context.Context, args []string) error {
 	v, _ := vault.New(key)
 	steps := make([]string, len(prog.Sequence))
 	for i, st := range prog.Sequence {
-		steps[i] = web.StepLabel(st.After)
+		steps[i] = dashboard.StepLabel(st.After)
 	}
-	staff, err := web.NewStaff(db, web.StaffConfig{Vault: v, Steps: steps,
+	staff, err := dashboard.New(db, dashboard.Config{Logger: slog.New(slog.DiscardHandler), Vault: v, Steps: steps,
 		Transition: func(context.Context, pgx.Tx, *store.Subscriber, store.State, store.ConsentEvent) error {
 			return errors.New("not in the benchmark")
 		}})

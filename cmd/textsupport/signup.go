@@ -10,7 +10,7 @@ import (
 	"textsupport/internal/sending"
 	"textsupport/internal/signup"
 	"textsupport/internal/vault"
-	"textsupport/internal/web"
+	"textsupport/internal/web/signuppage"
 )
 
 // signupLimits are the sign-up's limits as configured (SIGNUP_LIMIT_*,
@@ -57,12 +57,12 @@ func signupMaintenance(signups func() *signup.Service) []sending.Maintenance {
 
 // signupDeps builds the public sign-up form (GET/POST /signup, /terms,
 // /privacy).
-func signupDeps(ctx context.Context, a app, svc *signup.Service, m *metrics.Metrics) (*web.SignupDeps, error) {
+func signupDeps(ctx context.Context, a app, svc *signup.Service, m *metrics.Metrics) (*signuppage.Site, error) {
 	number := a.cfg.TwilioFrom
 	if number == "" && a.devPhone != nil {
 		number = devNumber
 	}
-	return web.NewSignup(ctx, web.SignupConfig{
+	return signuppage.New(ctx, signuppage.Config{
 		Service: svc, Program: a.program, Logger: a.logger,
 		AllowedRegions: a.cfg.AllowedCountries, TrustedProxies: a.cfg.TrustedProxies,
 		ServiceNumber: strings.TrimSpace(number), PublicURL: a.cfg.PublicURL, Metrics: m,

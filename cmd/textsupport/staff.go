@@ -15,7 +15,7 @@ import (
 	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
-	"textsupport/internal/web"
+	"textsupport/internal/web/dashboard"
 )
 
 const staffUsage = "usage: textsupport staff add EMAIL --role admin|viewer   (the password is the first line of stdin)"
@@ -111,7 +111,7 @@ func devStaff(ctx context.Context, db *store.DB) (email, password string, err er
 
 // staffDeps builds the staff dashboard for serveApp, changing states
 // through the sender.
-func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*web.StaffDeps, error) {
+func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*dashboard.Dashboard, error) {
 	proxies := a.cfg.TrustedProxies
 	loc, err := time.LoadLocation(a.program.DefaultTimeZone)
 	if err != nil {
@@ -119,10 +119,10 @@ func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*web.StaffDeps, e
 	}
 	steps := make([]string, len(a.program.Sequence))
 	for i, st := range a.program.Sequence {
-		steps[i] = web.StepLabel(st.After)
+		steps[i] = dashboard.StepLabel(st.After)
 	}
-	return web.NewStaff(a.db, web.StaffConfig{
-		Vault: v, Transition: sender.Transition,
+	return dashboard.New(a.db, dashboard.Config{
+		Logger: a.logger, Vault: v, Transition: sender.Transition,
 		SecureCookies: a.cfg.PublicURL.Scheme == "https",
 		Steps:         steps, Regions: a.cfg.AllowedCountries, TrustedProxies: proxies, TimeZone: loc,
 	})

@@ -19,6 +19,7 @@ import (
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
 	"textsupport/internal/web"
+	"textsupport/internal/web/dashboard"
 )
 
 // staff add EMAIL --role admin|viewer, the password from stdin.
@@ -158,7 +159,7 @@ func TestStaffDepsWiring(t *testing.T) {
 		}
 		srv.Close()
 	}
-	if got := web.StepLabel(prog.Sequence[1].After); got != "1 day after opt-in" {
+	if got := dashboard.StepLabel(prog.Sequence[1].After); got != "1 day after opt-in" {
 		t.Errorf("step 2 is labelled %q", got)
 	}
 }

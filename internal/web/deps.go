@@ -1,17 +1,20 @@
 package web
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
 
 	"textsupport/internal/inbound"
 	"textsupport/internal/store"
+	"textsupport/internal/web/dashboard"
+	"textsupport/internal/web/signuppage"
+	"textsupport/internal/web/twiliohook"
 )
 
-// Deps are what the handlers need. Optional parts are nil when a mode does
-// not use them.
+// Deps are what NewServer wires into the routes; each handler is given
+// only the parts it needs. Optional parts are nil when a mode does not use
+// them.
 type Deps struct {
 	Logger    *slog.Logger
 	DB        *store.DB
@@ -20,19 +23,13 @@ type Deps struct {
 	PublicURL *url.URL // as Twilio reaches the service
 
 	// Status records delivery status callbacks.
-	Status StatusRecorder
+	Status twiliohook.StatusRecorder
 	// Metrics serves /metrics.
 	Metrics http.Handler
 	// DevPhone is the phone simulator, served under /dev in dev mode only.
 	DevPhone http.Handler
 	// Staff is the staff side: logins, sessions, the dashboard.
-	Staff *StaffDeps
+	Staff *dashboard.Dashboard
 	// Signup is the public web sign-up.
-	Signup *SignupDeps
-}
-
-// StatusRecorder records one delivery status callback: Twilio's report of
-// what became of a message it sent (errorCode 0: none).
-type StatusRecorder interface {
-	RecordStatus(ctx context.Context, messageSID, status string, errorCode int) error
+	Signup *signuppage.Site
 }

@@ -47,10 +47,3 @@ func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
 		})
 	}
 }
-
-// serverError logs what went wrong and answers with a generic message.
-func serverError(d *Deps, w http.ResponseWriter, r *http.Request, err error) {
-	d.Logger.LogAttrs(r.Context(), slog.LevelError, "request failed",
-		slog.String("route", chi.RouteContext(r.Context()).RoutePattern()), slog.String("error", err.Error()))
-	http.Error(w, "internal error", http.StatusInternalServerError)
-}

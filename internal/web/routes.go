@@ -1,42 +1,92 @@
-// Package web is the service's HTTP side: Twilio's webhooks, the public
-// sign-up form, the staff pages and the API. Every route is on this page.
+// Package web is the service's HTTP side: Twilio's webhooks (package
+// twiliohook), the public sign-up form (signuppage), the staff pages and
+// the API (dashboard). Every route is on this page.
 package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"textsupport/internal/web/dashboard"
+	"textsupport/internal/web/signuppage"
+	"textsupport/internal/web/twiliohook"
 )
 
 // NewServer returns the service's HTTP handler.
 func NewServer(d *Deps) http.Handler {
+	logger, db := d.Logger, d.DB
 	r := chi.NewRouter()
 	// Cross-origin form posts from browsers are refused everywhere; Twilio's
 	// webhooks come from no browser and carry no Origin, so they pass.
-	r.Use(recoverer(d.Logger), requestLog(d.Logger), http.NewCrossOriginProtection().Handler)
+	r.Use(recoverer(logger), requestLog(logger), http.NewCrossOriginProtection().Handler)
 
 	r.Get("/healthz", handleHealthz())
-	r.Get("/readyz", handleReadyz(d))
+	r.Get("/readyz", handleReadyz(db))
 
 	r.Group(func(r chi.Router) {
-		r.Use(twilioSigned(d))
-		r.Post("/twilio/sms", handleInbound(d))
+		r.Use(twiliohook.Signed(d.AuthToken, d.PublicURL))
+		r.Post("/twilio/sms", twiliohook.HandleInbound(logger, d.Inbound))
 		if d.Status != nil {
-			r.Post("/twilio/status", handleStatus(d))
+			r.Post("/twilio/status", twiliohook.HandleStatus(logger, d.Status))
 		}
 	})
 
-	r.With(apiAuth(d)).Get("/api/v1/stats", handleStats(d))
+	// The API takes a token, or a staff session when there is a staff side.
+	var sessions *dashboard.Sessions
+	now, steps := time.Now, 0
+	if st := d.Staff; st != nil {
+		sessions, now, steps = st.Sessions, st.Now, len(st.Steps)
+	}
+	r.With(dashboard.APIAuth(logger, db, sessions)).Get("/api/v1/stats", dashboard.HandleStats(logger, db, now, steps))
 
-	if d.Signup != nil {
-		signupRoutes(r, d)
+	if s := d.Signup; s != nil {
+		r.Get("/signup", signuppage.HandleForm(s.Pages))
+		r.Post("/signup", signuppage.HandleSubmit(logger, s.Intake))
+		r.Get("/signup/done", signuppage.HandleDone(s.Pages))
+		// /terms and /privacy, and also where the program's terms_url and
+		// privacy_url point when they are paths here.
+		for _, p := range s.Pages.TermsPaths() {
+			r.Get(p, signuppage.HandleTerms(s.Pages))
+		}
+		for _, p := range s.Pages.PrivacyPaths() {
+			r.Get(p, signuppage.HandlePrivacy(s.Pages))
+		}
 	}
-	if d.Staff != nil {
-		staffRoutes(r, d)
+
+	if st := d.Staff; st != nil {
+		// Every staff page but the sign-in form needs a session; the admin
+		// pages need the admin role.
+		views, clients := st.Views, st.Clients
+		r.Route("/staff", func(r chi.Router) {
+			r.Use(dashboard.Headers(views), sessions.LoadAndSave)
+			r.Get("/login", dashboard.HandleLoginForm(logger, views, sessions))
+			r.Post("/login", dashboard.HandleLogin(logger, db, views, sessions, clients, st.Limits, st.Now))
+			r.Group(func(r chi.Router) {
+				r.Use(dashboard.RequireStaff(logger, sessions))
+				r.Post("/logout", dashboard.HandleLogout(logger, db, sessions, clients))
+				r.Get("/", dashboard.HandleOverview(logger, db, views, st.Now, st.Steps))
+				r.Get("/alerts", dashboard.HandleAlerts(logger, db, views))
+				r.Group(func(r chi.Router) {
+					r.Use(dashboard.RequireAdmin(views))
+					r.Get("/alerts/{id}", dashboard.HandleAlert(logger, db, views, clients, st.Vault))
+					r.Post("/alerts/{id}/handled", dashboard.HandleAlertHandled(logger, db, views, sessions, clients))
+					r.Get("/opt-out", dashboard.HandleOptOutForm(views))
+					r.Post("/opt-out", dashboard.HandleOptOut(logger, db, views, sessions, clients, st.Vault, st.Regions, st.Transition))
+					r.Get("/export.csv", dashboard.HandleExport(logger, db, views, clients, st.Now))
+					r.Get("/tokens", dashboard.HandleTokens(logger, db, views))
+					r.Post("/tokens/{id}/revoke", dashboard.HandleRevokeToken(logger, db, views, sessions, clients))
+					r.Get("/audit", dashboard.HandleAudit(logger, db, views))
+				})
+			})
+			r.NotFound(dashboard.HandleNotFound(views))
+		})
 	}
+
 	if d.Metrics != nil {
 		// The figures (crisis messages, opt-outs) are for operators only.
-		r.With(apiAuth(d)).Handle("/metrics", d.Metrics)
+		r.With(dashboard.APIAuth(logger, db, sessions)).Handle("/metrics", d.Metrics)
 	}
 	if d.DevPhone != nil {
 		r.Mount("/dev", d.DevPhone)

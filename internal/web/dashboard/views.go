@@ -1,0 +1,221 @@
+package dashboard
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"textsupport/internal/phone"
+	"textsupport/internal/store"
+	"textsupport/internal/web/httpx"
+	"textsupport/templates"
+)
+
+// Views are the staff pages, parsed once at start-up, and what every page
+// shows besides its own content: who is signed in, the open alerts, the
+// last action's result.
+type Views struct {
+	pages    map[string]*template.Template
+	csp      string
+	db       *store.DB
+	sessions *Sessions
+	logger   *slog.Logger
+}
+
+// parseViews parses each staff_*.html page with the shared layout.
+func parseViews(db *store.DB, sessions *Sessions, cfg Config) (*Views, error) {
+	v := &Views{db: db, sessions: sessions, logger: cfg.Logger}
+	base, err := template.New("staff").Funcs(templateFuncs(cfg.TimeZone, cfg.Now)).ParseFS(templates.FS, "staff_layout.html", "staff_chart.html")
+	if err != nil {
+		return nil, err
+	}
+	var css bytes.Buffer
+	probe, err := base.Clone() // a template that has run cannot be cloned
+	if err != nil {
+		return nil, err
+	}
+	if err := probe.ExecuteTemplate(&css, "css", nil); err != nil {
+		return nil, err
+	}
+	// No script at all; the one style element is allowed by its hash.
+	v.csp = httpx.StyleCSP(css.Bytes())
+
+	names, err := fs.Glob(templates.FS, "staff_*.html")
+	if err != nil {
+		return nil, err
+	}
+	v.pages = map[string]*template.Template{}
+	for _, name := range names {
+		if name == "staff_layout.html" || name == "staff_chart.html" {
+			continue
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(templates.FS, name); err != nil {
+			return nil, err
+		}
+		v.pages[strings.TrimSuffix(strings.TrimPrefix(name, "staff_"), ".html")] = t
+	}
+	for _, want := range []string{"login", "overview", "alerts", "alert", "optout", "tokens", "audit", "error"} {
+		if v.pages[want] == nil {
+			return nil, fmt.Errorf("staff_%s.html is missing", want)
+		}
+	}
+	return v, nil
+}
+
+// Headers keeps staff pages out of caches and frames, and allows no script
+// and nothing from elsewhere.
+func Headers(v *Views) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			h.Set("Cache-Control", "no-store")
+			httpx.PageHeaders(h, v.csp, "same-origin")
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// RequireAdmin refuses (403) what only admins may see or do.
+func RequireAdmin(v *Views) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !staffFrom(r.Context()).IsAdmin() {
+				v.renderError(w, r, http.StatusForbidden, "Only admins can see this page. Ask an admin if you need something from it.")
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// HandleNotFound answers any other path under /staff.
+func HandleNotFound(v *Views) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v.renderError(w, r, http.StatusNotFound, "There is no such page.")
+	}
+}
+
+// page is what every staff page template gets.
+type page struct {
+	Title      string
+	Nav        string // which nav entry is current
+	Staff      *store.Staff
+	OpenAlerts int64
+	Flash      string
+	Data       any
+}
+
+// render writes a page, executed in full before anything is sent so that
+// a failure gives a clean error.
+func (v *Views) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	ctx := r.Context()
+	p.Staff = staffFrom(ctx)
+	if p.Staff != nil {
+		if p.Flash == "" {
+			p.Flash = v.sessions.popFlash(ctx)
+		}
+		counts, err := v.db.OpenAlertCounts(ctx)
+		if err != nil {
+			httpx.ServerError(v.logger, w, r, err)
+			return
+		}
+		p.OpenAlerts = counts[store.AlertCrisis] + counts[store.AlertFreeText]
+	}
+	var buf bytes.Buffer
+	if err := v.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		httpx.ServerError(v.logger, w, r, fmt.Errorf("render %s: %w", name, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func (v *Views) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	v.render(w, r, status, "error", page{Title: http.StatusText(status), Data: message})
+}
+
+// templateFuncs are the helpers staff pages use.
+func templateFuncs(loc *time.Location, now func() time.Time) template.FuncMap {
+	when := func(t time.Time) string { return t.In(loc).Format("Jan 2, 2006, 3:04 PM MST") }
+	return template.FuncMap{
+		"num": formatCount,
+		"add": func(a, b float64) float64 { return a + b },
+		"sub": func(a, b float64) float64 { return a - b },
+		"ago": func(t time.Time) string { return sinceText(now(), t) },
+		"signed": func(n int64) string {
+			if n > 0 {
+				return "+" + formatCount(n)
+			}
+			return formatCount(n)
+		},
+		"pct": func(f *float64) string {
+			if f == nil {
+				return "—"
+			}
+			return strconv.FormatFloat(*f*100, 'f', 1, 64) + " %"
+		},
+		"share": func(part, whole int64) string {
+			if whole <= 0 {
+				return "—"
+			}
+			return strconv.FormatFloat(float64(part)/float64(whole)*100, 'f', 1, 64) + " %"
+		},
+		"when": when,
+		"whenp": func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return when(*t)
+		},
+		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"mask": phone.Mask,
+		"derefState": func(s *store.State) string {
+			if s == nil {
+				return "never subscribed"
+			}
+			return string(*s)
+		},
+		"kindLabel": func(kind string) string {
+			if kind == store.AlertCrisis {
+				return "Crisis"
+			}
+			return "Waiting for a person"
+		},
+		"actionLabel": func(action string) string {
+			if l, ok := auditActionLabels[action]; ok {
+				return l
+			}
+			return action
+		},
+		"deref": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+	}
+}
+
+var auditActionLabels = map[string]string{
+	store.AuditLogin:         "signed in",
+	store.AuditLoginFailed:   "sign-in failed",
+	store.AuditLoginLimited:  "sign-in refused (too many attempts)",
+	store.AuditLogout:        "signed out",
+	store.AuditAlertOpened:   "opened an alert",
+	store.AuditAlertHandled:  "marked an alert handled",
+	store.AuditOptOut:        "opted a number out on request",
+	store.AuditOptOutNoMatch: "tried to opt out a number that is not subscribed",
+	store.AuditExport:        "exported figures",
+	store.AuditTokenRevoked:  "revoked an API token",
+}
