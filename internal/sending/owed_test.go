@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"textsupport/internal/pgtest"
 	"textsupport/internal/store"
 )
 
@@ -194,5 +195,36 @@ func TestLeftOwedStepsAreScheduled(t *testing.T) {
 			t.Fatalf("a step left owed was not scheduled within %v", owedIdleEvery+10*time.Second)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// A subscription begun while the sender runs owes its first step, and the
+// running sender sends it with no one else scheduling it: step 0 takes the
+// owed path of every later step. (How fast is measured by the inbound load
+// test; here the wait is generous so a slow machine cannot fail it.)
+func TestFirstStepOfANewSubscriptionGoes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *Config) { c.NoWork = false; c.SendTimeout = 30 * time.Second })
+	b.program.Sequence[0].After = 0 // due at the opt-in, as a JOIN's first step is in dev
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := b.sender.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer b.sender.Stop(context.Background())
+	const number = "+12125550177"
+	sub := pgtest.NewSubscriber(t, b.db, b.vault, number, "", store.Active,
+		store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}, b.sender.Transition)
+	deadline := time.Now().Add(60 * time.Second)
+	for b.count(t, `SELECT count(*) FROM outbound_messages WHERE subscriber_id = $1 AND kind = 'step' AND step = 0`, sub.ID) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("step 0 not sent a minute after the opt-in; owed rows %d, jobs by state: %s",
+				b.count(t, `SELECT count(*) FROM steps_to_schedule`), b.statuses(t))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	reqs := b.fake.Requests()
+	if len(reqs) == 0 || reqs[0].To != number || reqs[0].Body != b.program.Sequence[0].Body {
+		t.Fatalf("carrier requests = %d, want step 0 to the number", len(reqs))
 	}
 }
