@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"sync"
 	"testing"
 
@@ -22,7 +24,8 @@ func TestMigrateConcurrently(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	name := "migrate_race_" + t.Name()[len(t.Name())-5:]
+	// Named for this process: test processes may share one server.
+	name := fmt.Sprintf("migrate_race_%d", os.Getpid())
 	conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatal(err)
