@@ -17,12 +17,20 @@ const (
 	ReplyFreeText      = "free_text"
 )
 
+// What a message needs of a person on staff: it opens or joins the
+// number's conversation, crisis first.
+const (
+	needsNobody = ""
+	needsCrisis = "crisis"
+	needsAnswer = "free_text" // free text the service cannot answer
+)
+
 // decision is what one message does: the state it moves the subscriber to
-// (nil: none), the reply it gets and the alert it raises for staff.
+// (nil: none), the reply it gets and what it needs of a person.
 type decision struct {
 	to    *store.State
 	reply string
-	alert string
+	needs string
 }
 
 // situation is everything decide needs to know.
@@ -78,7 +86,7 @@ func decide(s situation) decision {
 
 	case message.ClassCrisis:
 		// Whatever the state: a person in danger is answered.
-		d := decision{reply: ReplyCrisis, alert: store.AlertCrisis}
+		d := decision{reply: ReplyCrisis, needs: needsCrisis}
 		// "Stop texting me, I want to die": the safety reply and the opt-out
 		// confirmation go in one text, since nothing may follow a STOP reply.
 		if s.class.AlsoOptOut && state != store.Stopped {
@@ -87,7 +95,7 @@ func decide(s situation) decision {
 		return d
 
 	default:
-		d := decision{alert: store.AlertFreeText}
+		d := decision{needs: needsAnswer}
 		// Someone who said STOP is never texted again, not even this answer.
 		if state != store.Stopped && !s.answeredToday {
 			d.reply = ReplyFreeText
@@ -97,12 +105,14 @@ func decide(s situation) decision {
 }
 
 // received is one message as plan needs it: what arrived, the number's
-// subscriber (locked; not Recorded if the number is not on record), the
-// reply's text, and what is kept encrypted.
+// subscriber (locked; not Recorded if the number is not on record) and
+// conversation (locked; or the ID reserved for one), the reply's text, and
+// what is kept encrypted.
 type received struct {
 	msg         Message
 	class       message.Classification
 	sub         *store.Subscriber
+	conv        *store.CurrentConversation
 	reply       string // the text of the decision's reply, "" for none
 	phoneEnc    []byte
 	bodyEnc     []byte
@@ -115,7 +125,12 @@ type effects struct {
 	to      store.State
 	consent store.ConsentEvent
 	inbound store.Inbound
-	alert   string
+	// conv is what the message does to the number's conversation (nil:
+	// nothing: it needs no person and there is none).
+	conv *store.ConversationChange
+	// notify: the conversation newly needs a person (opened, answered and
+	// now written to again, or now a crisis): staff are told at once.
+	notify bool
 	// reply is the reply's outbound row; nil when there is no reply or no
 	// subscriber to record it against.
 	reply *store.Outbound
@@ -134,14 +149,37 @@ func plan(d decision, r received) effects {
 		MessageSID: r.msg.SID, PhoneHash: r.sub.PhoneHash, PhoneEnc: r.phoneEnc, Last4: r.sub.Last4,
 		Class: string(r.class.Class), BodyEnc: r.bodyEnc, ReplyName: d.reply, ReplyTwiML: twiml,
 	}
-	e.alert = d.alert
+	var subID *int64
 	if r.sub.Recorded() || d.to != nil {
 		id := r.sub.ID
+		subID = &id
 		e.inbound.SubscriberID = &id
 		if r.reply != "" {
 			segments, _ := message.Segments(r.reply)
 			e.reply = &store.Outbound{SubscriberID: id, Kind: store.KindReply, ReplyName: d.reply, Status: "replied", Segments: segments}
 		}
 	}
+	e.conv, e.notify = conversationChange(d.needs, r, subID)
 	return e
+}
+
+// conversationChange is what a message does to its number's conversation:
+// one that needs a person opens it or joins it (waiting for staff again,
+// crisis first); any other message from a number in a conversation joins
+// its thread and changes nothing else.
+func conversationChange(needs string, r received, subID *int64) (*store.ConversationChange, bool) {
+	c := r.conv
+	if needs == needsNobody && !c.Exists() {
+		return nil, false
+	}
+	priority := store.PriorityNormal
+	if needs == needsCrisis {
+		priority = store.PriorityCrisis
+	}
+	change := &store.ConversationChange{
+		ID: c.ID, New: !c.Exists(), NeedsPerson: needs != needsNobody, Priority: priority,
+		PhoneHash: r.sub.PhoneHash, PhoneEnc: r.phoneEnc, Last4: r.sub.Last4, SubscriberID: subID,
+	}
+	notify := change.NeedsPerson && (change.New || c.Status != store.ConversationOpen || priority < c.Priority)
+	return change, notify
 }

@@ -18,7 +18,7 @@ func TestDecide(t *testing.T) {
 		sit   situation
 		to    *store.State
 		reply string
-		alert string
+		needs string
 	}{
 		{"stop from active", situation{state: st(store.Active), class: cls(message.ClassOptOut, false)}, st(store.Stopped), ReplyStop, ""},
 		{"exact stop the carrier answered", situation{state: st(store.Active), class: cls(message.ClassOptOut, true), carrierReplied: true}, st(store.Stopped), ReplyNone, ""},
@@ -40,21 +40,21 @@ func TestDecide(t *testing.T) {
 		{"help", situation{state: st(store.Active), class: cls(message.ClassHelp, false)}, nil, ReplyHelp, ""},
 		{"help the carrier answered", situation{state: st(store.Active), class: cls(message.ClassHelp, true), carrierReplied: true}, nil, ReplyNone, ""},
 		{"help from a stopped number", situation{state: st(store.Stopped), class: cls(message.ClassHelp, false)}, nil, ReplyHelp, ""},
-		{"crisis from active", situation{state: st(store.Active), class: cls(message.ClassCrisis, false)}, nil, ReplyCrisis, store.AlertCrisis},
-		{"crisis from stopped stays stopped", situation{state: st(store.Stopped), class: cls(message.ClassCrisis, false)}, nil, ReplyCrisis, store.AlertCrisis},
-		{"crisis from a new number", situation{state: none, class: cls(message.ClassCrisis, false)}, nil, ReplyCrisis, store.AlertCrisis},
-		{"crisis that also revokes consent", situation{state: st(store.Active), class: message.Classification{Class: message.ClassCrisis, AlsoOptOut: true}}, st(store.Stopped), ReplyCrisisOptOut, store.AlertCrisis},
-		{"crisis that also revokes, already stopped", situation{state: st(store.Stopped), class: message.Classification{Class: message.ClassCrisis, AlsoOptOut: true}}, nil, ReplyCrisis, store.AlertCrisis},
-		{"free text", situation{state: st(store.Active), class: cls(message.ClassOther, false)}, nil, ReplyFreeText, store.AlertFreeText},
-		{"free text answered once a day", situation{state: st(store.Active), class: cls(message.ClassOther, false), answeredToday: true}, nil, ReplyNone, store.AlertFreeText},
-		{"free text from a stopped number is kept, not answered", situation{state: st(store.Stopped), class: cls(message.ClassOther, false)}, nil, ReplyNone, store.AlertFreeText},
+		{"crisis from active", situation{state: st(store.Active), class: cls(message.ClassCrisis, false)}, nil, ReplyCrisis, needsCrisis},
+		{"crisis from stopped stays stopped", situation{state: st(store.Stopped), class: cls(message.ClassCrisis, false)}, nil, ReplyCrisis, needsCrisis},
+		{"crisis from a new number", situation{state: none, class: cls(message.ClassCrisis, false)}, nil, ReplyCrisis, needsCrisis},
+		{"crisis that also revokes consent", situation{state: st(store.Active), class: message.Classification{Class: message.ClassCrisis, AlsoOptOut: true}}, st(store.Stopped), ReplyCrisisOptOut, needsCrisis},
+		{"crisis that also revokes, already stopped", situation{state: st(store.Stopped), class: message.Classification{Class: message.ClassCrisis, AlsoOptOut: true}}, nil, ReplyCrisis, needsCrisis},
+		{"free text", situation{state: st(store.Active), class: cls(message.ClassOther, false)}, nil, ReplyFreeText, needsAnswer},
+		{"free text answered once a day", situation{state: st(store.Active), class: cls(message.ClassOther, false), answeredToday: true}, nil, ReplyNone, needsAnswer},
+		{"free text from a stopped number is kept, not answered", situation{state: st(store.Stopped), class: cls(message.ClassOther, false)}, nil, ReplyNone, needsAnswer},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := decide(tt.sit)
-			if (d.to == nil) != (tt.to == nil) || (d.to != nil && *d.to != *tt.to) || d.reply != tt.reply || d.alert != tt.alert {
-				t.Errorf("decide() = {to %v, reply %q, alert %q}, want {to %v, reply %q, alert %q}",
-					deref(d.to), d.reply, d.alert, deref(tt.to), tt.reply, tt.alert)
+			if (d.to == nil) != (tt.to == nil) || (d.to != nil && *d.to != *tt.to) || d.reply != tt.reply || d.needs != tt.needs {
+				t.Errorf("decide() = {to %v, reply %q, needs %q}, want {to %v, reply %q, needs %q}",
+					deref(d.to), d.reply, d.needs, deref(tt.to), tt.reply, tt.needs)
 			}
 		})
 	}

@@ -55,6 +55,9 @@ type Service struct {
 	CarrierHandlesOptOut bool
 	// Subscriptions makes every change of state.
 	Subscriptions Transitioner
+	// Notify, when set, tells staff in the message's transaction that a
+	// conversation newly needs a person (the outgoing alert webhook).
+	Notify func(ctx context.Context, tx pgx.Tx, conversationID int64) error
 	// Observe, when set, is told of each handled message (metrics).
 	Observe func(Result)
 }
@@ -116,7 +119,11 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 	if class.Class == message.ClassOther {
 		answered = ReplyFreeText
 	}
-	view, err := store.ViewInbound(ctx, tx, hash, store.Reserve(mayChangeState(class.Class)), m.SID, answered, time.Now().Add(-24*time.Hour))
+	view, err := store.ViewInbound(ctx, tx, store.InboundLookup{
+		PhoneHash: hash, MessageSID: m.SID,
+		ReserveSubscriber: mayChangeState(class.Class), ReserveConversation: mayNeedPerson(class.Class),
+		AnsweredName: answered, Since: time.Now().Add(-24 * time.Hour),
+	})
 	if err != nil {
 		return Result{}, err
 	}
@@ -138,7 +145,7 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 		sub.PhoneEnc, sub.Last4 = s.Vault.SealString(vault.Phone, from), phone.Last4(from)
 	}
 	e := plan(d, received{
-		msg: m, class: class, sub: sub, reply: reply,
+		msg: m, class: class, sub: sub, conv: view.Conversation, reply: reply,
 		phoneEnc: sub.PhoneEnc, bodyEnc: s.Vault.SealString(vault.Body, m.Body), evidenceEnc: s.evidence(m),
 	})
 	if e.to != "" {
@@ -146,8 +153,13 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 			return Result{}, err
 		}
 	}
-	if err := store.RecordInbound(ctx, tx, e.inbound, e.alert); err != nil {
+	if err := store.RecordInbound(ctx, tx, e.inbound, e.conv); err != nil {
 		return Result{}, err
+	}
+	if e.notify && s.Notify != nil {
+		if err := s.Notify(ctx, tx, e.conv.ID); err != nil {
+			return Result{}, err
+		}
 	}
 	if e.reply != nil {
 		if err := store.RecordOutbound(ctx, tx, *e.reply); err != nil {
@@ -167,6 +179,12 @@ func mayChangeState(c message.Class) bool {
 	return false
 }
 
+// mayNeedPerson tells whether a message of this class may open a
+// conversation, and so may need one created.
+func mayNeedPerson(c message.Class) bool {
+	return c == message.ClassCrisis || c == message.ClassOther
+}
+
 // report logs a handled message and tells Observe.
 func (s *Service) report(ctx context.Context, res Result) {
 	if s.Logger != nil {
@@ -174,7 +192,7 @@ func (s *Service) report(ctx context.Context, res Result) {
 		level := slog.LevelInfo
 		if res.Class == message.ClassCrisis && !res.Repeat {
 			// Loud enough for an operator's log alerting; staff see the
-			// alert itself on the dashboard.
+			// conversation itself on the dashboard.
 			level = slog.LevelWarn
 		}
 		s.Logger.LogAttrs(ctx, level, "inbound message",

@@ -159,6 +159,7 @@ func (f *file) check() (*Program, []error) {
 	// Texts last: they may use every value above as a placeholder.
 	c.replies(p, f)
 	c.sequence(p, f)
+	c.conversations(p, f)
 
 	if len(c.errs) > 0 {
 		return nil, c.errs
@@ -528,4 +529,44 @@ func phoneLike(s string) bool {
 func absoluteURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+// cannedLimit is the segment budget of a canned reply.
+const cannedLimit = 3
+
+// conversations checks how conversations with staff go: how long the
+// sequence waits after a conversation's latest message, and the canned
+// replies staff may pick (unique names, texts within their budget).
+func (c *checker) conversations(p *Program, f *file) {
+	p.ConversationQuiet = DefaultConversationQuiet
+	if q := strings.TrimSpace(f.ConversationQuiet); q != "" {
+		d, err := time.ParseDuration(q)
+		switch {
+		case err != nil:
+			c.errorf("conversation_quiet", "%q: invalid duration (write it like 24h or 48h)", f.ConversationQuiet)
+		case d < time.Hour:
+			c.errorf("conversation_quiet", "%q: must be at least 1h", f.ConversationQuiet)
+		default:
+			p.ConversationQuiet = d
+		}
+	}
+	names := map[string]bool{}
+	for i, r := range f.CannedReplies {
+		field := fmt.Sprintf("canned_replies[%d]", i)
+		name := strings.TrimSpace(r.Name)
+		switch {
+		case !c.required(field+".name", r.Name):
+		case names[strings.ToLower(name)]:
+			c.errorf(field+".name", "%q is the name of an earlier canned reply", name)
+		default:
+			names[strings.ToLower(name)] = true
+		}
+		body, ok := c.render(field+".body", r.Body, p)
+		if !ok || name == "" {
+			continue
+		}
+		n, _ := message.Segments(body)
+		p.CannedReplies = append(p.CannedReplies, CannedReply{Name: name, Body: body, Segments: n})
+		c.cost(field+".body", body, cannedLimit, true)
+	}
 }

@@ -25,6 +25,9 @@ type file struct {
 	PrivacyURL string   `yaml:"privacy_url"`
 	Replies    replies  `yaml:"replies"`
 	Sequence   []step   `yaml:"sequence"`
+	// ConversationQuiet and CannedReplies are optional.
+	ConversationQuiet string   `yaml:"conversation_quiet"`
+	CannedReplies     []canned `yaml:"canned_replies"`
 
 	seen map[string]bool // paths present in the file: "support.phone"
 	bad  map[string]bool // paths whose value was of the wrong kind, already reported
@@ -54,6 +57,11 @@ type replies struct {
 type step struct {
 	After string `yaml:"after"`
 	Body  string `yaml:"body"`
+}
+
+type canned struct {
+	Name string `yaml:"name"`
+	Body string `yaml:"body"`
 }
 
 // decode reads data into f. fatal means the file could not be read at all

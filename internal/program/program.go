@@ -40,6 +40,11 @@ type Program struct {
 	TermsURL, PrivacyURL string
 	Replies              Replies
 	Sequence             []Step
+	// ConversationQuiet is how long the sequence waits after the latest
+	// message of a conversation that is not closed (default 48h).
+	ConversationQuiet time.Duration
+	// CannedReplies are texts staff may pick to answer in a conversation.
+	CannedReplies []CannedReply
 	// Warnings are what the operator should know but need not fix: a send
 	// window narrowed to the federal 08:00–21:00, a reply longer than its
 	// segment budget, a message that forces UCS-2.
@@ -78,6 +83,17 @@ type Step struct {
 	Segments int
 	Encoding message.Encoding
 }
+
+// CannedReply is a ready-made answer for staff, rendered.
+type CannedReply struct {
+	Name     string
+	Body     string
+	Segments int
+}
+
+// DefaultConversationQuiet is how long the sequence waits after a
+// conversation's latest message when the program file does not say.
+const DefaultConversationQuiet = 48 * time.Hour
 
 // Window is the part of the day when sequence messages may go, as offsets
 // from local midnight; Start is inclusive, End exclusive.

@@ -60,6 +60,9 @@ type Config struct {
 	NoWork bool
 	// Maintenance are periodic tasks (expiring unanswered sign-ups, refreshing figures).
 	Maintenance []Maintenance
+	// AlertWebhook, when set, is told of every conversation that newly
+	// needs a person.
+	AlertWebhook *AlertWebhook
 }
 
 // Sender schedules and sends the sequence.
@@ -114,6 +117,12 @@ func New(cfg Config) (*Sender, error) {
 		if err := river.AddWorkerSafely(workers, &signupWorker{s: s}); err != nil {
 			return nil, err
 		}
+		if err := river.AddWorkerSafely(workers, &staffReplyWorker{s: s}); err != nil {
+			return nil, err
+		}
+		if err := river.AddWorkerSafely(workers, &alertWorker{s: s}); err != nil {
+			return nil, err
+		}
 		tasks := map[string]Maintenance{}
 		for _, t := range cfg.Maintenance {
 			tasks[t.Name] = t
@@ -126,6 +135,7 @@ func New(cfg Config) (*Sender, error) {
 		rc.Queues = map[string]river.QueueConfig{
 			queueSequence:    {MaxWorkers: cfg.Workers},
 			queueMaintenance: {MaxWorkers: 2},
+			queueAlerts:      {MaxWorkers: 2},
 		}
 	}
 	client, err := river.NewClient(riverpgxv5.New(cfg.DB.Pool), rc)

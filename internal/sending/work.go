@@ -102,10 +102,18 @@ func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error
 	})
 }
 
-// hold says how long a step must wait before it may go (the send window
-// in the person's zones, and the daily cap), and, when it may go now, how
-// long is left until the window closes.
+// hold says how long a step must wait before it may go (a conversation
+// with staff going on, the send window in the person's zones, and the
+// daily cap), and, when it may go now, how long is left until the window
+// closes.
 func (s *Sender) hold(v *store.StepView, number string, now time.Time) (wait, left time.Duration) {
+	if v.ConversationActivity != nil {
+		// While people talk, the sequence waits: until the conversation
+		// closes (CloseConversation resumes it) or goes quiet.
+		if resume := v.ConversationActivity.Add(s.cfg.Program.ConversationQuiet); resume.After(now) {
+			return resume.Sub(now), 0
+		}
+	}
 	earliest := now
 	if v.CapFull != nil {
 		earliest = v.CapFull.Add(24 * time.Hour)
@@ -129,6 +137,9 @@ type delivery struct {
 	// hold, if set, says how long the message must wait before it may go,
 	// and otherwise how long it stays valid.
 	hold func() (wait, left time.Duration)
+	// onHold, if set, records until when a held message waits; the
+	// transaction then commits (otherwise a hold keeps nothing).
+	onHold func(until time.Time) error
 	// next runs once the message is recorded as sent, in the same
 	// transaction (a step owes the next).
 	next func() error
@@ -156,7 +167,10 @@ func (s *Sender) deliver(ctx context.Context, tx pgx.Tx, pace func() error, look
 	if d.hold != nil {
 		wait, left := d.hold()
 		if wait > 0 {
-			return river.JobSnooze(wait), errRollback
+			if d.onHold == nil {
+				return river.JobSnooze(wait), errRollback
+			}
+			return river.JobSnooze(wait), d.onHold(s.cfg.Now().Add(wait))
 		}
 		validity = validityPeriod(left)
 	}
@@ -290,6 +304,9 @@ func (s *Sender) recordSend(ctx context.Context, tx pgx.Tx, d delivery, res carr
 	}
 	if err := store.RecordOutbound(ctx, tx, rec); err != nil {
 		return nil, err
+	}
+	if outcome.to != "" && !d.sub.Recorded() {
+		return nil, nil // a number that never subscribed: nothing to change
 	}
 	if outcome.to != "" {
 		// The person opted out with the carrier (stopped, for good, never

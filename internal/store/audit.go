@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -94,4 +95,12 @@ func (db *DB) ListAudit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 		err := row.Scan(&e.ID, &e.At, &e.StaffID, &e.StaffEmail, &e.Action, &e.Target, &e.Detail, &e.ClientAddr)
 		return e, err
 	})
+}
+
+// before is the ID a page starts below: 0 means from the newest.
+func before(id int64) int64 {
+	if id <= 0 {
+		return math.MaxInt64
+	}
+	return id
 }

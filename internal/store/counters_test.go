@@ -165,7 +165,7 @@ func TestCountersMatchHistory(t *testing.T) {
 	inbound := func(tx pgx.Tx, p *person, class, reply string) error {
 		m := store.Inbound{MessageSID: nextSID("SM"), PhoneHash: p.sub.PhoneHash, PhoneEnc: []byte{0}, Last4: "0000",
 			SubscriberID: &p.sub.ID, Class: class, BodyEnc: []byte{0}, ReplyName: reply, ReplyTwiML: "<Response/>"}
-		if err := store.RecordInbound(ctx, tx, m, ""); err != nil {
+		if err := store.RecordInbound(ctx, tx, m, nil); err != nil {
 			return err
 		}
 		if reply == "" {

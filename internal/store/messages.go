@@ -21,29 +21,30 @@ type Inbound struct {
 	ReplyName    string
 	ReplyTwiML   string
 	ReceivedAt   time.Time
+	// ConversationID is the conversation the message joins, 0 for none.
+	ConversationID int64
 }
 
-// Alert kinds.
-const (
-	AlertCrisis   = "crisis"
-	AlertFreeText = "free_text"
-)
-
-// RecordInbound records a message, and the alert it raises for staff
-// (alert "" for none), with tx's COMMIT. A MessageSid already recorded is
-// refused by the database (unique), so a repeated delivery can never be
-// stored twice.
-func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, alert string) error {
-	const insert = `
-		INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, class, body_enc, reply_name, reply_twiml)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
-	args := []any{m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML}
-	sql := insert
-	if alert != "" {
-		sql = `WITH m AS (` + insert + ` RETURNING id) INSERT INTO alerts (kind, inbound_id) SELECT $10, id FROM m`
-		args = append(args, alert)
+// RecordInbound records a message, with tx's COMMIT, and the change it
+// makes to its number's conversation (nil: none). A MessageSid already
+// recorded is refused by the database (unique), so a repeated delivery can
+// never be stored twice.
+func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *ConversationChange) error {
+	if conv != nil {
+		if err := queueConversationChange(ctx, tx, *conv); err != nil {
+			return fmt.Errorf("record inbound: %w", err)
+		}
+		m.ConversationID = conv.ID
 	}
-	if err := AtCommit(ctx, tx, sql, args...); err != nil {
+	var convID *int64
+	if m.ConversationID != 0 {
+		convID = &m.ConversationID
+	}
+	err := AtCommit(ctx, tx, `
+		INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, class, body_enc, reply_name, reply_twiml, conversation_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID)
+	if err != nil {
 		return fmt.Errorf("record inbound: %w", err)
 	}
 	return nil
@@ -54,11 +55,14 @@ const (
 	KindReply         = "reply"
 	KindStep          = "step"
 	KindSignupConfirm = "signup_confirm"
+	KindStaffReply    = "staff_reply"
 )
 
 // Outbound is one message the service sent or answered with.
 type Outbound struct {
-	ID           int64
+	ID int64
+	// SubscriberID is 0 only for a staff reply to a number that never
+	// subscribed.
 	SubscriberID int64
 	Kind         string
 	ReplyName    string
@@ -70,6 +74,9 @@ type Outbound struct {
 	Segments     int
 	// CreatedAt is when it was sent; zero: the database's now.
 	CreatedAt time.Time
+	// StaffReplyID is the staff reply this message sends (KindStaffReply),
+	// in conversation ConversationID.
+	StaffReplyID, ConversationID int64
 }
 
 // RecordOutbound records a message sent or answered, with tx's COMMIT: the
@@ -81,11 +88,24 @@ func RecordOutbound(ctx context.Context, tx pgx.Tx, m Outbound) error {
 	if !m.CreatedAt.IsZero() {
 		at = &m.CreatedAt
 	}
-	err := AtCommit(ctx, tx, `
-		INSERT INTO outbound_messages (subscriber_id, kind, reply_name, step, subscription, twilio_sid, status, error_code, segments, created_at, updated_at)
-		VALUES ($1, $2, NULLIF($3, ''), $4, $5, NULLIF($6, ''), $7, $8, $9, coalesce($10, now()), coalesce($10, now()))`,
-		m.SubscriberID, m.Kind, m.ReplyName, m.Step, m.Subscription, m.TwilioSID, m.Status, m.ErrorCode, max(1, m.Segments), at)
-	if err != nil {
+	const insert = `
+		INSERT INTO outbound_messages (subscriber_id, kind, reply_name, step, subscription, twilio_sid, status, error_code, segments,
+		                               created_at, updated_at, conversation_id)
+		VALUES (NULLIF($1, 0), $2, NULLIF($3, ''), $4, $5, NULLIF($6, ''), $7, $8, $9, coalesce($10, now()), coalesce($10, now()), NULLIF($11, 0))`
+	args := []any{m.SubscriberID, m.Kind, m.ReplyName, m.Step, m.Subscription, m.TwilioSID, m.Status, m.ErrorCode, max(1, m.Segments), at, m.ConversationID}
+	sql := insert
+	if m.StaffReplyID != 0 {
+		// A staff reply that went: the reply points at its message, and the
+		// conversation has been answered and waits for the person.
+		sql = `WITH o AS (` + insert + ` RETURNING id), r AS (
+				UPDATE staff_replies SET status = 'sent', outbound_id = (SELECT id FROM o), held_until = NULL WHERE id = $12
+			)
+			UPDATE conversations SET first_reply_at = coalesce(first_reply_at, now()), last_activity_at = now(),
+			       status = CASE WHEN status = 'open' THEN 'waiting'::conversation_status ELSE status END
+			WHERE id = $11`
+		args = append(args, m.StaffReplyID)
+	}
+	if err := AtCommit(ctx, tx, sql, args...); err != nil {
 		return fmt.Errorf("record outbound: %w", err)
 	}
 	return nil

@@ -35,11 +35,72 @@ type Stats struct {
 	// Delivery is what became of the messages sent through the carrier API
 	// (sequence steps and sign-up confirmations); replies carried in the
 	// webhook's answer get no delivery report and are not in it.
-	Delivery           Delivery         `json:"delivery"`
-	DeliveryLast30Days Delivery         `json:"delivery_last_30_days"`
-	Steps              []StepReach      `json:"steps"`
-	OpenAlerts         map[string]int64 `json:"open_alerts"` // crisis, free_text
-	Daily              []Day            `json:"daily"`
+	Delivery           Delivery    `json:"delivery"`
+	DeliveryLast30Days Delivery    `json:"delivery_last_30_days"`
+	Steps              []StepReach `json:"steps"`
+	// OpenAlerts are the conversations waiting for staff: crisis, free_text
+	// (the rest), as the API has always named them.
+	OpenAlerts    map[string]int64    `json:"open_alerts"`
+	Conversations ConversationFigures `json:"conversations"`
+	Daily         []Day               `json:"daily"`
+}
+
+// ConversationFigures are the conversations not closed and how soon staff
+// first answer.
+type ConversationFigures struct {
+	OpenCrisis int64 `json:"open_crisis"`
+	OpenOther  int64 `json:"open_other"`
+	Waiting    int64 `json:"waiting_for_person"`
+	// OldestOpenSeconds is how long the conversation waiting longest for
+	// staff has waited since the person last wrote, 0 when none waits.
+	OldestOpenSeconds int64 `json:"oldest_open_seconds"`
+	// FirstReply is the time to the first staff reply of the conversations
+	// opened in the last 7 and 30 days.
+	FirstReplyLast7Days  ReplyFigures `json:"first_reply_last_7_days"`
+	FirstReplyLast30Days ReplyFigures `json:"first_reply_last_30_days"`
+}
+
+// ReplyFigures are ReplyTimes in seconds, for JSON (null: none answered).
+type ReplyFigures struct {
+	Opened        int64  `json:"opened"`
+	Replied       int64  `json:"replied"`
+	MedianSeconds *int64 `json:"median_seconds"`
+	P90Seconds    *int64 `json:"p90_seconds"`
+}
+
+func replyFigures(r ReplyTimes) ReplyFigures {
+	secs := func(d *time.Duration) *int64 {
+		if d == nil {
+			return nil
+		}
+		s := int64(d.Seconds())
+		return &s
+	}
+	return ReplyFigures{Opened: r.Opened, Replied: r.Replied, MedianSeconds: secs(r.Median), P90Seconds: secs(r.P90)}
+}
+
+// ConversationFigures reads the conversation figures as of now.
+func (db *DB) ConversationFigures(ctx context.Context, now time.Time) (ConversationFigures, error) {
+	var f ConversationFigures
+	c, err := db.CountConversations(ctx)
+	if err != nil {
+		return f, err
+	}
+	f.OpenCrisis, f.OpenOther, f.Waiting = c.OpenCrisis, c.OpenOther, c.Waiting
+	if c.OldestOpen != nil {
+		f.OldestOpenSeconds = max(0, int64(now.Sub(*c.OldestOpen).Seconds()))
+	}
+	for _, p := range []struct {
+		days int
+		to   *ReplyFigures
+	}{{7, &f.FirstReplyLast7Days}, {30, &f.FirstReplyLast30Days}} {
+		r, err := db.FirstReplyTimes(ctx, now.Add(-time.Duration(p.days)*24*time.Hour))
+		if err != nil {
+			return f, err
+		}
+		*p.to = replyFigures(r)
+	}
+	return f, nil
 }
 
 // Periods count something today, over the last 7 days and over the last 30
@@ -186,12 +247,12 @@ func (db *DB) Overview(ctx context.Context, now time.Time, days, steps int) (*St
 	if err != nil {
 		return nil, err
 	}
-	alerts, err := db.OpenAlertCounts(ctx)
+	conv, err := db.ConversationFigures(ctx, now)
 	if err != nil {
 		return nil, err
 	}
-
-	s := &Stats{AsOf: now, Today: today.Format(time.DateOnly), OpenAlerts: alerts, Sources: map[string]SourceFigures{}}
+	alerts := map[string]int64{"crisis": conv.OpenCrisis, "free_text": conv.OpenOther}
+	s := &Stats{AsOf: now, Today: today.Format(time.DateOnly), OpenAlerts: alerts, Conversations: conv, Sources: map[string]SourceFigures{}}
 	s.fillTotals(totals)
 
 	// sum adds the named counters over the last n days, today included.

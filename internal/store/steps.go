@@ -96,6 +96,9 @@ type StepView struct {
 	CapFull *time.Time
 	// Sent: this step already reached the subscription.
 	Sent bool
+	// ConversationActivity, when the subscriber is in a conversation that
+	// is not closed, is its latest message either way.
+	ConversationActivity *time.Time
 }
 
 // LockForStep locks a subscriber's row and reads it, in one round trip,
@@ -116,6 +119,7 @@ func LockForStep(ctx context.Context, tx pgx.Tx, subscriberID int64, subscriptio
 	b.Queue(`SELECT EXISTS (SELECT 1 FROM outbound_messages
 		WHERE subscriber_id = $1 AND subscription = $2 AND step = $3 AND kind = 'step')`,
 		subscriberID, subscription, step)
+	b.Queue(`SELECT max(last_activity_at) FROM conversations WHERE subscriber_id = $1 AND status <> 'closed'`, subscriberID)
 	br := tx.SendBatch(ctx, b)
 	defer br.Close()
 	v := &StepView{}
@@ -128,5 +132,36 @@ func LockForStep(ctx context.Context, tx pgx.Tx, subscriberID int64, subscriptio
 	if err := br.QueryRow().Scan(&v.Sent); err != nil {
 		return nil, fmt.Errorf("lock for step: %w", err)
 	}
+	if err := br.QueryRow().Scan(&v.ConversationActivity); err != nil {
+		return nil, fmt.Errorf("lock for step: %w", err)
+	}
 	return v, br.Close()
+}
+
+// WaitingStepJob is a sequence job that has not started, with its step.
+type WaitingStepJob struct {
+	ID           int64
+	Step         int
+	Subscription int64 // Unix microseconds, as in the job's arguments
+}
+
+// WaitingStepJobArgs lists a subscriber's sequence jobs that have not
+// started, with what step of which subscription each sends.
+func WaitingStepJobArgs(ctx context.Context, tx pgx.Tx, subscriberID int64) ([]WaitingStepJob, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT id, (args ->> 'step')::int, (args ->> 'subscription')::bigint FROM river_job
+		WHERE kind = 'send_step' AND (args ->> 'subscriber_id')::bigint = $1
+		  AND state IN ('available', 'scheduled', 'retryable', 'pending')`, subscriberID)
+	if err != nil {
+		return nil, fmt.Errorf("waiting step jobs: %w", err)
+	}
+	jobs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (WaitingStepJob, error) {
+		var j WaitingStepJob
+		err := row.Scan(&j.ID, &j.Step, &j.Subscription)
+		return j, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("waiting step jobs: %w", err)
+	}
+	return jobs, nil
 }
