@@ -91,6 +91,7 @@ func serveApp(ctx context.Context, a app) error {
 		Maintenance: append(signupMaintenance(func() *signup.Service { return signups }), staffMaintenance(a.db)...),
 		DB:          a.db, Vault: v, Program: a.program, Carrier: a.carrier, Logger: a.logger,
 		SendRate: a.cfg.SendRate, Workers: a.cfg.SendWorkers, StatusCallbackURL: a.cfg.PublicURL.String() + "/twilio/status", Metrics: m,
+		AlertWebhook: alertWebhook(a.cfg),
 	})
 	if err != nil {
 		return err
@@ -100,6 +101,7 @@ func serveApp(ctx context.Context, a app) error {
 		Replies: inboundReplies(a.program), JoinKeywords: a.program.Keywords,
 		CarrierHandlesOptOut: a.cfg.TwilioHandlesOptOut,
 		Subscriptions:        sender,
+		Notify:               sender.NeedsPerson,
 		Observe:              func(r inbound.Result) { m.InboundHandled(string(r.Class), r.Repeat) },
 	}
 	m.Register(metrics.NewQueueDepth(a.db.Pool))
@@ -168,4 +170,13 @@ func serveApp(ctx context.Context, a app) error {
 	}
 	a.logger.Info("stopped")
 	return err
+}
+
+// alertWebhook is the outgoing "conversation needs a person" webhook, nil
+// when ALERT_WEBHOOK_URL is unset.
+func alertWebhook(cfg *config.Config) *sending.AlertWebhook {
+	if cfg.AlertWebhookURL == "" {
+		return nil
+	}
+	return &sending.AlertWebhook{URL: cfg.AlertWebhookURL, Secret: cfg.AlertWebhookSecret, DashboardURL: cfg.PublicURL.String()}
 }

@@ -44,6 +44,11 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed; empty: the client is the connection's peer.
 	TrustedProxies []netip.Prefix
+
+	// AlertWebhookURL, when set, is told of every conversation that newly
+	// needs a person, each event signed with AlertWebhookSecret.
+	AlertWebhookURL    string
+	AlertWebhookSecret []byte
 }
 
 // SignupLimits are the web sign-up's defences (signup.Limits describes

@@ -186,6 +186,29 @@ var settings = []setting{
 			c.TrustedProxies, err = parseTrustedProxies(v)
 			return err
 		}},
+	// The secret comes first: the URL is refused without one.
+	{name: "ALERT_WEBHOOK_SECRET", doc: "the key that signs each alert webhook event (HMAC-SHA256)",
+		in: serveAndDev, unset: "none",
+		parse: func(c *Config, v string) error {
+			if len(v) < 16 {
+				return errors.New("want at least 16 characters (openssl rand -hex 32)")
+			}
+			c.AlertWebhookSecret = []byte(v)
+			return nil
+		}},
+	{name: "ALERT_WEBHOOK_URL", doc: "where to post \"conversation needs a person\" events",
+		in: serveAndDev, unset: "none: no events",
+		parse: func(c *Config, v string) error {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("%q is not an http(s) URL", v)
+			}
+			if c.AlertWebhookSecret == nil {
+				return errors.New("needs ALERT_WEBHOOK_SECRET, the key that signs each event")
+			}
+			c.AlertWebhookURL = v
+			return nil
+		}},
 }
 
 const dataKeyHint = "base64 of 32 random bytes (openssl rand -base64 32)"
