@@ -32,19 +32,6 @@ func (db *DB) RegisterDisclosure(ctx context.Context, d Disclosure) error {
 	return err
 }
 
-// FindDisclosure returns a recorded disclosure version, or ErrNotFound.
-func (db *DB) FindDisclosure(ctx context.Context, version string) (*Disclosure, error) {
-	var d Disclosure
-	err := db.Pool.QueryRow(ctx, `
-		SELECT version, label, html, text, terms_html, privacy_html, registered_at
-		FROM disclosures WHERE version = $1`, version,
-	).Scan(&d.Version, &d.Label, &d.HTML, &d.Text, &d.TermsHTML, &d.PrivacyHTML, &d.RegisteredAt)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return &d, nil
-}
-
 // SignupRequestHistory returns when the subscriber's latest YES request
 // was asked for (zero if never) and how many were asked for after since.
 func SignupRequestHistory(ctx context.Context, tx pgx.Tx, subscriberID int64, since time.Time) (last time.Time, count int, err error) {
