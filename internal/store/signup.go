@@ -29,7 +29,10 @@ func (db *DB) RegisterDisclosure(ctx context.Context, d Disclosure) error {
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (version) DO NOTHING`,
 		d.Version, d.Label, d.HTML, d.Text, d.TermsHTML, d.PrivacyHTML)
-	return err
+	if err != nil {
+		return fmt.Errorf("register disclosure: %w", err)
+	}
+	return nil
 }
 
 // SignupRequestHistory returns when the subscriber's latest YES request
@@ -39,10 +42,13 @@ func SignupRequestHistory(ctx context.Context, tx pgx.Tx, subscriberID int64, si
 	err = tx.QueryRow(ctx, `
 		SELECT max(requested_at), count(*) FILTER (WHERE requested_at > $2)
 		FROM signup_requests WHERE subscriber_id = $1`, subscriberID, since).Scan(&at, &count)
+	if err != nil {
+		return time.Time{}, 0, fmt.Errorf("read sign-up requests: %w", err)
+	}
 	if at != nil {
 		last = *at
 	}
-	return last, count, err
+	return last, count, nil
 }
 
 // RecordSignupRequest records, with tx's COMMIT, that a YES request was
@@ -62,14 +68,18 @@ func RecentConsent(ctx context.Context, tx pgx.Tx, subscriberID int64, limit int
 		       coalesce(disclosure_version, ''), staff_id
 		FROM consent_events WHERE subscriber_id = $1 ORDER BY id DESC LIMIT $2`, subscriberID, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read recent consent: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConsentEvent, error) {
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConsentEvent, error) {
 		var e ConsentEvent
 		err := row.Scan(&e.ID, &e.SubscriberID, &e.At, &e.FromState, &e.ToState, &e.Method, &e.Reason,
 			&e.MessageSID, &e.DisclosureVersion, &e.StaffID)
 		return e, err
 	})
+	if err != nil {
+		return nil, fmt.Errorf("read recent consent: %w", err)
+	}
+	return events, nil
 }
 
 // PendingCandidate is a pending subscriber that may have gone unanswered too long.
@@ -96,13 +106,13 @@ func (db *DB) PendingInactiveSince(ctx context.Context, cutoff time.Time, afterI
 		WHERE s.state = 'pending' AND s.id > $2 AND `+lastPendingActivity+` < $1
 		ORDER BY s.id LIMIT $3`, cutoff, afterID, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list inactive pending: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (PendingCandidate, error) {
-		var c PendingCandidate
-		err := row.Scan(&c.ID, &c.PhoneHash)
-		return c, err
-	})
+	candidates, err := pgx.CollectRows(rows, pgx.RowToStructByPos[PendingCandidate])
+	if err != nil {
+		return nil, fmt.Errorf("list inactive pending: %w", err)
+	}
+	return candidates, nil
 }
 
 // PendingActivity is when the subscriber last asked (or was asked) to
@@ -111,7 +121,10 @@ func PendingActivity(ctx context.Context, tx pgx.Tx, subscriberID int64) (time.T
 	var at *time.Time
 	err := tx.QueryRow(ctx, `SELECT `+lastPendingActivity+` FROM subscribers s WHERE s.id = $1`, subscriberID).Scan(&at)
 	if err != nil {
-		return time.Time{}, notFound(err)
+		if err = notFound(err); err == ErrNotFound {
+			return time.Time{}, err
+		}
+		return time.Time{}, fmt.Errorf("read pending activity: %w", err)
 	}
 	if at == nil {
 		return time.Time{}, nil
@@ -134,7 +147,7 @@ func HitLimits(ctx context.Context, tx pgx.Tx, hits []LimitHit) ([]int, error) {
 	counts := make([]int, len(hits))
 	for i, h := range hits {
 		if err := tx.QueryRow(ctx, hitLimitSQL, h.Key, h.WindowStart, h.WindowStart.Add(h.Window)).Scan(&counts[i]); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("hit limits: %w", err)
 		}
 	}
 	return counts, nil
@@ -143,8 +156,10 @@ func HitLimits(ctx context.Context, tx pgx.Tx, hits []LimitHit) ([]int, error) {
 // HitLimit counts one use of a single limit, in its own statement.
 func (db *DB) HitLimit(ctx context.Context, h LimitHit) (int, error) {
 	var n int
-	err := db.Pool.QueryRow(ctx, hitLimitSQL, h.Key, h.WindowStart, h.WindowStart.Add(h.Window)).Scan(&n)
-	return n, err
+	if err := db.Pool.QueryRow(ctx, hitLimitSQL, h.Key, h.WindowStart, h.WindowStart.Add(h.Window)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("hit limit: %w", err)
+	}
+	return n, nil
 }
 
 const hitLimitSQL = `
@@ -156,7 +171,7 @@ const hitLimitSQL = `
 func (db *DB) PruneLimits(ctx context.Context, now time.Time) (int64, error) {
 	tag, err := db.Pool.Exec(ctx, `DELETE FROM signup_limits WHERE expires_at < $1`, now)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("prune limits: %w", err)
 	}
 	return tag.RowsAffected(), nil
 }

@@ -43,7 +43,7 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open database: %w", err)
 	}
 	if err := ping(ctx, pool); err != nil {
 		pool.Close()
