@@ -52,19 +52,15 @@ func (db *DB) ListAlerts(ctx context.Context, f AlertFilter) ([]Alert, error) {
 	if f.Handled {
 		where = `a.handled_at IS NOT NULL`
 	}
-	rows, err := db.Pool.Query(ctx, `
+	alerts, err := collect(ctx, db.Pool, func(row pgx.CollectableRow) (Alert, error) {
+		var a Alert
+		err := row.Scan(&a.ID, &a.Kind, &a.CreatedAt, &a.HandledAt, &a.HandledBy, &a.HandledByEmail)
+		return a, err
+	}, `
 		SELECT a.id, a.kind, a.created_at, a.handled_at, a.handled_by, coalesce(s.email, '')
 		FROM alerts a LEFT JOIN staff s ON s.id = a.handled_by
 		WHERE `+where+` AND a.id < $1
 		ORDER BY a.id DESC LIMIT $2`, before(f.Before), f.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("list alerts: %w", err)
-	}
-	alerts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Alert, error) {
-		var a Alert
-		err := row.Scan(&a.ID, &a.Kind, &a.CreatedAt, &a.HandledAt, &a.HandledBy, &a.HandledByEmail)
-		return a, err
-	})
 	if err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}

@@ -85,19 +85,15 @@ func (db *DB) ListAudit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
 	}
-	rows, err := db.Pool.Query(ctx, `
+	entries, err := collect(ctx, db.Pool, func(row pgx.CollectableRow) (AuditEntry, error) {
+		var e AuditEntry
+		err := row.Scan(&e.ID, &e.At, &e.StaffID, &e.StaffEmail, &e.Action, &e.Target, &e.Detail, &e.ClientAddr)
+		return e, err
+	}, `
 		SELECT a.id, a.at, a.staff_id, coalesce(s.email, ''), a.action, a.target, a.detail, a.client_addr
 		FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
 		WHERE a.id < $1 AND ($2 = '' OR a.target = $2)
 		ORDER BY a.id DESC LIMIT $3`, before(q.Before), q.Target, q.Limit)
-	if err != nil {
-		return nil, fmt.Errorf("list audit: %w", err)
-	}
-	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AuditEntry, error) {
-		var e AuditEntry
-		err := row.Scan(&e.ID, &e.At, &e.StaffID, &e.StaffEmail, &e.Action, &e.Target, &e.Detail, &e.ClientAddr)
-		return e, err
-	})
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
 	}

@@ -63,19 +63,15 @@ func RecordSignupRequest(ctx context.Context, tx pgx.Tx, subscriberID int64, at 
 // RecentConsent lists a subscriber's latest ledger rows, newest first, at
 // most limit of them, inside tx. Evidence is not read.
 func RecentConsent(ctx context.Context, tx pgx.Tx, subscriberID int64, limit int) ([]ConsentEvent, error) {
-	rows, err := tx.Query(ctx, `
-		SELECT id, subscriber_id, at, from_state, to_state, method, reason, coalesce(message_sid, ''),
-		       coalesce(disclosure_version, ''), staff_id
-		FROM consent_events WHERE subscriber_id = $1 ORDER BY id DESC LIMIT $2`, subscriberID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("read recent consent: %w", err)
-	}
-	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConsentEvent, error) {
+	events, err := collect(ctx, tx, func(row pgx.CollectableRow) (ConsentEvent, error) {
 		var e ConsentEvent
 		err := row.Scan(&e.ID, &e.SubscriberID, &e.At, &e.FromState, &e.ToState, &e.Method, &e.Reason,
 			&e.MessageSID, &e.DisclosureVersion, &e.StaffID)
 		return e, err
-	})
+	}, `
+		SELECT id, subscriber_id, at, from_state, to_state, method, reason, coalesce(message_sid, ''),
+		       coalesce(disclosure_version, ''), staff_id
+		FROM consent_events WHERE subscriber_id = $1 ORDER BY id DESC LIMIT $2`, subscriberID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read recent consent: %w", err)
 	}
@@ -101,14 +97,10 @@ const lastPendingActivity = `greatest(
 // of them. Nothing is locked: callers re-check each one under its locks
 // with PendingActivity.
 func (db *DB) PendingInactiveSince(ctx context.Context, cutoff time.Time, afterID int64, limit int) ([]PendingCandidate, error) {
-	rows, err := db.Pool.Query(ctx, `
+	candidates, err := collect(ctx, db.Pool, pgx.RowToStructByPos[PendingCandidate], `
 		SELECT s.id, s.phone_hash FROM subscribers s
 		WHERE s.state = 'pending' AND s.id > $2 AND `+lastPendingActivity+` < $1
 		ORDER BY s.id LIMIT $3`, cutoff, afterID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list inactive pending: %w", err)
-	}
-	candidates, err := pgx.CollectRows(rows, pgx.RowToStructByPos[PendingCandidate])
 	if err != nil {
 		return nil, fmt.Errorf("list inactive pending: %w", err)
 	}

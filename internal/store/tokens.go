@@ -65,11 +65,8 @@ func (db *DB) CheckAPIToken(ctx context.Context, token string) (*APIToken, error
 
 // ListAPITokens lists every token, newest first.
 func (db *DB) ListAPITokens(ctx context.Context) ([]APIToken, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT id, name, created_at, revoked_at, last_used_at FROM api_tokens ORDER BY id DESC`)
-	if err != nil {
-		return nil, fmt.Errorf("list API tokens: %w", err)
-	}
-	tokens, err := pgx.CollectRows(rows, pgx.RowToStructByPos[APIToken])
+	tokens, err := collect(ctx, db.Pool, pgx.RowToStructByPos[APIToken],
+		`SELECT id, name, created_at, revoked_at, last_used_at FROM api_tokens ORDER BY id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("list API tokens: %w", err)
 	}
