@@ -52,19 +52,19 @@ func (db *DB) ListAlerts(ctx context.Context, f AlertFilter) ([]Alert, error) {
 	if f.Handled {
 		where = `a.handled_at IS NOT NULL`
 	}
-	rows, err := db.Pool.Query(ctx, `
+	alerts, err := collect(ctx, db.Pool, func(row pgx.CollectableRow) (Alert, error) {
+		var a Alert
+		err := row.Scan(&a.ID, &a.Kind, &a.CreatedAt, &a.HandledAt, &a.HandledBy, &a.HandledByEmail)
+		return a, err
+	}, `
 		SELECT a.id, a.kind, a.created_at, a.handled_at, a.handled_by, coalesce(s.email, '')
 		FROM alerts a LEFT JOIN staff s ON s.id = a.handled_by
 		WHERE `+where+` AND a.id < $1
 		ORDER BY a.id DESC LIMIT $2`, before(f.Before), f.Limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list alerts: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Alert, error) {
-		var a Alert
-		err := row.Scan(&a.ID, &a.Kind, &a.CreatedAt, &a.HandledAt, &a.HandledBy, &a.HandledByEmail)
-		return a, err
-	})
+	return alerts, nil
 }
 
 // OpenAlertCounts counts the alerts nobody has handled yet, by kind.
@@ -72,18 +72,14 @@ func (db *DB) OpenAlertCounts(ctx context.Context) (map[string]int64, error) {
 	counts := map[string]int64{AlertCrisis: 0, AlertFreeText: 0}
 	rows, err := db.Pool.Query(ctx, `SELECT kind, count(*) FROM alerts WHERE handled_at IS NULL GROUP BY kind`)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("count open alerts: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind string
-		var n int64
-		if err := rows.Scan(&kind, &n); err != nil {
-			return nil, err
-		}
-		counts[kind] = n
+	var kind string
+	var n int64
+	if _, err := pgx.ForEachRow(rows, []any{&kind, &n}, func() error { counts[kind] = n; return nil }); err != nil {
+		return nil, fmt.Errorf("count open alerts: %w", err)
 	}
-	return counts, rows.Err()
+	return counts, nil
 }
 
 // before is the ID a page starts below: 0 means from the newest.
@@ -116,7 +112,10 @@ func (db *DB) OpenAlert(ctx context.Context, id int64, by Actor) (*AlertMessage,
 		return AppendAudit(ctx, tx, by.Entry(AuditAlertOpened, alertTarget(id), m.Kind))
 	})
 	if err != nil {
-		return nil, err
+		if err == ErrNotFound {
+			return nil, err
+		}
+		return nil, fmt.Errorf("open alert: %w", err)
 	}
 	return &m, nil
 }
@@ -138,5 +137,11 @@ func (db *DB) HandleAlert(ctx context.Context, id int64, by Actor) (done bool, e
 		done = true
 		return AppendAudit(ctx, tx, by.Entry(AuditAlertHandled, alertTarget(id), ""))
 	})
-	return done, err
+	if err != nil {
+		if err == ErrNotFound {
+			return false, err
+		}
+		return false, fmt.Errorf("handle alert: %w", err)
+	}
+	return done, nil
 }
