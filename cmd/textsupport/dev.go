@@ -17,8 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"textsupport/internal/carrier"
 	"textsupport/internal/config"
 	"textsupport/internal/devphone"
@@ -136,7 +134,7 @@ func startDevPostgres(ctx context.Context, dataDir string, stdout io.Writer) (st
 		srv.Stop()
 		fmt.Fprintln(stdout, "textsupport dev: local Postgres stopped")
 	}
-	url, err := devDatabase(ctx, srv.URL)
+	url, err := srv.EnsureDatabase(ctx, "textsupport")
 	if err != nil {
 		stop()
 		return "", nil, err
@@ -212,27 +210,6 @@ func outsideSendWindow(now time.Time, prog *program.Program) bool {
 	midnight := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
 	start, end := midnight.Add(prog.SendWindow.Start), midnight.Add(prog.SendWindow.End)
 	return local.Before(start) || !local.Before(end)
-}
-
-// devDatabase creates the demo's database on the local server if needed.
-func devDatabase(ctx context.Context, serverURL string) (string, error) {
-	conn, err := pgx.Connect(ctx, serverURL)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'textsupport')").Scan(&exists); err != nil {
-		return "", err
-	}
-	if !exists {
-		if _, err := conn.Exec(ctx, "CREATE DATABASE textsupport"); err != nil {
-			return "", err
-		}
-	}
-	u, _ := url.Parse(serverURL)
-	u.Path = "/textsupport"
-	return u.String(), nil
 }
 
 // devDataKey makes a DATA_KEY for the demo, kept beside the data when

@@ -104,7 +104,7 @@ func serveApp(ctx context.Context, a app) error {
 		Notify:               sender.NeedsPerson,
 		Observe:              func(r inbound.Result) { m.InboundHandled(string(r.Class), r.Repeat) },
 	}
-	m.Register(metrics.NewQueueDepth(a.db.Pool))
+	m.Register(metrics.NewQueueDepth(a.db))
 	if signups, err = newSignups(a, v, sender); err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func TestOptOutSurvivesCallerLeaving(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Handle with the caller gone = %v, want the opt-out recorded", err)
 	}
-	sub, err := db.FindSubscriberByHash(context.Background(), v.Hash("+12125550190"))
+	sub, err := pgtest.FindSubscriberByHash(context.Background(), db, v.Hash("+12125550190"))
 	if err != nil || sub.State != store.Stopped || res.Reply != inbound.ReplyStop {
 		t.Fatalf("after the opt-out: %v %v, reply %q; want stopped with the STOP reply", sub, err, res.Reply)
 	}

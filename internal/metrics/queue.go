@@ -5,8 +5,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"textsupport/internal/store"
 )
 
 // QueueDepth reports River's job queue at each scrape: jobs waiting, by
@@ -15,11 +16,11 @@ import (
 // many sent steps still owe their next step's job. Every
 // replica reports the same shared queue, so aggregate with max, not sum.
 //
-// The counts come from River's (state, queue, …) index; a scrape within
-// minInterval of the last one gets the same figures, and a slow or failed
-// query reports textsupport_queue_up 0 instead of failing /metrics.
+// A scrape within minInterval of the last one gets the same figures, and
+// a slow or failed read (store.QueueDepths) reports textsupport_queue_up 0
+// instead of failing /metrics.
 type QueueDepth struct {
-	pool        *pgxpool.Pool
+	db          *store.DB
 	timeout     time.Duration
 	minInterval time.Duration
 
@@ -34,9 +35,9 @@ type QueueDepth struct {
 var queueStates = []string{"available", "scheduled", "retryable"}
 
 // NewQueueDepth makes the collector; register it with Metrics.Register.
-func NewQueueDepth(pool *pgxpool.Pool) *QueueDepth {
+func NewQueueDepth(db *store.DB) *QueueDepth {
 	return &QueueDepth{
-		pool: pool, timeout: 2 * time.Second, minInterval: 5 * time.Second,
+		db: db, timeout: 2 * time.Second, minInterval: 5 * time.Second,
 		jobs: prometheus.NewDesc("textsupport_queue_jobs", "Jobs waiting in the queue, by queue and state (available: due; scheduled: due later; retryable: waiting to retry).",
 			[]string{"queue", "state"}, nil),
 		late: prometheus.NewDesc("textsupport_queue_oldest_due_seconds", "How long the oldest due (available) job has been due, by queue; 0 when none is.",
@@ -71,48 +72,19 @@ func (q *QueueDepth) Collect(ch chan<- prometheus.Metric) {
 func (q *QueueDepth) query() []prometheus.Metric {
 	ctx, cancel := context.WithTimeout(context.Background(), q.timeout)
 	defer cancel()
-	failed := []prometheus.Metric{prometheus.MustNewConstMetric(q.up, prometheus.GaugeValue, 0)}
-	rows, err := q.pool.Query(ctx, `
-		SELECT queue, state::text, count(*), coalesce(extract(epoch FROM now() - min(scheduled_at)), 0)
-		FROM river_job WHERE state IN ('available', 'scheduled', 'retryable')
-		GROUP BY queue, state`)
+	d, err := q.db.QueueDepths(ctx)
 	if err != nil {
-		return failed
-	}
-	defer rows.Close()
-	counts := map[string]map[string]float64{}
-	late := map[string]float64{}
-	for rows.Next() {
-		var queue, state string
-		var n int64
-		var oldest float64
-		if err := rows.Scan(&queue, &state, &n, &oldest); err != nil {
-			return failed
-		}
-		if counts[queue] == nil {
-			counts[queue] = map[string]float64{}
-		}
-		counts[queue][state] = float64(n)
-		if state == "available" {
-			late[queue] = max(0, oldest)
-		}
-	}
-	if rows.Err() != nil {
-		return failed
-	}
-	var owed int64
-	if err := q.pool.QueryRow(ctx, `SELECT count(*) FROM steps_to_schedule`).Scan(&owed); err != nil {
-		return failed
+		return []prometheus.Metric{prometheus.MustNewConstMetric(q.up, prometheus.GaugeValue, 0)}
 	}
 	out := []prometheus.Metric{
 		prometheus.MustNewConstMetric(q.up, prometheus.GaugeValue, 1),
-		prometheus.MustNewConstMetric(q.owed, prometheus.GaugeValue, float64(owed)),
+		prometheus.MustNewConstMetric(q.owed, prometheus.GaugeValue, float64(d.StepsOwed)),
 	}
-	for queue, byState := range counts {
+	for queue, byState := range d.Jobs {
 		for _, state := range queueStates {
-			out = append(out, prometheus.MustNewConstMetric(q.jobs, prometheus.GaugeValue, byState[state], queue, state))
+			out = append(out, prometheus.MustNewConstMetric(q.jobs, prometheus.GaugeValue, float64(byState[state]), queue, state))
 		}
-		out = append(out, prometheus.MustNewConstMetric(q.late, prometheus.GaugeValue, late[queue], queue))
+		out = append(out, prometheus.MustNewConstMetric(q.late, prometheus.GaugeValue, d.OldestDue[queue].Seconds(), queue))
 	}
 	return out
 }

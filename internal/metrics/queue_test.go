@@ -33,7 +33,7 @@ func TestQueueDepth(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := metrics.New()
-	m.Register(metrics.NewQueueDepth(db.Pool))
+	m.Register(metrics.NewQueueDepth(db))
 	rec := httptest.NewRecorder()
 	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body, _ := io.ReadAll(rec.Body)
@@ -59,7 +59,7 @@ func TestQueueDepth(t *testing.T) {
 
 	// The database gone: the collector says so, and /metrics still answers.
 	db.Pool.Close()
-	q := metrics.NewQueueDepth(db.Pool)
+	q := metrics.NewQueueDepth(db)
 	m2 := metrics.New()
 	m2.Register(q)
 	rec = httptest.NewRecorder()

@@ -191,6 +191,31 @@ func (s *Server) waitReady(ctx context.Context) error {
 	}
 }
 
+// EnsureDatabase creates the named database unless the server has it, and
+// returns its URL.
+func (s *Server) EnsureDatabase(ctx context.Context, name string) (string, error) {
+	u, err := url.Parse(s.URL)
+	if err != nil {
+		return "", err
+	}
+	conn, err := pgx.Connect(ctx, s.URL)
+	if err != nil {
+		return "", fmt.Errorf("create database: %w", err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return "", fmt.Errorf("create database: %w", err)
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+			return "", fmt.Errorf("create database: %w", err)
+		}
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
 // Stop shuts the server down (fast shutdown) and removes a temporary data folder.
 func (s *Server) Stop() error {
 	var err error

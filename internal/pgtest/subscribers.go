@@ -2,6 +2,7 @@ package pgtest
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -69,9 +70,49 @@ func SetState(t testing.TB, db *store.DB, id int64, to store.State, ev store.Con
 // Subscriber reads a subscriber as committed.
 func Subscriber(t testing.TB, db *store.DB, id int64) *store.Subscriber {
 	t.Helper()
-	sub, err := db.FindSubscriber(context.Background(), id)
+	sub, err := FindSubscriber(context.Background(), db, id)
 	if err != nil {
 		t.Fatalf("pgtest: find subscriber %d: %v", id, err)
 	}
 	return sub
+}
+
+// FindSubscriber reads a subscriber as committed, without locking it
+// (store.ErrNotFound: none).
+func FindSubscriber(ctx context.Context, db *store.DB, id int64) (*store.Subscriber, error) {
+	return findSubscriber(ctx, db, `id = $1`, id)
+}
+
+// FindSubscriberByHash reads a number's subscriber as committed, without
+// locking it (store.ErrNotFound: none).
+func FindSubscriberByHash(ctx context.Context, db *store.DB, phoneHash []byte) (*store.Subscriber, error) {
+	return findSubscriber(ctx, db, `phone_hash = $1`, phoneHash)
+}
+
+func findSubscriber(ctx context.Context, db *store.DB, where string, arg any) (*store.Subscriber, error) {
+	// The columns in the order of store.Subscriber's fields.
+	rows, err := db.Pool.Query(ctx, `
+		SELECT id, phone_hash, phone_enc, phone_last4, state, source, coalesce(time_zone, ''), opted_in_at, created_at
+		FROM subscribers WHERE `+where, arg)
+	if err != nil {
+		return nil, err
+	}
+	sub, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByPos[store.Subscriber])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, store.ErrNotFound
+	}
+	return sub, err
+}
+
+// ConsentHistory lists a subscriber's ledger rows, oldest first.
+func ConsentHistory(ctx context.Context, db *store.DB, subscriberID int64) ([]store.ConsentEvent, error) {
+	// The columns in the order of store.ConsentEvent's fields.
+	rows, err := db.Pool.Query(ctx, `
+		SELECT id, subscriber_id, at, from_state, to_state, method, reason, coalesce(message_sid, ''),
+		       coalesce(disclosure_version, ''), staff_id, evidence_enc
+		FROM consent_events WHERE subscriber_id = $1 ORDER BY id`, subscriberID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[store.ConsentEvent])
 }

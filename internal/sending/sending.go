@@ -6,6 +6,7 @@ package sending
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math"
 	"slices"
@@ -152,7 +153,7 @@ func (s *Sender) Start(ctx context.Context) error {
 		return nil
 	}
 	if err := s.river.Start(context.WithoutCancel(ctx)); err != nil {
-		return err
+		return fmt.Errorf("start sender: %w", err)
 	}
 	s.owedDone, s.owedLoop = make(chan struct{}), make(chan struct{})
 	go func() {
@@ -176,7 +177,10 @@ func (s *Sender) Stop(ctx context.Context) error {
 		<-s.owedLoop
 		s.owedDone = nil
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("stop sender: %w", err)
+	}
+	return nil
 }
 
 const queueSequence = "sequence"
@@ -250,5 +254,9 @@ func (s *Sender) ScheduleMany(ctx context.Context, tx pgx.Tx, steps []StepArgs) 
 		due := time.UnixMicro(a.Subscription).Add(s.cfg.Program.Sequence[a.Step].After)
 		params = append(params, river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: dueAt(due)}})
 	}
-	return s.river.InsertManyFastTx(ctx, tx, params)
+	n, err := s.river.InsertManyFastTx(ctx, tx, params)
+	if err != nil {
+		return n, fmt.Errorf("schedule steps: %w", err)
+	}
+	return n, nil
 }

@@ -96,7 +96,7 @@ func (b *bundle) args(sub *store.Subscriber, step int) StepArgs {
 
 func (b *bundle) state(t *testing.T, id int64) store.State {
 	t.Helper()
-	s, err := b.db.FindSubscriber(context.Background(), id)
+	s, err := pgtest.FindSubscriber(context.Background(), b.db, id)
 	if err != nil {
 		t.Fatal(err)
 	}

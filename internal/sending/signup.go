@@ -3,6 +3,7 @@ package sending
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,8 +34,10 @@ func (SignupRequestArgs) InsertOpts() river.InsertOpts {
 // hour: the person has just asked for it. It is sent only if the
 // subscriber is still pending when it goes.
 func (s *Sender) RequestConfirmation(ctx context.Context, tx pgx.Tx, subscriberID int64, requested time.Time) error {
-	_, err := s.river.InsertTx(ctx, tx, SignupRequestArgs{SubscriberID: subscriberID, Requested: requested.UnixMicro()}, nil)
-	return err
+	if _, err := s.river.InsertTx(ctx, tx, SignupRequestArgs{SubscriberID: subscriberID, Requested: requested.UnixMicro()}, nil); err != nil {
+		return fmt.Errorf("request confirmation: %w", err)
+	}
+	return nil
 }
 
 type signupWorker struct {

@@ -153,11 +153,14 @@ func (s *Service) Submit(ctx context.Context, r Request) (Outcome, error) {
 		{LimitPerPrefix, l.PerPrefix, s.key(LimitPerPrefix, Prefix(r.Phone))},
 		{LimitGlobal, l.Global, s.key(LimitGlobal, "")},
 	}); err != nil {
-		return "", err
+		if _, limited := IsLimited(err); limited {
+			return "", err
+		}
+		return "", fmt.Errorf("signup: %w", err)
 	}
 	ev, err := s.consent(r, now)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("signup: %w", err)
 	}
 	var out Outcome
 	err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {

@@ -202,7 +202,7 @@ func TestCarrierBlocked(t *testing.T) {
 			if err != nil || got != tt.want {
 				t.Fatalf("Submit = %s, %v; want %s", got, err, tt.want)
 			}
-			sub, _ := b.db.FindSubscriberByHash(context.Background(), b.vault.Hash(number))
+			sub, _ := pgtest.FindSubscriberByHash(context.Background(), b.db, b.vault.Hash(number))
 			if wantPending := tt.want == Requested; (sub.State == store.Pending) != wantPending || (len(b.requested) == 1) != wantPending {
 				t.Errorf("state %s, %d requests; want a request: %v", sub.State, len(b.requested), wantPending)
 			}
@@ -324,7 +324,7 @@ func TestExpirePending(t *testing.T) {
 	}
 	want := map[string]store.State{"+12125550181": store.Expired, "+12125550182": store.Pending, "+12125550183": store.Active}
 	for number, st := range want {
-		sub, _ := b.db.FindSubscriberByHash(ctx, b.vault.Hash(number))
+		sub, _ := pgtest.FindSubscriberByHash(ctx, b.db, b.vault.Hash(number))
 		if sub.State != st {
 			t.Errorf("%s is %s, want %s", number, sub.State, st)
 		}

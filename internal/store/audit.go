@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"time"
 
@@ -60,7 +61,10 @@ func (db *DB) Audit(ctx context.Context, e AuditEntry) error {
 func appendAudit(ctx context.Context, q execer, e AuditEntry) error {
 	_, err := q.Exec(ctx, `INSERT INTO audit_log (staff_id, action, target, detail, client_addr) VALUES ($1, $2, $3, $4, $5)`,
 		e.StaffID, e.Action, e.Target, e.Detail, e.ClientAddr)
-	return err
+	if err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	return nil
 }
 
 // Entry starts an audit entry for what a staff member does.
@@ -82,19 +86,19 @@ func (db *DB) ListAudit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 100
 	}
-	rows, err := db.Pool.Query(ctx, `
+	entries, err := collect(ctx, db.Pool, func(row pgx.CollectableRow) (AuditEntry, error) {
+		var e AuditEntry
+		err := row.Scan(&e.ID, &e.At, &e.StaffID, &e.StaffEmail, &e.Action, &e.Target, &e.Detail, &e.ClientAddr)
+		return e, err
+	}, `
 		SELECT a.id, a.at, a.staff_id, coalesce(s.email, ''), a.action, a.target, a.detail, a.client_addr
 		FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
 		WHERE a.id < $1 AND ($2 = '' OR a.target = $2)
 		ORDER BY a.id DESC LIMIT $3`, before(q.Before), q.Target, q.Limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list audit: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (AuditEntry, error) {
-		var e AuditEntry
-		err := row.Scan(&e.ID, &e.At, &e.StaffID, &e.StaffEmail, &e.Action, &e.Target, &e.Detail, &e.ClientAddr)
-		return e, err
-	})
+	return entries, nil
 }
 
 // before is the ID a page starts below: 0 means from the newest.

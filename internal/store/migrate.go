@@ -23,7 +23,7 @@ const migrationLock = 7_243_551_001
 func Migrate(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("take migration lock: %w", err)
 	}
 	defer conn.Release()
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
@@ -38,7 +38,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 	// river_job and drops three of River's indexes).
 	migrator, err := rivermigrate.New(riverpgxv5.New(pool), nil)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("river migrations: %w", err)
 	}
 	res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
 	if err != nil {
@@ -48,7 +48,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 
 	provider, db, err := gooseProvider(pool)
 	if err != nil {
-		return applied, err
+		return applied, fmt.Errorf("migrations: %w", err)
 	}
 	defer db.Close()
 	results, err := provider.Up(ctx)
@@ -60,6 +60,14 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) (int, error) {
 
 // MigrationsCurrent tells whether every migration, ours and River's, is applied.
 func MigrationsCurrent(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
+	current, err := migrationsCurrent(ctx, pool)
+	if err != nil {
+		return false, fmt.Errorf("check migrations: %w", err)
+	}
+	return current, nil
+}
+
+func migrationsCurrent(ctx context.Context, pool *pgxpool.Pool) (bool, error) {
 	provider, db, err := gooseProvider(pool)
 	if err != nil {
 		return false, err

@@ -29,20 +29,10 @@ func (db *DB) RegisterDisclosure(ctx context.Context, d Disclosure) error {
 		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (version) DO NOTHING`,
 		d.Version, d.Label, d.HTML, d.Text, d.TermsHTML, d.PrivacyHTML)
-	return err
-}
-
-// FindDisclosure returns a recorded disclosure version, or ErrNotFound.
-func (db *DB) FindDisclosure(ctx context.Context, version string) (*Disclosure, error) {
-	var d Disclosure
-	err := db.Pool.QueryRow(ctx, `
-		SELECT version, label, html, text, terms_html, privacy_html, registered_at
-		FROM disclosures WHERE version = $1`, version,
-	).Scan(&d.Version, &d.Label, &d.HTML, &d.Text, &d.TermsHTML, &d.PrivacyHTML, &d.RegisteredAt)
 	if err != nil {
-		return nil, notFound(err)
+		return fmt.Errorf("register disclosure: %w", err)
 	}
-	return &d, nil
+	return nil
 }
 
 // SignupRequestHistory returns when the subscriber's latest YES request
@@ -52,10 +42,13 @@ func SignupRequestHistory(ctx context.Context, tx pgx.Tx, subscriberID int64, si
 	err = tx.QueryRow(ctx, `
 		SELECT max(requested_at), count(*) FILTER (WHERE requested_at > $2)
 		FROM signup_requests WHERE subscriber_id = $1`, subscriberID, since).Scan(&at, &count)
+	if err != nil {
+		return time.Time{}, 0, fmt.Errorf("read sign-up requests: %w", err)
+	}
 	if at != nil {
 		last = *at
 	}
-	return last, count, err
+	return last, count, nil
 }
 
 // RecordSignupRequest records, with tx's COMMIT, that a YES request was
@@ -70,19 +63,19 @@ func RecordSignupRequest(ctx context.Context, tx pgx.Tx, subscriberID int64, at 
 // RecentConsent lists a subscriber's latest ledger rows, newest first, at
 // most limit of them, inside tx. Evidence is not read.
 func RecentConsent(ctx context.Context, tx pgx.Tx, subscriberID int64, limit int) ([]ConsentEvent, error) {
-	rows, err := tx.Query(ctx, `
-		SELECT id, subscriber_id, at, from_state, to_state, method, reason, coalesce(message_sid, ''),
-		       coalesce(disclosure_version, ''), staff_id
-		FROM consent_events WHERE subscriber_id = $1 ORDER BY id DESC LIMIT $2`, subscriberID, limit)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConsentEvent, error) {
+	events, err := collect(ctx, tx, func(row pgx.CollectableRow) (ConsentEvent, error) {
 		var e ConsentEvent
 		err := row.Scan(&e.ID, &e.SubscriberID, &e.At, &e.FromState, &e.ToState, &e.Method, &e.Reason,
 			&e.MessageSID, &e.DisclosureVersion, &e.StaffID)
 		return e, err
-	})
+	}, `
+		SELECT id, subscriber_id, at, from_state, to_state, method, reason, coalesce(message_sid, ''),
+		       coalesce(disclosure_version, ''), staff_id
+		FROM consent_events WHERE subscriber_id = $1 ORDER BY id DESC LIMIT $2`, subscriberID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read recent consent: %w", err)
+	}
+	return events, nil
 }
 
 // PendingCandidate is a pending subscriber that may have gone unanswered too long.
@@ -104,18 +97,14 @@ const lastPendingActivity = `greatest(
 // of them. Nothing is locked: callers re-check each one under its locks
 // with PendingActivity.
 func (db *DB) PendingInactiveSince(ctx context.Context, cutoff time.Time, afterID int64, limit int) ([]PendingCandidate, error) {
-	rows, err := db.Pool.Query(ctx, `
+	candidates, err := collect(ctx, db.Pool, pgx.RowToStructByPos[PendingCandidate], `
 		SELECT s.id, s.phone_hash FROM subscribers s
 		WHERE s.state = 'pending' AND s.id > $2 AND `+lastPendingActivity+` < $1
 		ORDER BY s.id LIMIT $3`, cutoff, afterID, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list inactive pending: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (PendingCandidate, error) {
-		var c PendingCandidate
-		err := row.Scan(&c.ID, &c.PhoneHash)
-		return c, err
-	})
+	return candidates, nil
 }
 
 // PendingActivity is when the subscriber last asked (or was asked) to
@@ -124,7 +113,10 @@ func PendingActivity(ctx context.Context, tx pgx.Tx, subscriberID int64) (time.T
 	var at *time.Time
 	err := tx.QueryRow(ctx, `SELECT `+lastPendingActivity+` FROM subscribers s WHERE s.id = $1`, subscriberID).Scan(&at)
 	if err != nil {
-		return time.Time{}, notFound(err)
+		if err = notFound(err); err == ErrNotFound {
+			return time.Time{}, err
+		}
+		return time.Time{}, fmt.Errorf("read pending activity: %w", err)
 	}
 	if at == nil {
 		return time.Time{}, nil
@@ -147,7 +139,7 @@ func HitLimits(ctx context.Context, tx pgx.Tx, hits []LimitHit) ([]int, error) {
 	counts := make([]int, len(hits))
 	for i, h := range hits {
 		if err := tx.QueryRow(ctx, hitLimitSQL, h.Key, h.WindowStart, h.WindowStart.Add(h.Window)).Scan(&counts[i]); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("hit limits: %w", err)
 		}
 	}
 	return counts, nil
@@ -156,8 +148,10 @@ func HitLimits(ctx context.Context, tx pgx.Tx, hits []LimitHit) ([]int, error) {
 // HitLimit counts one use of a single limit, in its own statement.
 func (db *DB) HitLimit(ctx context.Context, h LimitHit) (int, error) {
 	var n int
-	err := db.Pool.QueryRow(ctx, hitLimitSQL, h.Key, h.WindowStart, h.WindowStart.Add(h.Window)).Scan(&n)
-	return n, err
+	if err := db.Pool.QueryRow(ctx, hitLimitSQL, h.Key, h.WindowStart, h.WindowStart.Add(h.Window)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("hit limit: %w", err)
+	}
+	return n, nil
 }
 
 const hitLimitSQL = `
@@ -169,7 +163,7 @@ const hitLimitSQL = `
 func (db *DB) PruneLimits(ctx context.Context, now time.Time) (int64, error) {
 	tag, err := db.Pool.Exec(ctx, `DELETE FROM signup_limits WHERE expires_at < $1`, now)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("prune limits: %w", err)
 	}
 	return tag.RowsAffected(), nil
 }

@@ -125,7 +125,10 @@ func (db *DB) CreateStaff(ctx context.Context, email, password string, role Role
 	if IsUniqueViolation(err) {
 		return nil, ErrStaffExists
 	}
-	return s, err
+	if err != nil {
+		return nil, fmt.Errorf("create staff: %w", err)
+	}
+	return s, nil
 }
 
 // SetStaffPassword replaces a login's password (and enables it again).
@@ -139,15 +142,22 @@ func (db *DB) SetStaffPassword(ctx context.Context, email, password string) erro
 		return err
 	}
 	tag, err := db.Pool.Exec(ctx, `UPDATE staff SET password_hash = $2, disabled_at = NULL WHERE email = $1`, email, hash)
-	if err == nil && tag.RowsAffected() == 0 {
+	if err != nil {
+		return fmt.Errorf("set staff password: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
 		return ErrNotFound
 	}
-	return err
+	return nil
 }
 
 // FindStaff reads a login by ID; a disabled one is not found.
 func (db *DB) FindStaff(ctx context.Context, id int64) (*Staff, error) {
-	return scanStaff(db.Pool.QueryRow(ctx, `SELECT `+staffColumns+` FROM staff WHERE id = $1 AND disabled_at IS NULL`, id))
+	s, err := scanStaff(db.Pool.QueryRow(ctx, `SELECT `+staffColumns+` FROM staff WHERE id = $1 AND disabled_at IS NULL`, id))
+	if err != nil && err != ErrNotFound {
+		return nil, fmt.Errorf("find staff: %w", err)
+	}
+	return s, err
 }
 
 // dummyHash is compared against when the email is unknown, so that an
@@ -166,7 +176,7 @@ func (db *DB) CheckStaffLogin(ctx context.Context, email, password string) (*Sta
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
 		return nil, ErrBadCredentials
 	} else if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("check staff login: %w", err)
 	}
 	if len(password) > MaxPasswordLen {
 		bcrypt.CompareHashAndPassword(dummyHash, []byte(password[:MaxPasswordLen]))
@@ -175,8 +185,10 @@ func (db *DB) CheckStaffLogin(ctx context.Context, email, password string) (*Sta
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || s.DisabledAt != nil {
 		return s, ErrBadCredentials
 	}
-	_, err = db.Pool.Exec(ctx, `UPDATE staff SET last_login_at = now() WHERE id = $1`, s.ID)
-	return s, err
+	if _, err := db.Pool.Exec(ctx, `UPDATE staff SET last_login_at = now() WHERE id = $1`, s.ID); err != nil {
+		return s, fmt.Errorf("check staff login: %w", err)
+	}
+	return s, nil
 }
 
 func (db *DB) staffWithHash(ctx context.Context, email string, hash *string) (*Staff, error) {
@@ -215,7 +227,7 @@ func (db *DB) RecordLoginAttempt(ctx context.Context, email, clientAddr string, 
 	account := accountKey(email)
 	if err := db.Pool.QueryRow(ctx, `INSERT INTO login_attempts (account, client_addr, at) VALUES ($1, $2, $3) RETURNING id`,
 		account, clientAddr, now).Scan(&c.AttemptID); err != nil {
-		return c, err
+		return c, fmt.Errorf("record login attempt: %w", err)
 	}
 	err := db.Pool.QueryRow(ctx, `
 		SELECT (SELECT count(*) FROM login_attempts WHERE account = $1 AND at > $3),
@@ -223,28 +235,37 @@ func (db *DB) RecordLoginAttempt(ctx context.Context, email, clientAddr string, 
 		       (SELECT count(*) FROM login_attempts WHERE client_addr = $2 AND at > $3),
 		       (SELECT coalesce(min(at), $4) FROM login_attempts WHERE client_addr = $2 AND at > $3)`,
 		account, clientAddr, now.Add(-window), now).Scan(&c.Account, &c.AccountOldest, &c.Client, &c.ClientOldest)
-	return c, err
+	if err != nil {
+		return c, fmt.Errorf("record login attempt: %w", err)
+	}
+	return c, nil
 }
 
 // LoginSucceeded takes back the attempt that turned out good and clears
 // the account's count. The client address keeps its failures: one good
 // login must not let an address start guessing other accounts afresh.
 func (db *DB) LoginSucceeded(ctx context.Context, email string, attemptID int64) error {
-	return db.InTx(ctx, func(tx pgx.Tx) error {
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM login_attempts WHERE id = $1`, attemptID); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE login_attempts SET account = NULL WHERE account = $1`, accountKey(email))
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("clear login attempts: %w", err)
+	}
+	return nil
 }
 
 // DeleteExpiredLogins removes sessions past their expiry and sign-in
 // attempts older than keep: periodic maintenance.
 func (db *DB) DeleteExpiredLogins(ctx context.Context, now time.Time, keep time.Duration) error {
 	if _, err := db.Pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < $1`, now); err != nil {
-		return err
+		return fmt.Errorf("delete expired sessions: %w", err)
 	}
-	_, err := db.Pool.Exec(ctx, `DELETE FROM login_attempts WHERE at < $1`, now.Add(-keep))
-	return err
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM login_attempts WHERE at < $1`, now.Add(-keep)); err != nil {
+		return fmt.Errorf("delete old login attempts: %w", err)
+	}
+	return nil
 }

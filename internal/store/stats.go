@@ -182,7 +182,7 @@ func periodCounters() []string {
 func (db *DB) Totals(ctx context.Context) (*Stats, error) {
 	totals, err := db.runningTotals(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read totals: %w", err)
 	}
 	s := &Stats{}
 	s.fillTotals(totals)
@@ -241,11 +241,11 @@ func (db *DB) Overview(ctx context.Context, now time.Time, days, steps int) (*St
 	today := utcDay(now)
 	totals, err := db.runningTotals(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read overview: %w", err)
 	}
 	daily, err := db.dailyCounts(ctx, trendCounters(), today.AddDate(0, 0, -(days-1)), periodCounters(), today.AddDate(0, 0, -29))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read overview: %w", err)
 	}
 	conv, err := db.ConversationFigures(ctx, now)
 	if err != nil {
@@ -403,7 +403,7 @@ func (db *DB) DailyFigures(ctx context.Context, now time.Time, days int) ([]Dail
 	}
 	daily, err := db.dailyCounts(ctx, append(trendCounters(), ExportColumns()...), first, nil, first)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read daily figures: %w", err)
 	}
 	trendDays := trend(daily, first, today, totals.Subscribers[Active])
 	out := make([]DailyRow, len(trendDays))
@@ -433,7 +433,10 @@ func (db *DB) FoldCounters(ctx context.Context) (folded int64, err error) {
 			RETURNING 1
 		)
 		SELECT (SELECT count(*) FROM gone)`).Scan(&folded)
-	return folded, err
+	if err != nil {
+		return 0, fmt.Errorf("fold counters: %w", err)
+	}
+	return folded, nil
 }
 
 // stepIndex parses "step.<n>.<what>" counter names.

@@ -43,7 +43,7 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open database: %w", err)
 	}
 	if err := ping(ctx, pool); err != nil {
 		pool.Close()
@@ -78,6 +78,21 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// querier is a transaction or the pool.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// collect runs a query and reads every row with to, so that the caller
+// has one error to name, whether the query or a row failed.
+func collect[T any](ctx context.Context, q querier, to pgx.RowToFunc[T], sql string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, to)
 }
 
 // IsUniqueViolation tells whether err is Postgres refusing a duplicate key.

@@ -138,16 +138,6 @@ func LockSubscriber(ctx context.Context, tx pgx.Tx, id int64) (*Subscriber, erro
 	return sub, err
 }
 
-// FindSubscriber reads a subscriber without locking it.
-func (db *DB) FindSubscriber(ctx context.Context, id int64) (*Subscriber, error) {
-	return scanSubscriber(db.Pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE id = $1`, id))
-}
-
-// FindSubscriberByHash reads a subscriber by phone hash without locking it.
-func (db *DB) FindSubscriberByHash(ctx context.Context, phoneHash []byte) (*Subscriber, error) {
-	return scanSubscriber(db.Pool.QueryRow(ctx, `SELECT `+subscriberColumns+` FROM subscribers WHERE phone_hash = $1`, phoneHash))
-}
-
 // ChangeState writes a subscriber's new state and its consent-ledger row,
 // together, with tx's COMMIT (AtCommit): one statement, no round trip of
 // its own. The caller holds the number's lock (LockNumber). A subscriber
@@ -221,21 +211,4 @@ func SetTimeZone(ctx context.Context, tx pgx.Tx, id int64, tz string) error {
 		return fmt.Errorf("set time zone: %w", err)
 	}
 	return nil
-}
-
-// ConsentHistory lists a subscriber's ledger rows, oldest first.
-func (db *DB) ConsentHistory(ctx context.Context, subscriberID int64) ([]ConsentEvent, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT id, subscriber_id, at, from_state, to_state, method, reason, coalesce(message_sid, ''),
-		       coalesce(disclosure_version, ''), staff_id, evidence_enc
-		FROM consent_events WHERE subscriber_id = $1 ORDER BY id`, subscriberID)
-	if err != nil {
-		return nil, fmt.Errorf("consent history: %w", err)
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConsentEvent, error) {
-		var e ConsentEvent
-		err := row.Scan(&e.ID, &e.SubscriberID, &e.At, &e.FromState, &e.ToState, &e.Method, &e.Reason,
-			&e.MessageSID, &e.DisclosureVersion, &e.StaffID, &e.EvidenceEnc)
-		return e, err
-	})
 }

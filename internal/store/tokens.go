@@ -5,8 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // tokenPrefix marks our API tokens, so a leaked one is easy to recognise and search for.
@@ -31,11 +34,13 @@ func hashToken(token string) []byte {
 func (db *DB) CreateAPIToken(ctx context.Context, name string) (string, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", err
+		return "", fmt.Errorf("create API token: %w", err)
 	}
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	_, err := db.Pool.Exec(ctx, `INSERT INTO api_tokens (name, token_hash) VALUES ($1, $2)`, name, hashToken(token))
-	return token, err
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO api_tokens (name, token_hash) VALUES ($1, $2)`, name, hashToken(token)); err != nil {
+		return "", fmt.Errorf("create API token: %w", err)
+	}
+	return token, nil
 }
 
 // CheckAPIToken returns the token's record if it is known and not revoked.
@@ -50,34 +55,32 @@ func (db *DB) CheckAPIToken(ctx context.Context, token string) (*APIToken, error
 		RETURNING id, name, created_at, revoked_at, last_used_at`, hashToken(token),
 	).Scan(&t.ID, &t.Name, &t.CreatedAt, &t.RevokedAt, &t.LastUsedAt)
 	if err != nil {
-		return nil, notFound(err)
+		if err = notFound(err); err == ErrNotFound {
+			return nil, err
+		}
+		return nil, fmt.Errorf("check API token: %w", err)
 	}
 	return &t, nil
 }
 
 // ListAPITokens lists every token, newest first.
 func (db *DB) ListAPITokens(ctx context.Context) ([]APIToken, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT id, name, created_at, revoked_at, last_used_at FROM api_tokens ORDER BY id DESC`)
+	tokens, err := collect(ctx, db.Pool, pgx.RowToStructByPos[APIToken],
+		`SELECT id, name, created_at, revoked_at, last_used_at FROM api_tokens ORDER BY id DESC`)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list API tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []APIToken
-	for rows.Next() {
-		var t APIToken
-		if err := rows.Scan(&t.ID, &t.Name, &t.CreatedAt, &t.RevokedAt, &t.LastUsedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return tokens, nil
 }
 
 // RevokeAPIToken stops a token from working.
 func (db *DB) RevokeAPIToken(ctx context.Context, id int64) error {
 	tag, err := db.Pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, id)
-	if err == nil && tag.RowsAffected() == 0 {
+	if err != nil {
+		return fmt.Errorf("revoke API token: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
 		return ErrNotFound
 	}
-	return err
+	return nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -17,7 +18,7 @@ import (
 func (db *DB) InTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
 	c, err := db.Pool.Acquire(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("begin: %w", err)
 	}
 	// A connection left inside a transaction (a failed rollback, say) is
 	// closed by the pool on release rather than reused.
@@ -25,13 +26,16 @@ func (db *DB) InTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
 	tx := &lazyTx{conn: c.Conn()}
 	defer func() {
 		if rerr := tx.Rollback(ctx); rerr != nil && !errors.Is(rerr, pgx.ErrTxClosed) && err == nil {
-			err = rerr
+			err = fmt.Errorf("roll back: %w", rerr)
 		}
 	}()
 	if err := fn(tx); err != nil {
-		return err
+		return err // the caller's, named by it
 	}
-	return tx.Commit(ctx)
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
 }
 
 // lazyTx is a pgx.Tx that begins with its first statement; from then on

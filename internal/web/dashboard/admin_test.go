@@ -51,7 +51,7 @@ func TestStaffOptOut(t *testing.T) {
 	if st := b.state(t, number); st != store.Stopped {
 		t.Fatalf("state = %s, want stopped", st)
 	}
-	events, err := b.db.ConsentHistory(ctx, subID)
+	events, err := pgtest.ConsentHistory(ctx, b.db, subID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -183,7 +183,7 @@ func (b *staffBundle) count(t *testing.T, query string, args ...any) int {
 
 func (b *staffBundle) state(t *testing.T, number string) store.State {
 	t.Helper()
-	s, err := b.db.FindSubscriberByHash(context.Background(), b.vault.Hash(number))
+	s, err := pgtest.FindSubscriberByHash(context.Background(), b.db, b.vault.Hash(number))
 	if err != nil {
 		return "none"
 	}

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"textsupport/internal/carrier"
 	"textsupport/internal/inbound"
 	"textsupport/internal/metrics"
@@ -288,15 +290,27 @@ func (b *signupBundle) count(t *testing.T, query string, args ...any) int {
 
 func (b *signupBundle) subscriber(t *testing.T, number string) *store.Subscriber {
 	t.Helper()
-	s, err := b.db.FindSubscriberByHash(context.Background(), b.vault.Hash(number))
+	s, err := pgtest.FindSubscriberByHash(context.Background(), b.db, b.vault.Hash(number))
 	if err != nil {
 		t.Fatalf("subscriber for the number: %v", err)
 	}
 	return s
 }
 
+// findDisclosure reads a disclosure version as recorded.
+func findDisclosure(db *store.DB, version string) (*store.Disclosure, error) {
+	// The columns in the order of store.Disclosure's fields.
+	rows, err := db.Pool.Query(context.Background(), `
+		SELECT version, label, html, text, terms_html, privacy_html, registered_at
+		FROM disclosures WHERE version = $1`, version)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByPos[store.Disclosure])
+}
+
 func (b *signupBundle) state(number string) store.State {
-	s, err := b.db.FindSubscriberByHash(context.Background(), b.vault.Hash(number))
+	s, err := pgtest.FindSubscriberByHash(context.Background(), b.db, b.vault.Hash(number))
 	if err != nil {
 		return "none"
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"textsupport/internal/inbound"
+	"textsupport/internal/pgtest"
 	"textsupport/internal/program"
 	"textsupport/internal/signup"
 	"textsupport/internal/store"
@@ -362,7 +363,7 @@ func TestSignupOneTextPerNumberPerWindow(t *testing.T) {
 		t.Fatalf("texts after the window = %d, want 2", got)
 	}
 	sub := b.subscriber(t, number)
-	history, err := b.db.ConsentHistory(context.Background(), sub.ID)
+	history, err := pgtest.ConsentHistory(context.Background(), b.db, sub.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +436,7 @@ func TestSignupYESActivatesAndStartsSequence(t *testing.T) {
 	if len(msgs) != 2 || msgs[1].Body != b.program.Sequence[0].Body {
 		t.Fatalf("texts after YES = %d, want the request then the first step", len(msgs))
 	}
-	history, _ := b.db.ConsentHistory(context.Background(), sub.ID)
+	history, _ := pgtest.ConsentHistory(context.Background(), b.db, sub.ID)
 	if len(history) != 2 || history[0].ToState != store.Pending || history[0].Method != store.MethodWebForm ||
 		*history[1].FromState != store.Pending || history[1].ToState != store.Active || history[1].Reason != "YES" || history[1].MessageSID == "" {
 		t.Fatalf("ledger = %+v", history)
@@ -472,7 +473,7 @@ func TestSignupNoYESNothingMore(t *testing.T) {
 	if n, _ := b.svc.ExpirePending(context.Background()); n != 0 {
 		t.Fatalf("ExpirePending again expired %d", n)
 	}
-	history, _ := b.db.ConsentHistory(context.Background(), sub.ID)
+	history, _ := pgtest.ConsentHistory(context.Background(), b.db, sub.ID)
 	last := history[len(history)-1]
 	if len(history) != 2 || *last.FromState != store.Pending || last.ToState != store.Expired || last.Reason != signup.ReasonExpired || last.Method != store.MethodWebForm {
 		t.Fatalf("ledger = %+v, want the sign-up and its expiry", history)
@@ -516,7 +517,7 @@ func TestSignupLedgerEvidence(t *testing.T) {
 	if sub.State != store.Pending || sub.Source != store.MethodWebForm || sub.TimeZone != "America/Los_Angeles" || sub.Last4 != "0100" {
 		t.Fatalf("subscriber = %+v", sub)
 	}
-	history, err := b.db.ConsentHistory(context.Background(), sub.ID)
+	history, err := pgtest.ConsentHistory(context.Background(), b.db, sub.ID)
 	if err != nil || len(history) != 1 {
 		t.Fatalf("ledger = %v, %v", history, err)
 	}
@@ -528,7 +529,7 @@ func TestSignupLedgerEvidence(t *testing.T) {
 	if !regexp.MustCompile(`^web-1\+[0-9a-f]{16}$`).MatchString(ev.DisclosureVersion) {
 		t.Errorf("disclosure version %q, want label+hash", ev.DisclosureVersion)
 	}
-	recorded, err := b.db.FindDisclosure(context.Background(), ev.DisclosureVersion)
+	recorded, err := findDisclosure(b.db, ev.DisclosureVersion)
 	if err != nil || recorded.HTML != d.HTML || !strings.Contains(recorded.Text, "Msg & data rates may apply") ||
 		!strings.Contains(recorded.TermsHTML, "Text message terms") || !strings.Contains(recorded.PrivacyHTML, "Text message privacy") {
 		t.Fatalf("disclosure on record = %+v, %v", recorded, err)
@@ -588,7 +589,7 @@ func TestSignupBehindProxy(t *testing.T) {
 	if a := b.submit(t, signUp("212-555-0193"), "X-Forwarded-For", "198.51.100.24"); a.code != http.StatusTooManyRequests {
 		t.Fatalf("second sign-up from 198.51.100.24 = %d, want 429", a.code)
 	}
-	history, _ := b.db.ConsentHistory(context.Background(), b.subscriber(t, "+12125550191").ID)
+	history, _ := pgtest.ConsentHistory(context.Background(), b.db, b.subscriber(t, "+12125550191").ID)
 	raw, _ := b.vault.Open(vault.Evidence, history[0].EvidenceEnc)
 	var e signup.Evidence
 	json.Unmarshal(raw, &e)

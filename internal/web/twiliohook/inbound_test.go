@@ -117,7 +117,7 @@ func (b *bundle) post(t *testing.T, path string, form url.Values, sig string) (i
 
 func (b *bundle) state(t *testing.T, number string) store.State {
 	t.Helper()
-	s, err := b.db.FindSubscriberByHash(context.Background(), b.vault.Hash(number))
+	s, err := pgtest.FindSubscriberByHash(context.Background(), b.db, b.vault.Hash(number))
 	if err != nil {
 		return "none"
 	}
@@ -238,11 +238,11 @@ func TestConsentLedger(t *testing.T) {
 	for _, body := range []string{"JOIN", "STOP", "START", "please stop texting me"} {
 		b.text(t, from, body)
 	}
-	sub, err := b.db.FindSubscriberByHash(context.Background(), b.vault.Hash(from))
+	sub, err := pgtest.FindSubscriberByHash(context.Background(), b.db, b.vault.Hash(from))
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, err := b.db.ConsentHistory(context.Background(), sub.ID)
+	events, err := pgtest.ConsentHistory(context.Background(), b.db, sub.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

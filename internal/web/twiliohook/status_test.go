@@ -82,7 +82,7 @@ func TestStatusCallbacks(t *testing.T) {
 		if code := post(sid, "undelivered", c.code); code != 200 {
 			t.Fatalf("callback %d: HTTP %d", c.code, code)
 		}
-		sub, _ := b.db.FindSubscriber(ctx, id)
+		sub, _ := pgtest.FindSubscriber(ctx, b.db, id)
 		if sub.State != c.state {
 			t.Errorf("after error %d the subscriber is %s, want %s", c.code, sub.State, c.state)
 		}
