@@ -1,6 +1,8 @@
 package inbound
 
 import (
+	"time"
+
 	"textsupport/internal/message"
 	"textsupport/internal/store"
 )
@@ -15,6 +17,17 @@ const (
 	ReplyCrisis        = "crisis"
 	ReplyCrisisOptOut  = "crisis_opt_out"
 	ReplyFreeText      = "free_text"
+	ReplyFreeTextAck   = "free_text_ack"
+)
+
+// Free text is answered once a day with how to reach a person; a further
+// text that day is acknowledged at most once an hour, and at most
+// maxAcksPerDay times, so a person writing at length is not answered by a
+// machine after every line.
+const (
+	ackEvery       = time.Hour
+	maxAcksPerDay  = 3
+	freeTextPeriod = 24 * time.Hour
 )
 
 // What a message needs of a person on staff: it opens or joins the
@@ -38,7 +51,17 @@ type situation struct {
 	state          *store.State // nil: the number is not on record
 	class          message.Classification
 	carrierReplied bool // the carrier already answered this exact keyword
-	answeredToday  bool // free text from this number was answered in the last 24 hours
+	// freeText is what free text from this number was answered with in the
+	// last 24 hours.
+	freeText freeTextAnswers
+}
+
+// freeTextAnswers count the answers to free text from one number in the
+// last 24 hours.
+type freeTextAnswers struct {
+	answered    bool // with ReplyFreeText
+	acks        int  // with ReplyFreeTextAck
+	ackedLately bool // with ReplyFreeTextAck within ackEvery
 }
 
 func stateP(s store.State) *store.State { return &s }
@@ -96,9 +119,13 @@ func decide(s situation) decision {
 
 	default:
 		d := decision{needs: needsAnswer}
-		// Someone who said STOP is never texted again, not even this answer.
-		if state != store.Stopped && !s.answeredToday {
+		switch {
+		case state == store.Stopped:
+			// Someone who said STOP is never texted again, not even this answer.
+		case !s.freeText.answered:
 			d.reply = ReplyFreeText
+		case !s.freeText.ackedLately && s.freeText.acks < maxAcksPerDay:
+			d.reply = ReplyFreeTextAck
 		}
 		return d
 	}

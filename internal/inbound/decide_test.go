@@ -46,7 +46,12 @@ func TestDecide(t *testing.T) {
 		{"crisis that also revokes consent", situation{state: st(store.Active), class: message.Classification{Class: message.ClassCrisis, AlsoOptOut: true}}, st(store.Stopped), ReplyCrisisOptOut, needsCrisis},
 		{"crisis that also revokes, already stopped", situation{state: st(store.Stopped), class: message.Classification{Class: message.ClassCrisis, AlsoOptOut: true}}, nil, ReplyCrisis, needsCrisis},
 		{"free text", situation{state: st(store.Active), class: cls(message.ClassOther, false)}, nil, ReplyFreeText, needsAnswer},
-		{"free text answered once a day", situation{state: st(store.Active), class: cls(message.ClassOther, false), answeredToday: true}, nil, ReplyNone, needsAnswer},
+		{"free text answered once a day, then acknowledged", situation{state: st(store.Active), class: cls(message.ClassOther, false), freeText: freeTextAnswers{answered: true}}, nil, ReplyFreeTextAck, needsAnswer},
+		{"acknowledged at most once an hour", situation{state: st(store.Active), class: cls(message.ClassOther, false), freeText: freeTextAnswers{answered: true, acks: 1, ackedLately: true}}, nil, ReplyNone, needsAnswer},
+		{"acknowledged again after an hour", situation{state: st(store.Active), class: cls(message.ClassOther, false), freeText: freeTextAnswers{answered: true, acks: 2}}, nil, ReplyFreeTextAck, needsAnswer},
+		{"acknowledgements have a daily cap", situation{state: st(store.Active), class: cls(message.ClassOther, false), freeText: freeTextAnswers{answered: true, acks: maxAcksPerDay}}, nil, ReplyNone, needsAnswer},
+		{"a stranger's free text is answered too", situation{class: cls(message.ClassOther, false)}, nil, ReplyFreeText, needsAnswer},
+		{"no acknowledgement after STOP", situation{state: st(store.Stopped), class: cls(message.ClassOther, false), freeText: freeTextAnswers{answered: true}}, nil, ReplyNone, needsAnswer},
 		{"free text from a stopped number is kept, not answered", situation{state: st(store.Stopped), class: cls(message.ClassOther, false)}, nil, ReplyNone, needsAnswer},
 	}
 	for _, tt := range tests {

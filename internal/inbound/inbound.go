@@ -115,14 +115,15 @@ func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
 // decides, and queues every record to go with the COMMIT.
 func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string, class message.Classification) (Result, error) {
 	hash := s.Vault.Hash(from)
-	answered := ""
+	var recent []string
 	if class.Class == message.ClassOther {
-		answered = ReplyFreeText
+		recent = []string{ReplyFreeText, ReplyFreeTextAck}
 	}
+	now := time.Now()
 	view, err := store.ViewInbound(ctx, tx, store.InboundLookup{
 		PhoneHash: hash, MessageSID: m.SID,
 		ReserveSubscriber: mayChangeState(class.Class), ReserveConversation: mayNeedPerson(class.Class),
-		AnsweredName: answered, Since: time.Now().Add(-24 * time.Hour),
+		RecentReplies: recent, Since: now.Add(-freeTextPeriod),
 	})
 	if err != nil {
 		return Result{}, err
@@ -131,7 +132,7 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 		return Result{Class: class.Class, TwiML: view.PriorTwiML, Repeat: true}, nil
 	}
 	sub := view.Subscriber
-	sit := situation{class: class, carrierReplied: s.CarrierHandlesOptOut && class.CarrierHandled, answeredToday: view.Answered}
+	sit := situation{class: class, carrierReplied: s.CarrierHandlesOptOut && class.CarrierHandled, freeText: countFreeText(view.RecentReplies, now)}
 	if sub.Recorded() {
 		sit.state = &sub.State
 	}
@@ -177,6 +178,24 @@ func mayChangeState(c message.Class) bool {
 		return true
 	}
 	return false
+}
+
+// countFreeText reads the answers to free text from the replies recently
+// given to a number.
+func countFreeText(recent []store.RecentReply, now time.Time) freeTextAnswers {
+	var a freeTextAnswers
+	for _, r := range recent {
+		switch r.Name {
+		case ReplyFreeText:
+			a.answered = true
+		case ReplyFreeTextAck:
+			a.acks++
+			if now.Sub(r.At) < ackEvery {
+				a.ackedLately = true
+			}
+		}
+	}
+	return a
 }
 
 // mayNeedPerson tells whether a message of this class may open a

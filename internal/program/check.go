@@ -89,6 +89,12 @@ var replyFields = []replyField{
 		needs: func(p *Program, t string) []string {
 			return want(t, "the program name", p.Name, "how to reach a person (support.phone)", p.Support.Phone)
 		}},
+	{key: "free_text_ack", limit: 1, exposed: true,
+		get: func(r *Replies) *string { return &r.FreeTextAck },
+		raw: func(r *replies) string { return r.FreeTextAck },
+		needs: func(p *Program, t string) []string {
+			return want(t, "the program name", p.Name, "how to reach a person now (support.phone)", p.Support.Phone)
+		}},
 }
 
 // stepLimit is the segment budget of a sequence message.

@@ -52,6 +52,7 @@ type replies struct {
 	Crisis         string `yaml:"crisis"`
 	CrisisOptOut   string `yaml:"crisis_opt_out"`
 	FreeText       string `yaml:"free_text"`
+	FreeTextAck    string `yaml:"free_text_ack"`
 }
 
 type step struct {

@@ -74,6 +74,9 @@ type Replies struct {
 	CrisisOptOut string
 	// FreeText answers anything else, at most once a day: how to reach a person.
 	FreeText string
+	// FreeTextAck acknowledges a further text the same day, at most once an
+	// hour: a person has the conversation, and how to reach one now.
+	FreeTextAck string
 }
 
 // Step is one message of the resource sequence.
@@ -105,7 +108,7 @@ var Federal = Window{Start: 8 * time.Hour, End: 21 * time.Hour}
 
 // ByName returns the replies keyed by their names in the program file
 // (confirmation, pending_confirm, already_active, help, stop, crisis,
-// crisis_opt_out, free_text).
+// crisis_opt_out, free_text, free_text_ack).
 func (r Replies) ByName() map[string]string {
 	m := make(map[string]string, len(replyFields))
 	for _, f := range replyFields {

@@ -88,6 +88,7 @@ replies:
   crisis: "Call 911 or 988. Us: {{.Support.Phone}}"
   crisis_opt_out: "Call 911 or 988. Us: {{.Support.Phone}}. {{.Name}}: no more messages."
   free_text: "{{.Name}}: call {{.Support.Phone}}."
+  free_text_ack: "{{.Name}}: got it. Call {{.Support.Phone}}."
 sequence:
   - after: 1m
     body: "{{.Name}}: hello"
@@ -281,6 +282,7 @@ func TestPlaceholders(t *testing.T) {
 		"crisis":          "Call 911 or 988. Us: 555-0100",
 		"crisis_opt_out":  "Call 911 or 988. Us: 555-0100. Test Line: no more messages.",
 		"free_text":       "Test Line: call 555-0100.",
+		"free_text_ack":   "Test Line: got it. Call 555-0100.",
 	}
 	got := p.Replies.ByName()
 	for k, w := range want {

@@ -21,8 +21,15 @@ type InboundView struct {
 	// Conversation is the number's conversation that is not closed, locked;
 	// when there is none, its ID is the one reserved (0 if not asked).
 	Conversation *CurrentConversation
-	// Answered: the number got the reply named in the lookup after Since.
-	Answered bool
+	// RecentReplies are the replies named in the lookup that the number got
+	// after Since, newest first.
+	RecentReplies []RecentReply
+}
+
+// RecentReply is a reply a number got to one of its texts.
+type RecentReply struct {
+	Name string
+	At   time.Time
 }
 
 // InboundLookup says what ViewInbound looks up.
@@ -32,16 +39,16 @@ type InboundLookup struct {
 	// ReserveSubscriber, ReserveConversation: reserve an ID for a
 	// subscriber or a conversation the message may create.
 	ReserveSubscriber, ReserveConversation bool
-	// AnsweredName, when set, asks whether that reply went to the number
-	// after Since.
-	AnsweredName string
-	Since        time.Time
+	// RecentReplies, when set, asks which of these replies went to the
+	// number after Since.
+	RecentReplies []string
+	Since         time.Time
 }
 
 // ViewInbound, in one round trip (with the transaction's BEGIN): locks the
 // phone number and its subscriber for the rest of tx (LockNumber), finds
 // an earlier delivery of the MessageSid, locks the number's conversation,
-// and tells whether the named reply went to the number lately.
+// and lists the named replies the number got lately.
 func ViewInbound(ctx context.Context, tx pgx.Tx, l InboundLookup) (*InboundView, error) {
 	b := &pgx.Batch{}
 	queueLockNumber(b, l.PhoneHash, Reserve(l.ReserveSubscriber))
@@ -51,9 +58,10 @@ func ViewInbound(ctx context.Context, tx pgx.Tx, l InboundLookup) (*InboundView,
 		b.Queue(`SELECT nextval('conversations_id_seq') WHERE NOT EXISTS
 			(SELECT 1 FROM conversations WHERE phone_hash = $1 AND status <> 'closed')`, l.PhoneHash)
 	}
-	if l.AnsweredName != "" {
-		b.Queue(`SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE phone_hash = $1 AND received_at > $2 AND reply_name = $3)`,
-			l.PhoneHash, l.Since, l.AnsweredName)
+	if len(l.RecentReplies) > 0 {
+		b.Queue(`SELECT reply_name, received_at FROM inbound_messages
+			WHERE phone_hash = $1 AND received_at > $2 AND reply_name = ANY ($3)
+			ORDER BY received_at DESC LIMIT 100`, l.PhoneHash, l.Since, l.RecentReplies)
 	}
 	br := tx.SendBatch(ctx, b)
 	defer br.Close()
@@ -85,8 +93,16 @@ func readInboundView(br pgx.BatchResults, l InboundLookup) (*InboundView, error)
 			return nil, err
 		}
 	}
-	if l.AnsweredName != "" {
-		if err := br.QueryRow().Scan(&v.Answered); err != nil {
+	if len(l.RecentReplies) > 0 {
+		rows, err := br.Query()
+		if err != nil {
+			return nil, err
+		}
+		if v.RecentReplies, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (RecentReply, error) {
+			var r RecentReply
+			err := row.Scan(&r.Name, &r.At)
+			return r, err
+		}); err != nil {
 			return nil, err
 		}
 	}

@@ -24,6 +24,8 @@ import (
 	"textsupport/internal/vault"
 	"textsupport/internal/web"
 	"textsupport/internal/web/webtest"
+
+	"github.com/jackc/pgx/v5"
 )
 
 const authToken = "test-auth-token-0123456789"
@@ -478,7 +480,8 @@ func TestLogsCarryNoNumbersOrBodies(t *testing.T) {
 }
 
 // "Stop texting me, I want to die": the safety reply and the opt-out
-// confirmation in one text, the number stopped, staff alerted.
+// confirmation in one text, the number stopped, a crisis conversation
+// opened for staff.
 func TestCrisisThatAlsoRevokes(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -491,7 +494,58 @@ func TestCrisisThatAlsoRevokes(t *testing.T) {
 	if st := b.state(t, from); st != store.Stopped {
 		t.Fatalf("state = %s, want stopped", st)
 	}
-	if n := b.count(t, `SELECT count(*) FROM alerts WHERE kind = 'crisis'`); n != 1 {
-		t.Fatalf("crisis alerts = %d, want 1", n)
+	if n := b.count(t, `SELECT count(*) FROM conversations WHERE status = 'open' AND priority = 0`); n != 1 {
+		t.Fatalf("open crisis conversations = %d, want 1", n)
+	}
+}
+
+// Texts that need a person open the number's conversation (crisis first)
+// or join it; staff are told when one newly needs them; other texts from a
+// number in a conversation join its thread and change nothing else.
+func TestConversationsFromTexts(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var notified []int64
+	b := setup(t, func(s *inbound.Service) {
+		s.Notify = func(ctx context.Context, tx pgx.Tx, id int64) error {
+			mu.Lock()
+			defer mu.Unlock()
+			notified = append(notified, id)
+			return nil
+		}
+	})
+	const stranger, member = "+12125550181", "+12125550182"
+	// A crisis from a number never seen: answered at once, and a crisis
+	// conversation opens for staff.
+	if _, got := b.text(t, stranger, "my brother took a bunch of pills and wont wake up"); got != twiml(b.program.Replies.Crisis) {
+		t.Fatalf("crisis answer = %s, want the crisis reply", got)
+	}
+	var crisisConv int64
+	if err := b.db.Pool.QueryRow(context.Background(), `SELECT id FROM conversations WHERE status = 'open' AND priority = 0 AND subscriber_id IS NULL`).Scan(&crisisConv); err != nil {
+		t.Fatalf("no open crisis conversation for the stranger: %v", err)
+	}
+	// Free text from a subscriber: a normal conversation; a second text
+	// joins it.
+	b.text(t, member, "JOIN")
+	b.text(t, member, "can someone call me")
+	b.text(t, member, "anytime after 5 is fine")
+	if n := b.count(t, `SELECT count(*) FROM conversations WHERE status = 'open' AND priority = 1 AND subscriber_id IS NOT NULL`); n != 1 {
+		t.Fatalf("open normal conversations = %d, want 1", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM inbound_messages WHERE conversation_id IS NOT NULL AND phone_hash = $1`, b.vault.Hash(member)); n != 2 {
+		t.Fatalf("messages in the member's conversation = %d, want the 2 free texts (the JOIN came before it)", n)
+	}
+	// The stranger writes STOP: it joins the thread, the conversation stays open.
+	b.text(t, stranger, "STOP")
+	if n := b.count(t, `SELECT count(*) FROM inbound_messages WHERE conversation_id = $1`, crisisConv); n != 2 {
+		t.Fatalf("messages in the crisis conversation = %d, want 2", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM conversations`); n != 2 {
+		t.Fatalf("conversations = %d, want 2", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(notified) != 2 || notified[0] != int64(crisisConv) {
+		t.Fatalf("staff told of %v, want the 2 conversations as they opened (crisis first)", notified)
 	}
 }
