@@ -113,11 +113,14 @@ type Outcome string
 
 const (
 	// Requested: a YES request is on its way (a new number, or one that
-	// was pending, expired, stopped in words the carrier does not act on,
-	// or invalid, with no request in the window).
+	// was pending, expired or invalid, with no request in the window).
 	Requested Outcome = "requested"
 	// AlreadyActive: nothing to do; the number is subscribed.
 	AlreadyActive Outcome = "active"
+	// OptedOut: the person asked us to stop, in any words or through
+	// staff: only their own JOIN or START by text re-opens the number, so
+	// the form sends nothing.
+	OptedOut Outcome = "opted_out"
 	// Recent: a YES request went to this number within the window.
 	Recent Outcome = "recent"
 	// NumberCapped: the number has had Limits.PerNumber YES requests in its
@@ -265,6 +268,8 @@ func decide(s situation) Outcome {
 	switch {
 	case *s.state == store.Active:
 		return AlreadyActive
+	case *s.state == store.Stopped:
+		return OptedOut
 	case !s.lastRequest.IsZero() && s.now.Sub(s.lastRequest) < s.window:
 		// At most one YES request per number per window, whatever became
 		// of the last one.
@@ -274,9 +279,8 @@ func decide(s situation) Outcome {
 	case s.carrierBlocked:
 		return CarrierBlocked
 	}
-	// Pending, expired, stopped in a way the carrier does not act on,
-	// invalid: the person (or someone) asks again, and the one text that
-	// asks them to confirm is all they get.
+	// Pending, expired, invalid: the person (or someone) asks again, and
+	// the one text that asks them to confirm is all they get.
 	return Requested
 }
 

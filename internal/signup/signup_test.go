@@ -38,15 +38,16 @@ func TestDecide(t *testing.T) {
 		{"pending, asked a day ago", situation{state: stateP(store.Pending), lastRequest: now.Add(-day)}, Requested},
 		{"active", situation{state: stateP(store.Active)}, AlreadyActive},
 		{"active, asked long ago", situation{state: stateP(store.Active), lastRequest: now.Add(-30 * day)}, AlreadyActive},
-		{"stopped in words", situation{state: stateP(store.Stopped)}, Requested},
-		{"stopped with the carrier", situation{state: stateP(store.Stopped), carrierBlocked: true}, CarrierBlocked},
-		{"stopped after a request this morning", situation{state: stateP(store.Stopped), lastRequest: now.Add(-3 * time.Hour)}, Recent},
+		{"stopped in words: only the person re-opens it", situation{state: stateP(store.Stopped)}, OptedOut},
+		{"stopped with the carrier", situation{state: stateP(store.Stopped), carrierBlocked: true}, OptedOut},
+		{"stopped after a request this morning", situation{state: stateP(store.Stopped), lastRequest: now.Add(-3 * time.Hour)}, OptedOut},
+		{"invalid after a STOP: the carrier blocks it", situation{state: stateP(store.Invalid), carrierBlocked: true}, CarrierBlocked},
 		{"expired", situation{state: stateP(store.Expired), lastRequest: now.Add(-8 * day)}, Requested},
 		{"invalid", situation{state: stateP(store.Invalid)}, Requested},
 		{"pending, asked twice this month", situation{state: stateP(store.Pending), lastRequest: now.Add(-2 * day), requestsInPeriod: 2}, Requested},
 		{"pending, asked three times this month", situation{state: stateP(store.Pending), lastRequest: now.Add(-2 * day), requestsInPeriod: 3}, NumberCapped},
 		{"expired, asked three times this month", situation{state: stateP(store.Expired), lastRequest: now.Add(-8 * day), requestsInPeriod: 3}, NumberCapped},
-		{"stopped in words, asked three times", situation{state: stateP(store.Stopped), lastRequest: now.Add(-8 * day), requestsInPeriod: 3}, NumberCapped},
+		{"stopped in words, asked three times", situation{state: stateP(store.Stopped), lastRequest: now.Add(-8 * day), requestsInPeriod: 3}, OptedOut},
 		{"active, asked three times", situation{state: stateP(store.Active), requestsInPeriod: 3}, AlreadyActive},
 	}
 	for _, tt := range tests {
@@ -177,18 +178,23 @@ func TestCarrierBlocked(t *testing.T) {
 		history []change
 		want    Outcome
 	}{
-		{"STOP", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "STOP")}, CarrierBlocked},
-		{"Twilio's other opt-out words", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "UNSUBSCRIBE")}, CarrierBlocked},
-		{"OptOutType STOP on other words", []change{kw(store.Active, "HOPE"), kw(store.Stopped, "STOP")}, CarrierBlocked},
-		{"OPT OUT is not on Twilio's list", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "OPT OUT")}, Requested},
-		{"revocation in words", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "revocation")}, Requested},
-		{"crisis and stop", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "crisis")}, Requested},
-		{"STOP then START then words", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "STOP"), kw(store.Active, "START"), kw(store.Stopped, "revocation")}, Requested},
-		{"STOP then JOIN then 21610", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "STOP"), kw(store.Active, "JOIN"), {store.Stopped, store.MethodCarrier, "21610"}}, CarrierBlocked},
-		{"21610", []change{kw(store.Active, "JOIN"), {store.Stopped, store.MethodCarrier, "21610"}}, CarrierBlocked},
-		{"staff opt-out", []change{kw(store.Active, "JOIN"), {store.Stopped, store.MethodStaff, "staff"}}, Requested},
+		// A number stopped in any words, by the carrier or by staff gets
+		// nothing from the form: only the person re-opens it, by text.
+		{"STOP", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "STOP")}, OptedOut},
+		{"Twilio's other opt-out words", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "UNSUBSCRIBE")}, OptedOut},
+		{"OptOutType STOP on other words", []change{kw(store.Active, "HOPE"), kw(store.Stopped, "STOP")}, OptedOut},
+		{"OPT OUT is not on Twilio's list", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "OPT OUT")}, OptedOut},
+		{"revocation in words", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "revocation")}, OptedOut},
+		{"crisis and stop", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "crisis")}, OptedOut},
+		{"STOP then START then words", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "STOP"), kw(store.Active, "START"), kw(store.Stopped, "revocation")}, OptedOut},
+		{"STOP then JOIN then 21610", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "STOP"), kw(store.Active, "JOIN"), {store.Stopped, store.MethodCarrier, "21610"}}, OptedOut},
+		{"21610", []change{kw(store.Active, "JOIN"), {store.Stopped, store.MethodCarrier, "21610"}}, OptedOut},
+		{"staff opt-out", []change{kw(store.Active, "JOIN"), {store.Stopped, store.MethodStaff, "staff"}}, OptedOut},
+		// Numbers that are not stopped: the one YES request, unless the
+		// carrier would refuse it.
 		{"invalid number", []change{kw(store.Active, "JOIN"), {store.Invalid, store.MethodCarrier, "21211"}}, Requested},
 		{"STOP, then the carrier says invalid", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "STOP"), {store.Invalid, store.MethodCarrier, "30005"}}, CarrierBlocked},
+		{"STOP then START, then invalid", []change{kw(store.Active, "JOIN"), kw(store.Stopped, "STOP"), kw(store.Active, "START"), {store.Invalid, store.MethodCarrier, "30005"}}, Requested},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -215,8 +215,8 @@ func TestSignupValidation(t *testing.T) {
 }
 
 // A number in any state gets byte-for-byte the same answer, and the text
-// only when it is new, pending (outside the window), expired, or stopped in
-// a way the carrier does not act on.
+// only when it is new, pending (outside the window) or expired: a number
+// stopped in any words gets nothing (only the person re-opens it, by text).
 func TestSignupSameAnswerWhateverTheState(t *testing.T) {
 	t.Parallel()
 	// Every post here comes from 127.0.0.1: the per-address limit is not
@@ -227,7 +227,7 @@ func TestSignupSameAnswerWhateverTheState(t *testing.T) {
 		pending   = "+12125550102"
 		active    = "+12125550103"
 		stopped   = "+12125550104" // STOP through the carrier: Twilio blocks it
-		revoked   = "+12125550105" // stopped in words: the carrier would deliver
+		revoked   = "+12125550105" // stopped in words: the carrier would deliver, we do not
 		expired   = "+12125550106"
 		carrierNo = "+12125550107" // refused with 21610 when we texted it
 	)
@@ -262,7 +262,7 @@ func TestSignupSameAnswerWhateverTheState(t *testing.T) {
 		number   string
 		wantText bool
 	}{
-		{fresh, true}, {pending, false}, {active, false}, {stopped, false}, {revoked, true}, {expired, true}, {carrierNo, false},
+		{fresh, true}, {pending, false}, {active, false}, {stopped, false}, {revoked, false}, {expired, true}, {carrierNo, false},
 	}
 	var first answer     // the first number's answer to the post
 	var firstDone string // and the page it leads to
