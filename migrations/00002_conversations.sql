@@ -43,6 +43,16 @@ CREATE INDEX conversations_subscriber ON conversations (subscriber_id) WHERE sta
 CREATE INDEX conversations_opened ON conversations (opened_at);
 
 ALTER TABLE inbound_messages ADD COLUMN conversation_id bigint REFERENCES conversations (id);
+
+-- Why a message was read as it was (the classifier's rule), and whether
+-- someone on staff marked it misread, with what it should have been: the
+-- marked messages are exported to grow the classifier's test corpus.
+ALTER TABLE inbound_messages
+    ADD COLUMN rule          text NOT NULL DEFAULT '',
+    ADD COLUMN misread_as    text,
+    ADD COLUMN misread_by    bigint REFERENCES staff (id),
+    ADD COLUMN misread_at    timestamptz;
+CREATE INDEX inbound_messages_misread ON inbound_messages (misread_at) WHERE misread_at IS NOT NULL;
 CREATE INDEX inbound_messages_conversation ON inbound_messages (conversation_id, id) WHERE conversation_id IS NOT NULL;
 
 -- Staff replies: what a person on staff asked to send, whether it went.

@@ -29,6 +29,7 @@ commands:
   dev [--data DIR]                      run a local demo: own Postgres, simulated carrier, phone simulator
   staff add EMAIL --role admin|viewer   create a staff login (password: first line of stdin)
   token create NAME                     create an API token and print it once
+  corpus export [--include-bodies]      write the messages staff marked misread as CSV
 
 Settings come from the environment; see README.md.
 `
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdStaff(ctx, rest, getenv, stdin, stdout)
 	case "token":
 		return cmdToken(ctx, rest, getenv, stdout)
+	case "corpus":
+		return cmdCorpus(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

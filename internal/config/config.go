@@ -150,3 +150,23 @@ func named(name string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }
+
+// DataKey reads DATA_KEY alone, through its row of the settings table, for
+// the operator commands that decrypt what the service keeps.
+func DataKey(getenv func(string) string) ([]byte, error) {
+	for _, s := range settings {
+		if s.name != "DATA_KEY" {
+			continue
+		}
+		v := strings.TrimSpace(getenv(s.name))
+		if v == "" {
+			return nil, fmt.Errorf("configuration: DATA_KEY: required: %s", s.hint)
+		}
+		var c Config
+		if err := s.parse(&c, v); err != nil {
+			return nil, fmt.Errorf("configuration: DATA_KEY: %w", err)
+		}
+		return c.DataKey, nil
+	}
+	return nil, errors.New("configuration: no DATA_KEY setting")
+}

@@ -34,6 +34,7 @@ const (
 	AuditConversationAssigned = "conversation_assigned"
 	AuditConversationClosed   = "conversation_closed"
 	AuditNumberRevealed       = "number_revealed"
+	AuditMarkedMisread        = "message_marked_misread"
 )
 
 func conversationTarget(id int64) string { return fmt.Sprintf("conversation:%d", id) }
@@ -214,13 +215,16 @@ func (db *DB) FirstReplyTimes(ctx context.Context, since time.Time) (ReplyTimes,
 
 // ThreadMessage is one message of a conversation, either way.
 type ThreadMessage struct {
+	// ID is the inbound message's (for MarkMisread) or the staff reply's.
+	ID      int64
 	At      time.Time
 	Inbound bool // from the person
 	// BodyEnc is the text, encrypted (vault.Body); nil for an automatic
 	// reply, whose text is the program's (AutoReply names it).
 	BodyEnc []byte
-	// Class is how an inbound message was read.
-	Class string
+	// Class is how an inbound message was read, Rule why, and MisreadAs
+	// what someone on staff said it should have been ("" if not marked).
+	Class, Rule, MisreadAs string
 	// AutoReply names the program's reply the service answered an inbound
 	// message with, "" for none.
 	AutoReply string
@@ -261,12 +265,13 @@ func (db *DB) OpenThread(ctx context.Context, id int64, by Actor) (*Thread, erro
 			t.State = &s
 		}
 		rows, err := tx.Query(ctx, `
-			SELECT at, inbound, body_enc, class, reply_name, email, status, reason, held_until FROM (
-				SELECT i.received_at AS at, i.id AS ord, true AS inbound, i.body_enc, i.class, i.reply_name,
+			SELECT ord, at, inbound, body_enc, class, rule, misread_as, reply_name, email, status, reason, held_until FROM (
+				SELECT i.received_at AS at, i.id AS ord, true AS inbound, i.body_enc, i.class, i.rule,
+				       coalesce(i.misread_as, '') AS misread_as, i.reply_name,
 				       '' AS email, '' AS status, '' AS reason, NULL::timestamptz AS held_until
 				FROM inbound_messages i WHERE i.conversation_id = $1
 				UNION ALL
-				SELECT r.created_at, r.id, false, r.body_enc, '', '', s.email,
+				SELECT r.created_at, r.id, false, r.body_enc, '', '', '', '', s.email,
 				       CASE WHEN r.status = 'sent' THEN coalesce(o.status, 'sent') ELSE r.status END,
 				       r.refused_reason, r.held_until
 				FROM staff_replies r JOIN staff s ON s.id = r.staff_id
@@ -278,7 +283,7 @@ func (db *DB) OpenThread(ctx context.Context, id int64, by Actor) (*Thread, erro
 		}
 		t.Messages, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (ThreadMessage, error) {
 			var m ThreadMessage
-			err := row.Scan(&m.At, &m.Inbound, &m.BodyEnc, &m.Class, &m.AutoReply, &m.StaffEmail, &m.Status, &m.RefusedReason, &m.HeldUntil)
+			err := row.Scan(&m.ID, &m.At, &m.Inbound, &m.BodyEnc, &m.Class, &m.Rule, &m.MisreadAs, &m.AutoReply, &m.StaffEmail, &m.Status, &m.RefusedReason, &m.HeldUntil)
 			return m, err
 		})
 		if err != nil {
@@ -480,4 +485,58 @@ func (db *DB) FindConversation(ctx context.Context, id int64) (*ConversationSumm
 		return nil, fmt.Errorf("find conversation: %w", err)
 	}
 	return &c, nil
+}
+
+// Labels a message marked misread may be given: the corpus's labels.
+var MisreadLabels = []string{"opt_out", "crisis", "help", "join", "recovery", "free_text"}
+
+// MarkMisread records that someone on staff read an inbound message of a
+// conversation differently from the classifier, and as what; audited.
+func (db *DB) MarkMisread(ctx context.Context, conversationID, messageID int64, as string, by Actor) error {
+	known := false
+	for _, l := range MisreadLabels {
+		known = known || l == as
+	}
+	if !known {
+		return fmt.Errorf("mark misread: %q is not a label", as)
+	}
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE inbound_messages SET misread_as = $3, misread_by = $4, misread_at = now()
+			WHERE id = $1 AND conversation_id = $2`, messageID, conversationID, as, by.StaffID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrNotFound
+		}
+		return AppendAudit(ctx, tx, by.Entry(AuditMarkedMisread, conversationTarget(conversationID), fmt.Sprintf("message:%d as %s", messageID, as)))
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("mark misread: %w", err)
+	}
+	return err
+}
+
+// MisreadMessage is a message marked misread, for the corpus.
+type MisreadMessage struct {
+	ID         int64
+	ReceivedAt time.Time
+	Class      string // how the classifier read it
+	Rule       string
+	MisreadAs  string // how staff read it
+	BodyEnc    []byte
+}
+
+// MisreadMessages lists every message marked misread, oldest first.
+func (db *DB) MisreadMessages(ctx context.Context) ([]MisreadMessage, error) {
+	list, err := collect(ctx, db.Pool, func(row pgx.CollectableRow) (MisreadMessage, error) {
+		var m MisreadMessage
+		err := row.Scan(&m.ID, &m.ReceivedAt, &m.Class, &m.Rule, &m.MisreadAs, &m.BodyEnc)
+		return m, err
+	}, `SELECT id, received_at, class, rule, misread_as, body_enc FROM inbound_messages
+		WHERE misread_at IS NOT NULL ORDER BY misread_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list misread messages: %w", err)
+	}
+	return list, nil
 }

@@ -23,6 +23,8 @@ type Inbound struct {
 	ReceivedAt   time.Time
 	// ConversationID is the conversation the message joins, 0 for none.
 	ConversationID int64
+	// Rule is why the message was read as Class (the classifier's rule).
+	Rule string
 }
 
 // RecordInbound records a message, with tx's COMMIT, and the change it
@@ -41,9 +43,9 @@ func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *Conversation
 		convID = &m.ConversationID
 	}
 	err := AtCommit(ctx, tx, `
-		INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, class, body_enc, reply_name, reply_twiml, conversation_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID)
+		INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, class, body_enc, reply_name, reply_twiml, conversation_id, rule)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID, m.Rule)
 	if err != nil {
 		return fmt.Errorf("record inbound: %w", err)
 	}
