@@ -105,6 +105,7 @@ func serveApp(ctx context.Context, a app) error {
 		Observe:              func(r inbound.Result) { m.InboundHandled(string(r.Class), r.Repeat) },
 	}
 	m.Register(metrics.NewQueueDepth(a.db))
+	m.Register(metrics.NewConversations(a.db))
 	if signups, err = newSignups(a, v, sender); err != nil {
 		return err
 	}
