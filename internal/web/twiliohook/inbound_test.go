@@ -478,7 +478,8 @@ func TestLogsCarryNoNumbersOrBodies(t *testing.T) {
 }
 
 // "Stop texting me, I want to die": the safety reply and the opt-out
-// confirmation in one text, the number stopped, staff alerted.
+// confirmation in one text, the number stopped, a crisis conversation
+// waiting for staff.
 func TestCrisisThatAlsoRevokes(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -491,7 +492,7 @@ func TestCrisisThatAlsoRevokes(t *testing.T) {
 	if st := b.state(t, from); st != store.Stopped {
 		t.Fatalf("state = %s, want stopped", st)
 	}
-	if n := b.count(t, `SELECT count(*) FROM alerts WHERE kind = 'crisis'`); n != 1 {
-		t.Fatalf("crisis alerts = %d, want 1", n)
+	if n := b.count(t, `SELECT count(*) FROM conversations WHERE priority = 0 AND status = 'open'`); n != 1 {
+		t.Fatalf("crisis conversations waiting for staff = %d, want 1", n)
 	}
 }
