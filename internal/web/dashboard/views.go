@@ -235,6 +235,13 @@ func templateFuncs(loc *time.Location, now func() time.Time) template.FuncMap {
 			}
 			return string(s)
 		},
+		"classLabel": func(class string) string {
+			if l, ok := classLabels[message.Class(class)]; ok {
+				return l
+			}
+			return strings.ReplaceAll(class, "_", " ")
+		},
+		"words":    func(name string) string { return strings.ReplaceAll(name, "_", " ") },
 		"isCrisis": func(priority int) bool { return priority == store.PriorityCrisis },
 		"seconds":  func(n *int64) string { return durationText(n) },
 		"clock":    func(t time.Time) string { return t.In(loc).Format("15:04") },
@@ -260,6 +267,12 @@ func templateFuncs(loc *time.Location, now func() time.Time) template.FuncMap {
 			return *p
 		},
 	}
+}
+
+// classLabels say how the service read an inbound text.
+var classLabels = map[message.Class]string{
+	message.ClassOptOut: "an opt-out", message.ClassOptIn: "an opt-in", message.ClassHelp: "a request for help",
+	message.ClassJoin: "a join keyword", message.ClassCrisis: "crisis", message.ClassOther: "free text",
 }
 
 var auditActionLabels = map[string]string{
