@@ -20,6 +20,7 @@ import (
 
 	"textsupport/internal/pgserver"
 	"textsupport/internal/program"
+	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
 	"textsupport/internal/web"
@@ -30,7 +31,7 @@ import (
 //
 //  1. seeding: -subscribers people with -days of history, written in SQL
 //     (generate_series) with the row triggers off: subscribers, their
-//     consent ledger, the messages sent and received, alerts, and the
+//     consent ledger, the messages sent and received, conversations, and the
 //     counters the triggers and the folds would have kept;
 //  2. a check of the seeded counters against counts over the raw tables;
 //  3. -n requests each of GET /staff (a session) and GET /api/v1/stats (a
@@ -72,7 +73,7 @@ func dashboardLoad(ctx context.Context, args []string) error {
 	var sizes string
 	db.Pool.QueryRow(ctx, `
 		SELECT string_agg(format('%s %s', relname, to_char(n_live_tup, 'FM999,999,999')), ', ' ORDER BY relname)
-		FROM pg_stat_user_tables WHERE relname IN ('subscribers', 'consent_events', 'outbound_messages', 'inbound_messages', 'alerts', 'counters')`).Scan(&sizes)
+		FROM pg_stat_user_tables WHERE relname IN ('subscribers', 'consent_events', 'outbound_messages', 'inbound_messages', 'conversations', 'counters')`).Scan(&sizes)
 	fmt.Printf("seeded in %.1f s: %s rows\n", time.Since(start).Seconds(), sizes)
 	if err := checkSeed(ctx, db); err != nil {
 		return err
@@ -88,7 +89,8 @@ func dashboardLoad(ctx context.Context, args []string) error {
 	staff, err := dashboard.New(db, dashboard.Config{Logger: slog.New(slog.DiscardHandler), Vault: v, Steps: steps,
 		Transition: func(context.Context, pgx.Tx, *store.Subscriber, store.State, store.ConsentEvent) error {
 			return errors.New("not in the benchmark")
-		}})
+		},
+		Conversations: noConversations{}})
 	if err != nil {
 		return err
 	}
@@ -304,11 +306,14 @@ func seedDashboard(ctx context.Context, db *store.DB, prog *program.Program, cou
 				                           ('f', p.joined_at + interval '2 days', 'free_text', 'free_text', p.id % 50 = 0),
 				                           ('c', p.joined_at + interval '3 days', 'crisis', 'crisis', p.id % 400 = 0)) AS m (what, at, class, reply, yes)
 				WHERE m.yes AND m.at < now()`, nil},
-			{"alerts", `
-				INSERT INTO alerts (kind, inbound_id, created_at, handled_at)
-				SELECT CASE WHEN class = 'crisis' THEN 'crisis' ELSE 'free_text' END, id, received_at,
+			{"conversations", `
+				INSERT INTO conversations (phone_hash, phone_enc, phone_last4, subscriber_id, status, priority,
+				                           opened_at, last_inbound_at, last_activity_at, closed_at)
+				SELECT DISTINCT ON (phone_hash) phone_hash, phone_enc, phone_last4, subscriber_id,
+				       CASE WHEN received_at < now() - interval '2 days' THEN 'closed' ELSE 'open' END::conversation_status,
+				       CASE WHEN class = 'crisis' THEN 0 ELSE 1 END, received_at, received_at, received_at,
 				       CASE WHEN received_at < now() - interval '2 days' THEN received_at + interval '3 hours' END
-				FROM inbound_messages WHERE class IN ('crisis', 'free_text')`, nil},
+				FROM inbound_messages WHERE class IN ('crisis', 'free_text') ORDER BY phone_hash, received_at DESC`, nil},
 		}...)
 	}
 	steps = append(steps, []step{
@@ -354,7 +359,7 @@ func seedDashboard(ctx context.Context, db *store.DB, prog *program.Program, cou
 				return err
 			}
 		}
-		if messages && s.label == "alerts" {
+		if messages && s.label == "conversations" {
 			t0 := time.Now()
 			for _, stmt := range rebuild {
 				if _, err := conn.Exec(ctx, stmt); err != nil {
@@ -445,4 +450,15 @@ func fmtInt(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// noConversations stands in for the sender: the benchmark reads pages only.
+type noConversations struct{}
+
+func (noConversations) Reply(context.Context, sending.ReplyRequest) (int64, bool, error) {
+	return 0, false, errors.New("not in the benchmark")
+}
+
+func (noConversations) CloseConversation(context.Context, int64, store.Actor) (bool, error) {
+	return false, errors.New("not in the benchmark")
 }

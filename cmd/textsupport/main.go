@@ -27,7 +27,7 @@ commands:
   serve                                 run the HTTP server and background sending
   migrate                               apply database migrations and exit
   dev [--data DIR]                      run a local demo: own Postgres, simulated carrier, phone simulator
-  staff add EMAIL --role admin|viewer   create a staff login (password: first line of stdin)
+  staff add EMAIL --role admin|responder|viewer   create a staff login (password: first line of stdin)
   token create NAME                     create an API token and print it once
   corpus export [--include-bodies]      write the messages staff marked misread as CSV
 

@@ -18,9 +18,9 @@ import (
 	"textsupport/internal/web/dashboard"
 )
 
-const staffUsage = "usage: textsupport staff add EMAIL --role admin|viewer   (the password is the first line of stdin)"
+const staffUsage = "usage: textsupport staff add EMAIL --role admin|responder|viewer   (the password is the first line of stdin)"
 
-// cmdStaff: staff add EMAIL --role admin|viewer creates a staff login. The
+// cmdStaff: staff add EMAIL --role admin|responder|viewer creates a staff login. The
 // password is read from the first line of stdin, never from an argument,
 // where it would sit in the shell history and the process list.
 func cmdStaff(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -29,7 +29,7 @@ func cmdStaff(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	role := fs.String("role", "", "admin or viewer")
+	role := fs.String("role", "", "admin, responder or viewer")
 	// Flags may come before or after the email.
 	var positional []string
 	rest := args[1:]
@@ -91,7 +91,8 @@ func readPassword(stdin io.Reader) (string, error) {
 	return line, nil
 }
 
-// devEmail is the demo admin's login in `textsupport dev`.
+// devEmail is the demo admin's login in `textsupport dev`; an admin also
+// reads and answers conversations.
 const devEmail = "admin@example.org"
 
 // devStaff makes sure the demo has an admin login, with a new random
@@ -109,8 +110,8 @@ func devStaff(ctx context.Context, db *store.DB) (email, password string, err er
 	return devEmail, password, nil
 }
 
-// staffDeps builds the staff dashboard for serveApp, changing states
-// through the sender.
+// staffDeps builds the staff dashboard for serveApp, changing states and
+// sending staff replies through the sender.
 func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*dashboard.Dashboard, error) {
 	proxies := a.cfg.TrustedProxies
 	loc, err := time.LoadLocation(a.program.DefaultTimeZone)
@@ -123,6 +124,7 @@ func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*dashboard.Dashbo
 	}
 	return dashboard.New(a.db, dashboard.Config{
 		Logger: a.logger, Vault: v, Transition: sender.Transition,
+		Conversations: sender, CannedReplies: a.program.CannedReplies,
 		SecureCookies: a.cfg.PublicURL.Scheme == "https",
 		Steps:         steps, Regions: a.cfg.AllowedCountries, TrustedProxies: proxies, TimeZone: loc,
 	})

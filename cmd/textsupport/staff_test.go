@@ -22,7 +22,7 @@ import (
 	"textsupport/internal/web/dashboard"
 )
 
-// staff add EMAIL --role admin|viewer, the password from stdin.
+// staff add EMAIL --role admin|responder|viewer, the password from stdin.
 func TestStaffAdd(t *testing.T) {
 	t.Parallel()
 	dbURL := pgtest.URL(t)
@@ -38,6 +38,10 @@ func TestStaffAdd(t *testing.T) {
 	}
 	if _, err := add("another long password\r\n", "add", "--role=viewer", "bob@clinic.example"); err != nil {
 		t.Fatalf("staff add with the flag first: %v", err)
+	}
+	if out, err := add("a third long password\n", "add", "rita@clinic.example", "--role", "Responder"); err != nil ||
+		!strings.Contains(out, "created with the responder role") {
+		t.Fatalf("staff add --role responder = %q, %v", out, err)
 	}
 	if strings.Contains(out, "long enough") {
 		t.Errorf("staff add printed the password")
@@ -75,7 +79,8 @@ func TestStaffAdd(t *testing.T) {
 	for _, c := range []struct {
 		email, password string
 		role            store.Role
-	}{{"ada@clinic.example", "a long enough password", store.RoleAdmin}, {"bob@clinic.example", "another long password", store.RoleViewer}} {
+	}{{"ada@clinic.example", "a long enough password", store.RoleAdmin}, {"bob@clinic.example", "another long password", store.RoleViewer},
+		{"rita@clinic.example", "a third long password", store.RoleResponder}} {
 		s, err := db.CheckStaffLogin(ctx, c.email, c.password)
 		if err != nil || s.Role != c.role {
 			t.Errorf("sign in as %s: %v %v", c.email, s, err)
@@ -83,8 +88,8 @@ func TestStaffAdd(t *testing.T) {
 	}
 	var n int
 	db.Pool.QueryRow(ctx, `SELECT count(*) FROM staff`).Scan(&n)
-	if n != 2 {
-		t.Errorf("staff logins = %d, want 2", n)
+	if n != 3 {
+		t.Errorf("staff logins = %d, want 3", n)
 	}
 	// Without DATABASE_URL it says so.
 	var out2 bytes.Buffer

@@ -102,3 +102,8 @@ func utf16Units(r rune) int {
 	}
 	return 1
 }
+
+// GSMAlphabet returns the characters GSM-7 carries: one septet each
+// (basic) and two each (extension), for a page that counts segments as
+// someone types, the same way Segments does.
+func GSMAlphabet() (basic, extension string) { return gsmBasic, gsmExtension }

@@ -20,17 +20,20 @@ const (
 	// RoleAdmin sees masked numbers and message bodies, opts numbers out on
 	// request, exports figures, manages API tokens and reads the audit log.
 	RoleAdmin Role = "admin"
-	// RoleViewer sees aggregate figures and that alerts exist, nothing more.
+	// RoleResponder reads and answers conversations (numbers masked, the
+	// full number only by an audited reveal); nothing of the admin's pages.
+	RoleResponder Role = "responder"
+	// RoleViewer sees aggregate figures and conversation counts, nothing more.
 	RoleViewer Role = "viewer"
 )
 
 // ParseRole checks a role given on the command line.
 func ParseRole(s string) (Role, error) {
 	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
-	case RoleAdmin, RoleViewer:
+	case RoleAdmin, RoleResponder, RoleViewer:
 		return r, nil
 	}
-	return "", fmt.Errorf("role %q: want admin or viewer", s)
+	return "", fmt.Errorf("role %q: want admin, responder or viewer", s)
 }
 
 // Staff is one staff login.
@@ -45,6 +48,9 @@ type Staff struct {
 
 // IsAdmin tells whether the login has the admin role.
 func (s *Staff) IsAdmin() bool { return s.Role == RoleAdmin }
+
+// CanAnswer tells whether the login reads and answers conversations.
+func (s *Staff) CanAnswer() bool { return s.Role == RoleAdmin || s.Role == RoleResponder }
 
 // Password limits. bcrypt reads at most 72 bytes, so a longer password
 // would be silently cut; it is refused instead.

@@ -56,22 +56,36 @@ func NewServer(d *Deps) http.Handler {
 	}
 
 	if st := d.Staff; st != nil {
-		// Every staff page but the sign-in form needs a session; the admin
-		// pages need the admin role.
+		// Every staff page but the sign-in form needs a session; the
+		// conversations need the admin or responder role, the admin pages
+		// the admin role.
 		views, clients := st.Views, st.Clients
 		r.Route("/staff", func(r chi.Router) {
 			r.Use(dashboard.Headers(views), sessions.LoadAndSave)
 			r.Get("/login", dashboard.HandleLoginForm(logger, views, sessions))
 			r.Post("/login", dashboard.HandleLogin(logger, db, views, sessions, clients, st.Limits, st.Now))
+			// The live inbox's refresh: not activity, so an open inbox
+			// still signs out when idle.
+			r.With(dashboard.RequireStaffPolling(logger, sessions)).Get("/conversations/live", dashboard.HandleInboxLive(logger, db, views, st.Now))
 			r.Group(func(r chi.Router) {
 				r.Use(dashboard.RequireStaff(logger, sessions))
 				r.Post("/logout", dashboard.HandleLogout(logger, db, sessions, clients))
 				r.Get("/", dashboard.HandleOverview(logger, db, views, st.Now, st.Steps))
-				r.Get("/alerts", dashboard.HandleAlerts(logger, db, views))
+				// Viewers see how many conversations wait and for how long;
+				// admins and responders read and answer them.
+				r.Get("/conversations", dashboard.HandleInbox(logger, db, views, st.Now))
+				r.Get("/alerts", dashboard.HandleAlertsMoved())
+				r.Get("/alerts/{id}", dashboard.HandleAlertsMoved())
+				r.Group(func(r chi.Router) {
+					r.Use(dashboard.RequireResponder(views))
+					r.Get("/conversations/{id}", dashboard.HandleThread(logger, db, views, clients, st.Vault, st.CannedReplies))
+					r.Post("/conversations/{id}/reply", dashboard.HandleReply(logger, db, views, sessions, clients, st.Vault, st.CannedReplies, st.Conversations))
+					r.Post("/conversations/{id}/assign", dashboard.HandleAssign(logger, db, views, sessions, clients))
+					r.Post("/conversations/{id}/close", dashboard.HandleClose(logger, views, sessions, clients, st.Conversations))
+					r.Post("/conversations/{id}/reveal", dashboard.HandleReveal(logger, db, views, clients, st.Vault, st.CannedReplies, st.Now))
+				})
 				r.Group(func(r chi.Router) {
 					r.Use(dashboard.RequireAdmin(views))
-					r.Get("/alerts/{id}", dashboard.HandleAlert(logger, db, views, clients, st.Vault))
-					r.Post("/alerts/{id}/handled", dashboard.HandleAlertHandled(logger, db, views, sessions, clients))
 					r.Get("/opt-out", dashboard.HandleOptOutForm(views))
 					r.Post("/opt-out", dashboard.HandleOptOut(logger, db, views, sessions, clients, st.Vault, st.Regions, st.Transition))
 					r.Get("/export.csv", dashboard.HandleExport(logger, db, views, clients, st.Now))

@@ -22,13 +22,14 @@ import (
 func TestStaffPagesNeedASession(t *testing.T) {
 	t.Parallel()
 	b := setupStaff(t)
-	_, alerts := seedHistory(t, b)
+	_, convs := seedHistory(t, b)
 	anon := b.browser(t)
 	gets := []struct{ path, location string }{
 		{"/staff", "/staff/login"},
 		{"/staff/", "/staff/login"},
+		{"/staff/conversations", "/staff/login?next=%2Fstaff%2Fconversations"},
 		{"/staff/alerts", "/staff/login?next=%2Fstaff%2Falerts"},
-		{fmt.Sprintf("/staff/alerts/%d", alerts["crisis"]), fmt.Sprintf("/staff/login?next=%%2Fstaff%%2Falerts%%2F%d", alerts["crisis"])},
+		{fmt.Sprintf("/staff/conversations/%d", convs["crisis"]), fmt.Sprintf("/staff/login?next=%%2Fstaff%%2Fconversations%%2F%d", convs["crisis"])},
 		{"/staff/opt-out", "/staff/login?next=%2Fstaff%2Fopt-out"},
 		{"/staff/export.csv?days=30", "/staff/login?next=%2Fstaff%2Fexport.csv%3Fdays%3D30"},
 		{"/staff/tokens", "/staff/login?next=%2Fstaff%2Ftokens"},
@@ -48,7 +49,10 @@ func TestStaffPagesNeedASession(t *testing.T) {
 		form url.Values
 	}{
 		{"/staff/logout", nil},
-		{fmt.Sprintf("/staff/alerts/%d/handled", alerts["crisis"]), nil},
+		{fmt.Sprintf("/staff/conversations/%d/close", convs["crisis"]), nil},
+		{fmt.Sprintf("/staff/conversations/%d/reply", convs["crisis"]), url.Values{"body": {"hello"}, "key": {"k"}}},
+		{fmt.Sprintf("/staff/conversations/%d/assign", convs["crisis"]), url.Values{"to": {"me"}}},
+		{fmt.Sprintf("/staff/conversations/%d/reveal", convs["crisis"]), url.Values{"reason": {"x"}, "confirm": {"yes"}}},
 		{"/staff/opt-out", url.Values{"phone": {"+12125550101"}, "channel": {"phone"}}},
 		{"/staff/tokens/1/revoke", nil},
 	}
@@ -60,13 +64,16 @@ func TestStaffPagesNeedASession(t *testing.T) {
 	if st := b.state(t, "+12125550101"); st != store.Active {
 		t.Errorf("an opt-out without a session changed the state to %s", st)
 	}
-	if n := b.count(t, `SELECT count(*) FROM alerts WHERE handled_at IS NOT NULL`); n != 1 {
-		t.Errorf("handled alerts = %d, want the 1 seeded", n)
+	if n := b.count(t, `SELECT count(*) FROM conversations WHERE status = 'closed'`); n != 1 {
+		t.Errorf("closed conversations = %d, want the 1 seeded", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM staff_replies`) + b.count(t, `SELECT count(*) FROM audit_log WHERE staff_id IS NOT NULL`); n != 1 {
+		t.Errorf("requests without a session left %d replies and audit rows, want only the seeded close", n)
 	}
 	// After signing in, the browser goes back where it was going.
 	br := b.browser(t)
-	a := br.post("/staff/login", url.Values{"email": {staffAdminEmail}, "password": {staffPassword}, "next": {"/staff/alerts?status=handled"}})
-	if a.code != http.StatusSeeOther || a.header.Get("Location") != "/staff/alerts?status=handled" {
+	a := br.post("/staff/login", url.Values{"email": {staffAdminEmail}, "password": {staffPassword}, "next": {"/staff/conversations?status=closed"}})
+	if a.code != http.StatusSeeOther || a.header.Get("Location") != "/staff/conversations?status=closed" {
 		t.Errorf("sign-in with next = %d to %q", a.code, a.header.Get("Location"))
 	}
 }
@@ -76,18 +83,18 @@ func TestLoginNextStaysOnSite(t *testing.T) {
 	t.Parallel()
 	b := setupStaff(t)
 	for next, want := range map[string]string{
-		"/staff/audit":           "/staff/audit",
-		"/staff/alerts?before=9": "/staff/alerts?before=9",
-		"https://evil.example/x": "/staff",
-		"//evil.example/staff":   "/staff",
-		`/\evil.example`:         "/staff",
-		"/signup":                "/staff",
-		"/staff/login":           "/staff",
-		"/staffing":              "/staff",
-		"javascript:alert(1)":    "/staff",
-		"/staff/../signup":       "/staff",
-		"/staff/./audit":         "/staff",
-		"":                       "/staff",
+		"/staff/audit": "/staff/audit",
+		"/staff/conversations?status=closed&before=9": "/staff/conversations?status=closed&before=9",
+		"https://evil.example/x":                      "/staff",
+		"//evil.example/staff":                        "/staff",
+		`/\evil.example`:                              "/staff",
+		"/signup":                                     "/staff",
+		"/staff/login":                                "/staff",
+		"/staffing":                                   "/staff",
+		"javascript:alert(1)":                         "/staff",
+		"/staff/../signup":                            "/staff",
+		"/staff/./audit":                              "/staff",
+		"":                                            "/staff",
 	} {
 		a := b.browser(t).post("/staff/login", url.Values{"email": {staffViewerEmail}, "password": {staffPassword}, "next": {next}})
 		if got := a.header.Get("Location"); got != want {
@@ -142,45 +149,51 @@ func TestLoginRefused(t *testing.T) {
 	}
 }
 
-// What each role may see and do.
+// What each role may see and do: viewers see figures and how many
+// conversations wait; responders also read and answer conversations;
+// admins also the admin pages.
 func TestStaffRoles(t *testing.T) {
 	t.Parallel()
 	b := setupStaff(t)
-	_, alerts := seedHistory(t, b)
+	_, convs := seedHistory(t, b)
 	if _, err := b.db.CreateAPIToken(context.Background(), "reporting"); err != nil {
 		t.Fatal(err)
 	}
-	crisis := fmt.Sprint(alerts["crisis"])
+	crisis, free := fmt.Sprint(convs["crisis"]), fmt.Sprint(convs["free"])
 	type req struct {
 		method, path string
 		form         url.Values
 	}
 	cases := []struct {
-		req           req
-		viewer, admin int
+		req                      req
+		viewer, responder, admin int
 	}{
-		{req{"GET", "/staff", nil}, 200, 200},
-		{req{"GET", "/staff/alerts", nil}, 200, 200},
-		{req{"GET", "/staff/alerts?status=handled", nil}, 200, 200},
-		{req{"GET", "/api/v1/stats", nil}, 200, 200},
-		{req{"GET", "/staff/alerts/" + crisis, nil}, 403, 200},
-		{req{"GET", "/staff/opt-out", nil}, 403, 200},
-		{req{"POST", "/staff/opt-out", url.Values{"phone": {"+12125550104"}, "channel": {"email"}}}, 403, 303},
-		{req{"GET", "/staff/export.csv", nil}, 403, 200},
-		{req{"GET", "/staff/tokens", nil}, 403, 200},
-		{req{"POST", "/staff/tokens/1/revoke", nil}, 403, 303},
-		{req{"GET", "/staff/audit", nil}, 403, 200},
-		{req{"POST", "/staff/alerts/" + crisis + "/handled", nil}, 403, 303},
-		{req{"GET", "/staff/alerts/999999", nil}, 403, 404},
-		{req{"GET", "/staff/nothing-here", nil}, 404, 404},
+		{req{"GET", "/staff", nil}, 200, 200, 200},
+		{req{"GET", "/staff/conversations", nil}, 200, 200, 200},
+		{req{"GET", "/staff/conversations?status=closed", nil}, 200, 200, 200},
+		{req{"GET", "/staff/conversations/live", nil}, 200, 200, 200},
+		{req{"GET", "/api/v1/stats", nil}, 200, 200, 200},
+		{req{"GET", "/staff/conversations/" + crisis, nil}, 403, 200, 200},
+		{req{"POST", "/staff/conversations/" + free + "/assign", url.Values{"to": {"me"}}}, 403, 303, 303},
+		{req{"POST", "/staff/conversations/" + crisis + "/reveal", url.Values{"reason": {"calling back"}, "confirm": {"yes"}}}, 403, 200, 200},
+		{req{"POST", "/staff/opt-out", url.Values{"phone": {"+12125550104"}, "channel": {"email"}}}, 403, 403, 303},
+		{req{"GET", "/staff/opt-out", nil}, 403, 403, 200},
+		{req{"GET", "/staff/export.csv", nil}, 403, 403, 200},
+		{req{"GET", "/staff/tokens", nil}, 403, 403, 200},
+		{req{"POST", "/staff/tokens/1/revoke", nil}, 403, 403, 303},
+		{req{"GET", "/staff/audit", nil}, 403, 403, 200},
+		{req{"POST", "/staff/conversations/999999/close", nil}, 403, 404, 404},
+		{req{"GET", "/staff/conversations/999999", nil}, 403, 404, 404},
+		{req{"GET", "/staff/nothing-here", nil}, 404, 404, 404},
 	}
-	viewer, admin := b.signedIn(t, staffViewerEmail), b.signedIn(t, staffAdminEmail)
+	viewer, responder, admin := b.signedIn(t, staffViewerEmail), b.signedIn(t, staffResponderEmail), b.signedIn(t, staffAdminEmail)
+	// The viewer's refusals come first, before anything is replied or closed.
 	for _, c := range cases {
 		for _, who := range []struct {
 			br   *browser
 			want int
 			name string
-		}{{viewer, c.viewer, "viewer"}, {admin, c.admin, "admin"}} {
+		}{{viewer, c.viewer, "viewer"}, {responder, c.responder, "responder"}, {admin, c.admin, "admin"}} {
 			var a staffAnswer
 			if c.req.method == "GET" {
 				a = who.br.get(c.req.path)
@@ -199,14 +212,40 @@ func TestStaffRoles(t *testing.T) {
 			}
 		}
 	}
-	// The viewer's list shows the alerts exist, without a way to open them.
-	free := fmt.Sprint(alerts["free"])
-	list := viewer.get("/staff/alerts")
-	if !strings.Contains(list.body, `id="alert-`+free+`"`) || strings.Contains(list.body, `href="/staff/alerts/`+free+`"`) {
-		t.Errorf("the viewer's alert list should show alert %s without a link to it", free)
+	// Reply and close, last: the viewer is refused, then the responder
+	// answers and the admin closes.
+	page := responder.get("/staff/conversations/" + free)
+	key := formKey(t, page.body)
+	reply := url.Values{"body": {"We are here."}, "key": {key}}
+	for _, who := range []struct {
+		br   *browser
+		path string
+		form url.Values
+		want int
+	}{
+		{viewer, "/reply", reply, 403}, {viewer, "/close", nil, 403},
+		{responder, "/reply", reply, 303}, {admin, "/close", nil, 303},
+	} {
+		if a := who.br.post("/staff/conversations/"+free+who.path, who.form); a.code != who.want {
+			t.Errorf("POST %s = %d, want %d", who.path, a.code, who.want)
+		}
+	}
+	// The viewer's inbox shows how many wait, and no conversation.
+	list := viewer.get("/staff/conversations")
+	if strings.Contains(list.body, `id="conversation-`) || strings.Contains(list.body, `href="/staff/conversations/`) ||
+		!strings.Contains(list.body, `id="open-counts"`) || !strings.Contains(list.body, `id="oldest-wait"`) {
+		t.Errorf("the viewer's inbox should show the counts and the oldest wait only")
 	}
 	if n := b.count(t, `SELECT count(*) FROM audit_log WHERE staff_id = $1 AND action NOT IN ('login')`, b.viewer.ID); n != 0 {
 		t.Errorf("the viewer's refused requests left %d audit rows", n)
+	}
+	for action, who := range map[string]int64{"conversation_reply": b.responder.ID, "conversation_closed": b.admin.ID, "conversation_assigned": b.responder.ID} {
+		if n := b.count(t, `SELECT count(*) FROM audit_log WHERE action = $1 AND staff_id = $2 AND target = $3`, action, who, "conversation:"+free); n != 1 {
+			t.Errorf("%s rows by staff %d = %d, want 1", action, who, n)
+		}
+	}
+	if n := b.count(t, `SELECT count(*) FROM staff_replies`); n != 1 {
+		t.Errorf("staff replies = %d, want the responder's 1", n)
 	}
 	if n := b.count(t, `SELECT count(*) FROM consent_events WHERE method = 'staff' AND staff_id = $1`, b.admin.ID); n != 1 {
 		t.Errorf("staff opt-outs = %d, want the admin's 1", n)
@@ -316,13 +355,14 @@ func TestSessionCookie(t *testing.T) {
 					t.Errorf("/staff with token %q… = %d, want %d", tc.value[:6], got, tc.want)
 				}
 			}
-			// Staff pages are not cached, framed or allowed to run script.
+			// Staff pages are not cached or framed, and run only their own
+			// script, allowed by its hash.
 			req, _ = http.NewRequest(http.MethodGet, b.server.URL+"/staff", nil)
 			req.AddCookie(&http.Cookie{Name: name, Value: c.Value})
 			h := b.browser(t).do(req).header
 			if h.Get("Cache-Control") != "no-store" || h.Get("X-Frame-Options") != "DENY" ||
 				!strings.Contains(h.Get("Content-Security-Policy"), "default-src 'none'") ||
-				strings.Contains(h.Get("Content-Security-Policy"), "script-src") {
+				!strings.Contains(h.Get("Content-Security-Policy"), "script-src 'sha256-") || strings.Contains(h.Get("Content-Security-Policy"), "unsafe") {
 				t.Errorf("headers: %v", h)
 			}
 		})

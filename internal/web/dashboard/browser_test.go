@@ -32,11 +32,11 @@ func chromium(t *testing.T) string {
 }
 
 // artifactsDir is where screenshots are kept: $ARTIFACTS_DIR, else the
-// repository's artifacts/ (gitignored).
+// test's artifact folder (kept with go test -artifacts).
 func artifactsDir(t *testing.T) string {
 	dir := os.Getenv("ARTIFACTS_DIR")
 	if dir == "" {
-		dir = filepath.Join("..", "..", "artifacts")
+		return t.ArtifactDir()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -45,12 +45,12 @@ func artifactsDir(t *testing.T) string {
 }
 
 // In real headless Chromium: sign in, see the overview with the right
-// counts and the chart, open an alert as an admin, sign out.
+// counts and the chart, open a conversation as an admin, sign out.
 func TestStaffDashboardInBrowser(t *testing.T) {
 	bin := chromium(t)
 	t.Parallel()
 	b := setupStaff(t)
-	_, alerts := seedHistory(t, b)
+	_, convs := seedHistory(t, b)
 	base := b.server.URL
 
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(),
@@ -135,25 +135,25 @@ func TestStaffDashboardInBrowser(t *testing.T) {
 	must("save phone screenshot", os.WriteFile(filepath.Join(dir, "staff-overview-phone.png"), shot, 0o644))
 	must("desktop viewport", chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)))
 
-	// Open the crisis alert from the list.
-	must("alerts", chromedp.Do(ctx, chromedp.Navigate(base+"/staff/alerts"), chromedp.WaitVisible(chromedp.ID("alert-list"))))
-	link := fmt.Sprintf(`a[href="/staff/alerts/%d"]`, alerts["crisis"])
-	must("open alert", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(link)), chromedp.WaitVisible(chromedp.ID("alert-body"))))
-	if got := text("#alert-body"); got != "I took too much and feel strange" {
-		t.Errorf("alert body = %q", got)
+	// Open the crisis conversation from the inbox.
+	must("inbox", chromedp.Do(ctx, chromedp.Navigate(base+"/staff/conversations"), chromedp.WaitVisible(chromedp.ID("conversation-list"))))
+	link := fmt.Sprintf(`a[href="/staff/conversations/%d"]`, convs["crisis"])
+	must("open conversation", chromedp.Do(ctx, chromedp.Click(chromedp.CSS(link)), chromedp.WaitVisible(chromedp.ID("thread"))))
+	if got := text("#thread li.in .text"); got != "I took too much and feel strange" {
+		t.Errorf("the thread's first message = %q", got)
 	}
-	if got := text("#alert-from"); got != "•••-•••-0199" {
-		t.Errorf("alert number = %q, want it masked to the last 4 digits", got)
+	if got := text("#conversation-from"); got != "•••-•••-0199" {
+		t.Errorf("the thread's number = %q, want it masked to the last 4 digits", got)
 	}
 	if strings.Contains(location(), "0199") {
-		t.Errorf("the alert's URL carries the number")
+		t.Errorf("the conversation's URL carries the number")
 	}
 	shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	must("alert screenshot", err)
-	must("save alert screenshot", os.WriteFile(filepath.Join(dir, "staff-alert.png"), shot, 0o644))
-	if n := b.count(t, `SELECT count(*) FROM audit_log WHERE action = 'alert_opened' AND staff_id = $1 AND target = $2`,
-		b.admin.ID, fmt.Sprintf("alert:%d", alerts["crisis"])); n != 1 {
-		t.Errorf("alert openings in the audit log = %d, want 1", n)
+	must("conversation screenshot", err)
+	must("save conversation screenshot", os.WriteFile(filepath.Join(dir, "staff-conversation.png"), shot, 0o644))
+	if n := b.count(t, `SELECT count(*) FROM audit_log WHERE action = 'conversation_opened' AND staff_id = $1 AND target = $2`,
+		b.admin.ID, fmt.Sprintf("conversation:%d", convs["crisis"])); n != 1 {
+		t.Errorf("conversation openings in the audit log = %d, want 1", n)
 	}
 
 	// Sign out: back at the form, and the dashboard is closed again.

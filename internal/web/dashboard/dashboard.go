@@ -1,5 +1,5 @@
 // Package dashboard is the staff side: sign-in and sessions, the overview,
-// alerts, opt-outs made on a person's request, API tokens, the audit log,
+// conversations (the inbox, threads and replies), opt-outs made on a person's request, API tokens, the audit log,
 // the CSV export and the JSON API.
 package dashboard
 
@@ -15,6 +15,8 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5"
 
+	"textsupport/internal/program"
+	"textsupport/internal/sending"
 	"textsupport/internal/store"
 	"textsupport/internal/vault"
 )
@@ -23,13 +25,19 @@ import (
 type Config struct {
 	// Logger logs what staff did, by IDs only, and what went wrong.
 	Logger *slog.Logger
-	// Vault decrypts alert bodies and makes the lookup hash of a number
-	// typed on the opt-out form.
+	// Vault decrypts message bodies and revealed numbers, and makes the
+	// lookup hash of a number typed on the opt-out form.
 	Vault *vault.Vault
 	// Transition is the one way a subscriber's state changes
 	// ((*sending.Sender).Transition): an opt-out made by staff writes the
 	// state and its ledger row and cancels whatever was scheduled.
 	Transition Transition
+	// Conversations sends staff replies and closes conversations
+	// (*sending.Sender).
+	Conversations Conversations
+	// CannedReplies are the programme's ready-made answers, offered to fill
+	// the reply box.
+	CannedReplies []program.CannedReply
 	// SecureCookies marks the session cookie Secure (PUBLIC_URL is https).
 	SecureCookies bool
 	// Steps describe the programme's sequence steps, in order ("right after
@@ -41,7 +49,7 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed for the client address (TRUSTED_PROXIES); none: the peer's.
 	TrustedProxies []netip.Prefix
-	// TimeZone shows times of day (alerts, audit log); nil is UTC. Daily
+	// TimeZone shows times of day (conversations, audit log); nil is UTC. Daily
 	// figures are always UTC days.
 	TimeZone *time.Location
 	// Limits on failed sign-ins; zero fields take the defaults.
@@ -67,7 +75,17 @@ type Dashboard struct {
 	Vault      *vault.Vault
 	Transition Transition
 	// Regions are the countries whose numbers the opt-out form accepts.
-	Regions []string
+	Regions       []string
+	Conversations Conversations
+	CannedReplies []program.CannedReply
+}
+
+// Conversations is what the conversation pages ask of the sender: a staff
+// reply goes through the sending path (opt-out re-checked before it
+// leaves), and closing a conversation lets the person's sequence resume.
+type Conversations interface {
+	Reply(ctx context.Context, r sending.ReplyRequest) (replyID int64, created bool, err error)
+	CloseConversation(ctx context.Context, id int64, by store.Actor) (closed bool, err error)
 }
 
 // Transition changes a subscriber's state, in the caller's transaction:
@@ -77,8 +95,8 @@ type Transition func(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, to s
 // New checks the configuration and parses the staff pages, so that a
 // broken template stops start-up rather than a request.
 func New(db *store.DB, cfg Config) (*Dashboard, error) {
-	if cfg.Vault == nil || cfg.Transition == nil {
-		return nil, errors.New("staff: Vault and Transition are required")
+	if cfg.Vault == nil || cfg.Transition == nil || cfg.Conversations == nil {
+		return nil, errors.New("staff: Vault, Transition and Conversations are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -111,5 +129,6 @@ func New(db *store.DB, cfg Config) (*Dashboard, error) {
 	return &Dashboard{
 		Views: views, Sessions: sessions, Clients: Clients{trusted: cfg.TrustedProxies},
 		Limits: cfg.Limits, Now: cfg.Now, Steps: cfg.Steps, Vault: cfg.Vault, Transition: cfg.Transition, Regions: cfg.Regions,
+		Conversations: cfg.Conversations, CannedReplies: cfg.CannedReplies,
 	}, nil
 }

@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"html"
 	"io"
 	"log/slog"
@@ -42,14 +43,16 @@ type staffBundle struct {
 	// transition, when set, replaces the sender's Transition.
 	transition atomic.Pointer[pgtest.Transition]
 	admin      *store.Staff
+	responder  *store.Staff
 	viewer     *store.Staff
 }
 
 const (
-	staffAdminEmail  = "admin@clinic.example"
-	staffViewerEmail = "viewer@clinic.example"
-	staffPassword    = "correct horse battery staple"
-	staffToken       = "test-auth-token-0123456789"
+	staffAdminEmail     = "admin@clinic.example"
+	staffViewerEmail    = "viewer@clinic.example"
+	staffResponderEmail = "responder@clinic.example"
+	staffPassword       = "correct horse battery staple"
+	staffToken          = "test-auth-token-0123456789"
 )
 
 type staffOption func(*dashboard.Config)
@@ -77,7 +80,7 @@ func setupStaff(t *testing.T, opts ...staffOption) *staffBundle {
 		steps[i] = dashboard.StepLabel(prog.Sequence[i].After)
 	}
 	cfg := dashboard.Config{
-		Logger: logger, Vault: v, Steps: steps,
+		Logger: logger, Vault: v, Steps: steps, Conversations: b.sender, CannedReplies: prog.CannedReplies,
 		Transition: func(ctx context.Context, tx pgx.Tx, sub *store.Subscriber, to store.State, ev store.ConsentEvent) error {
 			if f := b.transition.Load(); f != nil {
 				return (*f)(ctx, tx, sub, to, ev)
@@ -105,6 +108,9 @@ func setupStaff(t *testing.T, opts ...staffOption) *staffBundle {
 		t.Fatal(err)
 	}
 	if b.viewer, err = db.CreateStaff(ctx, staffViewerEmail, staffPassword, store.RoleViewer); err != nil {
+		t.Fatal(err)
+	}
+	if b.responder, err = db.CreateStaff(ctx, staffResponderEmail, staffPassword, store.RoleResponder); err != nil {
 		t.Fatal(err)
 	}
 	return b
@@ -236,23 +242,47 @@ func (b *staffBundle) seedPerson(t *testing.T, number, source string, history ..
 	return id
 }
 
-// seedInbound records a message from number, as the inbound side does, and
-// an alert for it when kind is not "".
-func (b *staffBundle) seedInbound(t *testing.T, sid, number, body, class, kind string) (alertID int64) {
+// needsNobody, for seedText: the text needs no person.
+const needsNobody = -1
+
+// seedText records a text from number as the inbound side does. With a
+// priority (store.PriorityCrisis, store.PriorityNormal) it opens the
+// number's conversation, or joins it and makes it wait for staff again;
+// with needsNobody it only joins a conversation going on. It returns the
+// conversation's ID, 0 for none.
+func (b *staffBundle) seedText(t *testing.T, sid, number, body, class string, priority int) (conversationID int64) {
 	t.Helper()
 	ctx := context.Background()
+	hash := b.vault.Hash(number)
 	err := b.db.InTx(ctx, func(tx pgx.Tx) error {
-		m := store.Inbound{MessageSID: sid, PhoneHash: b.vault.Hash(number), PhoneEnc: b.vault.SealString(vault.Phone, number),
+		m := store.Inbound{MessageSID: sid, PhoneHash: hash, PhoneEnc: b.vault.SealString(vault.Phone, number),
 			Last4: phone.Last4(number), Class: class, BodyEnc: b.vault.SealString(vault.Body, body), ReplyName: class, ReplyTwiML: "<Response/>"}
-		return store.RecordInbound(ctx, tx, m, kind)
+		var subID *int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM subscribers WHERE phone_hash = $1`, hash).Scan(&subID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		m.SubscriberID = subID
+		c := store.ConversationChange{PhoneHash: hash, PhoneEnc: m.PhoneEnc, Last4: m.Last4, SubscriberID: subID,
+			NeedsPerson: priority != needsNobody, Priority: max(priority, store.PriorityCrisis)}
+		err := tx.QueryRow(ctx, `SELECT id FROM conversations WHERE phone_hash = $1 AND status <> 'closed' FOR UPDATE`, hash).Scan(&c.ID)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows) && priority == needsNobody:
+			return store.RecordInbound(ctx, tx, m, nil)
+		case errors.Is(err, pgx.ErrNoRows):
+			c.New = true
+			if err := tx.QueryRow(ctx, `SELECT nextval('conversations_id_seq')`).Scan(&c.ID); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+		conversationID = c.ID
+		return store.RecordInbound(ctx, tx, m, &c)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if kind != "" {
-		alertID = int64(b.count(t, `SELECT a.id FROM alerts a JOIN inbound_messages m ON m.id = a.inbound_id WHERE m.message_sid = $1`, sid))
-	}
-	return alertID
+	return conversationID
 }
 
 // cells returns the text of the cells of the table row with the given id.

@@ -29,9 +29,10 @@ import (
 // Messages (all today): A steps 1, 2 delivered, step 3 failed before it
 // left; A a reply; C its sign-up confirmation delivered, step 1
 // undelivered; D step 1 sent, no report yet; G step 1 timed out (unknown).
-// Inbound: a crisis text from a number that never subscribed (open alert),
-// free text from A (open alert), free text from B (handled alert).
-func seedHistory(t *testing.T, b *staffBundle) (ids map[string]int64, alerts map[string]int64) {
+// Inbound: a crisis text from a number that never subscribed (an open
+// crisis conversation), free text from A (open), free text from B (a
+// conversation closed by the admin).
+func seedHistory(t *testing.T, b *staffBundle) (ids map[string]int64, convs map[string]int64) {
 	t.Helper()
 	a, k, w, st := store.Active, store.MethodKeyword, store.MethodWebForm, store.MethodStaff
 	ids = map[string]int64{
@@ -94,15 +95,15 @@ func seedHistory(t *testing.T, b *staffBundle) (ids map[string]int64, alerts map
 		t.Fatal(err)
 	}
 
-	alerts = map[string]int64{
-		"crisis":  b.seedInbound(t, "SM101", "+13125550199", "I took too much and feel strange", "crisis", store.AlertCrisis),
-		"free":    b.seedInbound(t, "SM102", "+12125550101", "Is there a meeting near Elm St?", "free_text", store.AlertFreeText),
-		"handled": b.seedInbound(t, "SM103", "+12125550102", "thanks for the info", "free_text", store.AlertFreeText),
+	convs = map[string]int64{
+		"crisis": b.seedText(t, "SM101", "+13125550199", "I took too much and feel strange", "crisis", store.PriorityCrisis),
+		"free":   b.seedText(t, "SM102", "+12125550101", "Is there a meeting near Elm St?", "free_text", store.PriorityNormal),
+		"closed": b.seedText(t, "SM103", "+12125550102", "thanks for the info", "free_text", store.PriorityNormal),
 	}
-	if _, err := b.db.HandleAlert(ctx, alerts["handled"], store.Actor{StaffID: b.admin.ID, ClientAddr: "192.0.2.1"}); err != nil {
+	if _, err := b.sender.CloseConversation(ctx, convs["closed"], store.Actor{StaffID: b.admin.ID, ClientAddr: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
-	return ids, alerts
+	return ids, convs
 }
 
 // Every figure of the overview against a seeded database with known answers.
@@ -231,7 +232,8 @@ func TestOverviewPage(t *testing.T) {
 				`<th scope="row">2</th><td>1 day after opt-in</td><td class="n">1</td><td class="n">1</td><td class="n">100.0 %</td>`,
 				`<div class="chart" id="trend-chart" role="img"`, `data-series="Active subscribers"`, `data-series="Opt-ins"`, `data-series="Opt-outs"`,
 				`active subscribers went from 1 to 3, with 6 opt-ins and 3 opt-outs in all`,
-				`2 messages waiting for a person`,
+				`<p class="big" id="conv-open-crisis">1</p>`, `<p class="big" id="conv-open-other">1</p>`, `<p class="big" id="conv-waiting">0</p>`,
+				`1 crisis conversation waiting for staff.`,
 			} {
 				if !strings.Contains(html, want) {
 					t.Errorf("the page lacks %q", want)
@@ -383,5 +385,76 @@ func TestExportCSV(t *testing.T) {
 		if a := admin.get("/staff/export.csv?days=" + bad); a.code != http.StatusBadRequest {
 			t.Errorf("days=%s: %d, want 400", bad, a.code)
 		}
+	}
+}
+
+// The conversation figures, on the overview and in the API: how many wait
+// and for how long, and the time to the first staff reply over 7 and 30
+// days (median and 90th percentile over the conversations answered).
+func TestConversationFigures(t *testing.T) {
+	t.Parallel()
+	b := setupStaff(t)
+	_, convs := seedHistory(t, b)
+	// Opened 10 minutes, 2 days and 20 days ago; answered after 4 minutes,
+	// 1 hour and 2 hours. Over 7 days: 240 s and 3,600 s, median 1,920 s,
+	// 90th percentile 3,264 s. Over 30 days: median 3,600 s, 90th 6,480 s.
+	for id, at := range map[int64]struct{ opened, reply string }{
+		convs["crisis"]: {"10 minutes", "4 minutes"}, convs["free"]: {"2 days", "1 hour"}, convs["closed"]: {"20 days", "2 hours"},
+	} {
+		if _, err := b.db.Pool.Exec(context.Background(), `
+			UPDATE conversations SET opened_at = now() - $2::interval, last_inbound_at = now() - $2::interval,
+			       first_reply_at = now() - $2::interval + $3::interval WHERE id = $1`, id, at.opened, at.reply); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := b.signedIn(t, staffAdminEmail)
+	page := admin.get("/staff").body
+	for row, want := range map[string][]string{
+		"first-reply-7":  {"Last 7 days", "2", "2", "32 min", "54 min"},
+		"first-reply-30": {"Last 30 days", "3", "3", "1 h", "1 h 48 min"},
+	} {
+		if got := cells(t, page, row); strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s = %q, want %q", row, got, want)
+		}
+	}
+	if got := textOf(t, page, "conv-oldest"); got != "2 days" {
+		t.Errorf("the longest wait = %q, want 2 days", got)
+	}
+
+	var api struct {
+		OpenAlerts    map[string]int64 `json:"open_alerts"`
+		Conversations struct {
+			OpenCrisis int64 `json:"open_crisis"`
+			OpenOther  int64 `json:"open_other"`
+			Waiting    int64 `json:"waiting_for_person"`
+			Oldest     int64 `json:"oldest_open_seconds"`
+			Last7      struct {
+				Opened, Replied int64
+				Median          *int64 `json:"median_seconds"`
+				P90             *int64 `json:"p90_seconds"`
+			} `json:"first_reply_last_7_days"`
+			Last30 struct {
+				Opened, Replied int64
+				Median          *int64 `json:"median_seconds"`
+				P90             *int64 `json:"p90_seconds"`
+			} `json:"first_reply_last_30_days"`
+		} `json:"conversations"`
+	}
+	a := admin.get("/api/v1/stats")
+	if err := json.Unmarshal([]byte(a.body), &api); err != nil {
+		t.Fatal(err)
+	}
+	c := api.Conversations
+	if c.OpenCrisis != 1 || c.OpenOther != 1 || c.Waiting != 0 || c.Oldest < 2*86400 || c.Oldest > 3*86400 {
+		t.Errorf("API conversations = %+v", c)
+	}
+	if c.Last7.Opened != 2 || c.Last7.Replied != 2 || c.Last7.Median == nil || *c.Last7.Median != 1920 || c.Last7.P90 == nil || *c.Last7.P90 != 3264 {
+		t.Errorf("API first replies, 7 days = %+v", c.Last7)
+	}
+	if c.Last30.Opened != 3 || c.Last30.Median == nil || *c.Last30.Median != 3600 || c.Last30.P90 == nil || *c.Last30.P90 != 6480 {
+		t.Errorf("API first replies, 30 days = %+v", c.Last30)
+	}
+	if api.OpenAlerts["crisis"] != 1 || api.OpenAlerts["free_text"] != 1 {
+		t.Errorf("API open_alerts = %v, want its old shape: crisis 1, free_text 1", api.OpenAlerts)
 	}
 }

@@ -88,6 +88,27 @@ func RequireStaff(logger *slog.Logger, s *Sessions) func(http.Handler) http.Hand
 	}
 }
 
+// RequireStaffPolling is RequireStaff for what a page's script fetches on
+// its own (the live inbox): it does not count as activity, so a page left
+// open still signs out when idle, and without a session it answers 401 for
+// the script to reload the page into the sign-in form.
+func RequireStaffPolling(logger *slog.Logger, s *Sessions) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			staff, err := s.staffOf(r.Context())
+			if err != nil {
+				httpx.ServerError(logger, w, r, err)
+				return
+			}
+			if staff == nil {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), staffCtxKey{}, staff)))
+		})
+	}
+}
+
 // sessionStaff returns the login of the request's session, nil when there
 // is none, it has been idle too long, or the login has since been disabled
 // (the session then ends).

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"textsupport/internal/message"
 	"textsupport/internal/phone"
 	"textsupport/internal/store"
 	"textsupport/internal/web/httpx"
@@ -18,8 +19,8 @@ import (
 )
 
 // Views are the staff pages, parsed once at start-up, and what every page
-// shows besides its own content: who is signed in, the open alerts, the
-// last action's result.
+// shows besides its own content: who is signed in, the conversations
+// waiting for staff, the last action's result.
 type Views struct {
 	pages    map[string]*template.Template
 	csp      string
@@ -35,7 +36,7 @@ func parseViews(db *store.DB, sessions *Sessions, cfg Config) (*Views, error) {
 	if err != nil {
 		return nil, err
 	}
-	var css bytes.Buffer
+	var css, js bytes.Buffer
 	probe, err := base.Clone() // a template that has run cannot be cloned
 	if err != nil {
 		return nil, err
@@ -43,8 +44,21 @@ func parseViews(db *store.DB, sessions *Sessions, cfg Config) (*Views, error) {
 	if err := probe.ExecuteTemplate(&css, "css", nil); err != nil {
 		return nil, err
 	}
-	// No script at all; the one style element is allowed by its hash.
-	v.csp = httpx.StyleCSP(css.Bytes())
+	// The script is hashed as the layout writes it, inside its element:
+	// html/template escapes some text differently outside one.
+	if probe, err = base.Clone(); err != nil {
+		return nil, err
+	}
+	if probe, err = probe.New("script-probe").Parse(`<script>{{template "script"}}</script>`); err != nil {
+		return nil, err
+	}
+	if err := probe.ExecuteTemplate(&js, "script-probe", nil); err != nil {
+		return nil, err
+	}
+	script := bytes.TrimSuffix(bytes.TrimPrefix(js.Bytes(), []byte("<script>")), []byte("</script>"))
+	// The one style element and the one script (the live inbox, the reply
+	// box's counter) are allowed by their hashes; nothing else runs.
+	v.csp = httpx.ScriptCSP(css.Bytes(), script)
 
 	names, err := fs.Glob(templates.FS, "staff_*.html")
 	if err != nil {
@@ -64,7 +78,7 @@ func parseViews(db *store.DB, sessions *Sessions, cfg Config) (*Views, error) {
 		}
 		v.pages[strings.TrimSuffix(strings.TrimPrefix(name, "staff_"), ".html")] = t
 	}
-	for _, want := range []string{"login", "overview", "alerts", "alert", "optout", "tokens", "audit", "error"} {
+	for _, want := range []string{"login", "overview", "conversations", "conversation", "reveal", "optout", "tokens", "audit", "error"} {
 		if v.pages[want] == nil {
 			return nil, fmt.Errorf("staff_%s.html is missing", want)
 		}
@@ -72,8 +86,8 @@ func parseViews(db *store.DB, sessions *Sessions, cfg Config) (*Views, error) {
 	return v, nil
 }
 
-// Headers keeps staff pages out of caches and frames, and allows no script
-// and nothing from elsewhere.
+// Headers keeps staff pages out of caches and frames, and allows only the
+// staff pages' own script and nothing from elsewhere.
 func Headers(v *Views) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -98,6 +112,20 @@ func RequireAdmin(v *Views) func(http.Handler) http.Handler {
 	}
 }
 
+// RequireResponder refuses (403) the conversations themselves to those who
+// may see only their counts.
+func RequireResponder(v *Views) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !staffFrom(r.Context()).CanAnswer() {
+				v.renderError(w, r, http.StatusForbidden, "Only admins and responders can read and answer conversations. Ask an admin if you need to.")
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
 // HandleNotFound answers any other path under /staff.
 func HandleNotFound(v *Views) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -107,12 +135,13 @@ func HandleNotFound(v *Views) http.HandlerFunc {
 
 // page is what every staff page template gets.
 type page struct {
-	Title      string
-	Nav        string // which nav entry is current
-	Staff      *store.Staff
-	OpenAlerts int64
-	Flash      string
-	Data       any
+	Title string
+	Nav   string // which nav entry is current
+	Staff *store.Staff
+	// Waiting counts the conversations waiting for staff, for the nav.
+	Waiting int64
+	Flash   string
+	Data    any
 }
 
 // render writes a page, executed in full before anything is sent so that
@@ -124,15 +153,26 @@ func (v *Views) render(w http.ResponseWriter, r *http.Request, status int, name 
 		if p.Flash == "" {
 			p.Flash = v.sessions.popFlash(ctx)
 		}
-		counts, err := v.db.OpenAlertCounts(ctx)
+		counts, err := v.db.CountConversations(ctx)
 		if err != nil {
 			httpx.ServerError(v.logger, w, r, err)
 			return
 		}
-		p.OpenAlerts = counts[store.AlertCrisis] + counts[store.AlertFreeText]
+		p.Waiting = counts.OpenCrisis + counts.OpenOther
 	}
+	v.execute(w, r, status, name, "layout", p)
+}
+
+// renderPart writes one named part of a page on its own (the live inbox's
+// refresh), with the page's data.
+func (v *Views) renderPart(w http.ResponseWriter, r *http.Request, name, part string, p page) {
+	p.Staff = staffFrom(r.Context())
+	v.execute(w, r, http.StatusOK, name, part, p)
+}
+
+func (v *Views) execute(w http.ResponseWriter, r *http.Request, status int, name, tmpl string, p page) {
 	var buf bytes.Buffer
-	if err := v.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := v.pages[name].ExecuteTemplate(&buf, tmpl, p); err != nil {
 		httpx.ServerError(v.logger, w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
@@ -186,12 +226,34 @@ func templateFuncs(loc *time.Location, now func() time.Time) template.FuncMap {
 			}
 			return string(*s)
 		},
-		"kindLabel": func(kind string) string {
-			if kind == store.AlertCrisis {
-				return "Crisis"
+		"statusLabel": func(s store.ConversationStatus) string {
+			switch s {
+			case store.ConversationOpen:
+				return "waiting for staff"
+			case store.ConversationWaiting:
+				return "waiting for the person"
 			}
-			return "Waiting for a person"
+			return string(s)
 		},
+		"classLabel": func(class string) string {
+			if l, ok := classLabels[message.Class(class)]; ok {
+				return l
+			}
+			return strings.ReplaceAll(class, "_", " ")
+		},
+		"words":    func(name string) string { return strings.ReplaceAll(name, "_", " ") },
+		"isCrisis": func(priority int) bool { return priority == store.PriorityCrisis },
+		"seconds":  func(n *int64) string { return durationText(n) },
+		"clock":    func(t time.Time) string { return t.In(loc).Format("15:04") },
+		"ptr":      func(n int64) *int64 { return &n },
+		"derefTime": func(t *time.Time) time.Time {
+			if t == nil {
+				return time.Time{}
+			}
+			return *t
+		},
+		"gsmBasic": func() string { b, _ := message.GSMAlphabet(); return b },
+		"gsmExt":   func() string { _, e := message.GSMAlphabet(); return e },
 		"actionLabel": func(action string) string {
 			if l, ok := auditActionLabels[action]; ok {
 				return l
@@ -207,15 +269,53 @@ func templateFuncs(loc *time.Location, now func() time.Time) template.FuncMap {
 	}
 }
 
+// classLabels say how the service read an inbound text.
+var classLabels = map[message.Class]string{
+	message.ClassOptOut: "an opt-out", message.ClassOptIn: "an opt-in", message.ClassHelp: "a request for help",
+	message.ClassJoin: "a join keyword", message.ClassCrisis: "crisis", message.ClassOther: "free text",
+}
+
 var auditActionLabels = map[string]string{
-	store.AuditLogin:         "signed in",
-	store.AuditLoginFailed:   "sign-in failed",
-	store.AuditLoginLimited:  "sign-in refused (too many attempts)",
-	store.AuditLogout:        "signed out",
-	store.AuditAlertOpened:   "opened an alert",
-	store.AuditAlertHandled:  "marked an alert handled",
-	store.AuditOptOut:        "opted a number out on request",
-	store.AuditOptOutNoMatch: "tried to opt out a number that is not subscribed",
-	store.AuditExport:        "exported figures",
-	store.AuditTokenRevoked:  "revoked an API token",
+	store.AuditLogin:                "signed in",
+	store.AuditLoginFailed:          "sign-in failed",
+	store.AuditLoginLimited:         "sign-in refused (too many attempts)",
+	store.AuditLogout:               "signed out",
+	store.AuditAlertOpened:          "opened an alert",
+	store.AuditAlertHandled:         "marked an alert handled",
+	store.AuditConversationOpened:   "opened a conversation",
+	store.AuditConversationReply:    "replied in a conversation",
+	store.AuditConversationAssigned: "assigned a conversation",
+	store.AuditConversationClosed:   "closed a conversation",
+	store.AuditNumberRevealed:       "revealed a full number",
+	store.AuditOptOut:               "opted a number out on request",
+	store.AuditOptOutNoMatch:        "tried to opt out a number that is not subscribed",
+	store.AuditExport:               "exported figures",
+	store.AuditTokenRevoked:         "revoked an API token",
+}
+
+// durationText says a number of seconds for people: "40 s", "12 min",
+// "3 h 5 min", "2 days 4 h"; "—" for none.
+func durationText(n *int64) string {
+	if n == nil {
+		return "—"
+	}
+	d := time.Duration(*n) * time.Second
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", *n)
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d/time.Minute))
+	case d < 48*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return fmt.Sprintf("%d h", h)
+		}
+		return fmt.Sprintf("%d h %d min", h, m)
+	default:
+		days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+		if h == 0 {
+			return fmt.Sprintf("%d days", days)
+		}
+		return fmt.Sprintf("%d days %d h", days, h)
+	}
 }
