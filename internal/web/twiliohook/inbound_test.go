@@ -150,6 +150,7 @@ func TestInboundKeywords(t *testing.T) {
 	stop := func(p *program.Program) string { return p.Replies.Stop }
 	crisis := func(p *program.Program) string { return p.Replies.Crisis }
 	freeText := func(p *program.Program) string { return p.Replies.FreeText }
+	freeTextAck := func(p *program.Program) string { return p.Replies.FreeTextAck }
 	already := func(p *program.Program) string { return p.Replies.AlreadyActive }
 	tests := []struct {
 		name           string
@@ -187,7 +188,9 @@ func TestInboundKeywords(t *testing.T) {
 		{"recovery talk is never an opt-out", true, []step{
 			{"JOIN", "", store.Active, confirm},
 			{"I can't stop using", "", store.Active, freeText},
-			{"I want to quit heroin", "", store.Active, nil}, // free text answered once a day
+			// Free text is answered once a day, then acknowledged at most
+			// once an hour.
+			{"I want to quit heroin", "", store.Active, freeTextAck},
 			{"how do I stop the cravings", "", store.Active, nil},
 		}},
 		{"opt back in", false, []step{
