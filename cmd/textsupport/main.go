@@ -1,6 +1,6 @@
 // Command textsupport runs the text-support service: `serve` for
 // production, `dev` for a zero-setup demo, and the operator commands
-// `migrate`, `staff add` and `token create`.
+// `migrate`, `staff add`, `token create` and `program check`.
 package main
 
 import (
@@ -29,6 +29,7 @@ commands:
   dev [--data DIR]                      run a local demo: own Postgres, simulated carrier, phone simulator
   staff add EMAIL --role admin|viewer   create a staff login (password: first line of stdin)
   token create NAME                     create an API token and print it once
+  program check [--allow-placeholders]  check the program file as serve loads it; print each text's cost
 
 Settings come from the environment; see README.md.
 `
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdStaff(ctx, rest, getenv, stdin, stdout)
 	case "token":
 		return cmdToken(ctx, rest, getenv, stdout)
+	case "program":
+		return cmdProgram(rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

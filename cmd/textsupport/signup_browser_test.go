@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,7 +125,9 @@ func TestSignupInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
 	s := start(t, map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_URL": pgtest.URL(t)}, "dev")
-	prog, err := program.Load("")
+	// The program as dev loads it: its links on dev's own address.
+	base, _ := url.Parse(s.base)
+	prog, err := program.LoadFor("", &url.URL{Scheme: "http", Host: "localhost:" + base.Port()})
 	if err != nil {
 		t.Fatal(err)
 	}
