@@ -1,6 +1,7 @@
 // Command textsupport runs the text-support service: `serve` for
 // production, `dev` for a zero-setup demo, and the operator commands
-// `migrate`, `staff add`, `token create` and `program check`.
+// `migrate`, `staff add`, `token create`, `program check` and
+// `healthcheck`.
 package main
 
 import (
@@ -30,6 +31,7 @@ commands:
   staff add EMAIL --role admin|viewer   create a staff login (password: first line of stdin)
   token create NAME                     create an API token and print it once
   program check [--allow-placeholders]  check the program file as serve loads it; print each text's cost
+  healthcheck [URL]                     exit 0 if the service at URL (default: /readyz at LISTEN_ADDR) is ready
 
 Settings come from the environment; see README.md.
 `
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdToken(ctx, rest, getenv, stdout)
 	case "program":
 		return cmdProgram(rest, getenv, stdout, stderr)
+	case "healthcheck":
+		return cmdHealthcheck(ctx, rest, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
