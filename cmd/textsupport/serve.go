@@ -32,7 +32,7 @@ func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 0)
+	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 0, stdout)
 	if err != nil {
 		return err
 	}
