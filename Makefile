@@ -3,12 +3,20 @@ GO ?= go
 
 .PHONY: dev test test-short build vet fmt bench-inbound bench-send bench-dashboard ci
 
+# Each of the two installs what it needs first, or says what to install
+# (scripts/setup.sh).
+# dev runs the built binary, not `go run`: go run exits 1 after Ctrl-C
+# whatever the program does, and make would report it as an error.
 dev:
-	$(GO) run ./cmd/textsupport dev
+	@sh scripts/setup.sh dev
+	$(GO) build -o bin/textsupport ./cmd/textsupport
+	bin/textsupport dev
 
 # Every test, against real Postgres (started by the tests themselves unless
-# TEST_DATABASE_URL names one) and real headless Chromium for the browser tests.
+# TEST_DATABASE_URL names one) and real headless Chromium for the browser
+# tests, which fail without it unless SKIP_BROWSER=1.
 test:
+	@sh scripts/setup.sh test
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 25m ./...
 

@@ -19,9 +19,14 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 }
 
 // openMigrated connects to the database and applies pending migrations;
-// applied says how many it applied.
-func openMigrated(ctx context.Context, url string, maxConns int32) (db *store.DB, applied int, err error) {
-	db, err = store.Open(ctx, url, maxConns)
+// applied says how many it applied. While the database does not answer it
+// says so on status, if given.
+func openMigrated(ctx context.Context, url string, maxConns int32, status io.Writer) (db *store.DB, applied int, err error) {
+	var waiting func()
+	if status != nil {
+		waiting = func() { fmt.Fprintln(status, "textsupport: waiting for the database…") }
+	}
+	db, err = store.OpenWaiting(ctx, url, maxConns, waiting)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -39,7 +44,7 @@ func openForCommand(ctx context.Context, getenv func(string) string, maxConns in
 	if err != nil {
 		return nil, 0, err
 	}
-	return openMigrated(ctx, cfg.DatabaseURL, maxConns)
+	return openMigrated(ctx, cfg.DatabaseURL, maxConns, nil)
 }
 
 func cmdMigrate(ctx context.Context, getenv func(string) string, stdout io.Writer) error {

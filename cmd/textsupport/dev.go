@@ -21,7 +21,10 @@ import (
 	"textsupport/internal/config"
 	"textsupport/internal/devphone"
 	"textsupport/internal/pgserver"
+	"textsupport/internal/phone"
 	"textsupport/internal/program"
+	"textsupport/internal/sending"
+	"textsupport/internal/store"
 	"textsupport/internal/twiliofake"
 	"textsupport/internal/vault"
 )
@@ -78,7 +81,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	quicken(prog)
 
-	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 0)
+	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 0, stdout)
 	if err != nil {
 		return err
 	}
@@ -88,7 +91,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 
-	phoneSim, err := devPhoneSimulator(cfg, ln.Addr(), fake, prog)
+	phoneSim, err := devPhoneSimulator(cfg, ln.Addr(), fake, prog, devNotice(db, cfg.DataKey, prog))
 	if err != nil {
 		return err
 	}
@@ -176,13 +179,14 @@ func quicken(prog *program.Program) {
 
 // devPhoneSimulator is the phone simulator, texting the service at addr
 // through the fake carrier as a phone would, and seeing its replies.
-func devPhoneSimulator(cfg *config.Config, addr net.Addr, fake *twiliofake.Server, prog *program.Program) (*devphone.Phone, error) {
+func devPhoneSimulator(cfg *config.Config, addr net.Addr, fake *twiliofake.Server, prog *program.Program,
+	notice func(context.Context, string) string) (*devphone.Phone, error) {
 	phoneSim, err := devphone.New(devphone.Config{
 		ServiceURL: "http://" + addr.String(), PublicURL: cfg.PublicURL.String(), AccountSID: cfg.TwilioAccountSID, ServiceNumber: devNumber,
 		Sign: func(u string, params url.Values) string {
 			return twiliofake.Sign(cfg.TwilioAuthToken, u, params)
 		},
-		CarrierHandlesOptOut: cfg.TwilioHandlesOptOut, Carrier: fake,
+		CarrierHandlesOptOut: cfg.TwilioHandlesOptOut, Carrier: fake, Notice: notice,
 	})
 	if err != nil {
 		return nil, err
@@ -191,6 +195,89 @@ func devPhoneSimulator(cfg *config.Config, addr net.Addr, fake *twiliofake.Serve
 	fake.OnMessage(func(r twiliofake.Request) { phoneSim.Deliver(r.To, r.Body) })
 	fake.SetCallbacks(true)
 	return phoneSim, nil
+}
+
+// devNotice is the phone simulator's notice for a number: when its next
+// scheduled message goes, and whether the send window holds it.
+func devNotice(db *store.DB, dataKey []byte, prog *program.Program) func(context.Context, string) string {
+	v, err := vault.New(dataKey)
+	if err != nil {
+		return nil // serveApp refuses the same key with a clear error
+	}
+	return func(ctx context.Context, number string) string {
+		next, ok, err := db.NextStepFor(ctx, v.Hash(number))
+		if err != nil || !ok {
+			return ""
+		}
+		return nextStepNotice(next, number, prog, time.Now())
+	}
+}
+
+// nextStepNotice says when a waiting step goes: held for the send window
+// until it opens in the number's zones (as the sender decides, see
+// internal/sending), or due in a while.
+func nextStepNotice(next store.NextStep, number string, prog *program.Program, now time.Time) string {
+	zones := numberZones(next.TimeZone, number, prog.DefaultTimeZone)
+	due := next.Due
+	if due.Before(now) {
+		due = now
+	}
+	window := sending.Window{Start: prog.SendWindow.Start, End: prog.SendWindow.End}
+	// Held: the window is shut when the step falls due, or it is shut now
+	// and the sender has already put the step off to the opening (a River
+	// snooze lands a moment after it).
+	opensNow, _ := window.NextOpen(now, zones)
+	opens, _ := window.NextOpen(due, zones)
+	held := opens.After(due) || opensNow.After(now) && !due.After(opensNow.Add(time.Minute))
+	if !opens.After(due) {
+		opens = opensNow
+	}
+	if held && len(zones) > 0 {
+		where := fmt.Sprintf("in this number's time zone (%s)", zones[0])
+		if len(zones) > 1 {
+			where = "in every time zone of this number's area code"
+		}
+		return fmt.Sprintf("Next message held for the send window until %s %s, %s from now. Replies to your texts still come at once.",
+			opens.In(zones[0]).Format("15:04"), where, roughly(opens.Sub(now)))
+	}
+	if next.Due.After(now) {
+		return fmt.Sprintf("Next scheduled message in %s.", roughly(next.Due.Sub(now)))
+	}
+	return ""
+}
+
+// numberZones are where the person may be, by the sender's rule
+// (internal/sending, zones): the zone they gave, else every zone of the
+// area code, else the program's.
+func numberZones(given, number, programZone string) []*time.Location {
+	if loc, err := time.LoadLocation(given); given != "" && err == nil {
+		return []*time.Location{loc}
+	}
+	var out []*time.Location
+	for _, name := range phone.TimeZones(number) {
+		if loc, err := time.LoadLocation(name); err == nil {
+			out = append(out, loc)
+		}
+	}
+	if len(out) == 0 {
+		if loc, err := time.LoadLocation(programZone); err == nil {
+			out = append(out, loc)
+		}
+	}
+	return out
+}
+
+// roughly writes a wait as a person would say it: 45s, 12m, 6h 5m.
+func roughly(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Round(time.Second)/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Round(time.Minute)/time.Minute))
+	default:
+		d = d.Round(time.Minute)
+		return fmt.Sprintf("%dh %dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
+	}
 }
 
 // devBanner is what dev prints once it serves: where to go, how to sign in.

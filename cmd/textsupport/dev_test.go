@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"textsupport/internal/program"
+	"textsupport/internal/store"
 )
 
 func TestParseDevFlags(t *testing.T) {
@@ -83,5 +85,73 @@ func TestDevBanner(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("devBanner = %q, want it to contain %q", got, want)
 		}
+	}
+}
+
+// The phone simulator says when a quiet phone will hear next: held for the
+// send window in the number's zone, or due in a while.
+func TestNextStepNotice(t *testing.T) {
+	t.Parallel()
+	prog := &program.Program{DefaultTimeZone: "America/New_York", SendWindow: program.Window{Start: 8 * time.Hour, End: 20 * time.Hour}}
+	guamMidnight := time.Date(2030, 1, 2, 14, 0, 0, 0, time.UTC) // 00:00 in Guam (UTC+10)
+	guamNoon := time.Date(2030, 1, 2, 2, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		next   store.NextStep
+		number string
+		now    time.Time
+		want   string
+	}{
+		{"held at night", store.NextStep{Due: guamMidnight.Add(time.Minute)}, "+16715550111", guamMidnight,
+			"Next message held for the send window until 08:00 in this number's time zone (Pacific/Guam), 8h 0m from now."},
+		{"overdue, held", store.NextStep{Due: guamMidnight.Add(-time.Hour)}, "+16715550111", guamMidnight.Add(90 * time.Minute),
+			"until 08:00 in this number's time zone (Pacific/Guam), 6h 30m from now."},
+		// The sender snoozes a held step to the opening: still held.
+		{"snoozed to the opening", store.NextStep{Due: guamMidnight.Add(8 * time.Hour)}, "+16715550111", guamMidnight,
+			"Next message held for the send window until 08:00 in this number's time zone (Pacific/Guam), 8h 0m from now."},
+		{"snoozed to just after the opening", store.NextStep{Due: guamMidnight.Add(8*time.Hour + 80*time.Millisecond)}, "+16715550111", guamMidnight,
+			"held for the send window until 08:00 in this number's time zone (Pacific/Guam), 8h 0m from now."},
+		{"shut now, due after the opening", store.NextStep{Due: guamMidnight.Add(10 * time.Hour)}, "+16715550111", guamMidnight,
+			"Next scheduled message in 10h 0m."},
+		{"open, due soon", store.NextStep{Due: guamNoon.Add(40 * time.Second)}, "+16715550111", guamNoon, "Next scheduled message in 40s."},
+		{"open, due now", store.NextStep{Due: guamNoon.Add(-time.Second)}, "+16715550111", guamNoon, ""},
+		// The zone given on the form wins over the area code's.
+		{"given zone", store.NextStep{Due: guamNoon, TimeZone: "America/New_York"}, "+16715550111", guamNoon,
+			"until 08:00 in this number's time zone (America/New_York), 11h 0m from now."},
+	}
+	for _, tt := range tests {
+		got := nextStepNotice(tt.next, tt.number, prog, tt.now)
+		if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: nextStepNotice = %q, want it to contain %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// While the database does not answer, dev says it is waiting for it.
+func TestDevSaysItWaitsForTheDatabase(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"textsupport", "dev"}, envFunc(map[string]string{
+			"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_URL": "postgres://nobody@" + closed + "/none",
+		}), nil, stdout, io.Discard)
+	}()
+	for deadline := time.Now().Add(25 * time.Second); !strings.Contains(stdout.String(), "waiting for the database…"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("dev printed %q, never that it waits for the database", stdout)
+		}
+	}
+	cancel()
+	if err := <-done; err == nil {
+		t.Error("dev without a database = nil error")
 	}
 }

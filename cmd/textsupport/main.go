@@ -1,6 +1,7 @@
 // Command textsupport runs the text-support service: `serve` for
 // production, `dev` for a zero-setup demo, and the operator commands
-// `migrate`, `staff add` and `token create`.
+// `migrate`, `staff add`, `token create`, `program check` and
+// `healthcheck`.
 package main
 
 import (
@@ -29,6 +30,8 @@ commands:
   dev [--data DIR]                      run a local demo: own Postgres, simulated carrier, phone simulator
   staff add EMAIL --role admin|responder|viewer   create a staff login (password: first line of stdin)
   token create NAME                     create an API token and print it once
+  program check [--allow-placeholders]  check the program file as serve loads it; print each text's cost
+  healthcheck [URL]                     exit 0 if the service at URL (default: /readyz at LISTEN_ADDR) is ready
   corpus export [--include-bodies]      write the messages staff marked misread as CSV
 
 Settings come from the environment; see README.md.
@@ -52,6 +55,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdStaff(ctx, rest, getenv, stdin, stdout)
 	case "token":
 		return cmdToken(ctx, rest, getenv, stdout)
+	case "program":
+		return cmdProgram(rest, getenv, stdout, stderr)
+	case "healthcheck":
+		return cmdHealthcheck(ctx, rest, getenv, stdout)
 	case "corpus":
 		return cmdCorpus(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":

@@ -32,7 +32,7 @@ func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 0)
+	db, _, err := openMigrated(ctx, cfg.DatabaseURL, 0, stdout)
 	if err != nil {
 		return err
 	}
@@ -45,20 +45,6 @@ func cmdServe(ctx context.Context, getenv func(string) string, stdout, stderr io
 		return err
 	}
 	return serveApp(ctx, app{cfg: cfg, logger: logger, db: db, program: prog, carrier: carrierClient, stdout: stdout})
-}
-
-func loadProgram(cfg *config.Config, logger *slog.Logger) (*program.Program, error) {
-	prog, err := program.Load(cfg.ProgramFile)
-	if err != nil {
-		return nil, fmt.Errorf("program file: %w", err)
-	}
-	for _, w := range prog.Warnings {
-		logger.Warn("program file", slog.String("warning", w))
-	}
-	for _, line := range prog.SegmentReport() {
-		logger.Debug("program message", slog.String("segments", line))
-	}
-	return prog, nil
 }
 
 // app is everything serve and dev share.

@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,36 +14,13 @@ import (
 
 	"textsupport/internal/pgtest"
 	"textsupport/internal/program"
+	"textsupport/internal/web/webtest"
 )
-
-// chromium finds the browser: $CHROMIUM_BIN, Debian's /usr/bin/chromium,
-// or chromium on the PATH. With REQUIRE_BROWSER=1 (CI) a missing browser
-// fails the test instead of skipping it.
-func chromium(t *testing.T) string {
-	t.Helper()
-	candidates := []string{os.Getenv("CHROMIUM_BIN"), "/usr/bin/chromium"}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		candidates = append(candidates, p)
-	}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if fi, err := os.Stat(c); err == nil && !fi.IsDir() {
-			return c
-		}
-	}
-	if os.Getenv("REQUIRE_BROWSER") == "1" {
-		t.Fatal("Chromium not found ($CHROMIUM_BIN, /usr/bin/chromium or chromium on PATH) and REQUIRE_BROWSER=1: apt-get install chromium")
-	}
-	t.Skip("Chromium not found; set CHROMIUM_BIN or install chromium (REQUIRE_BROWSER=1 makes this a failure)")
-	return ""
-}
 
 // browser starts headless Chromium for the test, sized like a phone.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	bin := chromium(t)
+	bin := webtest.Chromium(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
 		chromedp.Headless,
@@ -124,7 +101,9 @@ func TestSignupInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := browser(t)
 	s := start(t, map[string]string{"LISTEN_ADDR": "127.0.0.1:0", "DATABASE_URL": pgtest.URL(t)}, "dev")
-	prog, err := program.Load("")
+	// The program as dev loads it: its links on dev's own address.
+	base, _ := url.Parse(s.base)
+	prog, err := program.LoadFor("", &url.URL{Scheme: "http", Host: "localhost:" + base.Port()})
 	if err != nil {
 		t.Fatal(err)
 	}

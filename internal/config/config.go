@@ -109,6 +109,16 @@ func Load(getenv func(string) string, mode Mode) (*Config, error) {
 	return c, nil
 }
 
+// Names are the environment variables the service reads, in the settings
+// table's order.
+func Names() []string {
+	names := make([]string, len(settings))
+	for i, s := range settings {
+		names[i] = s.name
+	}
+	return names
+}
+
 // read is one setting's step of Load: the value or its default for mode,
 // the required check, then the parser.
 func (s setting) read(c *Config, getenv func(string) string, mode Mode) error {

@@ -7,6 +7,7 @@ package devphone
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +17,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +50,10 @@ type Config struct {
 	// CarrierHandlesOptOut: the carrier answers exact STOP/START/HELP itself.
 	CarrierHandlesOptOut bool
 	Carrier              Carrier
+	// Notice, if set, says what the number is waiting for, e.g. a
+	// scheduled message held for the send window ("" for nothing), so a
+	// quiet phone does not look broken.
+	Notice func(ctx context.Context, number string) string
 	// CarrierReplies are the carrier's own answers to exact STOP, START and
 	// HELP, as an operator sets them in Twilio's Advanced Opt-Out (the
 	// programme's texts; Twilio's defaults lack the programme's name).
@@ -59,6 +65,36 @@ type Text struct {
 	From string    `json:"from"` // "me", "service" or "carrier"
 	Body string    `json:"body"`
 	At   time.Time `json:"at"`
+	// Parts are Body cut around phone numbers, which the page keeps on
+	// one line.
+	Parts []Part `json:"parts"`
+}
+
+// Part is a piece of a message; a Number must not wrap.
+type Part struct {
+	Text   string `json:"text"`
+	Number bool   `json:"number,omitempty"`
+}
+
+// numberLike is a phone number as texts write them: 1-800-662-4357,
+// (212) 555-0123, +12125550100.
+var numberLike = regexp.MustCompile(`\(?\+?[0-9][0-9().\- ]{5,}[0-9]`)
+
+// parts cuts body around the phone numbers in it.
+func parts(body string) []Part {
+	var out []Part
+	last := 0
+	for _, m := range numberLike.FindAllStringIndex(body, -1) {
+		if m[0] > last {
+			out = append(out, Part{Text: body[last:m[0]]})
+		}
+		out = append(out, Part{Text: body[m[0]:m[1]], Number: true})
+		last = m[1]
+	}
+	if last < len(body) {
+		out = append(out, Part{Text: body[last:]})
+	}
+	return out
 }
 
 // Phone is the simulator.
@@ -87,6 +123,7 @@ func (p *Phone) Deliver(to, body string) {
 }
 
 func (p *Phone) add(number string, t Text) {
+	t.Parts = parts(t.Body)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.threads[number] = append(p.threads[number], t)
@@ -104,6 +141,7 @@ func (p *Phone) Handler() http.Handler {
 	r.Get("/phone", p.handlePage)
 	r.Post("/phone", p.handleSend)
 	r.Get("/phone/messages", p.handleMessages)
+	r.Get("/phone/notice", p.handleNotice)
 	return r
 }
 
@@ -122,6 +160,7 @@ func (p *Phone) number(r *http.Request) string {
 type pageData struct {
 	Number   string
 	Thread   []Text
+	Notice   string
 	Error    string
 	Draft    string
 	Service  string
@@ -129,7 +168,21 @@ type pageData struct {
 }
 
 func (p *Phone) handlePage(w http.ResponseWriter, r *http.Request) {
-	p.render(w, pageData{Number: p.number(r), Thread: p.thread(p.number(r))})
+	n := p.number(r)
+	p.render(w, pageData{Number: n, Thread: p.thread(n), Notice: p.notice(r.Context(), n)})
+}
+
+func (p *Phone) notice(ctx context.Context, number string) string {
+	if p.cfg.Notice == nil {
+		return ""
+	}
+	return p.cfg.Notice(ctx, number)
+}
+
+// handleNotice is the page's notice as JSON, for the page's script.
+func (p *Phone) handleNotice(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]string{"notice": p.notice(r.Context(), p.number(r))})
 }
 
 func (p *Phone) render(w http.ResponseWriter, d pageData) {

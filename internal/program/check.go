@@ -117,6 +117,7 @@ type checker struct {
 	errs     []error
 	warnings []string
 	bad      map[string]bool // fields decode already reported
+	public   *url.URL        // the service's public URL
 }
 
 func (c *checker) errorf(field, format string, args ...any) {
@@ -151,8 +152,8 @@ func (c *checker) required(field, v string) bool {
 // check turns the file into a Program, or says everything that is wrong.
 // Each step checks one part of the file and fills in that part of p; the
 // order is the order of the messages.
-func (f *file) check() (*Program, []error) {
-	c := checker{bad: f.bad}
+func (f *file) check(public *url.URL) (*Program, []error) {
+	c := checker{bad: f.bad, public: public}
 	p := &Program{}
 	c.name(p, f)
 	c.keywords(p, f)
@@ -171,6 +172,7 @@ func (f *file) check() (*Program, []error) {
 		return nil, c.errs
 	}
 	p.Warnings = c.warnings
+	p.Placeholders = f.placeholders()
 	return p, nil
 }
 
@@ -245,20 +247,33 @@ func (c *checker) timeZone(p *Program, f *file) {
 }
 
 // links: the terms and privacy pages, each an absolute URL or a path on
-// this service.
+// this service; by default the service's own /terms and /privacy, so a
+// program never sends people to a page nobody wrote.
 func (c *checker) links(p *Program, f *file) {
 	for _, u := range []struct {
-		field, v string
-		dst      *string
-	}{{"terms_url", f.TermsURL, &p.TermsURL}, {"privacy_url", f.PrivacyURL, &p.PrivacyURL}} {
-		if !c.required(u.field, u.v) {
-			continue
-		}
+		field, v, def string
+		dst, link     *string
+	}{
+		{"terms_url", f.TermsURL, "/terms", &p.TermsURL, &p.TermsLink},
+		{"privacy_url", f.PrivacyURL, "/privacy", &p.PrivacyURL, &p.PrivacyLink},
+	} {
 		v := strings.TrimSpace(u.v)
-		if !absoluteURL(v) && !(strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//")) {
+		if v == "" {
+			if c.reported(u.field) {
+				continue
+			}
+			v = u.def
+		}
+		*u.dst, *u.link = v, v
+		switch {
+		case absoluteURL(v):
+		case strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "//"):
+			if c.public != nil {
+				*u.link = c.public.JoinPath(v).String()
+			}
+		default:
 			c.errorf(u.field, "%q is neither an absolute http(s) URL nor a path such as /terms", v)
 		}
-		*u.dst = v
 	}
 }
 
@@ -394,6 +409,13 @@ func (c *checker) sequence(p *Program, f *file) {
 	}
 }
 
+// textData is what a text's placeholders see: the program, with its terms
+// and privacy links absolute, since a phone cannot open "/terms".
+type textData struct {
+	*Program
+	TermsURL, PrivacyURL string
+}
+
 // render fills a text's placeholders ({{.Name}}, {{.Support.Phone}}, …) from
 // the program and trims it.
 func (c *checker) render(field, raw string, p *Program) (string, bool) {
@@ -406,7 +428,7 @@ func (c *checker) render(field, raw string, p *Program) (string, bool) {
 		return "", false
 	}
 	var b strings.Builder
-	if err := t.Execute(&b, p); err != nil {
+	if err := t.Execute(&b, textData{Program: p, TermsURL: p.TermsLink, PrivacyURL: p.PrivacyLink}); err != nil {
 		c.errorf(field, "%v", err)
 		return "", false
 	}
@@ -473,8 +495,8 @@ func containsLink(text, link string) bool {
 }
 
 // termsPointer: the confirmation says where terms and privacy are, with a
-// link the phone can open: terms_url or privacy_url when absolute, or the
-// support URL when they are paths on this service.
+// link the phone can open: the terms or privacy link (absolute, as texts
+// carry them), or the support URL.
 func termsPointer(p *Program, t string) []string {
 	var missing []string
 	for _, w := range []string{"terms", "privacy"} {
@@ -483,7 +505,7 @@ func termsPointer(p *Program, t string) []string {
 		}
 	}
 	var links []string
-	for _, l := range []string{p.TermsURL, p.PrivacyURL, p.Support.URL} {
+	for _, l := range []string{p.TermsLink, p.PrivacyLink, p.Support.URL} {
 		if absoluteURL(l) {
 			links = append(links, l)
 		}

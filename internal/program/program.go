@@ -7,6 +7,7 @@ package program
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"time"
 
@@ -36,10 +37,13 @@ type Program struct {
 	// area code gives one.
 	DefaultTimeZone string
 	// TermsURL and PrivacyURL are absolute URLs or paths ("/terms") the
-	// service serves.
+	// service serves; "/terms" and "/privacy" when the file leaves them out.
 	TermsURL, PrivacyURL string
-	Replies              Replies
-	Sequence             []Step
+	// TermsLink and PrivacyLink are the same as texts carry them ({{.TermsURL}}):
+	// absolute, a path joined to the service's public URL.
+	TermsLink, PrivacyLink string
+	Replies                Replies
+	Sequence               []Step
 	// ConversationQuiet is how long the sequence waits after the latest
 	// message of a conversation that is not closed (default 48h).
 	ConversationQuiet time.Duration
@@ -49,6 +53,10 @@ type Program struct {
 	// window narrowed to the federal 08:00–21:00, a reply longer than its
 	// segment budget, a message that forces UCS-2.
 	Warnings []string
+	// Placeholders name the example content still in the file (example.org
+	// links, fictional 555-01xx numbers), each as "field: what": fine for a
+	// demo, never for real people (see PlaceholderContent).
+	Placeholders []string
 }
 
 // Replies are the service's answers, rendered.
@@ -117,9 +125,17 @@ func (r Replies) ByName() map[string]string {
 	return m
 }
 
-// Load reads a program file; path "" is the embedded default
+// LocalURL is the service's default PUBLIC_URL. Load and Parse join paths
+// such as /terms to it; the service itself uses LoadFor with its own.
+var LocalURL = &url.URL{Scheme: "http", Host: "localhost:8080"}
+
+// Load is LoadFor with LocalURL.
+func Load(path string) (*Program, error) { return LoadFor(path, LocalURL) }
+
+// LoadFor reads a program file for the service at publicURL, which makes
+// the links texts carry absolute; path "" is the embedded default
 // (templates/program.yaml).
-func Load(path string) (*Program, error) {
+func LoadFor(path string, publicURL *url.URL) (*Program, error) {
 	var (
 		data []byte
 		err  error
@@ -133,23 +149,27 @@ func Load(path string) (*Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("program file: %w", err)
 	}
-	p, err := Parse(data)
+	p, err := ParseFor(data, publicURL)
 	if err != nil {
 		return nil, fmt.Errorf("program file %s:\n%w", path, err)
 	}
 	return p, nil
 }
 
-// Parse reads and checks a program file. Every problem is reported at once,
-// each naming its field (`sequence[3].after: "3x": invalid duration`), and
-// nothing half valid is returned.
-func Parse(data []byte) (*Program, error) {
+// Parse is ParseFor with LocalURL.
+func Parse(data []byte) (*Program, error) { return ParseFor(data, LocalURL) }
+
+// ParseFor reads and checks a program file for the service at publicURL.
+// Every problem is reported at once, each naming its field
+// (`sequence[3].after: "3x": invalid duration`), and nothing half valid is
+// returned.
+func ParseFor(data []byte, publicURL *url.URL) (*Program, error) {
 	var f file
 	errs, fatal := decode(data, &f)
 	if fatal {
 		return nil, errors.Join(errs...)
 	}
-	p, more := f.check()
+	p, more := f.check(publicURL)
 	if errs = append(errs, more...); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -171,6 +191,19 @@ func (p *Program) SegmentReport() []string {
 		lines = append(lines, fmt.Sprintf("%-23s %d %-8s %s, %d chars", name, s.Segments, plural(s.Segments), s.Encoding, len([]rune(s.Body))))
 	}
 	return lines
+}
+
+// Texts are the bodies of the replies and the sequence steps, in
+// SegmentReport's order.
+func (p *Program) Texts() []string {
+	var texts []string
+	for _, f := range replyFields {
+		texts = append(texts, *f.get(&p.Replies))
+	}
+	for _, s := range p.Sequence {
+		texts = append(texts, s.Body)
+	}
+	return texts
 }
 
 func plural(n int) string {

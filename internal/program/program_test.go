@@ -1,6 +1,7 @@
 package program
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -53,7 +54,7 @@ func TestLoadDefault(t *testing.T) {
 	}
 	// What the CTIA asks of the confirmation, spelled out once more here.
 	for _, piece := range []string{"Recovery Text Support", "Up to 3 msgs/day", "Msg & data rates may apply",
-		"Reply HELP for help", "Reply STOP to opt out", "https://example.org/terms", "https://example.org/privacy"} {
+		"Reply HELP for help", "Reply STOP to opt out", "http://localhost:8080/terms", "http://localhost:8080/privacy"} {
 		if !strings.Contains(p.Replies.Confirmation, piece) {
 			t.Errorf("Confirmation = %q, want it to contain %q", p.Replies.Confirmation, piece)
 		}
@@ -163,7 +164,6 @@ func TestParseBroken(t *testing.T) {
 		{"time zone bad", "time_zone: America/Chicago", "time_zone: Mars/Olympus", []string{`time_zone: "Mars/Olympus"`}},
 		{"time zone Local", "time_zone: America/Chicago", "time_zone: Local", []string{`time_zone: "Local"`}},
 		{"terms bad", "terms_url: /terms", "terms_url: terms", []string{"terms_url", "neither"}},
-		{"privacy missing", "privacy_url: /privacy", "", []string{"privacy_url: missing"}},
 		{"confirmation lacks STOP", "Reply STOP to opt out. Terms", "Terms", []string{`replies.confirmation: must contain "Reply STOP to opt out"`}},
 		{"confirmation stop2quit", "Reply STOP to opt out. Terms", "Reply STOP2QUIT. Terms", []string{`replies.confirmation: must contain "Reply STOP to opt out"`}},
 		{"confirmation lacks HELP", "Reply HELP for help. ", "", []string{`replies.confirmation: must contain "Reply HELP for help"`}},
@@ -171,7 +171,7 @@ func TestParseBroken(t *testing.T) {
 		{"confirmation lacks frequency", "texts. {{.Frequency}}.", "texts.", []string{"replies.confirmation: must contain the frequency"}},
 		{"confirmation lacks name", `confirmation: "{{.Name}}: texts.`, `confirmation: "texts.`, []string{"replies.confirmation: must contain the program name"}},
 		{"confirmation lacks terms", "Terms & privacy: {{.Support.URL}}", "", []string{`the word "terms"`, "a link to the terms and privacy policy"}},
-		{"confirmation relative link only", "Terms & privacy: {{.Support.URL}}", "Terms & privacy: {{.TermsURL}}", []string{"replies.confirmation: must contain a link to the terms"}},
+		{"confirmation other link only", "Terms & privacy: {{.Support.URL}}", "Terms & privacy: https://elsewhere.test", []string{"replies.confirmation: must contain a link to the terms"}},
 		{"help lacks contact", "help: \"{{.Name}}: call {{.Support.Phone}}.", "help: \"{{.Name}}: hi.", []string{"replies.help: must contain the support phone or URL"}},
 		{"help lacks STOP", "call {{.Support.Phone}}. Reply STOP to opt out.\"", "call {{.Support.Phone}}.\"", []string{`replies.help: must contain "Reply STOP"`}},
 		{"stop lacks no more", `stop: "{{.Name}}: no more messages."`, `stop: "{{.Name}}: bye."`, []string{"replies.stop: must contain that no more messages will come"}},
@@ -301,7 +301,7 @@ func TestPlaceholders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const all = "Test Line|555-0100|https://example.org/help|Up to 3 msgs/day|3|/terms|/privacy|America/Chicago|JOIN"
+	const all = "Test Line|555-0100|https://example.org/help|Up to 3 msgs/day|3|http://localhost:8080/terms|http://localhost:8080/privacy|America/Chicago|JOIN"
 	if got := p.Sequence[1].Body; got != all {
 		t.Errorf("sequence[1].body = %q, want %q", got, all)
 	}
@@ -351,5 +351,89 @@ func TestLoadFile(t *testing.T) {
 	os.WriteFile(bad, []byte(strings.Replace(validFile, "daily_cap: 3", "daily_cap: 0", 1)), 0o600)
 	if _, err := Load(bad); err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "daily_cap") {
 		t.Errorf("Load(bad) = %v, want the path and daily_cap", err)
+	}
+}
+
+// Terms and privacy default to the service's own pages, and texts carry
+// them absolute on the service's public URL; an absolute link stays as is.
+func TestLinks(t *testing.T) {
+	t.Parallel()
+	public, _ := url.Parse("https://texts.provider.test/base")
+	withLinks := strings.Replace(validFile, "Terms & privacy: {{.Support.URL}}", "Terms: {{.TermsURL}} Privacy: {{.PrivacyURL}}", 1)
+	tests := []struct {
+		name, file                       string
+		termsURL, termsLink, privacyLink string
+	}{
+		{"left out", strings.NewReplacer("terms_url: /terms\n", "", "privacy_url: /privacy\n", "").Replace(withLinks),
+			"/terms", "https://texts.provider.test/base/terms", "https://texts.provider.test/base/privacy"},
+		{"paths", withLinks,
+			"/terms", "https://texts.provider.test/base/terms", "https://texts.provider.test/base/privacy"},
+		{"absolute", strings.Replace(withLinks, "terms_url: /terms", "terms_url: https://provider.test/sms-terms", 1),
+			"https://provider.test/sms-terms", "https://provider.test/sms-terms", "https://texts.provider.test/base/privacy"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := ParseFor([]byte(tt.file), public)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.TermsURL != tt.termsURL || p.TermsLink != tt.termsLink || p.PrivacyLink != tt.privacyLink {
+				t.Errorf("TermsURL, TermsLink, PrivacyLink = %q, %q, %q, want %q, %q, %q",
+					p.TermsURL, p.TermsLink, p.PrivacyLink, tt.termsURL, tt.termsLink, tt.privacyLink)
+			}
+			want := "Terms: " + tt.termsLink + " Privacy: " + tt.privacyLink
+			if !strings.Contains(p.Replies.Confirmation, want) {
+				t.Errorf("Confirmation = %q, want it to contain %q", p.Replies.Confirmation, want)
+			}
+		})
+	}
+}
+
+// Example domains and fictional numbers are named by field, once each, in
+// the file as written; real content is not.
+func TestPlaceholderContent(t *testing.T) {
+	t.Parallel()
+	def, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"support.phone: a fictional 555-01xx number", "support.url: an example address (example.org)"}; !slices.Equal(def.Placeholders, want) {
+		t.Errorf("default program: Placeholders = %q, want %q", def.Placeholders, want)
+	}
+
+	real := strings.NewReplacer("555-0100", "1-800-662-4357", "https://example.org/help", "https://provider.test/help").Replace(validFile)
+	p, err := Parse([]byte(real))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Placeholders) > 0 {
+		t.Errorf("real content: Placeholders = %q, want none", p.Placeholders)
+	}
+
+	for _, tt := range []struct{ name, old, new, want string }{
+		{"number in a text", "body: second", "body: Call (212) 555-0123", "sequence[1].body: a fictional 555-01xx number"},
+		{"e164 number", "body: second", "body: Call +12125550199 now", "sequence[1].body: a fictional 555-01xx number"},
+		{"subdomain", "body: second", "body: see https://www.Example.com/x", "sequence[1].body: an example address (www.example.com)"},
+		{"terms", "terms_url: /terms", "terms_url: https://example.net/terms", "terms_url: an example address (example.net)"},
+		{"support", "  url: https://provider.test/help", "  url: https://help.example", "support.url: an example address (help.example)"},
+	} {
+		p, err := Parse([]byte(strings.Replace(real, tt.old, tt.new, 1)))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if !slices.Equal(p.Placeholders, []string{tt.want}) {
+			t.Errorf("%s: Placeholders = %q, want [%q]", tt.name, p.Placeholders, tt.want)
+		}
+	}
+	// Not fictional: 555 followed by other digits, or inside a longer number.
+	for _, ok := range []string{"Call 1-800-555-2368", "Ref 95550123", "5550100123"} {
+		p, err := Parse([]byte(strings.Replace(real, "body: second", "body: "+ok, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Placeholders) > 0 {
+			t.Errorf("%q: Placeholders = %q, want none", ok, p.Placeholders)
+		}
 	}
 }

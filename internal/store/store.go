@@ -31,6 +31,13 @@ const DefaultMaxConns = 40
 // Open connects to Postgres and checks that it answers. maxConns 0 means
 // the URL's pool_max_conns, else DefaultMaxConns.
 func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
+	return OpenWaiting(ctx, url, maxConns, nil)
+}
+
+// OpenWaiting is Open that calls waiting, once, if the database does not
+// answer at first and Open keeps trying, so a person is not left looking
+// at 30 silent seconds.
+func OpenWaiting(ctx context.Context, url string, maxConns int32, waiting func()) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL: %w", err)
@@ -45,7 +52,7 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	if err := ping(ctx, pool); err != nil {
+	if err := ping(ctx, pool, waiting); err != nil {
 		pool.Close()
 		return nil, err
 	}
@@ -53,13 +60,17 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 }
 
 // ping waits up to 30 s for the database, which may still be starting.
-func ping(ctx context.Context, pool *pgxpool.Pool) error {
+func ping(ctx context.Context, pool *pgxpool.Pool, waiting func()) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
 		err := pool.Ping(ctx)
 		if err == nil {
 			return nil
+		}
+		if waiting != nil {
+			waiting()
+			waiting = nil
 		}
 		select {
 		case <-ctx.Done():

@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"regexp"
 )
 
 // Vault holds keys derived from DATA_KEY: one for AES-256-GCM, one for HMAC-SHA256.
@@ -21,11 +22,18 @@ type Vault struct {
 	macKey []byte
 }
 
+// hexKey is what openssl rand -hex 32 prints.
+var hexKey = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
 // ParseKey decodes DATA_KEY: base64 (standard or URL alphabet, padded or not) of 32 bytes.
 func ParseKey(s string) ([]byte, error) {
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		if key, err := enc.DecodeString(s); err == nil {
 			if len(key) != 32 {
+				if hexKey.MatchString(s) {
+					// Also valid base64, of 48 bytes: say what happened.
+					return nil, fmt.Errorf("decodes to %d bytes, want 32: it looks like hex, from openssl rand -hex; make one with openssl rand -base64 32", len(key))
+				}
 				return nil, fmt.Errorf("decodes to %d bytes, want 32", len(key))
 			}
 			return key, nil

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
+	"strings"
 	"testing"
 )
 
@@ -70,8 +72,12 @@ func TestParseKey(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "not base64!", base64.StdEncoding.EncodeToString(key[:16])} {
-		if _, err := ParseKey(bad); err == nil {
-			t.Errorf("ParseKey(%q) = nil error, want one", bad)
+		if _, err := ParseKey(bad); err == nil || strings.Contains(err.Error(), "hex") {
+			t.Errorf("ParseKey(%q) = %v, want an error not about hex", bad, err)
 		}
+	}
+	// openssl rand -hex 32: 64 hex digits, which are also base64 of 48 bytes.
+	if _, err := ParseKey(hex.EncodeToString(key)); err == nil || !strings.Contains(err.Error(), "openssl rand -base64 32") {
+		t.Errorf("ParseKey(hex of 32 bytes) = %v, want it to suggest openssl rand -base64 32", err)
 	}
 }

@@ -4,32 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"textsupport/internal/web/webtest"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
-
-// chromium returns the browser to drive: $CHROMIUM_BIN or Debian's. Without
-// one the test skips, or fails when REQUIRE_BROWSER=1 (as in CI).
-func chromium(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("CHROMIUM_BIN")
-	if bin == "" {
-		bin = "/usr/bin/chromium"
-	}
-	if path, err := exec.LookPath(bin); err == nil {
-		return path
-	}
-	if os.Getenv("REQUIRE_BROWSER") == "1" {
-		t.Fatalf("REQUIRE_BROWSER=1 but no Chromium at %q (set CHROMIUM_BIN)", bin)
-	}
-	t.Skipf("no Chromium at %q; set CHROMIUM_BIN, or REQUIRE_BROWSER=1 to make this a failure", bin)
-	return ""
-}
 
 // artifactsDir is where screenshots are kept: $ARTIFACTS_DIR, else the
 // test's artifact folder (kept with go test -artifacts).
@@ -47,7 +29,7 @@ func artifactsDir(t *testing.T) string {
 // In real headless Chromium: sign in, see the overview with the right
 // counts and the chart, open a conversation as an admin, sign out.
 func TestStaffDashboardInBrowser(t *testing.T) {
-	bin := chromium(t)
+	bin := webtest.Chromium(t)
 	t.Parallel()
 	b := setupStaff(t)
 	_, convs := seedHistory(t, b)
