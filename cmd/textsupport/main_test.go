@@ -182,6 +182,17 @@ func TestDevPhoneExchange(t *testing.T) {
 	if strings.Contains(s.stderr.String(), "5550123") {
 		t.Errorf("dev logs contain the phone number")
 	}
+	// A page elsewhere whose name resolves here (DNS rebinding) is refused.
+	req, _ := http.NewRequest(http.MethodGet, s.base+"/dev/phone/messages", nil)
+	req.Host = "rebind.example:" + req.URL.Port()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("GET /dev/phone/messages with Host %s = %d, want 403", req.Host, resp.StatusCode)
+	}
 }
 
 // serve with a bad environment names every problem at once and starts nothing.

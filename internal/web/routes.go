@@ -21,6 +21,12 @@ func NewServer(d *Deps) http.Handler {
 	// Cross-origin form posts from browsers are refused everywhere; Twilio's
 	// webhooks come from no browser and carry no Origin, so they pass.
 	r.Use(recoverer(logger), requestLog(logger), http.NewCrossOriginProtection().Handler)
+	if d.AllowedHosts != nil {
+		r.Use(onlyHosts(d.AllowedHosts))
+	}
+	if d.PublicURL != nil && d.PublicURL.Scheme == "https" {
+		r.Use(strictTransport)
+	}
 
 	r.Get("/healthz", handleHealthz())
 	r.Get("/readyz", handleReadyz(db))
