@@ -91,8 +91,9 @@ func NewServer(d *Deps) http.Handler {
 	}
 
 	if d.Metrics != nil {
-		// The figures (crisis messages, opt-outs) are for operators only.
-		r.With(dashboard.APIAuth(logger, db, sessions)).Handle("/metrics", d.Metrics)
+		// The figures (crisis messages, opt-outs, sign-ups) are for
+		// operators only: a token with the metrics scope, never a session.
+		r.With(dashboard.MetricsAuth(logger, db)).Handle("/metrics", d.Metrics)
 	}
 	if d.DevPhone != nil {
 		r.Mount("/dev", d.DevPhone)
