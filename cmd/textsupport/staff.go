@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -121,10 +123,21 @@ func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*dashboard.Dashbo
 	for i, st := range a.program.Sequence {
 		steps[i] = dashboard.StepLabel(st.After)
 	}
+	requireMFA := a.cfg.RequireMFA
+	if requireMFA == "off" {
+		requireMFA = dashboard.MFAOff
+	}
+	// Its own key, from DATA_KEY: the device cookie's MAC must not be
+	// usable as anything the data key protects.
+	deviceKey, err := hkdf.Key(sha256.New, a.cfg.DataKey, nil, "textsupport staff device cookie", 32)
+	if err != nil {
+		return nil, err
+	}
 	return dashboard.New(a.db, dashboard.Config{
 		Logger: a.logger, Vault: v, Transition: sender.Transition,
 		SecureCookies: a.cfg.PublicURL.Scheme == "https",
 		Steps:         steps, Regions: a.cfg.AllowedCountries, TrustedProxies: proxies, TimeZone: loc,
+		RequireMFA: requireMFA, DeviceKey: deviceKey,
 	})
 }
 

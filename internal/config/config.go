@@ -44,6 +44,8 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed; empty: the client is the connection's peer.
 	TrustedProxies []netip.Prefix
+	// RequireMFA is who must have a second factor: off, admin or all.
+	RequireMFA string
 }
 
 // SignupLimits are the web sign-up's defences (signup.Limits describes

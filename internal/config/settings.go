@@ -186,6 +186,16 @@ var settings = []setting{
 			c.TrustedProxies, err = parseTrustedProxies(v)
 			return err
 		}},
+	{name: "REQUIRE_MFA", doc: "who must sign in with a second factor: off, admin or all",
+		in: serveAndDev, def: "off",
+		parse: func(c *Config, v string) error {
+			switch v = strings.ToLower(v); v {
+			case "off", "admin", "all":
+				c.RequireMFA = v
+				return nil
+			}
+			return fmt.Errorf("%q: want off, admin or all", v)
+		}},
 }
 
 const dataKeyHint = "base64 of 32 random bytes (openssl rand -base64 32)"

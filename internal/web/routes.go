@@ -68,10 +68,16 @@ func NewServer(d *Deps) http.Handler {
 		r.Route("/staff", func(r chi.Router) {
 			r.Use(dashboard.Headers(views), sessions.LoadAndSave)
 			r.Get("/login", dashboard.HandleLoginForm(logger, views, sessions))
-			r.Post("/login", dashboard.HandleLogin(logger, db, views, sessions, clients, st.Limits, st.Now))
+			r.Post("/login", dashboard.HandleLogin(logger, db, views, sessions, clients, st.SignIn))
+			r.Get("/login/code", dashboard.HandleCodeForm(views, sessions))
+			r.Post("/login/code", dashboard.HandleCode(logger, db, views, sessions, clients, st.SignIn))
 			r.Group(func(r chi.Router) {
+				// With REQUIRE_MFA, a login without a second factor is sent
+				// to /staff/mfa before anything else.
 				r.Use(dashboard.RequireStaff(logger, sessions))
 				r.Post("/logout", dashboard.HandleLogout(logger, db, sessions, clients))
+				r.Get("/mfa", dashboard.HandleMFAForm(logger, db, views, sessions, st.SignIn))
+				r.Post("/mfa", dashboard.HandleMFAEnrol(logger, db, views, sessions, clients, st.SignIn))
 				r.Get("/", dashboard.HandleOverview(logger, db, views, st.Now, st.Steps))
 				r.Get("/alerts", dashboard.HandleAlerts(logger, db, views))
 				r.Group(func(r chi.Router) {

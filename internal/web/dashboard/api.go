@@ -35,7 +35,7 @@ func APIAuth(logger *slog.Logger, db *store.DB, sessions *Sessions) func(http.Ha
 					httpx.ServerError(logger, w, r, err)
 					return
 				}
-				if staff != nil {
+				if staff != nil && !sessions.mustEnrol(staff) {
 					next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), fullFiguresKey{}, staff.IsAdmin())))
 					return
 				}
