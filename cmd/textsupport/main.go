@@ -28,7 +28,10 @@ commands:
   migrate                               apply database migrations and exit
   dev [--data DIR]                      run a local demo: own Postgres, simulated carrier, phone simulator
   staff add EMAIL --role admin|viewer   create a staff login (password: first line of stdin)
-  token create NAME                     create an API token and print it once
+  staff disable|enable EMAIL            stop a login from signing in, or let it again
+  staff role EMAIL admin|viewer         change a login's role
+  staff reset-password EMAIL            set a login's password (first line of stdin)
+  token create NAME [--scope S]         create an API token (scope stats or metrics) and print it once
 
 Settings come from the environment; see README.md.
 `
