@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -57,24 +58,59 @@ func cmdMigrate(ctx context.Context, getenv func(string) string, stdout io.Write
 	return nil
 }
 
-// cmdToken: token create NAME prints a new API token as the last line of stdout.
+const tokenUsage = "usage: textsupport token create NAME [--scope stats|metrics|stats,metrics]"
+
+// cmdToken: token create NAME [--scope …] prints a new API token as the
+// last line of stdout. A token reads only what its scopes name: stats
+// (the default) /api/v1/stats, metrics /metrics.
 func cmdToken(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if len(args) != 2 || args[0] != "create" || strings.TrimSpace(args[1]) == "" {
-		return errors.New("usage: textsupport token create NAME")
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New(tokenUsage)
 	}
-	name := strings.TrimSpace(args[1])
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var scopes []string
+	fs.Func("scope", "stats or metrics; may be given again", func(v string) error { scopes = append(scopes, v); return nil })
+	positional, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, tokenUsage)
+	}
+	if len(positional) != 1 || strings.TrimSpace(positional[0]) == "" {
+		return errors.New(tokenUsage)
+	}
+	name := strings.TrimSpace(positional[0])
 	if len(name) > 100 {
 		return errors.New("token name: at most 100 characters")
+	}
+	scopes, err = store.ParseScopes(scopes...)
+	if err != nil {
+		return err
 	}
 	db, _, err := openForCommand(ctx, getenv, 2)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	token, err := db.CreateAPIToken(ctx, name)
+	token, err := db.CreateAPIToken(ctx, name, scopes...)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "API token %q created. It is shown only now; keep it somewhere safe.\n%s\n", name, token)
+	fmt.Fprintf(stdout, "API token %q created, reading %s. It is shown only now; keep it somewhere safe.\n%s\n", name, strings.Join(scopes, " and "), token)
 	return nil
+}
+
+// parseInterspersed parses flags that may come before or after the
+// positional arguments, and returns those.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }

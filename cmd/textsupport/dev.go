@@ -27,6 +27,7 @@ import (
 	"textsupport/internal/store"
 	"textsupport/internal/twiliofake"
 	"textsupport/internal/vault"
+	"textsupport/internal/web"
 )
 
 // devNumber is the simulated service's own number (a 555-01xx fictional one).
@@ -98,7 +99,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 
 	return serveApp(ctx, app{
 		cfg: cfg, logger: logger, db: db, program: prog, carrier: client, stdout: stdout,
-		devPhone: phoneSim.Handler(), listener: ln,
+		devPhone: phoneSim.Handler(), listener: ln, allowedHosts: devHosts(ln.Addr()),
 		ready: func(string) {
 			fmt.Fprint(stdout, devBanner(cfg.PublicURL, staffEmail, staffPassword))
 			if outsideSendWindow(time.Now(), prog) {
@@ -182,7 +183,7 @@ func quicken(prog *program.Program) {
 func devPhoneSimulator(cfg *config.Config, addr net.Addr, fake *twiliofake.Server, prog *program.Program,
 	notice func(context.Context, string) string) (*devphone.Phone, error) {
 	phoneSim, err := devphone.New(devphone.Config{
-		ServiceURL: "http://" + addr.String(), PublicURL: cfg.PublicURL.String(), AccountSID: cfg.TwilioAccountSID, ServiceNumber: devNumber,
+		ServiceURL: "http://" + devServiceHost(addr), PublicURL: cfg.PublicURL.String(), AccountSID: cfg.TwilioAccountSID, ServiceNumber: devNumber,
 		Sign: func(u string, params url.Values) string {
 			return twiliofake.Sign(cfg.TwilioAuthToken, u, params)
 		},
@@ -278,6 +279,33 @@ func roughly(d time.Duration) string {
 		d = d.Round(time.Minute)
 		return fmt.Sprintf("%dh %dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 	}
+}
+
+// devHosts are the Host headers dev answers to: its own address, and this
+// machine's loopback names at its port. Any other name pointing here is a
+// web page reaching the simulator through DNS rebinding.
+func devHosts(addr net.Addr) []string {
+	hosts := web.LocalHosts(portOf(addr))
+	if ip := addrIP(addr); ip != nil && !ip.IsUnspecified() {
+		hosts = append(hosts, addr.String())
+	}
+	return hosts
+}
+
+// devServiceHost is where the simulator reaches the service: the
+// listener's address, or 127.0.0.1 when it listens on every address.
+func devServiceHost(addr net.Addr) string {
+	if ip := addrIP(addr); ip == nil || ip.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", portOf(addr))
+	}
+	return addr.String()
+}
+
+func addrIP(addr net.Addr) net.IP {
+	if a, ok := addr.(*net.TCPAddr); ok {
+		return a.IP
+	}
+	return nil
 }
 
 // devBanner is what dev prints once it serves: where to go, how to sign in.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,42 @@ func TestLocalURL(t *testing.T) {
 	addr := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 43210}
 	if got := localURL(addr).String(); got != "http://localhost:43210" {
 		t.Errorf("localURL(%s) = %s, want http://localhost:43210", addr, got)
+	}
+}
+
+// Dev answers to its own address only: a page elsewhere that points its
+// name at 127.0.0.1 (DNS rebinding) must not reach the simulator.
+func TestDevHosts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		addr        *net.TCPAddr
+		allowed     []string
+		refused     []string
+		serviceHost string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080},
+			[]string{"localhost:8080", "127.0.0.1:8080", "[::1]:8080"},
+			[]string{"evil.example:8080", "localhost:8081", "localhost", "127.0.0.1.nip.io:8080"}, "127.0.0.1:8080"},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 9090},
+			[]string{"localhost:9090", "127.0.0.1:9090"}, []string{"[::]:9090", "rebind.example:9090"}, "127.0.0.1:9090"},
+		{&net.TCPAddr{IP: net.IPv4(192, 0, 2, 7), Port: 8080},
+			[]string{"192.0.2.7:8080", "localhost:8080"}, []string{"example.org:8080"}, "192.0.2.7:8080"},
+	}
+	for _, tt := range tests {
+		hosts := devHosts(tt.addr)
+		for _, h := range tt.allowed {
+			if !slices.Contains(hosts, h) {
+				t.Errorf("devHosts(%s) = %q, want it to hold %s", tt.addr, hosts, h)
+			}
+		}
+		for _, h := range tt.refused {
+			if slices.Contains(hosts, h) {
+				t.Errorf("devHosts(%s) = %q, want it without %s", tt.addr, hosts, h)
+			}
+		}
+		if got := devServiceHost(tt.addr); got != tt.serviceHost {
+			t.Errorf("devServiceHost(%s) = %s, want %s", tt.addr, got, tt.serviceHost)
+		}
 	}
 }
 

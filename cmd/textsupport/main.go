@@ -29,7 +29,10 @@ commands:
   migrate                               apply database migrations and exit
   dev [--data DIR]                      run a local demo: own Postgres, simulated carrier, phone simulator
   staff add EMAIL --role admin|responder|viewer   create a staff login (password: first line of stdin)
-  token create NAME                     create an API token and print it once
+  staff disable|enable EMAIL            stop a login from signing in, or let it again
+  staff role EMAIL admin|responder|viewer   change a login's role
+  staff reset-password EMAIL            set a login's password (first line of stdin)
+  token create NAME [--scope S]         create an API token (scope stats or metrics) and print it once
   program check [--allow-placeholders]  check the program file as serve loads it; print each text's cost
   healthcheck [URL]                     exit 0 if the service at URL (default: /readyz at LISTEN_ADDR) is ready
   corpus export [--include-bodies]      write the messages staff marked misread as CSV

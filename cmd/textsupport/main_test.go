@@ -182,6 +182,17 @@ func TestDevPhoneExchange(t *testing.T) {
 	if strings.Contains(s.stderr.String(), "5550123") {
 		t.Errorf("dev logs contain the phone number")
 	}
+	// A page elsewhere whose name resolves here (DNS rebinding) is refused.
+	req, _ := http.NewRequest(http.MethodGet, s.base+"/dev/phone/messages", nil)
+	req.Host = "rebind.example:" + req.URL.Port()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("GET /dev/phone/messages with Host %s = %d, want 403", req.Host, resp.StatusCode)
+	}
 }
 
 // serve with a bad environment names every problem at once and starts nothing.
@@ -262,8 +273,8 @@ func TestServe(t *testing.T) {
 	}
 	subs, _ := stats["subscribers"].(map[string]any)
 	msgs, _ := stats["messages"].(map[string]any)
-	if subs["active"] != float64(1) || subs["pending"] != float64(0) || subs["stopped"] != float64(0) || subs["invalid"] != float64(0) ||
-		msgs["inbound"] != float64(1) || stats["consent_events"] != float64(1) {
+	// A stats token reads what a viewer reads: no figure a sign-up moves.
+	if subs["active"] != float64(1) || len(subs) != 1 || msgs != nil || stats["consent_events"] != nil || stats["limited"] != true {
 		t.Errorf("stats = %v", stats)
 	}
 	// The service folds the counter deltas of the JOIN into the counters
@@ -285,14 +296,30 @@ func TestServe(t *testing.T) {
 			t.Fatalf("%d counter deltas still unfolded after 30 s", left)
 		}
 	}
-	if _, again := get(token); fmt.Sprint(again["subscribers"], again["messages"], again["consent_events"]) != fmt.Sprint(subs, msgs, stats["consent_events"]) {
+	if _, again := get(token); fmt.Sprint(again["subscribers"], again["messages"], again["consent_events"]) != fmt.Sprint(stats["subscribers"], stats["messages"], stats["consent_events"]) {
 		t.Errorf("stats after folding = %v, before %v", again, stats)
 	}
-	// Metrics are for operators: the same API tokens.
+	// Metrics are for operators: a token with the metrics scope, not a
+	// stats token; a token given both reads both.
+	newToken := func(args ...string) string {
+		var out bytes.Buffer
+		if err := run(context.Background(), append([]string{"textsupport", "token", "create"}, args...), envFunc(env), nil, &out, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		return lines[len(lines)-1]
+	}
+	metricsToken, both := newToken("prometheus", "--scope", "metrics"), newToken("--scope", "stats,metrics", "ops")
+	if code, _ := get(metricsToken); code != 403 {
+		t.Errorf("stats with a metrics token = %d, want 403", code)
+	}
+	if code, _ := get(both); code != 200 {
+		t.Errorf("stats with a stats and metrics token = %d, want 200", code)
+	}
 	for _, c := range []struct {
 		tok  string
 		want int
-	}{{"", 401}, {token, 200}} {
+	}{{"", 401}, {token, 403}, {metricsToken, 200}, {both, 200}} {
 		req, _ := http.NewRequest("GET", s.base+"/metrics", nil)
 		if c.tok != "" {
 			req.Header.Set("Authorization", "Bearer "+c.tok)
@@ -304,7 +331,7 @@ func TestServe(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != c.want || (c.want == 200 && !strings.Contains(string(body), `textsupport_inbound_messages_total{class="join"} 1`)) {
-			t.Errorf("/metrics with token %v = %d, want %d with the inbound count", c.tok != "", resp.StatusCode, c.want)
+			t.Errorf("/metrics with token %.8s = %d, want %d with the inbound count", c.tok, resp.StatusCode, c.want)
 		}
 	}
 	if strings.Contains(s.stderr.String(), "5550177") || strings.Contains(s.stderr.String(), fake.AuthToken) {

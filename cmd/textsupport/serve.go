@@ -58,6 +58,8 @@ type app struct {
 
 	// devPhone, in dev mode, is the phone simulator served under /dev.
 	devPhone http.Handler
+	// allowedHosts, in dev mode, are the only Host headers answered.
+	allowedHosts []string
 	// listener, when set, is used instead of listening on cfg.ListenAddr.
 	listener net.Listener
 	// ready, when set, is called with the base URL once the server listens.
@@ -107,7 +109,7 @@ func serveApp(ctx context.Context, a app) error {
 		Signup: signupForm,
 		Staff:  staff,
 		Logger: a.logger, DB: a.db, Inbound: in, AuthToken: a.cfg.TwilioAuthToken, PublicURL: a.cfg.PublicURL,
-		Status: sender, Metrics: m.Handler(), DevPhone: a.devPhone,
+		Status: sender, Metrics: m.Handler(), DevPhone: a.devPhone, AllowedHosts: a.allowedHosts,
 	})
 
 	ln := a.listener

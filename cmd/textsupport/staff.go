@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,30 +20,92 @@ import (
 	"textsupport/internal/web/dashboard"
 )
 
-const staffUsage = "usage: textsupport staff add EMAIL --role admin|responder|viewer   (the password is the first line of stdin)"
+const staffUsage = `usage: textsupport staff add EMAIL --role admin|responder|viewer   (the password is the first line of stdin)
+       textsupport staff disable EMAIL | enable EMAIL
+       textsupport staff role EMAIL admin|responder|viewer
+       textsupport staff reset-password EMAIL           (the new password is the first line of stdin)`
 
-// cmdStaff: staff add EMAIL --role admin|responder|viewer creates a staff login. The
-// password is read from the first line of stdin, never from an argument,
-// where it would sit in the shell history and the process list.
+// cmdStaff manages staff logins. Passwords are read from the first line of
+// stdin, never from an argument, where they would sit in the shell history
+// and the process list. Every change but add is written to the audit log
+// with the actor "cli".
 func cmdStaff(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
-	if len(args) == 0 || args[0] != "add" {
+	if len(args) == 0 {
 		return errors.New(staffUsage)
 	}
+	switch args[0] {
+	case "add":
+		return cmdStaffAdd(ctx, args[1:], getenv, stdin, stdout)
+	case "disable", "enable", "role", "reset-password":
+	default:
+		return errors.New(staffUsage)
+	}
+	want := 1
+	if args[0] == "role" {
+		want = 2
+	}
+	if len(args)-1 != want {
+		return errors.New(staffUsage)
+	}
+	email, err := store.NormalizeEmail(args[1])
+	if err != nil {
+		return err
+	}
+	var role store.Role
+	if args[0] == "role" {
+		if role, err = store.ParseRole(args[2]); err != nil {
+			return err
+		}
+	}
+	var password string
+	if args[0] == "reset-password" {
+		if password, err = readPassword(stdin); err != nil {
+			return err
+		}
+		if err := store.CheckPassword(password); err != nil {
+			return err
+		}
+	}
+
+	db, _, err := openForCommand(ctx, getenv, 2)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var s *store.Staff
+	var done string
+	switch args[0] {
+	case "disable":
+		s, err = db.SetStaffDisabled(ctx, email, true)
+		done = "disabled; its sessions end at their next request"
+	case "enable":
+		s, err = db.SetStaffDisabled(ctx, email, false)
+		done = "enabled"
+	case "role":
+		s, err = db.SetStaffRole(ctx, email, role)
+		done = "given the " + string(role) + " role"
+	case "reset-password":
+		s, err = db.ResetStaffPassword(ctx, email, password)
+		done = "given a new password"
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no staff login for %s", email)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "staff login %s (id %d) %s\n", s.Email, s.ID, done)
+	return nil
+}
+
+// cmdStaffAdd: staff add EMAIL --role admin|viewer creates a staff login.
+func cmdStaffAdd(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	role := fs.String("role", "", "admin, responder or viewer")
 	// Flags may come before or after the email.
-	var positional []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return fmt.Errorf("%v\n%s", err, staffUsage)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		rest = fs.Args()[1:]
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return fmt.Errorf("%v\n%s", err, staffUsage)
 	}
 	if len(positional) != 1 || *role == "" {
 		return errors.New(staffUsage)
@@ -122,11 +186,22 @@ func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*dashboard.Dashbo
 	for i, st := range a.program.Sequence {
 		steps[i] = dashboard.StepLabel(st.After)
 	}
+	requireMFA := a.cfg.RequireMFA
+	if requireMFA == "off" {
+		requireMFA = dashboard.MFAOff
+	}
+	// Its own key, from DATA_KEY: the device cookie's MAC must not be
+	// usable as anything the data key protects.
+	deviceKey, err := hkdf.Key(sha256.New, a.cfg.DataKey, nil, "textsupport staff device cookie", 32)
+	if err != nil {
+		return nil, err
+	}
 	return dashboard.New(a.db, dashboard.Config{
 		Logger: a.logger, Vault: v, Transition: sender.Transition,
 		Conversations: sender, CannedReplies: a.program.CannedReplies,
 		SecureCookies: a.cfg.PublicURL.Scheme == "https",
 		Steps:         steps, Regions: a.cfg.AllowedCountries, TrustedProxies: proxies, TimeZone: loc,
+		RequireMFA: requireMFA, DeviceKey: deviceKey,
 	})
 }
 

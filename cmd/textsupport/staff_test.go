@@ -99,6 +99,92 @@ func TestStaffAdd(t *testing.T) {
 	}
 }
 
+// staff disable, enable, role and reset-password change a login and say so
+// in the audit log, with the actor "cli" and no staff member.
+func TestStaffManage(t *testing.T) {
+	t.Parallel()
+	dbURL := pgtest.URL(t)
+	env := envFunc(map[string]string{"DATABASE_URL": dbURL})
+	staff := func(stdin string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), append([]string{"textsupport", "staff"}, args...), env, strings.NewReader(stdin), &out, io.Discard)
+		return out.String(), err
+	}
+	if _, err := staff("a long enough password\n", "add", "ada@clinic.example", "--role", "viewer"); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), dbURL, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	signIn := func(password string) (*store.Staff, error) {
+		return db.CheckStaffLogin(ctx, "ada@clinic.example", password)
+	}
+
+	steps := []struct {
+		stdin string
+		args  []string
+		check func() error
+	}{
+		{"", []string{"disable", "Ada@clinic.example"}, func() error {
+			if _, err := signIn("a long enough password"); !errors.Is(err, store.ErrBadCredentials) {
+				return errors.New("a disabled login still signs in")
+			}
+			return nil
+		}},
+		{"", []string{"enable", "ada@clinic.example"}, func() error { _, err := signIn("a long enough password"); return err }},
+		{"", []string{"role", "ada@clinic.example", "admin"}, func() error {
+			if s, err := signIn("a long enough password"); err != nil || s.Role != store.RoleAdmin {
+				return errors.New("the role did not change")
+			}
+			return nil
+		}},
+		{"a brand new password\n", []string{"reset-password", "ada@clinic.example"}, func() error {
+			if _, err := signIn("a long enough password"); err == nil {
+				return errors.New("the old password still works")
+			}
+			_, err := signIn("a brand new password")
+			return err
+		}},
+	}
+	for _, st := range steps {
+		out, err := staff(st.stdin, st.args...)
+		if err != nil || !strings.Contains(out, "staff login ada@clinic.example") {
+			t.Fatalf("staff %v = %q, %v", st.args, out, err)
+		}
+		if strings.Contains(out, "brand new") {
+			t.Errorf("staff %v printed the password", st.args)
+		}
+		if err := st.check(); err != nil {
+			t.Errorf("after staff %v: %v", st.args, err)
+		}
+	}
+	var actions string
+	db.Pool.QueryRow(ctx, `SELECT string_agg(action || ':' || actor || ':' || coalesce(staff_id::text, '-') || ':' || target, ' ' ORDER BY id)
+		FROM audit_log WHERE actor = 'cli'`).Scan(&actions)
+	if want := "staff_disabled:cli:-:staff:1 staff_enabled:cli:-:staff:1 staff_role:cli:-:staff:1 staff_password_reset:cli:-:staff:1"; actions != want {
+		t.Errorf("audit rows = %q, want %q", actions, want)
+	}
+
+	for _, r := range []struct {
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"", []string{"disable", "nobody@clinic.example"}, "no staff login"},
+		{"", []string{"role", "ada@clinic.example", "owner"}, `role "owner"`},
+		{"", []string{"role", "ada@clinic.example"}, "usage"},
+		{"short\n", []string{"reset-password", "ada@clinic.example"}, "at least 12 characters"},
+		{"", []string{"reset-password", "ada@clinic.example"}, "first line of stdin"},
+	} {
+		if _, err := staff(r.stdin, r.args...); err == nil || !strings.Contains(err.Error(), r.want) {
+			t.Errorf("staff %v: %v, want an error saying %q", r.args, err, r.want)
+		}
+	}
+}
+
 // dev's demo admin gets a fresh password each start; the old one stops working.
 func TestDevStaff(t *testing.T) {
 	t.Parallel()

@@ -49,6 +49,9 @@ type Config struct {
 	// needs a person, each event signed with AlertWebhookSecret.
 	AlertWebhookURL    string
 	AlertWebhookSecret []byte
+
+	// RequireMFA is who must have a second factor: off, admin or all.
+	RequireMFA string
 }
 
 // SignupLimits are the web sign-up's defences (signup.Limits describes

@@ -246,3 +246,19 @@ func TestTrustedProxies(t *testing.T) {
 		t.Errorf("parseTrustedProxies(blank) = %v, %v", p, err)
 	}
 }
+
+// PUBLIC_URL is a base that paths are appended to: a query or fragment
+// would land in the middle of every callback URL Twilio signs.
+func TestPublicURLHasNoQueryOrFragment(t *testing.T) {
+	for _, v := range []string{"https://texts.example.org?x=1", "https://texts.example.org/?", "https://texts.example.org#top",
+		"https://texts.example.org/base#", "https://user:pw@texts.example.org"} {
+		if _, err := Load(env(map[string]string{"PUBLIC_URL": v}), Dev); err == nil || !strings.Contains(err.Error(), "PUBLIC_URL:") {
+			t.Errorf("PUBLIC_URL=%s: Load error = %v, want one naming PUBLIC_URL", v, err)
+		}
+	}
+	for _, v := range []string{"https://texts.example.org", "https://texts.example.org/base/", "http://localhost:8080"} {
+		if _, err := Load(env(map[string]string{"PUBLIC_URL": v}), Dev); err != nil {
+			t.Errorf("PUBLIC_URL=%s: Load error = %v, want none", v, err)
+		}
+	}
+}

@@ -32,6 +32,11 @@ func parsePublicURL(v string) (*url.URL, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("%q is not an http(s) URL", v)
 	}
+	// Paths are appended to it, and Twilio signs the URL it calls: a query
+	// or fragment would end up in the middle of every one.
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(v, "#") || u.User != nil {
+		return nil, fmt.Errorf("%q: want a scheme, host and optional path, with no query, fragment or user", v)
+	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u, nil
 }

@@ -209,6 +209,16 @@ var settings = []setting{
 			c.AlertWebhookURL = v
 			return nil
 		}},
+	{name: "REQUIRE_MFA", doc: "who must sign in with a second factor: off, admin or all",
+		in: serveAndDev, def: "off",
+		parse: func(c *Config, v string) error {
+			switch v = strings.ToLower(v); v {
+			case "off", "admin", "all":
+				c.RequireMFA = v
+				return nil
+			}
+			return fmt.Errorf("%q: want off, admin or all", v)
+		}},
 }
 
 const dataKeyHint = "base64 of 32 random bytes (openssl rand -base64 32)"

@@ -22,6 +22,11 @@ const (
 	AuditOptOutNoMatch = "opt_out_no_match"
 	AuditExport        = "export"
 	AuditTokenRevoked  = "token_revoked"
+	AuditMFAEnrolled   = "mfa_enrolled"
+	AuditStaffDisabled = "staff_disabled"
+	AuditStaffEnabled  = "staff_enabled"
+	AuditStaffRole     = "staff_role"
+	AuditStaffPassword = "staff_password_reset"
 )
 
 // Actor is who does something, for the audit log.
@@ -37,6 +42,8 @@ type AuditEntry struct {
 	At         time.Time
 	StaffID    *int64
 	StaffEmail string // filled in by ListAudit
+	// Actor names who acted when no staff member did: CLIActor.
+	Actor      string
 	Action     string
 	Target     string
 	Detail     string
@@ -59,8 +66,8 @@ func (db *DB) Audit(ctx context.Context, e AuditEntry) error {
 }
 
 func appendAudit(ctx context.Context, q execer, e AuditEntry) error {
-	_, err := q.Exec(ctx, `INSERT INTO audit_log (staff_id, action, target, detail, client_addr) VALUES ($1, $2, $3, $4, $5)`,
-		e.StaffID, e.Action, e.Target, e.Detail, e.ClientAddr)
+	_, err := q.Exec(ctx, `INSERT INTO audit_log (staff_id, actor, action, target, detail, client_addr) VALUES ($1, $2, $3, $4, $5, $6)`,
+		e.StaffID, e.Actor, e.Action, e.Target, e.Detail, e.ClientAddr)
 	if err != nil {
 		return fmt.Errorf("append audit: %w", err)
 	}
@@ -88,10 +95,10 @@ func (db *DB) ListAudit(ctx context.Context, q AuditQuery) ([]AuditEntry, error)
 	}
 	entries, err := collect(ctx, db.Pool, func(row pgx.CollectableRow) (AuditEntry, error) {
 		var e AuditEntry
-		err := row.Scan(&e.ID, &e.At, &e.StaffID, &e.StaffEmail, &e.Action, &e.Target, &e.Detail, &e.ClientAddr)
+		err := row.Scan(&e.ID, &e.At, &e.StaffID, &e.StaffEmail, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.ClientAddr)
 		return e, err
 	}, `
-		SELECT a.id, a.at, a.staff_id, coalesce(s.email, ''), a.action, a.target, a.detail, a.client_addr
+		SELECT a.id, a.at, a.staff_id, coalesce(s.email, ''), a.actor, a.action, a.target, a.detail, a.client_addr
 		FROM audit_log a LEFT JOIN staff s ON s.id = a.staff_id
 		WHERE a.id < $1 AND ($2 = '' OR a.target = $2)
 		ORDER BY a.id DESC LIMIT $3`, before(q.Before), q.Target, q.Limit)

@@ -70,7 +70,7 @@ func TestErrorsNameTheOperation(t *testing.T) {
 			_, err := db.RecordLoginAttempt(ctx, "ada@clinic.example", "192.0.2.1", now, time.Hour)
 			return err
 		},
-		"clear login attempts":    func() error { return db.LoginSucceeded(ctx, "ada@clinic.example", 1) },
+		"clear login attempts":    func() error { return db.LoginSucceeded(ctx, "ada@clinic.example", "192.0.2.1", 1) },
 		"delete expired sessions": func() error { return db.DeleteExpiredLogins(ctx, now, time.Hour) },
 		"read totals":             func() error { _, err := db.Totals(ctx); return err },
 		"read overview":           func() error { _, err := db.Overview(ctx, now, 30, 3); return err },

@@ -44,6 +44,8 @@ type Staff struct {
 	CreatedAt   time.Time
 	LastLoginAt *time.Time
 	DisabledAt  *time.Time
+	// MFAEnrolled says the login has a second factor (TOTP) enrolled.
+	MFAEnrolled bool
 }
 
 // IsAdmin tells whether the login has the admin role.
@@ -102,11 +104,11 @@ func hashPassword(password string) (string, error) {
 	return string(h), err
 }
 
-const staffColumns = `id, email, role, created_at, last_login_at, disabled_at`
+const staffColumns = `id, email, role, created_at, last_login_at, disabled_at, totp_enrolled_at IS NOT NULL`
 
 func scanStaff(row interface{ Scan(...any) error }) (*Staff, error) {
 	var s Staff
-	if err := row.Scan(&s.ID, &s.Email, &s.Role, &s.CreatedAt, &s.LastLoginAt, &s.DisabledAt); err != nil {
+	if err := row.Scan(&s.ID, &s.Email, &s.Role, &s.CreatedAt, &s.LastLoginAt, &s.DisabledAt, &s.MFAEnrolled); err != nil {
 		return nil, notFound(err)
 	}
 	return &s, nil
@@ -200,22 +202,25 @@ func (db *DB) CheckStaffLogin(ctx context.Context, email, password string) (*Sta
 func (db *DB) staffWithHash(ctx context.Context, email string, hash *string) (*Staff, error) {
 	var s Staff
 	err := db.Pool.QueryRow(ctx, `SELECT `+staffColumns+`, password_hash FROM staff WHERE email = $1`, email).
-		Scan(&s.ID, &s.Email, &s.Role, &s.CreatedAt, &s.LastLoginAt, &s.DisabledAt, hash)
+		Scan(&s.ID, &s.Email, &s.Role, &s.CreatedAt, &s.LastLoginAt, &s.DisabledAt, &s.MFAEnrolled, hash)
 	if err != nil {
 		return nil, notFound(err)
 	}
 	return &s, nil
 }
 
-// LoginCount is how many sign-in attempts, this one included, an account
-// and a client address have made in the window, and when the oldest of
-// them leaves it.
+// LoginCount is how many failed sign-in attempts (and attempts still being
+// checked), this one included, are in the window: on the account from the
+// client (Pair), from the client on any account (Client), on the account
+// from anywhere (Account); and when the oldest of Pair and Client leave it.
+// The client is an address, or a device that signed in before.
 type LoginCount struct {
-	AttemptID     int64
-	Account       int
-	Client        int
-	AccountOldest time.Time
-	ClientOldest  time.Time
+	AttemptID    int64
+	Pair         int
+	Client       int
+	Account      int
+	PairOldest   time.Time
+	ClientOldest time.Time
 }
 
 func accountKey(email string) []byte {
@@ -225,37 +230,50 @@ func accountKey(email string) []byte {
 
 // RecordLoginAttempt counts a sign-in attempt before its password is
 // checked, and returns the attempts in the window since now-window, this
-// one included; LoginSucceeded takes it back. The insert commits before the
-// count is read, so of attempts made at the same instant the k-th to
-// commit sees at least k: no burst can slip more than the limit through.
-func (db *DB) RecordLoginAttempt(ctx context.Context, email, clientAddr string, now time.Time, window time.Duration) (LoginCount, error) {
-	c := LoginCount{AccountOldest: now, ClientOldest: now}
+// one included. An attempt that is refused, or whose password is right, is
+// taken back (ForgetLoginAttempt, LoginSucceeded): only failures stay. The
+// insert commits before the count is read, so of attempts made at the same
+// instant the k-th to commit sees at least k: no burst can slip more than
+// a limit through.
+func (db *DB) RecordLoginAttempt(ctx context.Context, email, client string, now time.Time, window time.Duration) (LoginCount, error) {
+	c := LoginCount{PairOldest: now, ClientOldest: now}
 	account := accountKey(email)
 	if err := db.Pool.QueryRow(ctx, `INSERT INTO login_attempts (account, client_addr, at) VALUES ($1, $2, $3) RETURNING id`,
-		account, clientAddr, now).Scan(&c.AttemptID); err != nil {
+		account, client, now).Scan(&c.AttemptID); err != nil {
 		return c, fmt.Errorf("record login attempt: %w", err)
 	}
 	err := db.Pool.QueryRow(ctx, `
-		SELECT (SELECT count(*) FROM login_attempts WHERE account = $1 AND at > $3),
-		       (SELECT coalesce(min(at), $4) FROM login_attempts WHERE account = $1 AND at > $3),
+		SELECT (SELECT count(*) FROM login_attempts WHERE account = $1 AND client_addr = $2 AND at > $3),
+		       (SELECT coalesce(min(at), $4) FROM login_attempts WHERE account = $1 AND client_addr = $2 AND at > $3),
 		       (SELECT count(*) FROM login_attempts WHERE client_addr = $2 AND at > $3),
-		       (SELECT coalesce(min(at), $4) FROM login_attempts WHERE client_addr = $2 AND at > $3)`,
-		account, clientAddr, now.Add(-window), now).Scan(&c.Account, &c.AccountOldest, &c.Client, &c.ClientOldest)
+		       (SELECT coalesce(min(at), $4) FROM login_attempts WHERE client_addr = $2 AND at > $3),
+		       (SELECT count(*) FROM login_attempts WHERE account = $1 AND at > $3)`,
+		account, client, now.Add(-window), now).Scan(&c.Pair, &c.PairOldest, &c.Client, &c.ClientOldest, &c.Account)
 	if err != nil {
 		return c, fmt.Errorf("record login attempt: %w", err)
 	}
 	return c, nil
 }
 
+// ForgetLoginAttempt takes back an attempt that is not a failure: one
+// refused unchecked, or one whose password was right.
+func (db *DB) ForgetLoginAttempt(ctx context.Context, attemptID int64) error {
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM login_attempts WHERE id = $1`, attemptID); err != nil {
+		return fmt.Errorf("forget login attempt: %w", err)
+	}
+	return nil
+}
+
 // LoginSucceeded takes back the attempt that turned out good and clears
-// the account's count. The client address keeps its failures: one good
-// login must not let an address start guessing other accounts afresh.
-func (db *DB) LoginSucceeded(ctx context.Context, email string, attemptID int64) error {
+// the account's failures from this client. Other clients' failures on the
+// account stay, and the client keeps its failures: one good login must not
+// let an address start guessing other accounts afresh.
+func (db *DB) LoginSucceeded(ctx context.Context, email, client string, attemptID int64) error {
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM login_attempts WHERE id = $1`, attemptID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `UPDATE login_attempts SET account = NULL WHERE account = $1`, accountKey(email))
+		_, err := tx.Exec(ctx, `UPDATE login_attempts SET account = NULL WHERE account = $1 AND client_addr = $2`, accountKey(email), client)
 		return err
 	})
 	if err != nil {
@@ -264,11 +282,25 @@ func (db *DB) LoginSucceeded(ctx context.Context, email string, attemptID int64)
 	return nil
 }
 
+// FirstLoginRefusal records that client was refused a sign-in in the window
+// starting at windowStart, and tells whether it is the first such refusal:
+// a flood gets one audit row per client and window.
+func (db *DB) FirstLoginRefusal(ctx context.Context, client string, windowStart time.Time) (bool, error) {
+	tag, err := db.Pool.Exec(ctx, `INSERT INTO login_refusals (client_addr, window_start) VALUES ($1, $2) ON CONFLICT DO NOTHING`, client, windowStart)
+	if err != nil {
+		return false, fmt.Errorf("record login refusal: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 // DeleteExpiredLogins removes sessions past their expiry and sign-in
 // attempts older than keep: periodic maintenance.
 func (db *DB) DeleteExpiredLogins(ctx context.Context, now time.Time, keep time.Duration) error {
 	if _, err := db.Pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < $1`, now); err != nil {
 		return fmt.Errorf("delete expired sessions: %w", err)
+	}
+	if _, err := db.Pool.Exec(ctx, `DELETE FROM login_refusals WHERE window_start < $1`, now.Add(-keep)); err != nil {
+		return fmt.Errorf("delete old login refusals: %w", err)
 	}
 	if _, err := db.Pool.Exec(ctx, `DELETE FROM login_attempts WHERE at < $1`, now.Add(-keep)); err != nil {
 		return fmt.Errorf("delete old login attempts: %w", err)

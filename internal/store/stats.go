@@ -22,8 +22,12 @@ import (
 // by count_outbound. A name changed on one side must change on the other.
 type Stats struct {
 	Subscribers   map[State]int64  `json:"subscribers"`
-	Messages      map[string]int64 `json:"messages"` // inbound, outbound (replies included)
-	ConsentEvents int64            `json:"consent_events"`
+	Messages      map[string]int64 `json:"messages,omitempty"` // inbound, outbound (replies included)
+	ConsentEvents int64            `json:"consent_events,omitzero"`
+	// Limited says the figures a sign-up moves are left out: Subscribers
+	// holds active only, and Messages, ConsentEvents and the delivery
+	// figures are absent (roles below admin; see README "Security").
+	Limited bool `json:"limited,omitzero"`
 
 	// The rest is filled in by Overview, not by Totals.
 	AsOf    time.Time `json:"as_of"`
@@ -35,8 +39,8 @@ type Stats struct {
 	// Delivery is what became of the messages sent through the carrier API
 	// (sequence steps and sign-up confirmations); replies carried in the
 	// webhook's answer get no delivery report and are not in it.
-	Delivery           Delivery    `json:"delivery"`
-	DeliveryLast30Days Delivery    `json:"delivery_last_30_days"`
+	Delivery           Delivery    `json:"delivery,omitzero"`
+	DeliveryLast30Days Delivery    `json:"delivery_last_30_days,omitzero"`
 	Steps              []StepReach `json:"steps"`
 	// OpenAlerts are the conversations waiting for staff: crisis, free_text
 	// (the rest), as the API has always named them.

@@ -72,6 +72,8 @@ const (
 	Phone    = "phone"
 	Body     = "body"
 	Evidence = "evidence"
+	// TOTP is a staff login's second-factor secret.
+	TOTP = "totp"
 )
 
 // Seal encrypts plaintext for a purpose; the result is nonce || ciphertext.

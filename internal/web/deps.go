@@ -26,6 +26,9 @@ type Deps struct {
 	Status twiliohook.StatusRecorder
 	// Metrics serves /metrics.
 	Metrics http.Handler
+	// AllowedHosts, when set, are the only Host headers answered; any
+	// other gets 403 (dev: see LocalHosts).
+	AllowedHosts []string
 	// DevPhone is the phone simulator, served under /dev in dev mode only.
 	DevPhone http.Handler
 	// Staff is the staff side: logins, sessions, the dashboard.

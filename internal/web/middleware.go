@@ -2,8 +2,11 @@ package web
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -46,4 +49,39 @@ func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// LocalHosts are the Host headers a server on this machine's loopback
+// answers to at port: localhost, 127.0.0.1 and [::1] (without the port too
+// when it is 80, as browsers send it).
+func LocalHosts(port string) []string {
+	hosts := []string{net.JoinHostPort("localhost", port), net.JoinHostPort("127.0.0.1", port), net.JoinHostPort("::1", port)}
+	if port == "80" {
+		hosts = append(hosts, "localhost", "127.0.0.1", "[::1]")
+	}
+	return hosts
+}
+
+// onlyHosts refuses a request whose Host header is not one of hosts. A web
+// page elsewhere can point its own name at 127.0.0.1 (DNS rebinding) and
+// then read what a server there answers; its requests carry its own name.
+func onlyHosts(hosts []string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !slices.Contains(hosts, strings.ToLower(r.Host)) {
+				http.Error(w, "this server answers only to its own address", http.StatusForbidden)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// strictTransport tells browsers to reach the service over https only,
+// for a year, once they have reached it that way.
+func strictTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		next.ServeHTTP(w, r)
+	})
 }

@@ -21,6 +21,12 @@ func NewServer(d *Deps) http.Handler {
 	// Cross-origin form posts from browsers are refused everywhere; Twilio's
 	// webhooks come from no browser and carry no Origin, so they pass.
 	r.Use(recoverer(logger), requestLog(logger), http.NewCrossOriginProtection().Handler)
+	if d.AllowedHosts != nil {
+		r.Use(onlyHosts(d.AllowedHosts))
+	}
+	if d.PublicURL != nil && d.PublicURL.Scheme == "https" {
+		r.Use(strictTransport)
+	}
 
 	r.Get("/healthz", handleHealthz())
 	r.Get("/readyz", handleReadyz(db))
@@ -63,13 +69,19 @@ func NewServer(d *Deps) http.Handler {
 		r.Route("/staff", func(r chi.Router) {
 			r.Use(dashboard.Headers(views), sessions.LoadAndSave)
 			r.Get("/login", dashboard.HandleLoginForm(logger, views, sessions))
-			r.Post("/login", dashboard.HandleLogin(logger, db, views, sessions, clients, st.Limits, st.Now))
+			r.Post("/login", dashboard.HandleLogin(logger, db, views, sessions, clients, st.SignIn))
+			r.Get("/login/code", dashboard.HandleCodeForm(views, sessions))
+			r.Post("/login/code", dashboard.HandleCode(logger, db, views, sessions, clients, st.SignIn))
 			// The live inbox's refresh: not activity, so an open inbox
 			// still signs out when idle.
 			r.With(dashboard.RequireStaffPolling(logger, sessions)).Get("/conversations/live", dashboard.HandleInboxLive(logger, db, views, st.Now))
 			r.Group(func(r chi.Router) {
+				// With REQUIRE_MFA, a login without a second factor is sent
+				// to /staff/mfa before anything else.
 				r.Use(dashboard.RequireStaff(logger, sessions))
 				r.Post("/logout", dashboard.HandleLogout(logger, db, sessions, clients))
+				r.Get("/mfa", dashboard.HandleMFAForm(logger, db, views, sessions, st.SignIn))
+				r.Post("/mfa", dashboard.HandleMFAEnrol(logger, db, views, sessions, clients, st.SignIn))
 				r.Get("/", dashboard.HandleOverview(logger, db, views, st.Now, st.Steps))
 				// Viewers see how many conversations wait and for how long;
 				// admins and responders read and answer them.
@@ -99,8 +111,9 @@ func NewServer(d *Deps) http.Handler {
 	}
 
 	if d.Metrics != nil {
-		// The figures (crisis messages, opt-outs) are for operators only.
-		r.With(dashboard.APIAuth(logger, db, sessions)).Handle("/metrics", d.Metrics)
+		// The figures (crisis messages, opt-outs, sign-ups) are for
+		// operators only: a token with the metrics scope, never a session.
+		r.With(dashboard.MetricsAuth(logger, db)).Handle("/metrics", d.Metrics)
 	}
 	if d.DevPhone != nil {
 		r.Mount("/dev", d.DevPhone)

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,10 +45,11 @@ func HandleLoginForm(logger *slog.Logger, views *Views, sessions *Sessions) http
 	}
 }
 
-// HandleLogin checks an email and password. Attempts are limited per
-// account and per client address (see refuseLogin); a limited attempt is
-// refused without its password being checked, so guessing gains nothing.
-func HandleLogin(logger *slog.Logger, db *store.DB, views *Views, sessions *Sessions, clients Clients, lim LoginLimits, clock func() time.Time) http.HandlerFunc {
+// HandleLogin checks an email and password. Failures are limited per
+// client and account (see LoginLimits); a refused attempt is refused
+// without its password being checked, so guessing gains nothing. A login
+// with a second factor goes on to the code page.
+func HandleLogin(logger *slog.Logger, db *store.DB, views *Views, sessions *Sessions, clients Clients, si *SignIn) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		// showForm answers with the form again, saying what went wrong.
@@ -68,19 +70,13 @@ func HandleLogin(logger *slog.Logger, db *store.DB, views *Views, sessions *Sess
 			return
 		}
 
-		// 2. Count the attempt, and refuse it when over a limit.
-		now := clock()
-		count, err := db.RecordLoginAttempt(ctx, email, clients.key(r), now, lim.Window)
+		// 2. Count the attempt; refuse it, or hold it, when over a limit.
+		at, refusal, err := si.admit(ctx, db, logger, clients, r, email)
 		if err != nil {
 			fail(err)
 			return
 		}
-		if refusal, refused := refuseLogin(lim, count, now); refused {
-			if err := db.Audit(ctx, store.AuditEntry{Action: store.AuditLoginLimited, Detail: refusal.auditDetail(), ClientAddr: clients.addr(r)}); err != nil {
-				fail(err)
-				return
-			}
-			logger.LogAttrs(ctx, slog.LevelWarn, "staff sign-in refused: too many attempts", slog.String("limit", refusal.limit))
+		if refusal != nil {
 			w.Header().Set("Retry-After", refusal.retryAfter())
 			showForm(http.StatusTooManyRequests, form, refusal.message())
 			return
@@ -101,22 +97,89 @@ func HandleLogin(logger *slog.Logger, db *store.DB, views *Views, sessions *Sess
 			return
 		}
 
-		// 4. Sign in: forget the counted attempt, start the session, audit.
-		if err := db.LoginSucceeded(ctx, email, count.AttemptID); err != nil {
-			fail(err)
+		// 4. A second factor: the password was right, so the attempt does
+		// not count; the code is asked for next, and counted there.
+		if staff.MFAEnrolled {
+			if err := db.ForgetLoginAttempt(ctx, at.count.AttemptID); err != nil {
+				fail(err)
+				return
+			}
+			if err := sessions.awaitCode(ctx, staff.ID, email, form.Next, si.Now()); err != nil {
+				fail(err)
+				return
+			}
+			http.Redirect(w, r, "/staff/login/code", http.StatusSeeOther)
 			return
 		}
-		if err := sessions.start(ctx, staff.ID, now); err != nil {
-			fail(err)
-			return
-		}
-		if err := db.Audit(ctx, store.Actor{StaffID: staff.ID, ClientAddr: clients.addr(r)}.Entry(store.AuditLogin, "", string(staff.Role))); err != nil {
-			fail(err)
-			return
-		}
-		logger.LogAttrs(ctx, slog.LevelInfo, "staff signed in", slog.Int64("staff_id", staff.ID))
-		http.Redirect(w, r, form.Next, http.StatusSeeOther)
+		si.signIn(w, r, logger, db, sessions, clients, staff, at, form.Next)
 	}
+}
+
+// admitted is an attempt let through to be checked.
+type admitted struct {
+	count  store.LoginCount
+	client string // the client address's key, or the known device's
+	email  string
+}
+
+// admit counts a sign-in attempt for email and says whether it is refused
+// (the refusal, once per client and window in the audit log); an attempt
+// let through first waits as long as loginDelay says.
+func (si *SignIn) admit(ctx context.Context, db *store.DB, logger *slog.Logger, clients Clients, r *http.Request, email string) (admitted, *loginRefusal, error) {
+	now := si.Now()
+	at := admitted{client: clients.key(r), email: email}
+	device := si.devices.known(r, email, now)
+	if device != "" {
+		at.client = "device:" + device
+	}
+	var err error
+	if at.count, err = db.RecordLoginAttempt(ctx, email, at.client, now, si.Limits.Window); err != nil {
+		return at, nil, err
+	}
+	if refusal, refused := refuseLogin(si.Limits, at.count, now); refused {
+		// A refused attempt is not a failure: it does not count.
+		if err := db.ForgetLoginAttempt(ctx, at.count.AttemptID); err != nil {
+			return at, nil, err
+		}
+		first, err := db.FirstLoginRefusal(ctx, at.client, windowStart(si.Limits, now))
+		if err != nil {
+			return at, nil, err
+		}
+		if first {
+			if err := db.Audit(ctx, store.AuditEntry{Action: store.AuditLoginLimited, Detail: refusal.auditDetail(), ClientAddr: clients.addr(r)}); err != nil {
+				return at, nil, err
+			}
+			logger.LogAttrs(ctx, slog.LevelWarn, "staff sign-in refused: too many failures", slog.String("limit", refusal.limit))
+		}
+		return at, &refusal, nil
+	}
+	if d := loginDelay(si.Limits, at.count, device != ""); d > 0 {
+		si.Sleep(ctx, d)
+	}
+	return at, nil, nil
+}
+
+// signIn starts the session of a login whose every factor was right,
+// remembers the browser, and goes on to next.
+func (si *SignIn) signIn(w http.ResponseWriter, r *http.Request, logger *slog.Logger, db *store.DB, sessions *Sessions, clients Clients, staff *store.Staff, at admitted, next string) {
+	ctx := r.Context()
+	now := si.Now()
+	err := db.LoginSucceeded(ctx, at.email, at.client, at.count.AttemptID)
+	if err == nil {
+		err = sessions.start(ctx, staff.ID, now)
+	}
+	if err == nil {
+		err = si.devices.issue(w, at.email, now)
+	}
+	if err == nil {
+		err = db.Audit(ctx, store.Actor{StaffID: staff.ID, ClientAddr: clients.addr(r)}.Entry(store.AuditLogin, "", string(staff.Role)))
+	}
+	if err != nil {
+		httpx.ServerError(logger, w, r, err)
+		return
+	}
+	logger.LogAttrs(ctx, slog.LevelInfo, "staff signed in", slog.Int64("staff_id", staff.ID))
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // HandleLogout ends the session, here and in the store.

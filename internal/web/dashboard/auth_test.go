@@ -259,8 +259,9 @@ func TestLogout(t *testing.T) {
 	b := setupStaff(t)
 	br := b.signedIn(t, staffAdminEmail)
 	u, _ := url.Parse(b.server.URL)
+	// The session, and the device cookie that remembers this browser.
 	cookies := br.client.Jar.Cookies(u)
-	if len(cookies) != 1 {
+	if len(cookies) != 2 {
 		t.Fatalf("cookies after sign-in: %v", cookies)
 	}
 	if a := br.post("/staff/logout", nil); a.code != http.StatusSeeOther || a.header.Get("Location") != "/staff/login?signed_out=1" {
@@ -324,14 +325,29 @@ func TestSessionCookie(t *testing.T) {
 			if a.code != http.StatusSeeOther {
 				t.Fatalf("sign-in = %d", a.code)
 			}
+			// The session cookie, and the device cookie: both HttpOnly,
+			// Secure on https, the device's for a year.
 			set := a.header.Values("Set-Cookie")
-			if len(set) != 1 {
-				t.Fatalf("Set-Cookie = %q, want one cookie", set)
+			if len(set) != 2 {
+				t.Fatalf("Set-Cookie = %q, want the session and the device cookies", set)
 			}
-			c, err := http.ParseSetCookie(set[0])
+			c, err := http.ParseSetCookie(set[1])
 			if err != nil {
 				t.Fatal(err)
 			}
+			dev, err := http.ParseSetCookie(set[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Name != name {
+				c, dev = dev, c
+				set[0], set[1] = set[1], set[0]
+			}
+			if !strings.HasSuffix(dev.Name, "textsupport_device") || strings.HasPrefix(dev.Name, "__Host-") != secure || !dev.HttpOnly ||
+				dev.Secure != secure || dev.Path != "/" || dev.MaxAge != 365*24*3600 {
+				t.Errorf("device cookie = %s", set[0])
+			}
+			set = set[1:]
 			if c.Name != name || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != secure || c.Path != "/" || c.Domain != "" {
 				t.Errorf("cookie = %s", set[0])
 			}

@@ -5,6 +5,7 @@ package dashboard
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -54,6 +55,14 @@ type Config struct {
 	TimeZone *time.Location
 	// Limits on failed sign-ins; zero fields take the defaults.
 	Limits LoginLimits
+	// DeviceKey signs the cookie that remembers a browser that signed in
+	// (derived from DATA_KEY); nil: a random key, forgotten on restart.
+	DeviceKey []byte
+	// RequireMFA is who must have a second factor before anything else:
+	// MFAOff (""), MFAAdmins or MFAEveryone (REQUIRE_MFA).
+	RequireMFA string
+	// Sleep holds a sign-in attempt (nil: a timer); tests record instead.
+	Sleep func(ctx context.Context, d time.Duration)
 	// SessionStore keeps sessions; nil is Postgres (the sessions table),
 	// shared by every replica. Expired rows are removed by
 	// store.DeleteExpiredLogins, run as periodic maintenance.
@@ -68,7 +77,7 @@ type Dashboard struct {
 	Views    *Views
 	Sessions *Sessions
 	Clients  Clients
-	Limits   LoginLimits
+	SignIn   *SignIn
 	Now      func() time.Time
 	// Steps label the programme's sequence steps, in order.
 	Steps      []string
@@ -87,6 +96,23 @@ type Conversations interface {
 	Reply(ctx context.Context, r sending.ReplyRequest) (replyID int64, created bool, err error)
 	CloseConversation(ctx context.Context, id int64, by store.Actor) (closed bool, err error)
 }
+
+// SignIn is what signing in needs: the limits on failures, the clock, the
+// remembered browsers, and the second factor's secrets.
+type SignIn struct {
+	Limits  LoginLimits
+	Now     func() time.Time
+	Sleep   func(ctx context.Context, d time.Duration)
+	Vault   *vault.Vault
+	devices devices
+}
+
+// Who must have a second factor (REQUIRE_MFA).
+const (
+	MFAOff      = ""
+	MFAAdmins   = "admin"
+	MFAEveryone = "all"
+)
 
 // Transition changes a subscriber's state, in the caller's transaction:
 // (*sending.Sender).Transition.
@@ -107,14 +133,18 @@ func New(db *store.DB, cfg Config) (*Dashboard, error) {
 	if cfg.TimeZone == nil {
 		cfg.TimeZone = time.UTC
 	}
-	if cfg.Limits.PerAccount <= 0 {
-		cfg.Limits.PerAccount = 5
+	cfg.Limits = cfg.Limits.withDefaults()
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
 	}
-	if cfg.Limits.PerClient <= 0 {
-		cfg.Limits.PerClient = 20
+	if cfg.DeviceKey == nil {
+		cfg.DeviceKey = make([]byte, 32)
+		rand.Read(cfg.DeviceKey)
 	}
-	if cfg.Limits.Window <= 0 {
-		cfg.Limits.Window = 15 * time.Minute
+	switch cfg.RequireMFA {
+	case MFAOff, MFAAdmins, MFAEveryone:
+	default:
+		return nil, fmt.Errorf("staff: RequireMFA %q: want off, admin or all", cfg.RequireMFA)
 	}
 	if cfg.SessionStore == nil {
 		// No cleanup goroutine: expired sessions are found by the store's
@@ -126,9 +156,20 @@ func New(db *store.DB, cfg Config) (*Dashboard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("staff pages: %w", err)
 	}
+	signIn := &SignIn{Limits: cfg.Limits, Now: cfg.Now, Sleep: cfg.Sleep, Vault: cfg.Vault, devices: newDevices(cfg.DeviceKey, cfg.SecureCookies)}
 	return &Dashboard{
 		Views: views, Sessions: sessions, Clients: Clients{trusted: cfg.TrustedProxies},
-		Limits: cfg.Limits, Now: cfg.Now, Steps: cfg.Steps, Vault: cfg.Vault, Transition: cfg.Transition, Regions: cfg.Regions,
+		SignIn: signIn, Now: cfg.Now, Steps: cfg.Steps, Vault: cfg.Vault, Transition: cfg.Transition, Regions: cfg.Regions,
 		Conversations: cfg.Conversations, CannedReplies: cfg.CannedReplies,
 	}, nil
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }

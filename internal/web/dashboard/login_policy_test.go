@@ -10,7 +10,7 @@ import (
 func TestRefuseLogin(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	lim := LoginLimits{PerAccount: 5, PerClient: 20, Window: 15 * time.Minute}
+	lim := LoginLimits{PerAccountClient: 5, PerClient: 20, Window: 15 * time.Minute}.withDefaults()
 	ago := func(d time.Duration) time.Time { return now.Add(-d) }
 	tests := []struct {
 		name        string
@@ -22,30 +22,34 @@ func TestRefuseLogin(t *testing.T) {
 		message     string
 		auditDetail string
 	}{
-		{name: "within both limits", count: store.LoginCount{Account: 5, Client: 20, AccountOldest: ago(time.Minute), ClientOldest: ago(time.Minute)}},
+		{name: "within both limits", count: store.LoginCount{Pair: 5, Client: 20, PairOldest: ago(time.Minute), ClientOldest: ago(time.Minute)}},
 		{
-			name:    "one too many for the account: until its oldest attempt leaves the window",
-			count:   store.LoginCount{Account: 6, Client: 6, AccountOldest: ago(5 * time.Minute), ClientOldest: ago(time.Minute)},
-			refused: true, limit: "account", minutes: 10, retryAfter: "600",
-			message: "Too many sign-in attempts. Try again in 10 minutes.", auditDetail: "too many attempts for this account",
+			name:  "failures on the account from everywhere else refuse nobody",
+			count: store.LoginCount{Pair: 1, Client: 1, Account: 500, PairOldest: now, ClientOldest: now},
 		},
 		{
-			name:    "too many from the address",
-			count:   store.LoginCount{Account: 1, Client: 21, AccountOldest: ago(time.Minute), ClientOldest: ago(130 * time.Second)},
-			refused: true, limit: "client address", minutes: 13, retryAfter: "780",
-			message: "Too many sign-in attempts. Try again in 13 minutes.", auditDetail: "too many attempts for this client address",
+			name:    "one too many on the account from this client: until its oldest failure leaves the window",
+			count:   store.LoginCount{Pair: 6, Client: 6, Account: 6, PairOldest: ago(5 * time.Minute), ClientOldest: ago(time.Minute)},
+			refused: true, limit: "account from this client", minutes: 10, retryAfter: "600",
+			message: "Too many sign-in attempts. Try again in 10 minutes.", auditDetail: "too many failures for this account from this client",
 		},
 		{
-			name:    "both over: the address is named",
-			count:   store.LoginCount{Account: 9, Client: 30, AccountOldest: ago(14 * time.Minute), ClientOldest: ago(2 * time.Minute)},
-			refused: true, limit: "client address", minutes: 13, retryAfter: "780",
-			message: "Too many sign-in attempts. Try again in 13 minutes.", auditDetail: "too many attempts for this client address",
+			name:    "too many from the client",
+			count:   store.LoginCount{Pair: 1, Client: 21, PairOldest: ago(time.Minute), ClientOldest: ago(130 * time.Second)},
+			refused: true, limit: "client", minutes: 13, retryAfter: "780",
+			message: "Too many sign-in attempts. Try again in 13 minutes.", auditDetail: "too many failures for this client",
+		},
+		{
+			name:    "both over: the client is named",
+			count:   store.LoginCount{Pair: 9, Client: 30, PairOldest: ago(14 * time.Minute), ClientOldest: ago(2 * time.Minute)},
+			refused: true, limit: "client", minutes: 13, retryAfter: "780",
+			message: "Too many sign-in attempts. Try again in 13 minutes.", auditDetail: "too many failures for this client",
 		},
 		{
 			name:    "the window all but over: still at least a minute",
-			count:   store.LoginCount{Account: 6, AccountOldest: ago(15*time.Minute + time.Second)},
-			refused: true, limit: "account", minutes: 1, retryAfter: "60",
-			message: "Too many sign-in attempts. Try again in 1 minute.", auditDetail: "too many attempts for this account",
+			count:   store.LoginCount{Pair: 6, PairOldest: ago(15*time.Minute + time.Second)},
+			refused: true, limit: "account from this client", minutes: 1, retryAfter: "60",
+			message: "Too many sign-in attempts. Try again in 1 minute.", auditDetail: "too many failures for this account from this client",
 		},
 	}
 	for _, tt := range tests {
@@ -68,6 +72,27 @@ func TestRefuseLogin(t *testing.T) {
 		}
 		if got.auditDetail() != tt.auditDetail {
 			t.Errorf("%s: auditDetail() = %q, want %q", tt.name, got.auditDetail(), tt.auditDetail)
+		}
+	}
+}
+
+// Failures on an account from everywhere slow its sign-ins down, more with
+// each, never past MaxDelay; a browser that signed in before never waits.
+func TestLoginDelay(t *testing.T) {
+	t.Parallel()
+	lim := LoginLimits{SlowAfter: 5, MaxDelay: 10 * time.Second}.withDefaults()
+	tests := []struct {
+		account int // this attempt included
+		known   bool
+		want    time.Duration
+	}{
+		{1, false, 0}, {5, false, 0}, {6, false, time.Second}, {7, false, 2 * time.Second}, {8, false, 4 * time.Second},
+		{9, false, 8 * time.Second}, {10, false, 10 * time.Second}, {500, false, 10 * time.Second},
+		{500, true, 0},
+	}
+	for _, tt := range tests {
+		if got := loginDelay(lim, store.LoginCount{Account: tt.account}, tt.known); got != tt.want {
+			t.Errorf("loginDelay(%d on the account, known device %v) = %s, want %s", tt.account, tt.known, got, tt.want)
 		}
 	}
 }

@@ -64,13 +64,16 @@ func HandleOverview(logger *slog.Logger, db *store.DB, views *Views, now func() 
 			httpx.ServerError(logger, w, r, err)
 			return
 		}
+		if !staffFrom(r.Context()).IsAdmin() {
+			stats = limitedStats(stats)
+		}
 		p := overviewPage{Stats: stats, Chart: buildChart(stats.Daily), ExportDays: []int{30, 90, 365}}
 		for _, n := range stats.Subscribers {
 			p.TotalSubscribers += n
 		}
 		for _, st := range stateLabels {
 			n, ok := stats.Subscribers[store.State(st.key)]
-			if ok || st.key != "expired" {
+			if ok || (st.key != "expired" && !stats.Limited) {
 				p.States = append(p.States, stateRow{Key: st.key, Label: st.label, Hint: st.hint, Count: n})
 			}
 		}

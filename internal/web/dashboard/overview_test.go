@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -198,26 +199,43 @@ func TestOverviewPage(t *testing.T) {
 				t.Fatalf("GET /staff = %d", page.code)
 			}
 			html := page.body
-			for id, want := range map[string]string{
-				"subscribers-active": "3", "subscribers-pending": "1", "subscribers-stopped": "2", "subscribers-invalid": "1",
-			} {
+			admin := email == staffAdminEmail
+			states := map[string]string{"subscribers-active": "3"}
+			rows := map[string][]string{
+				"opt-ins":  {"Opt-ins", "1", "4", "5"},
+				"opt-outs": {"Opt-outs", "1", "2", "3"},
+				"net":      {"Net change", "0", "+2", "+2"},
+			}
+			// Only admins see what a web sign-up moves (README "Security").
+			if admin {
+				states["subscribers-pending"], states["subscribers-stopped"], states["subscribers-invalid"] = "1", "2", "1"
+				for id, cells := range map[string][]string{
+					"sent":           {"Sent through the carrier", "7", "7"},
+					"delivered":      {"Delivered", "3", "3"},
+					"undelivered":    {"Undelivered", "1", "1"},
+					"failed":         {"Failed", "1", "1"},
+					"unknown":        {"Outcome unknown (timed out)", "1", "1"},
+					"awaiting":       {"Awaiting a delivery report", "—", "1"},
+					"rate":           {"Delivery rate", "60.0 %", "60.0 %"},
+					"texts-received": {"Texts received", "—", "3"},
+					"texts-sent":     {"Texts sent, replies included", "—", "8"},
+				} {
+					rows[id] = cells
+				}
+			} else {
+				for _, id := range []string{"subscribers-pending", "subscribers-stopped", "subscribers-invalid", "delivery", "texts-sent"} {
+					if strings.Contains(html, `id="`+id+`"`) {
+						t.Errorf("a viewer sees #%s", id)
+					}
+				}
+				if !strings.Contains(html, `id="limited-figures"`) {
+					t.Errorf("the viewer's page does not say which figures are for admins")
+				}
+			}
+			for id, want := range states {
 				if got := textOf(t, html, id); got != want {
 					t.Errorf("#%s = %q, want %q", id, got, want)
 				}
-			}
-			rows := map[string][]string{
-				"opt-ins":        {"Opt-ins", "1", "4", "5"},
-				"opt-outs":       {"Opt-outs", "1", "2", "3"},
-				"net":            {"Net change", "0", "+2", "+2"},
-				"sent":           {"Sent through the carrier", "7", "7"},
-				"delivered":      {"Delivered", "3", "3"},
-				"undelivered":    {"Undelivered", "1", "1"},
-				"failed":         {"Failed", "1", "1"},
-				"unknown":        {"Outcome unknown (timed out)", "1", "1"},
-				"awaiting":       {"Awaiting a delivery report", "—", "1"},
-				"rate":           {"Delivery rate", "60.0 %", "60.0 %"},
-				"texts-received": {"Texts received", "—", "3"},
-				"texts-sent":     {"Texts sent, replies included", "—", "8"},
 			}
 			for id, want := range rows {
 				if got := cells(t, html, id); strings.Join(got, "|") != strings.Join(want, "|") {
@@ -263,6 +281,10 @@ func TestStatsAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	metricsToken, err := b.db.CreateAPIToken(context.Background(), "prometheus", store.ScopeMetrics)
+	if err != nil {
+		t.Fatal(err)
+	}
 	get := func(br *browser, bearer string) staffAnswer {
 		req, _ := http.NewRequest(http.MethodGet, b.server.URL+"/api/v1/stats", nil)
 		if bearer != "" {
@@ -282,6 +304,7 @@ func TestStatsAPI(t *testing.T) {
 		{"nothing", b.browser(t), "", 401},
 		{"wrong token", b.browser(t), token + "x", 401},
 		{"wrong token beside a session", b.signedIn(t, staffViewerEmail), token + "x", 401},
+		{"metrics token", b.browser(t), metricsToken, 403},
 	}
 	for _, c := range cases {
 		a := get(c.br, c.bearer)
@@ -315,6 +338,11 @@ func TestStatsAPI(t *testing.T) {
 			got.Sources["keyword"], got.OpenAlerts, len(got.Daily), got.Steps[0])
 		want := "map[active:3 invalid:1 pending:1 stopped:2] map[inbound:3 outbound:8] 13 {Today:1 Last7Days:4 Last30Days:5} {Today:1 Last7Days:2 Last30Days:3} " +
 			"{Sent:7 Delivered:3 Undelivered:1 Failed:1 Unknown:1 Awaiting:1 Rate:0.6} {3 5} map[crisis:1 free_text:1] 90 {Step:1 Sent:4 Delivered:1}"
+		if c.name != "admin session" {
+			// Below admin, only what a sign-up cannot move.
+			want = "map[active:3] map[] 0 {Today:1 Last7Days:4 Last30Days:5} {Today:1 Last7Days:2 Last30Days:3} " +
+				"{Sent:0 Delivered:0 Undelivered:0 Failed:0 Unknown:0 Awaiting:0 Rate:0} {3 5} map[crisis:1 free_text:1] 90 {Step:1 Sent:4 Delivered:1}"
+		}
 		if summary != want {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, summary, want)
 		}
@@ -324,6 +352,55 @@ func TestStatsAPI(t *testing.T) {
 		if strings.Contains(a.body, "5550101") {
 			t.Errorf("%s: the API shows a number", c.name)
 		}
+	}
+}
+
+// What a web sign-up does to the database (a new number pending, its
+// ledger row, the YES request sent and delivered) moves nothing a viewer
+// or a stats token reads: a role below admin who posts the form cannot
+// tell from the figures whether the number was enrolled.
+func TestSignupMovesNothingBelowAdmin(t *testing.T) {
+	t.Parallel()
+	b := setupStaff(t)
+	seedHistory(t, b)
+	token, err := b.db.CreateAPIToken(context.Background(), "reporting")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viewer := b.signedIn(t, staffViewerEmail)
+	figures := func() (api, tokenAPI, page string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, b.server.URL+"/api/v1/stats", nil)
+		api = viewer.do(req).body
+		req, _ = http.NewRequest(http.MethodGet, b.server.URL+"/api/v1/stats", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		tokenAPI = b.browser(t).do(req).body
+		page = viewer.get("/staff").body
+		asOf := regexp.MustCompile(`"as_of":"[^"]*"|Figures as of [^.]*\.`)
+		return asOf.ReplaceAllString(api, ""), asOf.ReplaceAllString(tokenAPI, ""), asOf.ReplaceAllString(page, "")
+	}
+	api, tokenAPI, page := figures()
+
+	id := b.seedPerson(t, "+12125550131", store.MethodWebForm, change{0, store.Pending, store.MethodWebForm})
+	ctx := context.Background()
+	if err := b.db.InTx(ctx, func(tx pgx.Tx) error {
+		return store.RecordOutbound(ctx, tx, store.Outbound{SubscriberID: id, Kind: store.KindSignupConfirm, TwilioSID: "SM131", Status: "queued", Segments: 1})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.sender.RecordStatus(ctx, "SM131", "delivered", 0); err != nil {
+		t.Fatal(err)
+	}
+
+	api2, tokenAPI2, page2 := figures()
+	if api2 != api {
+		t.Errorf("a sign-up moved the viewer's API figures:\n%s\nthen\n%s", api, api2)
+	}
+	if tokenAPI2 != tokenAPI {
+		t.Errorf("a sign-up moved the stats token's figures:\n%s\nthen\n%s", tokenAPI, tokenAPI2)
+	}
+	if page2 != page {
+		t.Errorf("a sign-up moved the viewer's overview")
 	}
 }
 

@@ -25,7 +25,17 @@ const (
 	sessionKey      = "staff_id"
 	seenKey         = "seen"
 	flashKey        = "flash"
+	// The sign-in halfway: password right, code not yet given.
+	codeStaffKey = "code_staff_id"
+	codeEmailKey = "code_email"
+	codeNextKey  = "code_next"
+	codeAtKey    = "code_at"
+	// The TOTP secret being enrolled, sealed.
+	enrolKey = "mfa_enrol"
 )
+
+// codeWait is how long the code page waits for the code after the password.
+const codeWait = 5 * time.Minute
 
 // Sessions are the staff's signed-in sessions: who is signed in, since when
 // they were last seen, and the one-line result kept for the next page.
@@ -33,6 +43,8 @@ type Sessions struct {
 	sm  *scs.SessionManager
 	db  *store.DB
 	now func() time.Time
+	// requireMFA is who must enrol a second factor before anything else.
+	requireMFA string
 }
 
 func newSessions(db *store.DB, cfg Config) *Sessions {
@@ -50,7 +62,7 @@ func newSessions(db *store.DB, cfg Config) *Sessions {
 	// A session store failure is logged like any other, as a generic 500.
 	logger := cfg.Logger
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { httpx.ServerError(logger, w, r, err) }
-	return &Sessions{sm: sm, db: db, now: cfg.Now}
+	return &Sessions{sm: sm, db: db, now: cfg.Now, requireMFA: cfg.RequireMFA}
 }
 
 // LoadAndSave loads the request's session and saves it after.
@@ -73,6 +85,10 @@ func RequireStaff(logger *slog.Logger, s *Sessions) func(http.Handler) http.Hand
 			staff, err := s.sessionStaff(r.Context())
 			if err != nil {
 				httpx.ServerError(logger, w, r, err)
+				return
+			}
+			if staff != nil && s.mustEnrol(staff) && r.URL.Path != mfaPath && r.URL.Path != "/staff/logout" {
+				http.Redirect(w, r, mfaPath, http.StatusSeeOther)
 				return
 			}
 			if staff == nil {
@@ -100,12 +116,50 @@ func RequireStaffPolling(logger *slog.Logger, s *Sessions) func(http.Handler) ht
 				httpx.ServerError(logger, w, r, err)
 				return
 			}
-			if staff == nil {
+			if staff == nil || s.mustEnrol(staff) {
 				w.WriteHeader(http.StatusUnauthorized)
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), staffCtxKey{}, staff)))
 		})
+	}
+}
+
+// mustEnrol says the login must enrol a second factor before anything else.
+func (s *Sessions) mustEnrol(staff *store.Staff) bool {
+	if staff.MFAEnrolled {
+		return false
+	}
+	return s.requireMFA == MFAEveryone || (s.requireMFA == MFAAdmins && staff.IsAdmin())
+}
+
+// awaitCode keeps, under a new token, who gave the right password, for the
+// code page.
+func (s *Sessions) awaitCode(ctx context.Context, staffID int64, email, next string, now time.Time) error {
+	if err := s.sm.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sm.Put(ctx, codeStaffKey, staffID)
+	s.sm.Put(ctx, codeEmailKey, email)
+	s.sm.Put(ctx, codeNextKey, next)
+	s.sm.Put(ctx, codeAtKey, now.Unix())
+	return nil
+}
+
+// awaitingCode returns who gave the right password within codeWait, 0 for
+// nobody.
+func (s *Sessions) awaitingCode(ctx context.Context) (staffID int64, email, next string) {
+	id := s.sm.GetInt64(ctx, codeStaffKey)
+	if id == 0 || s.now().Sub(time.Unix(s.sm.GetInt64(ctx, codeAtKey), 0)) > codeWait {
+		return 0, "", ""
+	}
+	return id, s.sm.GetString(ctx, codeEmailKey), s.sm.GetString(ctx, codeNextKey)
+}
+
+// codeDone forgets the sign-in halfway.
+func (s *Sessions) codeDone(ctx context.Context) {
+	for _, k := range []string{codeStaffKey, codeEmailKey, codeNextKey, codeAtKey} {
+		s.sm.Remove(ctx, k)
 	}
 }
 

@@ -57,8 +57,9 @@ func parseViews(db *store.DB, sessions *Sessions, cfg Config) (*Views, error) {
 	}
 	script := bytes.TrimSuffix(bytes.TrimPrefix(js.Bytes(), []byte("<script>")), []byte("</script>"))
 	// The one style element and the one script (the live inbox, the reply
-	// box's counter) are allowed by their hashes; nothing else runs.
-	v.csp = httpx.ScriptCSP(css.Bytes(), script)
+	// box's counter) are allowed by their hashes; nothing else runs. Images
+	// from data: URIs too, for the second factor's QR code, made here.
+	v.csp = httpx.ScriptCSP(css.Bytes(), script, "data:")
 
 	names, err := fs.Glob(templates.FS, "staff_*.html")
 	if err != nil {
@@ -78,7 +79,7 @@ func parseViews(db *store.DB, sessions *Sessions, cfg Config) (*Views, error) {
 		}
 		v.pages[strings.TrimSuffix(strings.TrimPrefix(name, "staff_"), ".html")] = t
 	}
-	for _, want := range []string{"login", "overview", "conversations", "conversation", "reveal", "optout", "tokens", "audit", "error"} {
+	for _, want := range []string{"login", "code", "mfa", "overview", "conversations", "conversation", "reveal", "optout", "tokens", "audit", "error"} {
 		if v.pages[want] == nil {
 			return nil, fmt.Errorf("staff_%s.html is missing", want)
 		}
@@ -291,6 +292,12 @@ var auditActionLabels = map[string]string{
 	store.AuditOptOutNoMatch:        "tried to opt out a number that is not subscribed",
 	store.AuditExport:               "exported figures",
 	store.AuditTokenRevoked:         "revoked an API token",
+	store.AuditMFAEnrolled:          "set up a second factor",
+	store.AuditStaffDisabled:        "disabled a login",
+	store.AuditStaffEnabled:         "enabled a login",
+	store.AuditStaffRole:            "changed a login's role",
+	store.AuditStaffPassword:        "reset a login's password",
+	store.AuditMarkedMisread:        "marked a message misread",
 }
 
 // durationText says a number of seconds for people: "40 s", "12 min",

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -37,19 +38,22 @@ func ParseForm(w http.ResponseWriter, r *http.Request, limit int64) (tooBig bool
 
 // StyleCSP is the Content-Security-Policy of an HTML page whose only style
 // is the one element css: nothing from outside, no script, and that style
-// allowed by its hash.
-func StyleCSP(css []byte) string {
+// allowed by its hash. Images come from the site, and from imgSources
+// ("data:") when given.
+func StyleCSP(css []byte, imgSources ...string) string {
 	sum := sha256.Sum256(css)
-	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src 'self'; " +
+	img := strings.Join(append([]string{"'self'"}, imgSources...), " ")
+	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src " + img + "; " +
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 }
 
 // ScriptCSP is StyleCSP for a page that also runs the one inline script
 // js, allowed by its hash, which may fetch from the page's own origin.
-func ScriptCSP(css, js []byte) string {
+func ScriptCSP(css, js []byte, imgSources ...string) string {
 	styleSum, scriptSum := sha256.Sum256(css), sha256.Sum256(js)
+	img := strings.Join(append([]string{"'self'"}, imgSources...), " ")
 	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(styleSum[:]) + "'; " +
-		"script-src 'sha256-" + base64.StdEncoding.EncodeToString(scriptSum[:]) + "'; connect-src 'self'; img-src 'self'; " +
+		"script-src 'sha256-" + base64.StdEncoding.EncodeToString(scriptSum[:]) + "'; connect-src 'self'; img-src " + img + "; " +
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 }
 

@@ -55,7 +55,7 @@ type signupOption func(*signupSetup)
 
 type signupSetup struct {
 	limits      signup.Limits
-	minResponse time.Duration
+	answerAfter time.Duration
 	proxies     []netip.Prefix
 	program     func(*program.Program)
 }
@@ -68,8 +68,8 @@ func withLimits(f func(*signup.Limits)) signupOption {
 	return func(s *signupSetup) { f(&s.limits) }
 }
 
-func withMinResponse(d time.Duration) signupOption {
-	return func(s *signupSetup) { s.minResponse = d }
+func withAnswerAfter(d time.Duration) signupOption {
+	return func(s *signupSetup) { s.answerAfter = d }
 }
 
 func withTrustedProxies(p string) signupOption {
@@ -87,7 +87,7 @@ const authToken = "test-auth-token-0123456789"
 
 func setupSignup(t *testing.T, opts ...signupOption) *signupBundle {
 	t.Helper()
-	st := signupSetup{limits: signup.DefaultLimits(), minResponse: -1}
+	st := signupSetup{limits: signup.DefaultLimits(), answerAfter: -1}
 	for _, o := range opts {
 		o(&st)
 	}
@@ -149,7 +149,7 @@ func setupSignup(t *testing.T, opts ...signupOption) *signupBundle {
 	public, _ := url.Parse(b.public)
 	b.deps, err = signuppage.New(context.Background(), signuppage.Config{
 		Service: b.svc, Program: prog, Logger: logger, ServiceNumber: "+12125550199",
-		PublicURL: public, Metrics: b.metrics, MinResponse: st.minResponse, TrustedProxies: st.proxies,
+		PublicURL: public, Metrics: b.metrics, AnswerAfter: st.answerAfter, TrustedProxies: st.proxies,
 	})
 	if err != nil {
 		t.Fatal(err)

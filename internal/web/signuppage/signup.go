@@ -44,12 +44,15 @@ type Config struct {
 	// PublicURL is the service's base URL as browsers reach it, recorded in
 	// the evidence as the page the form was on.
 	PublicURL *url.URL
-	// Metrics, when set, counts sign-ups by outcome and refusals by limit.
+	// Metrics, when set, counts form posts by kind (valid, invalid,
+	// honeypot, limited) and refusals by limit; never what a sign-up did.
 	Metrics *metrics.Metrics
-	// MinResponse is the least time a valid sign-up takes to answer,
-	// whatever happened, so that response times do not tell a new number
-	// from an enrolled one. Default 300 ms; negative turns it off (tests).
-	MinResponse time.Duration
+	// AnswerAfter is when a valid sign-up is answered: exactly this long
+	// after the request began, whatever the database took, so that response
+	// times do not tell a new number from an enrolled one. Work not done by
+	// then finishes after the answer, which is the same. Default 300 ms;
+	// negative answers when the work is done (tests).
+	AnswerAfter time.Duration
 }
 
 // Site is the sign-up form as built at start-up: its pages and what a
@@ -64,7 +67,7 @@ type Site struct {
 type Intake struct {
 	cfg     Config
 	pages   *Pages
-	signups *prometheus.CounterVec // by outcome; nil without metrics
+	signups *prometheus.CounterVec // by kind of post; nil without metrics
 }
 
 // maxSignupBody caps a form post: three short fields.
@@ -83,8 +86,8 @@ func New(ctx context.Context, cfg Config) (*Site, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.MinResponse == 0 {
-		cfg.MinResponse = 300 * time.Millisecond
+	if cfg.AnswerAfter == 0 {
+		cfg.AnswerAfter = 300 * time.Millisecond
 	}
 	s, err := parsePages(cfg)
 	if err != nil {
@@ -117,7 +120,7 @@ func New(ctx context.Context, cfg Config) (*Site, error) {
 	if cfg.Metrics != nil {
 		in.signups = prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "textsupport_signups_total",
-			Help: "Web sign-up form posts by outcome: requested (a YES request scheduled); active, recent, number_capped, carrier_blocked (valid, no text); invalid, honeypot, limited.",
+			Help: "Web sign-up form posts: valid, invalid, honeypot, limited. What a valid one did is never counted: it would tell whether the number is enrolled.",
 		}, []string{"outcome"})
 		cfg.Metrics.Register(in.signups)
 	}
@@ -175,12 +178,12 @@ func (s *Pages) serve(page []byte, cacheControl string) http.HandlerFunc {
 }
 
 // HandleSubmit answers POST /signup. Every valid sign-up, whatever became
-// of it, gets the same answer (303 to /signup/done) after the same least
-// time; only problems with the form itself (422, beside the fields) and
-// full limits (429) are answered otherwise.
+// of it, gets the same answer (303 to /signup/done) at the same moment,
+// AnswerAfter after the request began; only problems with the form itself
+// (422, beside the fields) and full limits (429) are answered otherwise.
 func HandleSubmit(logger *slog.Logger, s *Intake) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		started := time.Now()
+		answerAt := time.Now().Add(s.cfg.AnswerAfter)
 		ctx := r.Context()
 		addr := httpx.ClientAddress(r, s.cfg.TrustedProxies)
 
@@ -202,7 +205,8 @@ func HandleSubmit(logger *slog.Logger, s *Intake) http.HandlerFunc {
 			// A bot: it gets the page everyone gets, and nothing happens.
 			s.limited("signup_honeypot")
 			s.count("honeypot")
-			s.done(w, r, started)
+			s.waitUntil(r, answerAt)
+			s.done(w, r)
 			return
 		}
 		e164, problems, notAllowed := f.validate(s.cfg.AllowedRegions)
@@ -222,32 +226,77 @@ func HandleSubmit(logger *slog.Logger, s *Intake) http.HandlerFunc {
 			return
 		}
 
-		outcome, err := s.cfg.Service.Submit(ctx, signup.Request{
+		req := signup.Request{
 			Phone: e164, TimeZone: f.TZ, Address: addr, DisclosureVersion: s.pages.disclosure.Version,
 			Evidence: s.evidence(r, f, e164, addr),
-		})
-		if err != nil {
-			s.refuse(w, r, logger, err)
+		}
+		if s.cfg.AnswerAfter < 0 {
+			if err := s.submit(ctx, req); err != nil {
+				s.refuse(w, r, logger, err)
+				return
+			}
+			s.done(w, r)
 			return
 		}
-		s.count(string(outcome))
-		s.done(w, r, started)
+		// The work runs on its own, not cut short by the answer or by the
+		// client going away; the answer waits for the deadline only.
+		result := make(chan error, 1)
+		go func() { result <- s.submit(context.WithoutCancel(ctx), req) }()
+		s.waitUntil(r, answerAt)
+		select {
+		case err := <-result:
+			if err != nil {
+				s.refuse(w, r, logger, err)
+				return
+			}
+		default:
+			go func() {
+				if err := <-result; err != nil {
+					s.late(logger, err)
+				}
+			}()
+		}
+		s.done(w, r)
 	}
 }
 
-// done answers a valid sign-up: the same redirect for everyone, never
-// sooner than MinResponse after the request began.
-func (s *Intake) done(w http.ResponseWriter, r *http.Request, started time.Time) {
-	if wait := s.cfg.MinResponse - time.Since(started); wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-		}
+// submit records a valid sign-up and counts it as valid, whatever it did.
+func (s *Intake) submit(ctx context.Context, req signup.Request) error {
+	if _, err := s.cfg.Service.Submit(ctx, req); err != nil {
+		return err
 	}
+	s.count("valid")
+	return nil
+}
+
+// waitUntil waits for t, or for the client to go away.
+func (s *Intake) waitUntil(r *http.Request, t time.Time) {
+	wait := time.Until(t)
+	if wait <= 0 {
+		return
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-r.Context().Done():
+	}
+}
+
+// done answers a valid sign-up: the same redirect for everyone.
+func (s *Intake) done(w http.ResponseWriter, r *http.Request) {
 	s.pages.publicHeaders(w)
 	http.Redirect(w, r, "/signup/done", http.StatusSeeOther)
+}
+
+// late records what went wrong with a sign-up already answered.
+func (s *Intake) late(logger *slog.Logger, err error) {
+	if le, ok := signup.IsLimited(err); ok {
+		s.limited(le.Limit)
+		s.count("limited")
+		return
+	}
+	logger.LogAttrs(context.Background(), slog.LevelError, "web sign-up failed after its answer", slog.String("error", err.Error()))
 }
 
 // refuse answers a full limit with 429 and when to try again, and
