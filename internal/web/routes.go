@@ -94,6 +94,7 @@ func NewServer(d *Deps) http.Handler {
 					r.Post("/conversations/{id}/reply", dashboard.HandleReply(logger, db, views, sessions, clients, st.Vault, st.CannedReplies, st.Conversations))
 					r.Post("/conversations/{id}/assign", dashboard.HandleAssign(logger, db, views, sessions, clients))
 					r.Post("/conversations/{id}/close", dashboard.HandleClose(logger, views, sessions, clients, st.Conversations))
+					r.Post("/conversations/{id}/misread", dashboard.HandleMisread(logger, db, views, sessions, clients))
 					r.Post("/conversations/{id}/reveal", dashboard.HandleReveal(logger, db, views, clients, st.Vault, st.CannedReplies, st.Now))
 				})
 				r.Group(func(r chi.Router) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -282,6 +283,38 @@ func HandleAssign(logger *slog.Logger, db *store.DB, views *Views, sessions *Ses
 		logStaff(logger, r, "conversation assigned", slog.Int64("conversation_id", id), slog.Bool("to_self", to != nil))
 		http.Redirect(w, r, fmt.Sprintf("/staff/conversations/%d", id), http.StatusSeeOther)
 	}
+}
+
+// HandleMisread marks an inbound message of the conversation misread, with
+// what it should have been read as (field as, one of the corpus's labels);
+// audited. `textsupport corpus export` lists the marked messages.
+func HandleMisread(logger *slog.Logger, db *store.DB, views *Views, sessions *Sessions, clients Clients) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !readStaffForm(views, w, r) {
+			return
+		}
+		msg, err := strconv.ParseInt(r.PostForm.Get("message"), 10, 64)
+		as := r.PostForm.Get("as")
+		if err != nil || msg <= 0 || !slices.Contains(store.MisreadLabels, as) {
+			views.renderError(w, r, http.StatusBadRequest, "Say which message was misread, and what it was.")
+			return
+		}
+		id, _, ok := findConversation(logger, views, w, r, func(ctx context.Context, id int64) (struct{}, error) {
+			return struct{}{}, db.MarkMisread(ctx, id, msg, as, clients.actor(r))
+		})
+		if !ok {
+			return
+		}
+		sessions.flash(r.Context(), "The message is marked misread, as "+misreadLabels[as]+". Thank you: it will help the service read people better.")
+		logStaff(logger, r, "message marked misread", slog.Int64("conversation_id", id))
+		http.Redirect(w, r, fmt.Sprintf("/staff/conversations/%d#thread", id), http.StatusSeeOther)
+	}
+}
+
+// misreadLabels say the corpus's labels to staff.
+var misreadLabels = map[string]string{
+	"opt_out": "a request to stop the texts", "crisis": "a crisis", "help": "a request for help",
+	"join": "a request to join", "recovery": "talk about recovery", "free_text": "something else",
 }
 
 // HandleClose closes a conversation; the person's sequence resumes.

@@ -493,3 +493,40 @@ func TestAlertsMoved(t *testing.T) {
 		}
 	}
 }
+
+// A responder marks an inbound message misread, with what it was: the
+// thread says so, the audit log has it, and viewers cannot.
+func TestMarkMisread(t *testing.T) {
+	t.Parallel()
+	b := setupStaff(t)
+	_, convs := seedHistory(t, b)
+	conv := convs["free"]
+	var msg int64
+	if err := b.db.Pool.QueryRow(context.Background(), `SELECT min(id) FROM inbound_messages WHERE conversation_id = $1`, conv).Scan(&msg); err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/staff/conversations/%d", conv)
+	viewer := b.signedIn(t, staffViewerEmail)
+	if a := viewer.post(path+"/misread", url.Values{"message": {fmt.Sprint(msg)}, "as": {"crisis"}}); a.code != http.StatusForbidden {
+		t.Errorf("a viewer marking a message misread = %d, want 403", a.code)
+	}
+	responder := b.signedIn(t, staffResponderEmail)
+	if !strings.Contains(responder.get(path).body, "Mark misread") {
+		t.Fatal("the thread offers no way to mark a message misread")
+	}
+	if a := responder.post(path+"/misread", url.Values{"message": {fmt.Sprint(msg)}, "as": {"nonsense"}}); a.code != http.StatusBadRequest {
+		t.Errorf("an unknown label = %d, want 400", a.code)
+	}
+	if a := responder.post(path+"/misread", url.Values{"message": {fmt.Sprint(msg)}, "as": {"crisis"}}); a.code != http.StatusSeeOther {
+		t.Fatalf("mark misread = %d", a.code)
+	}
+	if page := responder.get(path).body; !strings.Contains(page, "Marked misread: it was a crisis.") {
+		t.Error("the thread does not show the message marked misread")
+	}
+	if n := b.count(t, `SELECT count(*) FROM audit_log WHERE action = 'message_marked_misread' AND staff_id = $1`, b.responder.ID); n != 1 {
+		t.Errorf("misread marks in the audit log = %d, want 1", n)
+	}
+	if n := b.count(t, `SELECT count(*) FROM inbound_messages WHERE misread_as = 'crisis' AND misread_by = $1`, b.responder.ID); n != 1 {
+		t.Errorf("messages marked = %d, want 1", n)
+	}
+}

@@ -242,11 +242,13 @@ func templateFuncs(loc *time.Location, now func() time.Time) template.FuncMap {
 			}
 			return strings.ReplaceAll(class, "_", " ")
 		},
-		"words":    func(name string) string { return strings.ReplaceAll(name, "_", " ") },
-		"isCrisis": func(priority int) bool { return priority == store.PriorityCrisis },
-		"seconds":  func(n *int64) string { return durationText(n) },
-		"clock":    func(t time.Time) string { return t.In(loc).Format("15:04") },
-		"ptr":      func(n int64) *int64 { return &n },
+		"misreadLabel":   func(label string) string { return misreadLabels[label] },
+		"misreadChoices": func() []string { return store.MisreadLabels },
+		"words":          func(name string) string { return strings.ReplaceAll(name, "_", " ") },
+		"isCrisis":       func(priority int) bool { return priority == store.PriorityCrisis },
+		"seconds":        func(n *int64) string { return durationText(n) },
+		"clock":          func(t time.Time) string { return t.In(loc).Format("15:04") },
+		"ptr":            func(n int64) *int64 { return &n },
 		"derefTime": func(t *time.Time) time.Time {
 			if t == nil {
 				return time.Time{}
