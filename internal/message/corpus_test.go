@@ -1,6 +1,7 @@
 package message
 
 import (
+	"flag"
 	"fmt"
 	"strings"
 	"testing"
@@ -85,6 +86,18 @@ func scoreCorpus(texts []corpusText) map[string]*corpusScore {
 	return scores
 }
 
+// gate makes TestCorpus fail when the test part misses the targets. It is
+// off by default while the classifier is below them (see README.md "How
+// texts are read"); turn it on with go test -run Corpus -corpus.gate.
+var gate = flag.Bool("corpus.gate", false, "fail TestCorpus when the test part misses the targets")
+
+// Targets on the test part.
+const (
+	minCrisisRecall = 97.0
+	minOptOutRecall = 95.0
+	maxFalseCrisis  = 10.0
+)
+
 // TestCorpus measures Classify on the held-out corpus (testdata/corpus). It
 // prints aggregate figures for the test part and the dev part; with -v it
 // lists the dev part's misread texts. The test part's texts are never
@@ -94,6 +107,28 @@ func TestCorpus(t *testing.T) {
 		scores := scoreCorpus(readCorpus(t, part+".jsonl"))
 		for _, lang := range []string{"all", "en", "es"} {
 			t.Logf("%-4s %-3s %s", part, lang, scores[lang])
+		}
+		if a := scores["all"]; part == "test" {
+			var miss []string
+			if r := pct(a.crisisHit, a.crisis); r < minCrisisRecall {
+				miss = append(miss, fmt.Sprintf("crisis recall %.1f%% < %.0f%%", r, minCrisisRecall))
+			}
+			if r := pct(a.optOutHit, a.optOut); r < minOptOutRecall {
+				miss = append(miss, fmt.Sprintf("opt-out recall %.1f%% < %.0f%%", r, minOptOutRecall))
+			}
+			if a.falseOptOut > 0 {
+				miss = append(miss, fmt.Sprintf("%d false opt-outs on recovery talk", a.falseOptOut))
+			}
+			if r := pct(a.falseCrisis, a.freeText); r > maxFalseCrisis {
+				miss = append(miss, fmt.Sprintf("false crisis %.1f%% > %.0f%% of free text", r, maxFalseCrisis))
+			}
+			for _, m := range miss {
+				if *gate {
+					t.Errorf("test part: %s", m)
+				} else {
+					t.Logf("test part below target: %s", m)
+				}
+			}
 		}
 		if part == "dev" && testing.Verbose() {
 			t.Logf("dev part, misread:\n%s", strings.Join(scores["all"].misread, "\n"))
