@@ -115,20 +115,46 @@ func (p pattern) matchAt(toks []string, i, k int) bool {
 // Patterns are indexed by the words their first slot accepts, so a text is
 // only tried against the patterns that can start at each of its words.
 type ruleSet struct {
-	name    string
-	byFirst map[string][]pattern
-	other   []pattern // first slot is a prefix or any word
+	name     string
+	byFirst  map[string][]pattern
+	byPrefix map[string][]pattern // first slot is prefixes of three letters or more, by those three letters
+	other    []pattern            // first slot is a short prefix or any word
 }
 
 func rules(name string, ps ...string) ruleSet {
-	rs := ruleSet{name: name, byFirst: map[string][]pattern{}}
+	rs := ruleSet{name: name, byFirst: map[string][]pattern{}, byPrefix: map[string][]pattern{}}
 	for _, p := range compileAll(ps...) {
 		first := p[0]
 		if first.end && first.gap < 0 && len(p) > 1 { // ^: index on the next slot
 			first = p[1]
 		}
-		if first.any || first.end || first.gap > 0 || len(first.prefixes) > 0 {
+		if first.any || first.end || first.gap > 0 {
 			rs.other = append(rs.other, p)
+			continue
+		}
+		if len(first.prefixes) > 0 {
+			short := false
+			for _, x := range first.prefixes {
+				short = short || len(x) < 3
+			}
+			if short {
+				rs.other = append(rs.other, p)
+				continue
+			}
+			keys := map[string]bool{}
+			for _, x := range first.prefixes {
+				keys[x[:3]] = true
+			}
+			for w := range first.words {
+				if len(w) >= 3 {
+					keys[w[:3]] = true
+				} else {
+					rs.byFirst[w] = append(rs.byFirst[w], p)
+				}
+			}
+			for k := range keys {
+				rs.byPrefix[k] = append(rs.byPrefix[k], p)
+			}
 			continue
 		}
 		for w := range first.words {
@@ -150,6 +176,13 @@ func (rs *ruleSet) each(toks []string, fn func(i int) bool) bool {
 				return true
 			}
 		}
+		if len(t) >= 3 && len(rs.byPrefix) > 0 {
+			for _, p := range rs.byPrefix[t[:3]] {
+				if p.matchAt(toks, i, 0) && fn(i) {
+					return true
+				}
+			}
+		}
 		for _, p := range rs.other {
 			if p.matchAt(toks, i, 0) && fn(i) {
 				return true
@@ -157,6 +190,11 @@ func (rs *ruleSet) each(toks []string, fn func(i int) bool) bool {
 		}
 	}
 	return false
+}
+
+// matches reports whether one of the patterns matches toks.
+func (rs *ruleSet) matches(toks []string) bool {
+	return rs.each(toks, func(int) bool { return true })
 }
 
 // firstMatch returns the name of the first rule set with a pattern matching
@@ -168,4 +206,103 @@ func firstMatch(sets []ruleSet, toks []string) string {
 		}
 	}
 	return ""
+}
+
+// expand writes out the groups of a pattern, {GO ON|KEEP GOING|ANYMORE $},
+// whose alternatives may be several slots long (or empty: {|PLEASE}): one
+// pattern per choice.
+func expand(p string) []string {
+	open := strings.IndexByte(p, '{')
+	if open < 0 {
+		return []string{p}
+	}
+	end := strings.IndexByte(p[open:], '}')
+	if end < 0 {
+		return []string{p}
+	}
+	end += open
+	var out []string
+	for _, alt := range strings.Split(p[open+1:end], "|") {
+		out = append(out, expand(p[:open]+" "+alt+" "+p[end+1:])...)
+	}
+	return out
+}
+
+// wideRules is rules with groups (expand).
+func wideRules(name string, ps ...string) ruleSet {
+	var all []string
+	for _, p := range ps {
+		all = append(all, expand(p)...)
+	}
+	return rules(name, all...)
+}
+
+// compileWide is compileAll with groups (expand).
+func compileWide(ps ...string) []pattern {
+	var all []string
+	for _, p := range ps {
+		all = append(all, expand(p)...)
+	}
+	return compileAll(all...)
+}
+
+// ruleBook is rule sets in order of precedence, indexed together so that a
+// text is read once for all of them.
+type ruleBook struct {
+	sets     []ruleSet
+	byFirst  map[string][]bookEntry
+	byPrefix map[string][]bookEntry
+	other    []bookEntry
+}
+
+type bookEntry struct {
+	set int
+	p   pattern
+}
+
+func newRuleBook(sets ...ruleSet) *ruleBook {
+	b := &ruleBook{sets: sets, byFirst: map[string][]bookEntry{}, byPrefix: map[string][]bookEntry{}}
+	for k, rs := range sets {
+		for w, ps := range rs.byFirst {
+			for _, p := range ps {
+				b.byFirst[w] = append(b.byFirst[w], bookEntry{k, p})
+			}
+		}
+		for w, ps := range rs.byPrefix {
+			for _, p := range ps {
+				b.byPrefix[w] = append(b.byPrefix[w], bookEntry{k, p})
+			}
+		}
+		for _, p := range rs.other {
+			b.other = append(b.other, bookEntry{k, p})
+		}
+	}
+	return b
+}
+
+// first returns the name of the first rule set with a pattern matching toks
+// at a position accept allows, or "".
+func (b *ruleBook) first(toks []string, accept func(i int) bool) string {
+	best := len(b.sets)
+	try := func(es []bookEntry, i int) {
+		for _, e := range es {
+			if e.set < best && e.p.matchAt(toks, i, 0) && accept(i) {
+				best = e.set
+			}
+		}
+	}
+	for i, t := range toks {
+		if t == "" {
+			continue
+		}
+		try(b.byFirst[t], i)
+		if len(t) >= 3 {
+			try(b.byPrefix[t[:3]], i)
+		}
+		try(b.other, i)
+	}
+	if best == len(b.sets) {
+		return ""
+	}
+	return b.sets[best].name
 }

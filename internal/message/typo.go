@@ -114,9 +114,13 @@ func neighbourKeys(a, b byte) bool {
 // is certain to exceed max.
 func editDistance(a, b string, max int) int {
 	la, lb := len(a), len(b)
-	prev2 := make([]int, lb+1)
-	prev := make([]int, lb+1)
-	cur := make([]int, lb+1)
+	var rows [3][32]int // on the stack for the short words this is used for
+	var prev2, prev, cur []int
+	if lb < 32 {
+		prev2, prev, cur = rows[0][:lb+1], rows[1][:lb+1], rows[2][:lb+1]
+	} else {
+		prev2, prev, cur = make([]int, lb+1), make([]int, lb+1), make([]int, lb+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}
