@@ -151,7 +151,7 @@ func Classify(body, optOutType string, joinKeywords []string) Classification {
 		default:
 			// A value Twilio may add one day: it answered something, so it is
 			// carrier handled, but what was asked comes from the body.
-			c = classifyBody(body, norm, joinKeywords)
+			c = classifyBody(body, norm, joinKeywords, allLayers)
 			c.CarrierHandled = true
 			c.Rule = "optouttype:" + t + " " + c.Rule
 			return c
@@ -165,7 +165,7 @@ func Classify(body, optOutType string, joinKeywords []string) Classification {
 		}
 		return c
 	}
-	return classifyBody(body, norm, joinKeywords)
+	return classifyBody(body, norm, joinKeywords, allLayers)
 }
 
 // oneWord reports whether the trimmed body has no whitespace inside it: the
@@ -174,7 +174,19 @@ func oneWord(body string) bool {
 	return len(strings.Fields(body)) == 1
 }
 
-func classifyBody(body, norm string, joinKeywords []string) Classification {
+// layers are the two readings of free text: the phrase rules (revocation.go,
+// crisis.go, lexicon.go, revocation_lexicon.go) and the broad stem lexicons
+// (stems.go). Classify uses both; the corpus test measures the stem
+// lexicons alone too.
+type layers uint8
+
+const (
+	phraseLayer layers = 1 << iota
+	stemLayer
+	allLayers = phraseLayer | stemLayer
+)
+
+func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {
 	if c, ok := twilioKeywords[norm]; ok {
 		if oneWord(body) {
 			return Classification{Class: c, CarrierHandled: true, Keyword: norm, Rule: "keyword:" + norm}
@@ -210,8 +222,27 @@ func classifyBody(body, norm string, joinKeywords []string) Classification {
 	}
 
 	clauses, typos := tokenize(body)
-	revoked := revokes(clauses)
-	crisis, distress := crisisIn(clauses)
+	var (
+		revoked, crisis string
+		distress        bool
+	)
+	if use&phraseLayer != 0 {
+		revoked = revokes(clauses)
+		crisis, distress = crisisIn(clauses)
+	}
+	var st *stemText
+	if use&stemLayer != 0 {
+		st = newStemText(body, clauses)
+		if revoked == "" {
+			revoked = st.revocation()
+		}
+		if revoked != "" && !st.ourObject() && st.recoveryTalk() {
+			// A text about a drug, a habit or the person themself stops the
+			// texts only when it names them: "stop, I relapsed" is not an
+			// opt-out, "stop texting me, I relapsed" is.
+			revoked = ""
+		}
+	}
 	if crisis == "" && distress && revoked != "" {
 		// Despair from someone leaving the line: they get the safety
 		// reply once, since nobody will text them again.
@@ -219,6 +250,11 @@ func classifyBody(body, norm string, joinKeywords []string) Classification {
 	}
 	if crisis == "" && distress && anyMatch(nowCue, clauses) {
 		crisis = "crisis:distress-tonight"
+	}
+	if crisis == "" && st != nil {
+		var d bool
+		crisis, d = st.crisis()
+		distress = distress || d
 	}
 	var c Classification
 	switch {
