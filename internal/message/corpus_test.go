@@ -104,6 +104,15 @@ const (
 	maxFalseCrisis  = 10.0
 )
 
+// The floor on the test part, always enforced: what the classifier reaches
+// now. A change that reads people worse than this fails; raise the floor
+// as the classifier improves, until it meets the targets above.
+const (
+	floorCrisisRecall = 69.0
+	floorOptOutRecall = 84.0
+	floorFalseOptOuts = 2
+)
+
 // crossval measures the dev part alone, split in two halves, so that a
 // change can be judged before the test part is looked at: tune on the
 // misreads of one half, keep the change only if the other half's figures
@@ -177,6 +186,18 @@ func TestCorpus(t *testing.T) {
 			}
 			if r := pct(a.falseCrisis, a.freeText); r > maxFalseCrisis {
 				miss = append(miss, fmt.Sprintf("false crisis %.1f%% > %.0f%% of free text", r, maxFalseCrisis))
+			}
+			if r := pct(a.crisisHit, a.crisis); r < floorCrisisRecall {
+				t.Errorf("test part: crisis recall %.1f%% fell below the floor of %.0f%%", r, floorCrisisRecall)
+			}
+			if r := pct(a.optOutHit, a.optOut); r < floorOptOutRecall {
+				t.Errorf("test part: opt-out recall %.1f%% fell below the floor of %.0f%%", r, floorOptOutRecall)
+			}
+			if a.falseOptOut > floorFalseOptOuts {
+				t.Errorf("test part: %d false opt-outs on recovery talk, more than the %d of the floor", a.falseOptOut, floorFalseOptOuts)
+			}
+			if r := pct(a.falseCrisis, a.freeText); r > maxFalseCrisis {
+				t.Errorf("test part: false crisis %.1f%% > %.0f%% of free text", r, maxFalseCrisis)
 			}
 			for _, m := range miss {
 				if *gate {
