@@ -1,6 +1,7 @@
 // Package message is the pure logic of the text line: what an inbound text
 // asks for (Classify) and what an outbound text costs (Segments). It does no
-// I/O and uses nothing beyond the standard library.
+// I/O and uses nothing beyond the standard library and golang.org/x/text
+// (Unicode normalisation, to read texts as people type them).
 package message
 
 import (
@@ -61,6 +62,17 @@ type Classification struct {
 	// is ClassCrisis), but the revocation must be honoured too: record the
 	// opt-out and send nothing after the safety reply.
 	AlsoOptOut bool
+	// Rule says why, for staff and tests: "keyword:STOP", "optouttype:STOP",
+	// "join:HOPE", "bare:BAJA", "typo:stpo→STOP", "revocation:stop the
+	// texts", "crisis:overdose-emergency", "crisis:suicide +
+	// revocation:remove me". A long key word read through a typing mistake
+	// adds it: "revocation:unsubscribe (typo:unsubscibe→UNSUBSCRIBE)".
+	Rule string
+	// Distress marks despair that is not clearly danger now ("I'm so tired
+	// of fighting this", "nothing matters", "I'm not suicidal, just
+	// tired"): a person should read it soon. The class stays what the text
+	// asks for (usually ClassOther).
+	Distress bool
 }
 
 // twilioKeywords are the whole-body keywords Twilio answers itself on long
@@ -128,7 +140,7 @@ func Classify(body, optOutType string, joinKeywords []string) Classification {
 	norm := Normalize(body)
 
 	if t := strings.ToUpper(strings.TrimSpace(optOutType)); t != "" {
-		c := Classification{CarrierHandled: true, Keyword: t}
+		c := Classification{CarrierHandled: true, Keyword: t, Rule: "optouttype:" + t}
 		switch t {
 		case "STOP":
 			c.Class = ClassOptOut
@@ -139,8 +151,9 @@ func Classify(body, optOutType string, joinKeywords []string) Classification {
 		default:
 			// A value Twilio may add one day: it answered something, so it is
 			// carrier handled, but what was asked comes from the body.
-			c = classifyBody(body, norm, joinKeywords)
+			c = classifyBody(body, norm, joinKeywords, allLayers)
 			c.CarrierHandled = true
+			c.Rule = "optouttype:" + t + " " + c.Rule
 			return c
 		}
 		// Only Twilio's own keywords replace the optOutType: a custom
@@ -152,7 +165,7 @@ func Classify(body, optOutType string, joinKeywords []string) Classification {
 		}
 		return c
 	}
-	return classifyBody(body, norm, joinKeywords)
+	return classifyBody(body, norm, joinKeywords, allLayers)
 }
 
 // oneWord reports whether the trimmed body has no whitespace inside it: the
@@ -161,31 +174,127 @@ func oneWord(body string) bool {
 	return len(strings.Fields(body)) == 1
 }
 
-func classifyBody(body, norm string, joinKeywords []string) Classification {
+// layers are the two readings of free text: the phrase rules (revocation.go,
+// crisis.go, lexicon.go, revocation_lexicon.go) and the broad stem lexicons
+// (stems.go). Classify uses both; the corpus test measures the stem
+// lexicons alone too.
+type layers uint8
+
+const (
+	phraseLayer layers = 1 << iota
+	stemLayer
+	allLayers = phraseLayer | stemLayer
+)
+
+func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {
 	if c, ok := twilioKeywords[norm]; ok {
 		if oneWord(body) {
-			return Classification{Class: c, CarrierHandled: true, Keyword: norm}
+			return Classification{Class: c, CarrierHandled: true, Keyword: norm, Rule: "keyword:" + norm}
 		}
 		// "stop :)", "STOP STOP", "help ?": the same request, but Twilio
 		// saw more than one word and left it to us.
-		return Classification{Class: c}
+		return Classification{Class: c, Rule: "keyword:" + norm}
 	}
 	if c, ok := ownKeywords[norm]; ok {
-		return Classification{Class: c, Keyword: norm}
+		return Classification{Class: c, Keyword: norm, Rule: "keyword:" + norm}
 	}
 	for _, k := range joinKeywords {
 		if k := Normalize(k); k != "" && k == norm {
-			return Classification{Class: ClassJoin, Keyword: k}
+			return Classification{Class: ClassJoin, Keyword: k, Rule: "join:" + k}
+		}
+	}
+	// The same keywords written in other Unicode forms (ＳＴＯＰ, S\u200bTOP,
+	// ｓｔｏｐ): the same request, but not one Twilio recognises, so ours to
+	// confirm and recorded without a Keyword.
+	folded := Normalize(fold(body))
+	if folded != norm {
+		if c, ok := twilioKeywords[folded]; ok {
+			return Classification{Class: c, Rule: "keyword:" + folded}
+		}
+		if c, ok := ownKeywords[folded]; ok {
+			return Classification{Class: c, Rule: "keyword:" + folded}
+		}
+		for _, k := range joinKeywords {
+			if k := Normalize(fold(k)); k != "" && k == folded {
+				return Classification{Class: ClassJoin, Rule: "join:" + k}
+			}
 		}
 	}
 
-	clauses := tokenize(body)
-	revoked := revokes(clauses)
-	if isCrisis(clauses) {
-		return Classification{Class: ClassCrisis, AlsoOptOut: revoked}
+	clauses, typos := tokenize(body)
+	var (
+		revoked, crisis string
+		distress        bool
+	)
+	if use&phraseLayer != 0 {
+		revoked = revokes(clauses)
+		crisis, distress = crisisIn(clauses)
 	}
-	if revoked {
-		return Classification{Class: ClassOptOut}
+	var st *stemText
+	if use&stemLayer != 0 {
+		st = newStemText(body, clauses)
+		if revoked == "" {
+			revoked = st.revocation()
+		}
+		if revoked != "" && !st.ourObject() && st.recoveryTalk() {
+			// A text about a drug, a habit or the person themself stops the
+			// texts only when it names them: "stop, I relapsed" is not an
+			// opt-out, "stop texting me, I relapsed" is.
+			revoked = ""
+		}
 	}
-	return Classification{Class: ClassOther}
+	if crisis == "" && distress && revoked != "" {
+		// Despair from someone leaving the line: they get the safety
+		// reply once, since nobody will text them again.
+		crisis = "crisis:distress-leaving"
+	}
+	if crisis == "" && distress && anyMatch(nowCue, clauses) {
+		crisis = "crisis:distress-tonight"
+	}
+	if crisis == "" && st != nil {
+		var d bool
+		crisis, d = st.crisis()
+		distress = distress || d
+	}
+	var c Classification
+	switch {
+	case crisis != "":
+		c = Classification{Class: ClassCrisis, AlsoOptOut: revoked != "", Rule: crisis}
+		if revoked != "" {
+			c.Rule += " + " + revoked
+		}
+	case revoked != "":
+		c = Classification{Class: ClassOptOut, Rule: revoked}
+	case isSpanishHelp(clauses):
+		c = Classification{Class: ClassHelp, Rule: "es:ayuda"}
+	default:
+		c = Classification{Class: ClassOther}
+	}
+	c.Distress = distress
+	if len(typos) > 0 && c.Class != ClassOther {
+		c.Rule += " (typo:" + strings.Join(typos, ", ") + ")"
+	}
+	return c
+}
+
+// isSpanishHelp: the whole text asks what this is, in Spanish: "AYUDA",
+// "informacion", "que es esto".
+func isSpanishHelp(clauses [][]string) bool {
+	return len(clauses) == 1 && anyMatch(spanishHelp, clauses)
+}
+
+var spanishHelp = compileAll("^ AYUDA $", "^ INFORMACION $", "^ QUE ES ESTO $", "^ MAS INFORMACION $")
+
+// anyMatch: one of ps matches in the text.
+func anyMatch(ps []pattern, clauses [][]string) bool {
+	var toks []string
+	for _, c := range clauses {
+		toks = append(append(toks, c...), "")
+	}
+	for _, p := range ps {
+		if p.find(toks) >= 0 {
+			return true
+		}
+	}
+	return false
 }

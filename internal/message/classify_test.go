@@ -19,6 +19,13 @@ var (
 	other      = Classification{Class: ClassOther}
 )
 
+// verdict is what a caller acts on: the classification without its Rule
+// and Distress, which have their own tests.
+func verdict(c Classification) Classification {
+	c.Rule, c.Distress = "", false
+	return c
+}
+
 func TestClassify(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -291,7 +298,7 @@ func TestClassify(t *testing.T) {
 		seen[tt.name] = true
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := Classify(tt.body, tt.optOutType, joinKeywords)
+			got := verdict(Classify(tt.body, tt.optOutType, joinKeywords))
 			if got != tt.want {
 				t.Errorf("Classify(%q, %q) = %+v, want %+v", tt.body, tt.optOutType, got, tt.want)
 			}
@@ -309,14 +316,14 @@ func TestClassifyEveryKeyword(t *testing.T) {
 	for kw, class := range twilioKeywords {
 		for _, body := range []string{kw, strings.ToLower(kw), strings.ToUpper(kw[:1]) + strings.ToLower(kw[1:]),
 			" " + kw + " ", kw + ".", kw + "!", kw + "?", kw + "!!", "\t" + kw + "...\n"} {
-			got := Classify(body, "", nil)
+			got := verdict(Classify(body, "", nil))
 			want := Classification{Class: class, CarrierHandled: true, Keyword: kw}
 			if got != want {
 				t.Errorf("Classify(%q) = %+v, want %+v", body, got, want)
 			}
 		}
 		for _, body := range []string{kw + " !!", kw + " .", kw + " :)", strings.ToLower(kw) + " ?"} {
-			got := Classify(body, "", nil)
+			got := verdict(Classify(body, "", nil))
 			want := Classification{Class: class}
 			if got != want {
 				t.Errorf("Classify(%q) = %+v, want %+v (not carrier handled: two words)", body, got, want)

@@ -1,7 +1,5 @@
 package message
 
-import "strings"
-
 // Crisis language. The rule is biased towards a safety reply: a false alarm
 // costs one caring text (911, 988, the 24/7 line) and a staff alert, a missed
 // one can cost a life. So any mention of overdose counts, even "my friend
@@ -10,44 +8,53 @@ import "strings"
 // "end the pain" counts as well: it is how people describe wanting to die,
 // and it is never a request to stop the texts.
 
-// crisisWords count on their own.
-var crisisWords = newSet(
-	"OVERDOSE", "OVERDOSED", "OVERDOSING", "OVERDOSES", "OVERDOZE", "OD", "ODED", "ODING",
-	"SUICIDE", "SUICIDAL", "KMS", "UNRESPONSIVE", "UNALIVE",
-)
+// crisisWords count on their own, each naming its rule.
+var crisisWords = map[string]string{
+	"OVERDOSE": "overdose", "OVERDOSED": "overdose", "OVERDOSING": "overdose", "OVERDOSES": "overdose",
+	"OVERDOZE": "overdose", "OD": "overdose", "ODED": "overdose", "ODING": "overdose", "SOBREDOSIS": "overdose",
+	"UNRESPONSIVE": "overdose-emergency",
+	"SUICIDE":      "suicide", "SUICIDAL": "suicide", "KMS": "suicide", "UNALIVE": "suicide", "UNALIVING": "suicide",
+	"SEWERSLIDE": "suicide", "SUICIDARME": "suicide", "SUICIDARSE": "suicide", "SUICIDIO": "suicide",
+	"MATARME": "suicide", "SUICIDA": "suicide",
+}
 
 // crisisPhrases count as consecutive words, after crisisFillers are dropped
 // and WANNA/GONNA/2 are spelled out ("i just wanna die" → I WANT TO DIE).
-var crisisPhrases = phrases(
-	// overdose, someone in danger now
-	"TOOK TOO MUCH", "TAKEN TOO MUCH", "TAKE TOO MUCH", "TOOK TOO MANY", "TAKEN TOO MANY",
-	"TAKE TOO MANY", "USED TOO MUCH", "DID TOO MUCH", "USED TOO MANY", "TOO MANY PILLS", "WHOLE BOTTLE",
-	"OVER DOSE", "OVER DOSED", "OVER DOSING",
-	"NOT BREATHING", "ISNT BREATHING", "STOPPED BREATHING", "BARELY BREATHING", "HARDLY BREATHING",
-	"CANT BREATHE", "CANT BREATH",
-	"WONT WAKE UP", "CANT WAKE HIM", "CANT WAKE HER", "CANT WAKE THEM", "CANT WAKE MY", "NOT WAKING UP", "WONT RESPOND", "NOT RESPONDING", "ISNT RESPONDING",
-	"TURNING BLUE", "LIPS ARE BLUE", "LIPS TURNING BLUE", "BLUE LIPS", "NEED NARCAN", "NEED NALOXONE",
-	// suicide and self-harm
-	"KILL MYSELF", "KILLING MYSELF", "KILLED MYSELF", "END MY LIFE", "ENDING MY LIFE", "END MY OWN LIFE",
-	"TAKE MY LIFE", "TAKE MY OWN LIFE", "TAKING MY LIFE", "TAKING MY OWN LIFE",
-	"WANT TO DIE", "WANTED TO DIE", "WANT TO BE DEAD", "WISH I WAS DEAD", "WISH I WERE DEAD",
-	"BETTER OFF DEAD", "READY TO DIE", "GOING TO DIE",
-	"NO REASON TO LIVE", "NOTHING TO LIVE FOR", "NOT WORTH LIVING", "DONT WANT TO LIVE",
-	"DONT WANT TO BE ALIVE", "DONT WANT TO BE HERE ANYMORE", "DONT WANT TO WAKE UP", "DONT WANT TO EXIST",
-	"END THINGS", "ENDING THINGS", "TIRED OF LIVING", "TIRED OF BEING ALIVE", "WANT TO DISAPPEAR",
-	"CANT GO ON", "CANT TAKE IT ANYMORE", "CANT DO THIS ANYMORE", "CANT DO IT ANYMORE", "END IT ALL", "ENDING IT ALL", "GOING TO END IT", "WANT TO END IT",
-	"END THE PAIN", "END MY PAIN", "MAKE THE PAIN STOP",
-	"HURT MYSELF", "HURTING MYSELF", "HARM MYSELF", "HARMING MYSELF", "SELF HARM", "SELF HARMING",
-	"CUT MYSELF", "CUTTING MYSELF", "SHOOT MYSELF", "HANG MYSELF", "HANGING MYSELF", "OFF MYSELF",
-	"TOOK MUCH", "TOOK MANY", "TAKEN MUCH", "TAKEN MANY", // "took so much" once SO is dropped
+var (
+	overdosePhrases = []string{ // overdose, someone in danger now
+		"TOOK TOO MUCH", "TAKEN TOO MUCH", "TAKE TOO MUCH", "TOOK TOO MANY", "TAKEN TOO MANY",
+		"TAKE TOO MANY", "USED TOO MUCH", "DID TOO MUCH", "USED TOO MANY", "TOO MANY PILLS", "WHOLE BOTTLE",
+		"OVER DOSE", "OVER DOSED", "OVER DOSING",
+		"NOT BREATHING", "ISNT BREATHING", "STOPPED BREATHING", "BARELY BREATHING", "HARDLY BREATHING",
+		"CANT BREATHE", "CANT BREATH",
+		"WONT WAKE UP", "CANT WAKE HIM", "CANT WAKE HER", "CANT WAKE THEM", "CANT WAKE MY", "NOT WAKING UP", "WONT RESPOND", "NOT RESPONDING", "ISNT RESPONDING",
+		"TURNING BLUE", "LIPS ARE BLUE", "LIPS TURNING BLUE", "BLUE LIPS", "NEED NARCAN", "NEED NALOXONE",
+	}
+	suicidePhrases = []string{ // suicide and self-harm
+		"KILL MYSELF", "KILLING MYSELF", "KILLED MYSELF", "END MY LIFE", "ENDING MY LIFE", "END MY OWN LIFE",
+		"TAKE MY LIFE", "TAKE MY OWN LIFE", "TAKING MY LIFE", "TAKING MY OWN LIFE",
+		"WANT TO DIE", "WANTED TO DIE", "WANT TO BE DEAD", "WISH I WAS DEAD", "WISH I WERE DEAD",
+		"BETTER OFF DEAD", "READY TO DIE", "GOING TO DIE",
+		"NO REASON TO LIVE", "NOTHING TO LIVE FOR", "NOT WORTH LIVING", "DONT WANT TO LIVE",
+		"DONT WANT TO BE ALIVE", "DONT WANT TO BE HERE ANYMORE", "DONT WANT TO WAKE UP", "DONT WANT TO EXIST",
+		"END THINGS", "ENDING THINGS", "TIRED OF LIVING", "TIRED OF BEING ALIVE", "WANT TO DISAPPEAR",
+		"CANT GO ON", "CANT TAKE IT ANYMORE", "CANT DO THIS ANYMORE", "CANT DO IT ANYMORE", "END IT ALL", "ENDING IT ALL", "GOING TO END IT", "WANT TO END IT",
+		"END THE PAIN", "END MY PAIN", "MAKE THE PAIN STOP",
+		"HURT MYSELF", "HURTING MYSELF", "HARM MYSELF", "HARMING MYSELF", "SELF HARM", "SELF HARMING",
+		"CUT MYSELF", "CUTTING MYSELF", "SHOOT MYSELF", "HANG MYSELF", "HANGING MYSELF", "OFF MYSELF",
+		"TOOK MUCH", "TOOK MANY", "TAKEN MUCH", "TAKEN MANY", // "took so much" once SO is dropped
+	}
 	// a weapon: from someone in an addiction programme, "I have a gun" gets
 	// the safety reply; a false alarm costs one caring text.
-	"HAVE A GUN", "HAVE GUN", "GOT A GUN", "HAVE MY GUN", "GOT MY GUN", "BOUGHT A GUN", "GET A GUN",
-	"GETTING A GUN", "HOLDING A GUN", "HOLDING MY GUN", "LOADED GUN", "LOADED THE GUN", "LOADED MY GUN",
-	"GUN TO MY HEAD", "GUN IN MY MOUTH", "HAVE A PISTOL", "GOT A PISTOL", "PULL THE TRIGGER",
-	// jumping
-	"JUMP OFF", "JUMPING OFF", "JUMP FROM", "JUMPING FROM", "JUMP IN FRONT", "JUMPING IN FRONT",
-	"JUMP OUT", "JUMPING OUT",
+	weaponPhrases = []string{
+		"HAVE A GUN", "HAVE GUN", "GOT A GUN", "HAVE MY GUN", "GOT MY GUN", "BOUGHT A GUN", "GET A GUN",
+		"GETTING A GUN", "HOLDING A GUN", "HOLDING MY GUN", "LOADED GUN", "LOADED THE GUN", "LOADED MY GUN",
+		"GUN TO MY HEAD", "GUN IN MY MOUTH", "HAVE A PISTOL", "GOT A PISTOL", "PULL THE TRIGGER",
+	}
+	jumpPhrases = []string{
+		"JUMP OFF", "JUMPING OFF", "JUMP FROM", "JUMPING FROM", "JUMP IN FRONT", "JUMPING IN FRONT",
+		"JUMP OUT", "JUMPING OUT",
+	}
 )
 
 // takeVerbs, amounts and substances make "I took a bunch of fentanyl", "I
@@ -75,23 +82,15 @@ var (
 var crisisFillers = newSet("JUST", "REALLY", "LITERALLY", "SERIOUSLY", "HONESTLY", "ACTUALLY",
 	"PROBABLY", "FUCKING", "FREAKING", "TRULY", "KINDA", "SO", "DAMN")
 
-func phrases(ps ...string) [][]string {
-	out := make([][]string, len(ps))
-	for i, p := range ps {
-		out[i] = strings.Fields(p)
-	}
-	return out
-}
-
-// isCrisis reports whether the text speaks of overdose, suicide, self-harm or
-// someone not breathing.
-func isCrisis(clauses [][]string) bool {
+// crisisIn returns the rule by which the text speaks of danger now
+// (overdose, suicide, self-harm, someone not breathing, dangerous use), or
+// "". distress reports words of despair that are not clearly a crisis ("I'm
+// so tired of fighting this", "nothing matters now", a death wish denied:
+// "I'm not suicidal, just tired"): a person should read the text soon.
+func crisisIn(clauses [][]string) (rule string, distress bool) {
 	var toks []string
 	for _, c := range clauses {
 		for _, t := range c {
-			if crisisWords[t] {
-				return true
-			}
 			if !crisisFillers[t] {
 				toks = append(toks, t)
 			}
@@ -99,9 +98,24 @@ func isCrisis(clauses [][]string) bool {
 		// Clause breaks are kept apart so phrases do not join across them.
 		toks = append(toks, "")
 	}
-	for _, p := range crisisPhrases {
-		if hasPhrase(toks, p) {
+	for i, t := range toks {
+		if g := crisisWords[t]; g != "" {
+			if negatedAt(toks, i) {
+				distress = true
+				continue
+			}
+			return "crisis:" + g, distress
+		}
+	}
+	for k := range crisisSets {
+		if crisisSets[k].each(toks, func(i int) bool {
+			if negatedAt(toks, i) {
+				distress = true
+				return false
+			}
 			return true
+		}) {
+			return crisisSets[k].name, distress
 		}
 	}
 	for i, t := range toks {
@@ -109,15 +123,18 @@ func isCrisis(clauses [][]string) bool {
 		// "end it", "I'm going to end it tonight": how people say they
 		// will end their life; never "end it with him".
 		case (t == "END" || t == "ENDING") && at(toks, i+1) == "IT" && at(toks, i+2) != "WITH":
-			return true
+			return "crisis:end-it", distress
 		// "I'm going to jump", "I want to jump", "thinking about jumping".
 		case t == "JUMP" && at(toks, i-1) == "TO" && at(toks, i+1) == "":
-			return true
+			return "crisis:jump", distress
 		case t == "JUMPING" && (at(toks, i-1) == "ABOUT" || at(toks, i-1) == "OF") && at(toks, i+1) == "":
-			return true
-		case takeVerbs[t] && !notMe[at(toks, i-1)] && tookALot(toks, i):
-			return true
+			return "crisis:jump", distress
+		case takeVerbs[t] && !notMe[at(toks, i-1)] && (tookALot(toks, i) || tookCount(toks, i)):
+			return "crisis:overdose-amount", distress
 		}
+	}
+	if r := dangerousUse(toks); r != "" {
+		return r, distress
 	}
 	// "I'm dying" (withdrawal can be dangerous too), but not "I'm dying to
 	// know" or "dying of laughter".
@@ -127,8 +144,23 @@ func isCrisis(clauses [][]string) bool {
 			case "TO", "FOR", "OF", "LAUGHING", "LAUGHIN", "LMAO", "LOL", "HERE", "OVER":
 				continue
 			}
-			return true
+			return "crisis:dying", distress
 		}
+	}
+	if firstMatch(distressSets, toks) != "" {
+		distress = true
+	}
+	return "", distress
+}
+
+// negatedAt: the words before i deny what follows: "I'm not suicidal",
+// "no me quiero morir", "never going to hurt myself".
+func negatedAt(toks []string, i int) bool {
+	switch at(toks, i-1) {
+	case "NOT", "NO", "NEVER", "NUNCA", "AINT", "ISNT", "NI":
+		return true
+	case "ME", "TE", "SE", "LO", "LA":
+		return at(toks, i-2) == "NO"
 	}
 	return false
 }

@@ -20,7 +20,7 @@ var (
 		"OK", "OKAY", "K", "NO", "ALL", "IMMEDIATELY", "RIGHT", "AWAY", "FOREVER", "SERIOUSLY", "AGAIN",
 		"ME", "IT", "THIS", "THESE", "SIR", "MAAM", "DUDE", "MAN", "BRO", "GUYS", "YALL", "HEY", "HI",
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
-		"SVP", "MERCI")
+		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -32,7 +32,9 @@ var (
 	// are here because the person may not write English; none of them is one
 	// of Twilio's default keywords.
 	bodyStopWords = newSet("STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT", "REVOKE", "CANCEL", "END",
-		"QUIT", "REMOVE", "ALTO", "BASTA", "PARA", "PARAR", "CANCELAR", "ARRET", "ARRETE", "ARRETEZ")
+		"QUIT", "REMOVE", "ALTO", "BASTA", "PARA", "PARAR", "CANCELAR", "ARRET", "ARRETE", "ARRETEZ",
+		"CEASE", "SPAM", "UNFOLLOW", "ENOUGH", "DONE", "BLOCKED", "PAUSE", "UNSUBSCRIBED",
+		"BAJA", "SALIR", "SALIRME", "FIN", "PAREN", "CANCELA", "CANCELEN", "DESUSCRIBIR", "DESUSCRIBIRME")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
 	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
@@ -46,7 +48,8 @@ var (
 
 	// messageNouns are the texts themselves.
 	messageNouns = newSet("TEXT", "TEXTS", "MESSAGE", "MESSAGES", "SMS", "SMSES", "NOTIFICATIONS",
-		"ALERTS", "SUBSCRIPTION", "TEXTMESSAGES")
+		"ALERTS", "SUBSCRIPTION", "TEXTMESSAGES", "COMMUNICATION", "COMMUNICATIONS",
+		"MENSAJES", "MENSAJE", "TEXTOS")
 
 	// messageGerunds are us texting them.
 	messageGerunds = newSet("TEXTING", "MESSAGING", "CONTACTING", "CALLING", "SPAMMING",
@@ -59,7 +62,7 @@ var (
 	// "stop all these damn texts", "stop getting messages".
 	bridge = newSet("THE", "THESE", "THIS", "THOSE", "ALL", "ANY", "YOUR", "WITH", "GETTING",
 		"RECEIVING", "ME", "MY", "MORE", "OF", "DAMN", "STUPID", "FUCKING", "FREAKING", "AUTOMATED",
-		"DAILY", "SO", "MANY", "YOU", "THAT", "SUCH")
+		"DAILY", "SO", "MANY", "YOU", "THAT", "SUCH", "IT")
 
 	// wantBridge may stand between "don't want" and the messages:
 	// "I don't want to get these texts", "don't want to be on this list".
@@ -83,6 +86,13 @@ var (
 	listObjects = newSet("LIST", "LISTS", "TEXTS", "TEXT", "MESSAGES", "MESSAGE", "SUBSCRIPTION", "PROGRAM",
 		"SERVICE", "NUMBER", "THING", "ALERTS", "IT", "THIS", "THESE", "THAT", "THEM", "HERE", "STUFF",
 		"LINE", "SYSTEM", "DATABASE", "ANYTHING", "ANY")
+
+	// family: "stop texting my daughter", "my girlfriends phone": a
+	// relative asks for the number they answer for.
+	family = newSet("DAUGHTER", "SON", "WIFE", "HUSBAND", "GIRLFRIEND", "BOYFRIEND", "MOM", "DAD", "MOTHER",
+		"FATHER", "KID", "KIDS", "CHILD", "BROTHER", "SISTER", "GRANDMA", "GRANDPA", "DAUGHTERS", "SONS",
+		"WIFES", "HUSBANDS", "GIRLFRIENDS", "BOYFRIENDS", "MOMS", "DADS", "MOTHERS", "FATHERS", "KIDS",
+		"CHILDS", "BROTHERS", "SISTERS", "GRANDMAS", "GRANDPAS", "GRANDSON", "GRANDDAUGHTER")
 
 	numberWords = newSet("NUMBER", "PHONE", "CELL", "INFO", "INFORMATION", "DETAILS", "DATA", "CONTACT")
 
@@ -129,53 +139,125 @@ var (
 )
 
 // clauseRules each recognise one way of revoking consent within a clause.
-var clauseRules = []func(c []string) bool{
-	stopClause, runOnStop, stopsMessages, noMore, unsubscribes, doesNotWant, noContact, removeMe, goAway,
-	neverConsented, notInterested,
-	func(c []string) bool { return hasPhrase(c, []string{"CEASE", "AND", "DESIST"}) },
+var clauseRules = []struct {
+	name string
+	f    func(c []string) bool
+}{
+	{"revocation:stop", stopClause}, {"revocation:stop", runOnStop}, {"revocation:stop the texts", stopsMessages},
+	{"revocation:no more texts", noMore}, {"revocation:unsubscribe", unsubscribes},
+	{"revocation:does not want texts", doesNotWant}, {"revocation:do not contact", noContact},
+	{"revocation:remove me", removeMe}, {"revocation:leave me alone", goAway},
+	{"revocation:never consented", neverConsented}, {"revocation:not interested", notInterested},
+	{"revocation:cease and desist", func(c []string) bool { return hasPhrase(c, []string{"CEASE", "AND", "DESIST"}) }},
 }
 
-// revokes reports whether the text asks, in any reasonable words, for the
-// messages to stop.
-func revokes(clauses [][]string) bool {
-	if bareOptOut(clauses) {
-		return true
+// revokes returns the rule by which the text asks, in any reasonable words
+// (English or Spanish), for the messages to stop, or "".
+func revokes(clauses [][]string) string {
+	if r := bareOptOut(clauses); r != "" {
+		return r
+	}
+	if declined(clauses) {
+		return "revocation:declined"
 	}
 	for _, c := range clauses {
 		for _, rule := range clauseRules {
-			if rule(c) {
-				return true
+			if rule.f(c) {
+				return rule.name
 			}
 		}
 	}
-	return false
+	var toks []string
+	for _, c := range clauses {
+		toks = append(append(toks, c...), "")
+	}
+	for k := range revocationSets {
+		if revocationSets[k].each(toks, func(i int) bool {
+			return !negations[at(toks, i-1)] && at(toks, i-1) != "NUNCA"
+		}) {
+			return revocationSets[k].name
+		}
+	}
+	return ""
 }
+
+// declined: the whole text politely declines: "no thanks", "I'm good",
+// "not for me", "no gracias", "ya no". Naming nothing, the safer reading of
+// a refusal is that the person wants no more texts.
+func declined(clauses [][]string) bool {
+	if len(clauses) == 0 {
+		return false
+	}
+	for _, c := range clauses {
+		c = append(c[:len(c):len(c)], "")
+		ok := false
+		for _, p := range declinePatterns {
+			if p.matchAt(c, 0, 0) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
+	"^ IM GOOD $", "^ IM GOOD THANKS|THANK $", "^ NOT FOR ME $", "^ PLEASE DONT $", "^ NO GRACIAS $",
+	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $")
 
 // bareOptOut: the whole text is opt-out words and fillers ("Stop please",
 // "STOP STOP", "quit it", "no mas", "no more please"). "end it" is not: it
 // is how people speak of ending their life (crisis.go), and a person who
 // may be in danger must not be unsubscribed from the support they signed up
 // for on those words alone. END on its own stays an opt-out.
-func bareOptOut(clauses [][]string) bool {
+func bareOptOut(clauses [][]string) string {
 	var toks []string
 	for _, c := range clauses {
 		for i := 0; i < len(c); i++ {
 			switch {
 			case (c[i] == "END" || c[i] == "ENDING") && at(c, i+1) == "IT":
-				return false
+				return ""
 			case c[i] == "I" && at(c, i+1) == "SAID":
 				i++
-			case c[i] == "NO" && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE"):
+			case (c[i] == "NO" || c[i] == "YA") && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE" || at(c, i+1) == "NO"):
 				toks = append(toks, "BASTA")
 				i++
 			case c[i] == "POR" && at(c, i+1) == "FAVOR":
+				i++
+			case c[i] == "STOP" && at(c, i+1) == "ME":
+				return "" // "please stop me" asks for help, not for silence
+			case c[i] == "OF" && (at(c, i+1) == "THIS" || at(c, i+1) == "THAT" || at(c, i+1) == "THESE"):
 				i++
 			default:
 				toks = append(toks, c[i])
 			}
 		}
 	}
-	return onlyWords(toks, bodyStopWords)
+	if onlyWords(toks, bodyStopWords) {
+		for _, t := range toks {
+			if bodyStopWords[t] {
+				return "bare:" + t
+			}
+		}
+	}
+	// A short key word mistyped, as the whole text: "stpo", "sotp pls".
+	var word string
+	for _, t := range toks {
+		if fillers[t] {
+			continue
+		}
+		if word != "" {
+			return ""
+		}
+		word = t
+	}
+	if k := shortTypoOf(word); k != "" {
+		return "typo:" + strings.ToLower(word) + "→" + k
+	}
+	return ""
 }
 
 // stopClause: one clause of a longer text is a bare STOP ("Stop. Thank you
@@ -190,6 +272,9 @@ func stopClause(c []string) bool {
 	}
 	if !clauseStopWords[at(c, i)] {
 		return false
+	}
+	if at(c, i+1) == "ME" && (at(c, i+2) == "" || at(c, i+2) == "PLEASE") {
+		return false // "please stop me" asks for help, not for silence
 	}
 	for _, t := range c[i+1:] {
 		if newSentence[t] {
@@ -213,7 +298,7 @@ func runOnStop(c []string) bool {
 	for end > 0 && fillers[c[end-1]] && c[end-1] != "IT" && c[end-1] != "ALL" {
 		end--
 	}
-	if end < 2 || c[end-1] != "STOP" || ownStop[c[end-2]] || questionStart[c[0]] {
+	if end < 2 || c[end-1] != "STOP" || ownStop[c[end-2]] || questionStart[c[0]] || at(c, end) == "ME" {
 		return false
 	}
 	for _, t := range c[:end-1] {
@@ -246,10 +331,25 @@ func onlyWords(toks []string, words set) bool {
 // are not.
 func stopsMessages(c []string) bool {
 	for i, t := range c {
-		if !stopVerbs[t] || selfNegations[at(c, i-1)] {
+		if !stopVerbs[t] || selfNegations[at(c, i-1)] || toldSomeoneElse(c[:i]) {
 			continue
 		}
 		if messageObject(c, i+1, bridge) || numberObject(c, i+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// toldSomeoneElse: "I told my dealer to stop texting me" reports what the
+// person asked of someone else.
+func toldSomeoneElse(before []string) bool {
+	for i, t := range before {
+		if t == "TOLD" || t == "ASKED" {
+			switch at(before, i+1) {
+			case "YOU", "YALL", "US", "THIS", "":
+				continue
+			}
 			return true
 		}
 	}
@@ -299,6 +399,8 @@ func messageObject(c []string, j int, bridge set) bool {
 	}
 	t := at(c, k)
 	switch {
+	case t == "" && k > j && (c[k-1] == "THESE" || c[k-1] == "THOSE"):
+		return true // "is there a way to stop getting these"
 	case messageGerunds[t]:
 		return gerundObject(c, t, k+1)
 	case messageNouns[t]:
@@ -322,7 +424,9 @@ func gerundObject(c []string, gerund string, k int) bool {
 		return true
 	case t == "THIS" || t == "MY":
 		n := at(c, k+1)
-		return n == "" || n == "NUMBER" || n == "PHONE" || n == "CELL"
+		return n == "" || n == "NUMBER" || n == "PHONE" || n == "CELL" || t == "MY" && family[n]
+	case t == "IT" && at(c, k+1) == "":
+		return true // "please stop texting it" (this number)
 	}
 	return afterGerund[t]
 }

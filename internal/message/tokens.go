@@ -9,10 +9,16 @@ import (
 // of upper-case word tokens. Apostrophes are dropped inside words (DON'T →
 // DONT), hyphens and other symbols separate words (OPT-OUT → OPT OUT), and a
 // few spellings are folded so the rules can be written once (PLZ → PLEASE,
-// WANNA → WANT TO, DO NOT → DONT, OPT OUT → OPTOUT, OD'D → OD).
-func tokenize(body string) [][]string {
+// WANNA → WANT TO, DO NOT → DONT, OPT OUT → OPTOUT, OD'D → OD, PORFA →
+// PORFAVOR, MSJS → MENSAJES).
+//
+// The text is folded first (fold: ＳＴＯＰ, S\u200bTOP and stóp read as STOP),
+// stretched words are shortened (stoooop → STOP, pleaseeee → PLEASE), a
+// clause spelled out letter by letter is joined (s t o p → STOP), and long
+// key words typed with one mistake are corrected (unsubscibe → UNSUBSCRIBE,
+// see typo.go). typos lists the corrections as "unsubscibe→UNSUBSCRIBE".
+func tokenize(body string) (clauses [][]string, typos []string) {
 	var (
-		clauses [][]string
 		clause  []string
 		word    strings.Builder
 		hadApos bool
@@ -28,16 +34,27 @@ func tokenize(body string) [][]string {
 			w = "OD" // OD'd, OD'ed, OD'ing, OD's
 		}
 		hadApos = false
+		if sq, stretched := squash(w); stretched {
+			w = sq
+			if u := undouble(sq); stretchable[u] {
+				w = u
+			}
+		}
+		if t := typoOf(w); t != "" {
+			typos = append(typos, strings.ToLower(w)+"→"+t)
+			w = t
+		}
 		clause = append(clause, w)
 	}
 	flushClause := func() {
 		flushWord()
+		clause = joinSpelled(clause)
 		if len(clause) > 0 {
 			clauses = append(clauses, foldTokens(clause))
 		}
 		clause = nil
 	}
-	for _, r := range strings.ToUpper(body) {
+	for _, r := range strings.ToUpper(fold(body)) {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			word.WriteRune(r)
@@ -58,12 +75,30 @@ func tokenize(body string) [][]string {
 		}
 	}
 	flushClause()
-	return clauses
+	return clauses, typos
+}
+
+// stretchable are the words people stretch whose doubled letters are not
+// their own: "stoooop", "nooo", "pleaseeee", "helpppp".
+var stretchable = newSet("STOP", "PLEASE", "PLS", "PLZ", "NO", "YES", "HELP", "SO", "BYE", "OK",
+	"AYUDA", "ALTO", "BASTA", "YA", "UNSUBSCRIBE", "CANCEL", "QUIT", "END", "DONE")
+
+// joinSpelled joins a clause written one letter at a time: S T O P.
+func joinSpelled(c []string) []string {
+	if len(c) < 3 {
+		return c
+	}
+	for _, t := range c {
+		if len(t) != 1 || t[0] < 'A' || t[0] > 'Z' {
+			return c
+		}
+	}
+	return []string{strings.Join(c, "")}
 }
 
 // spellings folds one token into one or more canonical tokens.
 var spellings = map[string][]string{
-	"U": {"YOU"}, "YA": {"YOU"}, "UR": {"YOUR"},
+	"U": {"YOU"}, "UR": {"YOUR"},
 	"PLZ": {"PLEASE"}, "PLS": {"PLEASE"}, "PLEASEE": {"PLEASE"}, "PLEEZ": {"PLEASE"}, "PLEES": {"PLEASE"},
 	"WANNA": {"WANT", "TO"}, "GONNA": {"GOING", "TO"}, "GOTTA": {"GOT", "TO"}, "2": {"TO"},
 	"CANNOT": {"CANT"}, "DONOT": {"DONT"}, "DNT": {"DONT"},
@@ -73,6 +108,17 @@ var spellings = map[string][]string{
 	"UNSUB": {"UNSUBSCRIBE"}, "UNSUSCRIBE": {"UNSUBSCRIBE"}, "UNSUBCRIBE": {"UNSUBSCRIBE"}, "UNSUBSRIBE": {"UNSUBSCRIBE"},
 	"SELFHARM": {"SELF", "HARM"}, "MÁS": {"MAS"},
 	"ARRÊT": {"ARRET"}, "ARRÊTE": {"ARRETE"}, "ARRÊTEZ": {"ARRETEZ"}, "NOMORE": {"NO", "MORE"},
+	"2NITE": {"TONIGHT"}, "TONITE": {"TONIGHT"}, "2NIGHT": {"TONIGHT"}, "THRU": {"THROUGH"},
+	"NOONE": {"NO", "ONE"}, "EVERYBODY": {"EVERYONE"}, "STOPPPING": {"STOPPING"},
+	"HLEP": {"HELP"}, "JION": {"JOIN"},
+	// Spanish as texted
+	"Q": {"QUE"}, "KE": {"QUE"}, "XQ": {"PORQUE"}, "PQ": {"PORQUE"}, "PORFA": {"PORFAVOR"}, "XFA": {"PORFAVOR"},
+	"PLIS": {"PORFAVOR"}, "PLISS": {"PORFAVOR"}, "MSJ": {"MENSAJE"}, "MSJS": {"MENSAJES"}, "MJS": {"MENSAJES"},
+	"MENSAJITOS": {"MENSAJES"}, "KIERO": {"QUIERO"}, "KIERES": {"QUIERES"}, "KANCELAR": {"CANCELAR"},
+	"KANSELAR": {"CANCELAR"}, "CANSELAR": {"CANCELAR"}, "CANSELA": {"CANCELA"}, "CANSELEN": {"CANCELEN"},
+	"KANCELEN": {"CANCELEN"}, "BLOQUIE": {"BLOQUEE"}, "BLOKIE": {"BLOQUEE"}, "BLOQUIAR": {"BLOQUEAR"},
+	"ESCRIVAN": {"ESCRIBAN"}, "ESCRIVIR": {"ESCRIBIR"}, "NESECITO": {"NECESITO"},
+	"TMB": {"TAMBIEN"}, "TB": {"TAMBIEN"}, "NADIEN": {"NADIE"}, "MAÑANA": {"MANANA"},
 }
 
 // pairs folds two adjacent tokens into one.
@@ -81,6 +127,7 @@ var pairs = map[[2]string]string{
 	{"WILL", "NOT"}: "WONT", {"IS", "NOT"}: "ISNT", {"ARE", "NOT"}: "ARENT", {"WOULD", "NOT"}: "WOULDNT",
 	{"COULD", "NOT"}: "COULDNT", {"OPT", "OUT"}: "OPTOUT", {"OPTED", "OUT"}: "OPTOUT", {"OPTING", "OUT"}: "OPTOUT",
 	{"MY", "SELF"}: "MYSELF", {"NO", "LONGER"}: "NOLONGER", {"STOP", "ALL"}: "STOPALL",
+	{"POR", "FAVOR"}: "PORFAVOR", {"X", "FA"}: "PORFAVOR", {"W", "O"}: "WITHOUT",
 }
 
 func foldTokens(in []string) []string {

@@ -1,0 +1,308 @@
+package message
+
+import "strings"
+
+// A pattern is a short sequence of slots matched against consecutive tokens
+// of one clause. It is written as words separated by spaces:
+//
+//	WANT|WISH TO DIE     alternatives for one token
+//	CORT*                any token starting with CORT (CORTE, CORTARME)
+//	_                    any one token
+//	~                    up to three tokens, or none
+//	$                    the end of the clause
+//	^                    the start of the clause (first slot only)
+//
+// Patterns never match across a clause break.
+type pattern []slot
+
+type slot struct {
+	words    set
+	prefixes []string
+	any      bool
+	gap      int
+	end      bool
+}
+
+func compile(p string) pattern {
+	var out pattern
+	for _, f := range strings.Fields(p) {
+		switch f {
+		case "_":
+			out = append(out, slot{any: true})
+		case "~":
+			out = append(out, slot{gap: 3})
+		case "$":
+			out = append(out, slot{end: true})
+		case "^":
+			out = append(out, slot{end: true, gap: -1})
+		default:
+			s := slot{words: set{}}
+			for _, w := range strings.Split(f, "|") {
+				if p, ok := strings.CutSuffix(w, "*"); ok {
+					s.prefixes = append(s.prefixes, p)
+				} else {
+					s.words[w] = true
+				}
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func compileAll(ps ...string) []pattern {
+	out := make([]pattern, len(ps))
+	for i, p := range ps {
+		out[i] = compile(p)
+	}
+	return out
+}
+
+func (s slot) matches(t string) bool {
+	if t == "" {
+		return false
+	}
+	if s.any || s.words[t] {
+		return true
+	}
+	for _, p := range s.prefixes {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// find returns the index where p first matches in toks, or -1.
+func (p pattern) find(toks []string) int {
+	for i := range toks {
+		if p.matchAt(toks, i, 0) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p pattern) matchAt(toks []string, i, k int) bool {
+	if k == len(p) {
+		return true
+	}
+	s := p[k]
+	if s.end {
+		if s.gap < 0 { // ^
+			return at(toks, i-1) == "" && p.matchAt(toks, i, k+1)
+		}
+		return at(toks, i) == "" && p.matchAt(toks, i, k+1)
+	}
+	if s.gap > 0 {
+		for n := 0; n <= s.gap; n++ {
+			if n > 0 && at(toks, i+n-1) == "" {
+				return false
+			}
+			if p.matchAt(toks, i+n, k+1) {
+				return true
+			}
+		}
+		return false
+	}
+	if !s.matches(at(toks, i)) {
+		return false
+	}
+	return p.matchAt(toks, i+1, k+1)
+}
+
+// ruleSet is a named group of patterns: the name says why a text matched.
+// Patterns are indexed by the words their first slot accepts, so a text is
+// only tried against the patterns that can start at each of its words.
+type ruleSet struct {
+	name     string
+	byFirst  map[string][]pattern
+	byPrefix map[string][]pattern // first slot is prefixes of three letters or more, by those three letters
+	other    []pattern            // first slot is a short prefix or any word
+}
+
+func rules(name string, ps ...string) ruleSet {
+	rs := ruleSet{name: name, byFirst: map[string][]pattern{}, byPrefix: map[string][]pattern{}}
+	for _, p := range compileAll(ps...) {
+		first := p[0]
+		if first.end && first.gap < 0 && len(p) > 1 { // ^: index on the next slot
+			first = p[1]
+		}
+		if first.any || first.end || first.gap > 0 {
+			rs.other = append(rs.other, p)
+			continue
+		}
+		if len(first.prefixes) > 0 {
+			short := false
+			for _, x := range first.prefixes {
+				short = short || len(x) < 3
+			}
+			if short {
+				rs.other = append(rs.other, p)
+				continue
+			}
+			keys := map[string]bool{}
+			for _, x := range first.prefixes {
+				keys[x[:3]] = true
+			}
+			for w := range first.words {
+				if len(w) >= 3 {
+					keys[w[:3]] = true
+				} else {
+					rs.byFirst[w] = append(rs.byFirst[w], p)
+				}
+			}
+			for k := range keys {
+				rs.byPrefix[k] = append(rs.byPrefix[k], p)
+			}
+			continue
+		}
+		for w := range first.words {
+			rs.byFirst[w] = append(rs.byFirst[w], p)
+		}
+	}
+	return rs
+}
+
+// each calls fn with every position where one of the patterns matches,
+// until fn returns true; it reports whether fn did.
+func (rs *ruleSet) each(toks []string, fn func(i int) bool) bool {
+	for i, t := range toks {
+		if t == "" {
+			continue
+		}
+		for _, p := range rs.byFirst[t] {
+			if p.matchAt(toks, i, 0) && fn(i) {
+				return true
+			}
+		}
+		if len(t) >= 3 && len(rs.byPrefix) > 0 {
+			for _, p := range rs.byPrefix[t[:3]] {
+				if p.matchAt(toks, i, 0) && fn(i) {
+					return true
+				}
+			}
+		}
+		for _, p := range rs.other {
+			if p.matchAt(toks, i, 0) && fn(i) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// matches reports whether one of the patterns matches toks.
+func (rs *ruleSet) matches(toks []string) bool {
+	return rs.each(toks, func(int) bool { return true })
+}
+
+// firstMatch returns the name of the first rule set with a pattern matching
+// toks.
+func firstMatch(sets []ruleSet, toks []string) string {
+	for i := range sets {
+		if sets[i].each(toks, func(int) bool { return true }) {
+			return sets[i].name
+		}
+	}
+	return ""
+}
+
+// expand writes out the groups of a pattern, {GO ON|KEEP GOING|ANYMORE $},
+// whose alternatives may be several slots long (or empty: {|PLEASE}): one
+// pattern per choice.
+func expand(p string) []string {
+	open := strings.IndexByte(p, '{')
+	if open < 0 {
+		return []string{p}
+	}
+	end := strings.IndexByte(p[open:], '}')
+	if end < 0 {
+		return []string{p}
+	}
+	end += open
+	var out []string
+	for _, alt := range strings.Split(p[open+1:end], "|") {
+		out = append(out, expand(p[:open]+" "+alt+" "+p[end+1:])...)
+	}
+	return out
+}
+
+// wideRules is rules with groups (expand).
+func wideRules(name string, ps ...string) ruleSet {
+	var all []string
+	for _, p := range ps {
+		all = append(all, expand(p)...)
+	}
+	return rules(name, all...)
+}
+
+// compileWide is compileAll with groups (expand).
+func compileWide(ps ...string) []pattern {
+	var all []string
+	for _, p := range ps {
+		all = append(all, expand(p)...)
+	}
+	return compileAll(all...)
+}
+
+// ruleBook is rule sets in order of precedence, indexed together so that a
+// text is read once for all of them.
+type ruleBook struct {
+	sets     []ruleSet
+	byFirst  map[string][]bookEntry
+	byPrefix map[string][]bookEntry
+	other    []bookEntry
+}
+
+type bookEntry struct {
+	set int
+	p   pattern
+}
+
+func newRuleBook(sets ...ruleSet) *ruleBook {
+	b := &ruleBook{sets: sets, byFirst: map[string][]bookEntry{}, byPrefix: map[string][]bookEntry{}}
+	for k, rs := range sets {
+		for w, ps := range rs.byFirst {
+			for _, p := range ps {
+				b.byFirst[w] = append(b.byFirst[w], bookEntry{k, p})
+			}
+		}
+		for w, ps := range rs.byPrefix {
+			for _, p := range ps {
+				b.byPrefix[w] = append(b.byPrefix[w], bookEntry{k, p})
+			}
+		}
+		for _, p := range rs.other {
+			b.other = append(b.other, bookEntry{k, p})
+		}
+	}
+	return b
+}
+
+// first returns the name of the first rule set with a pattern matching toks
+// at a position accept allows, or "".
+func (b *ruleBook) first(toks []string, accept func(i int) bool) string {
+	best := len(b.sets)
+	try := func(es []bookEntry, i int) {
+		for _, e := range es {
+			if e.set < best && e.p.matchAt(toks, i, 0) && accept(i) {
+				best = e.set
+			}
+		}
+	}
+	for i, t := range toks {
+		if t == "" {
+			continue
+		}
+		try(b.byFirst[t], i)
+		if len(t) >= 3 {
+			try(b.byPrefix[t[:3]], i)
+		}
+		try(b.other, i)
+	}
+	if best == len(b.sets) {
+		return ""
+	}
+	return b.sets[best].name
+}

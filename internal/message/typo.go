@@ -1,0 +1,181 @@
+package message
+
+import "strings"
+
+// Typing mistakes in the words that matter most. A long key word (five
+// letters or more) is recognised at one edit (a letter added, dropped,
+// changed, or two neighbours swapped: unsubscibe, cancle, cancell, narcn),
+// ten letters or more at two. Short words are riskier: STEP, SHOP and SPOT
+// are words of their own. So a four-letter key word is recognised only with
+// two neighbours swapped (stpo, sotp) or one letter hit on a neighbouring
+// key (stoo, atop, stip), or B and V swapped in Spanish (vaja), and only
+// when it is the whole text (see bareOptOut).
+
+// longTargets are recognised anywhere in a text.
+var longTargets = []string{
+	"UNSUBSCRIBE", "CANCEL", "STOPALL", "REVOKE", "OPTOUT",
+	"CANCELAR", "DESUSCRIBIR", "DESUSCRIBIRME",
+	"SUICIDE", "SUICIDAL", "OVERDOSE", "OVERDOSED", "OVERDOSING", "UNRESPONSIVE",
+	"NALOXONE", "NARCAN", "NALOXONA", "SOBREDOSIS", "SUICIDARME", "MATARME", "MORIRME",
+}
+
+// realWords are words of their own within one edit of a target.
+var realWords = newSet("CANCER", "CANCELS", "CANCELED", "REVOKED", "REVOKES", "OVERDOES",
+	"OVERDOSES", "SUICIDES", "MATARTE", "MATARLE", "MATARLO", "MATARLA", "MORIRSE", "MORIRTE",
+	"CANCELA", "CANCELO", "CANCELE", "CANCELAN", "CANCELEN")
+
+// shortTargets are recognised only as the whole text.
+var shortTargets = []string{"STOP", "QUIT", "BAJA", "ALTO"}
+
+var shortRealWords = newSet("STEP", "SHOP", "SPOT", "SLOT", "SNOT", "SOUP", "STOW", "ATOM",
+	"SHOT", "SPOT", "QUID", "SUIT", "ALSO", "ALTA", "BAJO", "BAYA", "CAJA", "FAJA", "BATA")
+
+// typoOf returns the long target word w is a mistyping of, or "".
+func typoOf(w string) string {
+	if len(w) < 5 || realWords[w] {
+		return ""
+	}
+	for _, t := range longTargets {
+		if w == t {
+			return ""
+		}
+	}
+	for _, t := range longTargets {
+		max := 1
+		if len(t) >= 10 {
+			max = 2
+		}
+		if d := len(w) - len(t); d > max || -d > max {
+			continue
+		}
+		if editDistance(w, t, max) <= max {
+			return t
+		}
+	}
+	return ""
+}
+
+// shortTypoOf returns the short target word w is a mistyping of, or "".
+func shortTypoOf(w string) string {
+	if len(w) != 4 || shortRealWords[w] {
+		return ""
+	}
+	for _, t := range shortTargets {
+		if w == t {
+			return ""
+		}
+		diff := []int{}
+		for i := 0; i < 4; i++ {
+			if w[i] != t[i] {
+				diff = append(diff, i)
+			}
+		}
+		switch {
+		case len(diff) == 2 && diff[1] == diff[0]+1 && w[diff[0]] == t[diff[1]] && w[diff[1]] == t[diff[0]]:
+			return t
+		case len(diff) == 1 && (neighbourKeys(w[diff[0]], t[diff[0]]) ||
+			w[diff[0]] == 'V' && t[diff[0]] == 'B'):
+			return t
+		}
+	}
+	return ""
+}
+
+var keyboardRows = []string{"1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM"}
+
+// neighbourKeys: a and b are next to each other on a QWERTY keyboard.
+func neighbourKeys(a, b byte) bool {
+	pos := func(c byte) (int, int) {
+		for r, row := range keyboardRows {
+			if i := strings.IndexByte(row, c); i >= 0 {
+				return r, i
+			}
+		}
+		return -9, -9
+	}
+	ra, ca := pos(a)
+	rb, cb := pos(b)
+	if ra < 0 || rb < 0 {
+		return false
+	}
+	switch ra - rb {
+	case 0:
+		return ca-cb == 1 || cb-ca == 1
+	case 1: // a is on the row below b, shifted half a key to the right
+		return ca == cb || ca == cb-1
+	case -1:
+		return cb == ca || cb == ca-1
+	}
+	return false
+}
+
+// editDistance is the optimal-string-alignment distance between a and b
+// (insertions, deletions, substitutions, adjacent swaps), or max+1 once it
+// is certain to exceed max.
+func editDistance(a, b string, max int) int {
+	la, lb := len(a), len(b)
+	var rows [3][32]int // on the stack for the short words this is used for
+	var prev2, prev, cur []int
+	if lb < 32 {
+		prev2, prev, cur = rows[0][:lb+1], rows[1][:lb+1], rows[2][:lb+1]
+	} else {
+		prev2, prev, cur = make([]int, lb+1), make([]int, lb+1), make([]int, lb+1)
+	}
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			best = min(best, cur[j])
+		}
+		if best > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[lb]
+}
+
+// squash shortens runs of three or more of one letter to two ("stopppp" →
+// STOPP, "pleaseeee" → PLEASEE); stretched reports whether it did.
+func squash(w string) (out string, stretched bool) {
+	var b strings.Builder
+	run := 0
+	var last rune = -1
+	for _, r := range w {
+		if r == last {
+			run++
+		} else {
+			run, last = 1, r
+		}
+		if run <= 2 {
+			b.WriteRune(r)
+		} else {
+			stretched = true
+		}
+	}
+	return b.String(), stretched
+}
+
+// undouble drops every doubled letter: STOOP → STOP.
+func undouble(w string) string {
+	var b strings.Builder
+	var last rune = -1
+	for _, r := range w {
+		if r != last {
+			b.WriteRune(r)
+		}
+		last = r
+	}
+	return b.String()
+}
