@@ -119,6 +119,12 @@ func decide(s situation) decision {
 
 	default:
 		d := decision{needs: needsAnswer}
+		// Distress that is not clearly a crisis ("I'm so tired of
+		// fighting this") is for a person to read first: a crisis-priority
+		// conversation, without the crisis reply.
+		if s.class.Distress {
+			d.needs = needsCrisis
+		}
 		switch {
 		case state == store.Stopped:
 			// Someone who said STOP is never texted again, not even this answer.
@@ -174,7 +180,7 @@ func plan(d decision, r received) effects {
 	twiml := TwiML(r.reply)
 	e.inbound = store.Inbound{
 		MessageSID: r.msg.SID, PhoneHash: r.sub.PhoneHash, PhoneEnc: r.phoneEnc, Last4: r.sub.Last4,
-		Class: string(r.class.Class), BodyEnc: r.bodyEnc, ReplyName: d.reply, ReplyTwiML: twiml,
+		Class: string(r.class.Class), Rule: r.class.Rule, BodyEnc: r.bodyEnc, ReplyName: d.reply, ReplyTwiML: twiml,
 	}
 	var subID *int64
 	if r.sub.Recorded() || d.to != nil {

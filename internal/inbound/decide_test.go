@@ -51,6 +51,7 @@ func TestDecide(t *testing.T) {
 		{"acknowledged again after an hour", situation{state: st(store.Active), class: cls(message.ClassOther, false), freeText: freeTextAnswers{answered: true, acks: 2}}, nil, ReplyFreeTextAck, needsAnswer},
 		{"acknowledgements have a daily cap", situation{state: st(store.Active), class: cls(message.ClassOther, false), freeText: freeTextAnswers{answered: true, acks: maxAcksPerDay}}, nil, ReplyNone, needsAnswer},
 		{"a stranger's free text is answered too", situation{class: cls(message.ClassOther, false)}, nil, ReplyFreeText, needsAnswer},
+		{"distress goes to a person first", situation{state: st(store.Active), class: message.Classification{Class: message.ClassOther, Distress: true}}, nil, ReplyFreeText, needsCrisis},
 		{"no acknowledgement after STOP", situation{state: st(store.Stopped), class: cls(message.ClassOther, false), freeText: freeTextAnswers{answered: true}}, nil, ReplyNone, needsAnswer},
 		{"free text from a stopped number is kept, not answered", situation{state: st(store.Stopped), class: cls(message.ClassOther, false)}, nil, ReplyNone, needsAnswer},
 	}

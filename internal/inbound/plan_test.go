@@ -38,7 +38,7 @@ func TestPlan(t *testing.T) {
 		wantTwiMLIn string
 	}{
 		{"join from a new number", decision{to: &active, reply: ReplyConfirmation}, reserved, none,
-			message.Classification{Class: message.ClassJoin, Keyword: "JOIN"}, "Welcome", store.Active, "JOIN", 8, true, nil, false, "Welcome"},
+			message.Classification{Class: message.ClassJoin, Keyword: "JOIN", Rule: "keyword:JOIN"}, "Welcome", store.Active, "JOIN", 8, true, nil, false, "Welcome"},
 		{"stop, the carrier answered", decision{to: &stopped}, recorded, none,
 			message.Classification{Class: message.ClassOptOut, Keyword: "STOP"}, "", store.Stopped, "STOP", 7, false, nil, false, ""},
 		{"revocation in words", decision{to: &stopped, reply: ReplyStop}, recorded, none,
@@ -79,6 +79,9 @@ func TestPlan(t *testing.T) {
 				t.Errorf("inbound subscriber = %d, want none", *e.inbound.SubscriberID)
 			case tt.wantSubID != 0 && (e.inbound.SubscriberID == nil || *e.inbound.SubscriberID != tt.wantSubID):
 				t.Errorf("inbound subscriber = %v, want %d", e.inbound.SubscriberID, tt.wantSubID)
+			}
+			if e.inbound.Rule != tt.class.Rule {
+				t.Errorf("inbound rule = %q, want the classifier's %q", e.inbound.Rule, tt.class.Rule)
 			}
 			if e.inbound.MessageSID != msg.SID || e.inbound.ReplyName != tt.d.reply || string(e.inbound.BodyEnc) != "b" || string(e.inbound.PhoneEnc) != "p" {
 				t.Errorf("inbound = %+v, want the message with its reply name %q", e.inbound, tt.d.reply)

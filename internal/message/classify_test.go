@@ -249,6 +249,7 @@ func TestClassify(t *testing.T) {
 		{"unresponsive", "she's unresponsive", "", crisis},
 		{"won't wake up", "he won't wake up", "", crisis},
 		{"lips blue", "his lips are blue", "", crisis},
+		{"someone blue", "she's blue and won't answer me", "", crisis},
 		{"end the pain", "I just want to end the pain", "", crisis},
 		{"friend died of overdose", "my friend died of an overdose last year and I want help", "", crisis},
 		{"don't want to live", "I don't want to live anymore", "", crisis},
