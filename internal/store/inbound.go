@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -46,18 +45,19 @@ type InboundLookup struct {
 }
 
 // ViewInbound, in one round trip (with the transaction's BEGIN): locks the
-// phone number and its subscriber for the rest of tx (LockNumber), finds
-// an earlier delivery of the MessageSid, locks the number's conversation,
-// and lists the named replies the number got lately.
+// phone number and its subscriber for the rest of tx (as LockNumber does),
+// finds an earlier delivery of the MessageSid, locks the number's
+// conversation, and lists the named replies the number got lately. After
+// the lock, what it reads is one statement.
 func ViewInbound(ctx context.Context, tx pgx.Tx, l InboundLookup) (*InboundView, error) {
 	b := &pgx.Batch{}
-	queueLockNumber(b, l.PhoneHash, Reserve(l.ReserveSubscriber))
-	b.Queue(`SELECT reply_twiml FROM inbound_messages WHERE message_sid = $1`, l.MessageSID)
-	b.Queue(`SELECT id, status, priority FROM conversations WHERE phone_hash = $1 AND status <> 'closed' FOR UPDATE`, l.PhoneHash)
-	if l.ReserveConversation {
-		b.Queue(`SELECT nextval('conversations_id_seq') WHERE NOT EXISTS
-			(SELECT 1 FROM conversations WHERE phone_hash = $1 AND status <> 'closed')`, l.PhoneHash)
-	}
+	queueNumberLock(b, l.PhoneHash)
+	b.Queue(`SELECT `+lockedSubscriberColumns+`, p.reply_twiml, c.id, c.status, c.priority,
+			CASE WHEN c.id IS NULL AND $4 THEN nextval('conversations_id_seq') END
+		FROM `+lockedSubscriberFrom+`
+		LEFT JOIN LATERAL (SELECT reply_twiml FROM inbound_messages WHERE message_sid = $3) p ON true
+		LEFT JOIN LATERAL (SELECT id, status, priority FROM conversations WHERE phone_hash = $1 AND status <> 'closed' FOR UPDATE) c ON true`,
+		l.PhoneHash, l.ReserveSubscriber, l.MessageSID, l.ReserveConversation)
 	if len(l.RecentReplies) > 0 {
 		b.Queue(`SELECT reply_name, received_at FROM inbound_messages
 			WHERE phone_hash = $1 AND received_at > $2 AND reply_name = ANY ($3)
@@ -73,25 +73,28 @@ func ViewInbound(ctx context.Context, tx pgx.Tx, l InboundLookup) (*InboundView,
 }
 
 func readInboundView(br pgx.BatchResults, l InboundLookup) (*InboundView, error) {
-	sub, err := readLockNumber(br, l.PhoneHash, Reserve(l.ReserveSubscriber))
-	if err != nil {
+	if _, err := br.Exec(); err != nil {
 		return nil, err
 	}
-	v := &InboundView{Subscriber: sub, Conversation: &CurrentConversation{}}
-	switch err := br.QueryRow().Scan(&v.PriorTwiML); {
-	case err == nil:
-		v.Repeat = true
-	case !errors.Is(err, pgx.ErrNoRows):
+	var (
+		sub              lockedSubscriber
+		prior            *string
+		convID, reserved *int64
+		status           *ConversationStatus
+		priority         *int
+	)
+	if err := br.QueryRow().Scan(append(sub.dest(), &prior, &convID, &status, &priority, &reserved)...); err != nil {
 		return nil, err
 	}
-	c := v.Conversation
-	if err := br.QueryRow().Scan(&c.ID, &c.Status, &c.Priority); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, err
+	v := &InboundView{Subscriber: sub.subscriber(l.PhoneHash), Conversation: &CurrentConversation{}}
+	if prior != nil {
+		v.PriorTwiML, v.Repeat = *prior, true
 	}
-	if l.ReserveConversation {
-		if err := br.QueryRow().Scan(&c.ID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return nil, err
-		}
+	switch c := v.Conversation; {
+	case convID != nil:
+		c.ID, c.Status, c.Priority = *convID, *status, *priority
+	case reserved != nil:
+		c.ID = *reserved
 	}
 	if len(l.RecentReplies) > 0 {
 		rows, err := br.Query()

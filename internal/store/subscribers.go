@@ -79,38 +79,52 @@ func scanSubscriber(row pgx.Row) (*Subscriber, error) {
 // is not on record, so that a new subscriber can be created with the COMMIT.
 type Reserve bool
 
-// queueLockNumber adds to b the statements of LockNumber; readLockNumber
-// reads their results. Callers that need more facts in the same round trip
-// (ViewInbound) queue theirs after.
-func queueLockNumber(b *pgx.Batch, phoneHash []byte, reserve Reserve) {
-	// Everything done for one number is serialised, whether or not it is
-	// on record: two messages from one number never race.
+// The number's advisory lock is its own statement, and everything read
+// under it comes in one statement after it: a statement's snapshot is
+// taken when it starts, so what is read must start after the lock is held.
+// Serialising on the number (not only on its subscriber row) covers a
+// number not yet on record: two messages from one number never race.
+func queueNumberLock(b *pgx.Batch, phoneHash []byte) {
 	b.Queue(`SELECT pg_advisory_xact_lock($1)`, int64(binary.BigEndian.Uint64(phoneHash[:8])))
-	b.Queue(`SELECT `+subscriberColumns+` FROM subscribers WHERE phone_hash = $1 FOR UPDATE`, phoneHash)
-	if reserve {
-		b.Queue(`SELECT nextval('subscribers_id_seq') WHERE NOT EXISTS (SELECT 1 FROM subscribers WHERE phone_hash = $1)`, phoneHash)
-	}
 }
 
-func readLockNumber(br pgx.BatchResults, phoneHash []byte, reserve Reserve) (*Subscriber, error) {
-	if _, err := br.Exec(); err != nil {
-		return nil, err
-	}
-	sub, err := scanSubscriber(br.QueryRow())
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
-	if sub == nil {
-		sub = &Subscriber{PhoneHash: phoneHash}
-	}
-	if reserve {
-		switch err := br.QueryRow().Scan(&sub.ID); {
-		case errors.Is(err, pgx.ErrNoRows): // on record: nothing reserved
-		case err != nil:
-			return nil, err
+// lockedSubscriberFrom is the FROM clause that reads the number's
+// subscriber ($1, the phone hash) locked, as s, or a row of nulls when it
+// is not on record; a caller's statement joins more to it.
+const lockedSubscriberFrom = `(SELECT 1) AS one
+	LEFT JOIN LATERAL (SELECT id, phone_hash, phone_enc, phone_last4, state, source, coalesce(time_zone, '') AS time_zone, opted_in_at, created_at
+		FROM subscribers WHERE phone_hash = $1 FOR UPDATE) s ON true`
+
+// lockedSubscriberColumns are s's columns, and an ID reserved ($2) when
+// the number is not on record.
+const lockedSubscriberColumns = `s.id, s.phone_hash, s.phone_enc, s.phone_last4, s.state, s.source, s.time_zone, s.opted_in_at, s.created_at,
+	CASE WHEN s.id IS NULL AND $2 THEN nextval('subscribers_id_seq') END`
+
+// lockedSubscriber scans lockedSubscriberColumns.
+type lockedSubscriber struct {
+	id, reserved         *int64
+	phoneHash, phoneEnc  []byte
+	last4, source, tz    *string
+	state                *State
+	optedInAt, createdAt *time.Time
+}
+
+func (l *lockedSubscriber) dest() []any {
+	return []any{&l.id, &l.phoneHash, &l.phoneEnc, &l.last4, &l.state, &l.source, &l.tz, &l.optedInAt, &l.createdAt, &l.reserved}
+}
+
+// subscriber is the number's record, or, not on record, one with no State
+// and the reserved ID (0 when none was asked for).
+func (l *lockedSubscriber) subscriber(phoneHash []byte) *Subscriber {
+	if l.id == nil {
+		sub := &Subscriber{PhoneHash: phoneHash}
+		if l.reserved != nil {
+			sub.ID = *l.reserved
 		}
+		return sub
 	}
-	return sub, nil
+	return &Subscriber{ID: *l.id, PhoneHash: l.phoneHash, PhoneEnc: l.phoneEnc, Last4: *l.last4, State: *l.state,
+		Source: *l.source, TimeZone: *l.tz, OptedInAt: l.optedInAt, CreatedAt: *l.createdAt}
 }
 
 // LockNumber locks one phone number until tx ends, whether or not it is on
@@ -119,14 +133,18 @@ func readLockNumber(br pgx.BatchResults, phoneHash []byte, reserve Reserve) (*Su
 // reserved for it if reserve is set, else 0. One round trip.
 func LockNumber(ctx context.Context, tx pgx.Tx, phoneHash []byte, reserve Reserve) (*Subscriber, error) {
 	b := &pgx.Batch{}
-	queueLockNumber(b, phoneHash, reserve)
+	queueNumberLock(b, phoneHash)
+	b.Queue(`SELECT `+lockedSubscriberColumns+` FROM `+lockedSubscriberFrom, phoneHash, bool(reserve))
 	br := tx.SendBatch(ctx, b)
 	defer br.Close()
-	sub, err := readLockNumber(br, phoneHash, reserve)
-	if err != nil {
+	var l lockedSubscriber
+	if _, err := br.Exec(); err != nil {
 		return nil, fmt.Errorf("lock number: %w", err)
 	}
-	return sub, br.Close()
+	if err := br.QueryRow().Scan(l.dest()...); err != nil {
+		return nil, fmt.Errorf("lock number: %w", err)
+	}
+	return l.subscriber(phoneHash), br.Close()
 }
 
 // LockSubscriber finds a subscriber by ID and locks the row until tx ends.
