@@ -112,6 +112,9 @@ var perDay = regexp.MustCompile(`(?i)\bup to (\d+)\s*(?:msgs?|messages?|texts?)?
 
 var clock = regexp.MustCompile(`^(\d{1,2}):(\d{2})$`)
 
+// stepID is what a step's id may be: it is kept in job arguments and rows.
+var stepID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
+
 // checker collects problems and warnings while building a Program.
 type checker struct {
 	errs     []error
@@ -365,8 +368,18 @@ func (c *checker) sequence(p *Program, f *file) {
 		return
 	}
 	var prev time.Duration
+	ids := map[string]int{}
 	for i, s := range f.Sequence {
 		field := fmt.Sprintf("sequence[%d]", i)
+		id := strings.TrimSpace(s.ID)
+		if c.required(field+".id", s.ID) {
+			if !stepID.MatchString(id) {
+				c.errorf(field+".id", "%q: use 1 to 40 lower-case letters, digits, - and _, starting with a letter or digit", s.ID)
+			} else if j, dup := ids[id]; dup {
+				c.errorf(field+".id", "%q is also sequence[%d]'s id: each step needs its own", id, j)
+			}
+			ids[id] = i
+		}
 		var after time.Duration
 		if c.required(field+".after", s.After) {
 			d, err := time.ParseDuration(strings.TrimSpace(s.After))
@@ -389,7 +402,7 @@ func (c *checker) sequence(p *Program, f *file) {
 			continue
 		}
 		n, enc := message.Segments(body)
-		p.Sequence = append(p.Sequence, Step{After: after, Body: body, Segments: n, Encoding: enc})
+		p.Sequence = append(p.Sequence, Step{ID: id, After: after, Body: body, Segments: n, Encoding: enc})
 		c.cost(field+".body", body, stepLimit, true)
 	}
 }
