@@ -74,3 +74,28 @@ func TestLast4(t *testing.T) {
 		t.Errorf("Mask = %q", got)
 	}
 }
+
+// Non-geographic area codes (toll-free, 5XX, 900 and the like) have no
+// zone: the program's default applies, not every North American zone.
+func TestTimeZonesNonGeographic(t *testing.T) {
+	t.Parallel()
+	for _, n := range []string{"+18005550100", "+18335550100", "+18445550100", "+18555550100", "+18665550100",
+		"+18775550100", "+18885550100", "+15005550100", "+15335550100", "+16005550100", "+17005550100", "+19005550100"} {
+		if z := TimeZones(n); len(z) != 0 {
+			t.Errorf("TimeZones(%s…) = %d zones, want none", n[:5], len(z))
+		}
+	}
+	if z := TimeZones("+12125550100"); len(z) != 1 || z[0] != "America/New_York" {
+		t.Errorf("TimeZones(+1212…) = %q, want New York", z)
+	}
+}
+
+// Geographic codes that look like service codes stay geographic.
+func TestGeographicLookAlikes(t *testing.T) {
+	t.Parallel()
+	for _, n := range []string{"+15205550100", "+18085550100", "+18285550100", "+15035550100", "+18185550100"} {
+		if NonGeographic(n) || len(TimeZones(n)) == 0 {
+			t.Errorf("%s… taken for non-geographic", n[:5])
+		}
+	}
+}
