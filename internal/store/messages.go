@@ -73,11 +73,11 @@ type Outbound struct {
 	Subscription *time.Time
 	// BodyHash is the hash of the text the carrier was given
 	// (program.BodyHash), for a sequence step.
-	BodyHash string
-	TwilioSID    string
-	Status       string
-	ErrorCode    *int
-	Segments     int
+	BodyHash  string
+	TwilioSID string
+	Status    string
+	ErrorCode *int
+	Segments  int
 	// CreatedAt is when it was sent; zero: the database's now.
 	CreatedAt time.Time
 	// StaffReplyID is the staff reply this message sends (KindStaffReply),
