@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -100,6 +101,11 @@ func TimeZones(e164 string) []string {
 			zones = append(zones, z)
 		}
 		slices.Sort(zones)
+		if len(zones) > maxAreaCodeZones {
+			// The data's answer for the whole country (an area code not in
+			// service): it says nothing of where the person is.
+			zones = nil
+		}
 		areaCodeZones.Store(npa, zones)
 		return zones
 	}
@@ -135,6 +141,24 @@ func NonGeographic(e164 string) bool {
 	}
 	return false
 }
+
+// maxAreaCodeZones is the most zones one area code in service spans (867:
+// Yukon, Northwest Territories, Nunavut); more is the data's fallback.
+const maxAreaCodeZones = 6
+
+// WideAreaCodes are the North American area codes whose zones lie
+// furthest apart, with the most time between their clocks over a year; a
+// send window no longer than that never opens in all of an area code's
+// zones at once. Most other area codes in two zones are an hour apart
+// (TwoZoneSpread). TestWideAreaCodes checks the figures against the data.
+var WideAreaCodes = []struct {
+	NPA    string
+	Spread time.Duration
+}{{"867", 3 * time.Hour}, {"907", 2 * time.Hour}}
+
+// TwoZoneSpread is how far apart the zones of the other area codes that
+// span two (850, 219, 541 and a score more) are.
+const TwoZoneSpread = time.Hour
 
 // areaCodeZones caches TimeZones per North American area code.
 var areaCodeZones sync.Map

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestNormalize(t *testing.T) {
@@ -97,5 +98,32 @@ func TestGeographicLookAlikes(t *testing.T) {
 		if NonGeographic(n) || len(TimeZones(n)) == 0 {
 			t.Errorf("%s… taken for non-geographic", n[:5])
 		}
+	}
+}
+
+// The spreads the program check warns about match the time-zone data.
+func TestWideAreaCodes(t *testing.T) {
+	t.Parallel()
+	for _, w := range WideAreaCodes {
+		var most time.Duration
+		for _, at := range []time.Time{time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), time.Date(2026, 7, 15, 12, 0, 0, 0, time.UTC)} {
+			lo, hi := 24*time.Hour, -24*time.Hour
+			for _, z := range TimeZones("+1" + w.NPA + "5550100") {
+				loc, err := time.LoadLocation(z)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, off := at.In(loc).Zone()
+				lo, hi = min(lo, time.Duration(off)*time.Second), max(hi, time.Duration(off)*time.Second)
+			}
+			most = max(most, hi-lo)
+		}
+		if most != w.Spread {
+			t.Errorf("area code %s: zones %v apart, WideAreaCodes says %v", w.NPA, most, w.Spread)
+		}
+	}
+	// An area code not in service gets no zone, not all of them.
+	if z := TimeZones("+19355550100"); len(z) != 0 {
+		t.Errorf("TimeZones(+1935…) = %d zones, want none", len(z))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"textsupport/internal/message"
+	"textsupport/internal/phone"
 )
 
 // replyField describes one reply: its key in the file, where it lives, what
@@ -335,6 +336,23 @@ func (c *checker) sendWindow(p *Program, f *file) {
 		return
 	}
 	p.SendWindow = Window{Start: start, End: end}
+	// A window no longer than the gap between an area code's zones is
+	// never open in all of them at once: those people's steps would wait
+	// for ever (reported as stalled; the zone a person gives on the form
+	// is used instead of the area code's).
+	var wide []string
+	for _, w := range phone.WideAreaCodes {
+		if end-start <= w.Spread {
+			wide = append(wide, fmt.Sprintf("%s (%gh apart)", w.NPA, w.Spread.Hours()))
+		}
+	}
+	if end-start <= phone.TwoZoneSpread {
+		wide = append(wide, "every area code in two zones (850, 219, 541 and others, 1h apart)")
+	}
+	if len(wide) > 0 {
+		c.warnf("send_window", "%s to %s is never open in every zone of area codes %s: people there get no sequence message unless they gave their time zone",
+			hhmm(start), hhmm(end), strings.Join(wide, ", "))
+	}
 }
 
 // clock parses "HH:MM" (00:00 to 24:00) as an offset from midnight.

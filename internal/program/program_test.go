@@ -358,3 +358,19 @@ func TestLoadFile(t *testing.T) {
 		t.Errorf("Load(bad) = %v, want the path and daily_cap", err)
 	}
 }
+
+// A send window shorter than an area code's zone spread is warned about.
+func TestNarrowWindowWarns(t *testing.T) {
+	t.Parallel()
+	data := strings.Replace(validFile, `end: "20:00"`, `end: "10:30"`, 1)
+	if data == validFile {
+		t.Fatal("validFile has no send_window end of 20:00")
+	}
+	p, err := Parse([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(p.Warnings, func(w string) bool { return strings.Contains(w, "867") && !strings.Contains(w, "907") }) {
+		t.Errorf("Warnings = %q, want one naming 867 (3h) and not 907 (2h)", p.Warnings)
+	}
+}
