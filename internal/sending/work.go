@@ -156,12 +156,19 @@ func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error
 				return s.oweNext(ctx, tx, a.SubscriberID, subscription, append(v.Received, id), "")
 			},
 		}
-		d.hold = func() (time.Duration, time.Duration) {
-			wait, left, stalled := s.hold(v, number, now, subscription.Add(step.After))
+		stalled := false
+		d.hold = func() (wait, left time.Duration) {
+			wait, left, stalled = s.hold(v, number, now, subscription.Add(step.After))
 			if stalled {
-				s.stalled(ctx, tx, &d, a.SubscriberID, subscription, id, subscription.Add(step.After), now)
+				s.reportStalled(a.SubscriberID, id)
 			}
 			return wait, left
+		}
+		d.onHold = func(time.Time) error {
+			if !stalled {
+				return errRollback // a hold keeps nothing
+			}
+			return store.MarkStalled(ctx, tx, a.SubscriberID, subscription, id, subscription.Add(step.After), now)
 		}
 		return s.deliver(ctx, tx, pace, &lookBack, d)
 	})
@@ -180,12 +187,10 @@ const lockBusySnooze = 5 * time.Second
 // with the window would never get it.
 const stallAfter = 3 * 24 * time.Hour
 
-// stalled records a step held by the window alone for stallAfter: the
-// hold then commits (the row is kept), the metric and the log say so.
-func (s *Sender) stalled(ctx context.Context, tx pgx.Tx, d *delivery, subscriberID int64, subscription time.Time, stepID string, due, now time.Time) {
-	d.onHold = func(time.Time) error {
-		return store.MarkStalled(ctx, tx, subscriberID, subscription, stepID, due, now)
-	}
+// reportStalled says, in the metric and the log, that a step is held by
+// the send window alone for stallAfter (its hold then records it:
+// store.MarkStalled, counted by store.CountStalledSubscribers).
+func (s *Sender) reportStalled(subscriberID int64, stepID string) {
 	if s.cfg.Metrics != nil {
 		s.cfg.Metrics.StalledSteps.Inc()
 	}
@@ -252,7 +257,8 @@ type delivery struct {
 	// and otherwise how long it stays valid.
 	hold func() (wait, left time.Duration)
 	// onHold, if set, records until when a held message waits; the
-	// transaction then commits (otherwise a hold keeps nothing).
+	// transaction then commits unless it returns errRollback (without
+	// onHold, a hold keeps nothing).
 	onHold func(until time.Time) error
 	// next runs once the message is recorded as sent, in the same
 	// transaction (a step owes the next).
