@@ -230,6 +230,17 @@ const findPage = 50
 // Twilio without its answer being recorded (the process stopped in
 // between) is looked for this way before it is tried again.
 func (c *Client) Find(ctx context.Context, to, body string, since time.Time) (res Result, found bool, err error) {
+	all, err := c.FindMatching(ctx, to, since, func(b string) bool { return b == body })
+	if err != nil || len(all) == 0 {
+		return Result{}, false, err
+	}
+	return all[0], true, nil
+}
+
+// FindMatching returns the messages this account sent to a number whose
+// body match accepts, created at or after since, newest first, among the
+// newest messages to that number.
+func (c *Client) FindMatching(ctx context.Context, to string, since time.Time, match func(body string) bool) ([]Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	tr, api := c.api(ctx)
@@ -238,26 +249,27 @@ func (c *Client) Find(ctx context.Context, to, body string, since time.Time) (re
 	p.SetTo(to).SetPageSize(findPage).SetLimit(findPage)
 	msgs, err := api.ListMessage(p)
 	if err != nil {
-		return Result{}, false, classify(err, tr.lastStatus(), false, ctx, to, body, c.from)
+		return nil, classify(err, tr.lastStatus(), false, ctx, to, c.from)
 	}
+	var out []Result
 	for _, m := range msgs {
-		if m.Sid == nil || m.Body == nil || *m.Body != body || m.Direction == nil || *m.Direction != "outbound-api" || m.DateCreated == nil {
+		if m.Sid == nil || m.Body == nil || !match(*m.Body) || m.Direction == nil || *m.Direction != "outbound-api" || m.DateCreated == nil {
 			continue
 		}
 		created, err := time.Parse(time.RFC1123Z, *m.DateCreated)
 		if err != nil || created.Before(since.Truncate(time.Second)) { // Twilio's dates are whole seconds
 			continue
 		}
-		res = Result{SID: *m.Sid}
+		res := Result{SID: *m.Sid}
 		if m.Status != nil {
 			res.Status = *m.Status
 		}
 		if m.NumSegments != nil {
 			res.Segments, _ = strconv.Atoi(*m.NumSegments)
 		}
-		return res, true, nil
+		out = append(out, res)
 	}
-	return Result{}, false, nil
+	return out, nil
 }
 
 // api is twilio-go's Api service for one call, bound to ctx.

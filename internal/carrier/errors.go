@@ -25,6 +25,14 @@ var ErrOptedOut = errors.New("recipient opted out")
 // error that changes no subscriber.
 var ErrInvalidNumber = errors.New("invalid number")
 
+// ErrAccount: the carrier refused the send for a reason about the account
+// or its sender, not the person: wrong credentials (20003), an account
+// suspended or closed (10001, 20005, 30002), a sender the account does not
+// own or that cannot send SMS (21212, 21606, 21659, 21660), a Messaging
+// Service with no sender (21703, 21704, 21705). Every other send would fail
+// the same way: sending pauses until the account works again.
+var ErrAccount = errors.New("the carrier refused the account or its sender")
+
 // sendErrorCodes is what a Twilio error code means for a send, as data.
 // Codes not listed are neither retryable nor about the number, unless the
 // HTTP status is 429 or 5xx.
@@ -37,6 +45,17 @@ var sendErrorCodes = map[int]struct {
 	21614: {sentinel: ErrInvalidNumber}, // 'To' number is not a valid mobile number
 	21635: {sentinel: ErrInvalidNumber}, // 'To' number cannot be a landline (outside US, CA, UK)
 	21265: {sentinel: ErrInvalidNumber}, // 'To' number cannot be a short code
+	20003: {sentinel: ErrAccount},       // Authentication error (account SID or auth token)
+	20005: {sentinel: ErrAccount},       // Account not active
+	10001: {sentinel: ErrAccount},       // Account is not active
+	30002: {sentinel: ErrAccount},       // Account suspended
+	21212: {sentinel: ErrAccount},       // Invalid 'From' phone number
+	21606: {sentinel: ErrAccount},       // 'From' number is not a valid, SMS-capable number of this account
+	21659: {sentinel: ErrAccount},       // 'From' is not a Twilio number of this account
+	21660: {sentinel: ErrAccount},       // 'From' number does not belong to the account
+	21703: {sentinel: ErrAccount},       // Messaging Service has no phone numbers (or is invalid)
+	21704: {sentinel: ErrAccount},       // Messaging Service has no senders
+	21705: {sentinel: ErrAccount},       // Messaging Service is invalid
 	20429: {retryable: true},            // Too Many Requests
 	21611: {retryable: true},            // 'From' has exceeded the maximum number of queued messages (10 h)
 	20500: {retryable: true},            // Internal Server Error
@@ -109,6 +128,9 @@ func IsRetryable(err error) bool {
 
 func apiError(code, httpStatus int, message string) *Error {
 	meaning := sendErrorCodes[code]
+	if meaning.sentinel == nil && code == 0 && (httpStatus == 401 || httpStatus == 403) {
+		meaning.sentinel = ErrAccount // refused without a Twilio error body: the credentials
+	}
 	return &Error{
 		Code:       code,
 		HTTPStatus: httpStatus,

@@ -24,6 +24,12 @@ type Metrics struct {
 	CarrierCall   prometheus.Histogram     // one carrier request
 	HTTP          *prometheus.HistogramVec // by route and status code
 	Limited       *prometheus.CounterVec   // requests refused by a limit, by limit
+	// SendingPaused is 1 while this process has seen sending paused for
+	// the account (the carrier refused the credentials or the sender).
+	SendingPaused prometheus.Gauge
+	// StalledSteps counts steps found held by the send window alone for
+	// days: the person's time zones share no open hour with the window.
+	StalledSteps prometheus.Counter
 }
 
 // New makes the metrics and registers them with Go and process collectors.
@@ -56,7 +62,13 @@ func New() *Metrics {
 			Name: "textsupport_limited_total", Help: "Requests refused or held by a limit, by limit.",
 		}, []string{"limit"}),
 	}
-	r.MustRegister(m.Inbound, m.Outbound, m.StatusUpdates, m.SendLatency, m.CarrierCall, m.HTTP, m.Limited,
+	m.SendingPaused = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "textsupport_sending_paused", Help: "1 while sending is paused because the carrier refused the account or its sender (credentials, From number, suspension); staff are shown it too.",
+	})
+	m.StalledSteps = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "textsupport_steps_stalled_total", Help: "Sequence steps found held by the send window alone for over 3 days (the person's time zones share no open hour with the window).",
+	})
+	r.MustRegister(m.Inbound, m.Outbound, m.StatusUpdates, m.SendLatency, m.CarrierCall, m.HTTP, m.Limited, m.SendingPaused, m.StalledSteps,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -72,7 +73,10 @@ func Mask(last4 string) string {
 // American numbers that is every zone of the whole area code: people keep
 // their number when they move, so the exchange tells less than it seems,
 // and several area codes span two zones. A number not in the time-zone data
-// gives none.
+// gives none, and so does a non-geographic one (toll-free, 5XX, 600, 700,
+// 900 and the like): it says nothing of where the person is, and every
+// zone at once would leave only a sliver of the day open (the caller uses
+// its default zone instead).
 func TimeZones(e164 string) []string {
 	num, err := phonenumbers.Parse(e164, "")
 	if err != nil {
@@ -80,6 +84,9 @@ func TimeZones(e164 string) []string {
 	}
 	if num.GetCountryCode() == 1 && len(e164) == 12 {
 		npa := e164[2:5]
+		if NonGeographic(e164) {
+			return nil
+		}
 		if zones, ok := areaCodeZones.Load(npa); ok {
 			return zones.([]string)
 		}
@@ -94,6 +101,11 @@ func TimeZones(e164 string) []string {
 			zones = append(zones, z)
 		}
 		slices.Sort(zones)
+		if len(zones) > maxAreaCodeZones {
+			// The data's answer for the whole country (an area code not in
+			// service): it says nothing of where the person is.
+			zones = nil
+		}
 		areaCodeZones.Store(npa, zones)
 		return zones
 	}
@@ -101,6 +113,52 @@ func TimeZones(e164 string) []string {
 	slices.Sort(zones)
 	return zones
 }
+
+// NonGeographic tells whether a North American number's area code is a
+// service code rather than a place: N00 (500, 600, 700, 800, 900),
+// toll-free (8XX with a repeated digit, 880 to 889), the easily
+// recognisable 5XX personal codes, 622 and 710, or a number libphonenumber
+// types as toll-free, premium rate, personal or shared cost.
+func NonGeographic(e164 string) bool {
+	if len(e164) != 12 || !strings.HasPrefix(e164, "+1") {
+		return false
+	}
+	npa := e164[2:5]
+	switch {
+	case npa[1:] == "00",
+		npa[0] == '8' && (npa[1] == npa[2] || npa[1] == '8'),
+		npa[0] == '5' && (npa[1] == npa[2] || npa[1] == '2' && npa[2] != '0'),
+		npa == "622", npa == "710":
+		return true
+	}
+	num, err := phonenumbers.Parse(e164, "")
+	if err != nil {
+		return false
+	}
+	switch phonenumbers.GetNumberType(num) {
+	case phonenumbers.TOLL_FREE, phonenumbers.PREMIUM_RATE, phonenumbers.PERSONAL_NUMBER, phonenumbers.SHARED_COST, phonenumbers.UAN:
+		return true
+	}
+	return false
+}
+
+// maxAreaCodeZones is the most zones one area code in service spans (867:
+// Yukon, Northwest Territories, Nunavut); more is the data's fallback.
+const maxAreaCodeZones = 6
+
+// WideAreaCodes are the North American area codes whose zones lie
+// furthest apart, with the most time between their clocks over a year; a
+// send window no longer than that never opens in all of an area code's
+// zones at once. Most other area codes in two zones are an hour apart
+// (TwoZoneSpread). TestWideAreaCodes checks the figures against the data.
+var WideAreaCodes = []struct {
+	NPA    string
+	Spread time.Duration
+}{{"867", 3 * time.Hour}, {"907", 2 * time.Hour}}
+
+// TwoZoneSpread is how far apart the zones of the other area codes that
+// span two (850, 219, 541 and a score more) are.
+const TwoZoneSpread = time.Hour
 
 // areaCodeZones caches TimeZones per North American area code.
 var areaCodeZones sync.Map

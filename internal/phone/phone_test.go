@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestNormalize(t *testing.T) {
@@ -72,5 +73,57 @@ func TestLast4(t *testing.T) {
 	}
 	if got := Mask("0142"); got != "•••-•••-0142" {
 		t.Errorf("Mask = %q", got)
+	}
+}
+
+// Non-geographic area codes (toll-free, 5XX, 900 and the like) have no
+// zone: the program's default applies, not every North American zone.
+func TestTimeZonesNonGeographic(t *testing.T) {
+	t.Parallel()
+	for _, n := range []string{"+18005550100", "+18335550100", "+18445550100", "+18555550100", "+18665550100",
+		"+18775550100", "+18885550100", "+15005550100", "+15335550100", "+16005550100", "+17005550100", "+19005550100"} {
+		if z := TimeZones(n); len(z) != 0 {
+			t.Errorf("TimeZones(%s…) = %d zones, want none", n[:5], len(z))
+		}
+	}
+	if z := TimeZones("+12125550100"); len(z) != 1 || z[0] != "America/New_York" {
+		t.Errorf("TimeZones(+1212…) = %q, want New York", z)
+	}
+}
+
+// Geographic codes that look like service codes stay geographic.
+func TestGeographicLookAlikes(t *testing.T) {
+	t.Parallel()
+	for _, n := range []string{"+15205550100", "+18085550100", "+18285550100", "+15035550100", "+18185550100"} {
+		if NonGeographic(n) || len(TimeZones(n)) == 0 {
+			t.Errorf("%s… taken for non-geographic", n[:5])
+		}
+	}
+}
+
+// The spreads the program check warns about match the time-zone data.
+func TestWideAreaCodes(t *testing.T) {
+	t.Parallel()
+	for _, w := range WideAreaCodes {
+		var most time.Duration
+		for _, at := range []time.Time{time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), time.Date(2026, 7, 15, 12, 0, 0, 0, time.UTC)} {
+			lo, hi := 24*time.Hour, -24*time.Hour
+			for _, z := range TimeZones("+1" + w.NPA + "5550100") {
+				loc, err := time.LoadLocation(z)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, off := at.In(loc).Zone()
+				lo, hi = min(lo, time.Duration(off)*time.Second), max(hi, time.Duration(off)*time.Second)
+			}
+			most = max(most, hi-lo)
+		}
+		if most != w.Spread {
+			t.Errorf("area code %s: zones %v apart, WideAreaCodes says %v", w.NPA, most, w.Spread)
+		}
+	}
+	// An area code not in service gets no zone, not all of them.
+	if z := TimeZones("+19355550100"); len(z) != 0 {
+		t.Errorf("TimeZones(+1935…) = %d zones, want none", len(z))
 	}
 }

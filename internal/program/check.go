@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"textsupport/internal/message"
+	"textsupport/internal/phone"
 )
 
 // replyField describes one reply: its key in the file, where it lives, what
@@ -111,6 +112,9 @@ var revealing = regexp.MustCompile(`(?i)\b(heroin|opioids?|opiates?|fentanyl|met
 var perDay = regexp.MustCompile(`(?i)\bup to (\d+)\s*(?:msgs?|messages?|texts?)?\s*(?:/|per|a|each)\s*day\b`)
 
 var clock = regexp.MustCompile(`^(\d{1,2}):(\d{2})$`)
+
+// stepID is what a step's id may be: it is kept in job arguments and rows.
+var stepID = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
 
 // checker collects problems and warnings while building a Program.
 type checker struct {
@@ -347,6 +351,23 @@ func (c *checker) sendWindow(p *Program, f *file) {
 		return
 	}
 	p.SendWindow = Window{Start: start, End: end}
+	// A window no longer than the gap between an area code's zones is
+	// never open in all of them at once: those people's steps would wait
+	// for ever (reported as stalled; the zone a person gives on the form
+	// is used instead of the area code's).
+	var wide []string
+	for _, w := range phone.WideAreaCodes {
+		if end-start <= w.Spread {
+			wide = append(wide, fmt.Sprintf("%s (%gh apart)", w.NPA, w.Spread.Hours()))
+		}
+	}
+	if end-start <= phone.TwoZoneSpread {
+		wide = append(wide, "every area code in two zones (850, 219, 541 and others, 1h apart)")
+	}
+	if len(wide) > 0 {
+		c.warnf("send_window", "%s to %s is never open in every zone of area codes %s: people there get no sequence message unless they gave their time zone",
+			hhmm(start), hhmm(end), strings.Join(wide, ", "))
+	}
 }
 
 // clock parses "HH:MM" (00:00 to 24:00) as an offset from midnight.
@@ -380,8 +401,18 @@ func (c *checker) sequence(p *Program, f *file) {
 		return
 	}
 	var prev time.Duration
+	ids := map[string]int{}
 	for i, s := range f.Sequence {
 		field := fmt.Sprintf("sequence[%d]", i)
+		id := strings.TrimSpace(s.ID)
+		if c.required(field+".id", s.ID) {
+			if !stepID.MatchString(id) {
+				c.errorf(field+".id", "%q: use 1 to 40 lower-case letters, digits, - and _, starting with a letter or digit", s.ID)
+			} else if j, dup := ids[id]; dup {
+				c.errorf(field+".id", "%q is also sequence[%d]'s id: each step needs its own", id, j)
+			}
+			ids[id] = i
+		}
 		var after time.Duration
 		if c.required(field+".after", s.After) {
 			d, err := time.ParseDuration(strings.TrimSpace(s.After))
@@ -404,7 +435,7 @@ func (c *checker) sequence(p *Program, f *file) {
 			continue
 		}
 		n, enc := message.Segments(body)
-		p.Sequence = append(p.Sequence, Step{After: after, Body: body, Segments: n, Encoding: enc})
+		p.Sequence = append(p.Sequence, Step{ID: id, After: after, Body: body, Segments: n, Encoding: enc})
 		c.cost(field+".body", body, stepLimit, true)
 	}
 }

@@ -56,6 +56,7 @@ type replies struct {
 }
 
 type step struct {
+	ID    string `yaml:"id"`
 	After string `yaml:"after"`
 	Body  string `yaml:"body"`
 }

@@ -5,6 +5,8 @@
 package program
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -89,10 +91,34 @@ type Replies struct {
 
 // Step is one message of the resource sequence.
 type Step struct {
+	// ID is the step's identity: what was sent, what is owed and what a
+	// job sends are all known by it, so steps may be inserted, removed
+	// and reordered while people are mid-sequence.
+	ID       string
 	After    time.Duration // after the opt-in
 	Body     string
 	Segments int
 	Encoding message.Encoding
+}
+
+// Hash is a short hash of the step's text: kept with its jobs and its
+// outbound row, so a retried send looks for the text that actually went.
+func (s Step) Hash() string { return BodyHash(s.Body) }
+
+// BodyHash is the hash Step.Hash gives a text.
+func BodyHash(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return hex.EncodeToString(sum[:8])
+}
+
+// StepByID finds a step of the sequence and its place in it.
+func (p *Program) StepByID(id string) (Step, int, bool) {
+	for i, s := range p.Sequence {
+		if s.ID == id {
+			return s, i, true
+		}
+	}
+	return Step{}, -1, false
 }
 
 // CannedReply is a ready-made answer for staff, rendered.
@@ -187,7 +213,7 @@ func (p *Program) SegmentReport() []string {
 		lines = append(lines, fmt.Sprintf("replies.%-15s %d %-8s %s, %d chars", f.key, n, plural(n), enc, len([]rune(body))))
 	}
 	for i, s := range p.Sequence {
-		name := fmt.Sprintf("sequence[%d] +%s", i, formatDuration(s.After))
+		name := fmt.Sprintf("sequence[%d] %s +%s", i, s.ID, formatDuration(s.After))
 		lines = append(lines, fmt.Sprintf("%-23s %d %-8s %s, %d chars", name, s.Segments, plural(s.Segments), s.Encoding, len([]rune(s.Body))))
 	}
 	return lines

@@ -91,9 +91,11 @@ replies:
   free_text: "{{.Name}}: call {{.Support.Phone}}."
   free_text_ack: "{{.Name}}: got it. Call {{.Support.Phone}}."
 sequence:
-  - after: 1m
+  - id: hello
+    after: 1m
     body: "{{.Name}}: hello"
-  - after: 24h
+  - id: second
+    after: 24h
     body: second
 `
 
@@ -113,8 +115,8 @@ func TestParseValid(t *testing.T) {
 		t.Errorf("TermsURL, PrivacyURL = %q, %q", p.TermsURL, p.PrivacyURL)
 	}
 	want := []Step{
-		{After: time.Minute, Body: "Test Line: hello", Segments: 1, Encoding: message.GSM7},
-		{After: 24 * time.Hour, Body: "second", Segments: 1, Encoding: message.GSM7},
+		{ID: "hello", After: time.Minute, Body: "Test Line: hello", Segments: 1, Encoding: message.GSM7},
+		{ID: "second", After: 24 * time.Hour, Body: "second", Segments: 1, Encoding: message.GSM7},
 	}
 	if !slices.Equal(p.Sequence, want) {
 		t.Errorf("Sequence = %+v, want %+v", p.Sequence, want)
@@ -182,11 +184,14 @@ func TestParseBroken(t *testing.T) {
 		{"reply bad template", `already_active: "{{.Name}}: you're in."`, `already_active: "{{.Name: you're in."`, []string{"replies.already_active:"}},
 		{"reply unknown placeholder", `already_active: "{{.Name}}: you're in."`, `already_active: "{{.Nmae}}: you're in."`, []string{"replies.already_active:", "Nmae"}},
 		{"sequence missing", "sequence:", "nothing:", []string{"sequence: missing"}},
-		{"sequence empty", "sequence:\n  - after: 1m\n    body: \"{{.Name}}: hello\"\n  - after: 24h\n    body: second\n", "sequence: []\n", []string{"sequence: missing"}},
+		{"sequence empty", "sequence:\n  - id: hello\n    after: 1m\n    body: \"{{.Name}}: hello\"\n  - id: second\n    after: 24h\n    body: second\n", "sequence: []\n", []string{"sequence: missing"}},
 		{"after bad", "after: 24h", "after: 3x", []string{`sequence[1].after: "3x": invalid duration`}},
 		{"after negative", "after: 24h", "after: -1h", []string{`sequence[1].after: "-1h": must not be negative`}},
 		{"after out of order", "after: 24h", "after: 30s", []string{`sequence[1].after: "30s" comes before`}},
-		{"after missing", "  - after: 24h\n", "  - \n", []string{"sequence[1].after: missing"}},
+		{"after missing", "    after: 24h\n", "", []string{"sequence[1].after: missing"}},
+		{"id missing", "  - id: second\n", "  - \n", []string{"sequence[1].id: missing"}},
+		{"id twice", "id: second", "id: hello", []string{`sequence[1].id: "hello" is also sequence[0]'s id`}},
+		{"id malformed", "id: second", "id: Second Step", []string{`sequence[1].id: "Second Step": use`}},
 		{"body missing", "    body: second\n", "", []string{"sequence[1].body: missing"}},
 		{"body blank after render", "    body: second\n", "    body: \"{{if false}}x{{end}}\"\n", []string{"sequence[1].body: empty once"}},
 		{"more documents", validFile, validFile + "\n---\nname: x\n", []string{"more than one YAML document"}},
@@ -435,5 +440,21 @@ func TestPlaceholderContent(t *testing.T) {
 		if len(p.Placeholders) > 0 {
 			t.Errorf("%q: Placeholders = %q, want none", ok, p.Placeholders)
 		}
+	}
+}
+
+// A send window shorter than an area code's zone spread is warned about.
+func TestNarrowWindowWarns(t *testing.T) {
+	t.Parallel()
+	data := strings.Replace(validFile, `end: "20:00"`, `end: "10:30"`, 1)
+	if data == validFile {
+		t.Fatal("validFile has no send_window end of 20:00")
+	}
+	p, err := Parse([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(p.Warnings, func(w string) bool { return strings.Contains(w, "867") && !strings.Contains(w, "907") }) {
+		t.Errorf("Warnings = %q, want one naming 867 (3h) and not 907 (2h)", p.Warnings)
 	}
 }

@@ -124,6 +124,11 @@ type staffReplyWorker struct {
 	s *Sender
 }
 
+// NextRetry: a rescued reply runs again at once (see stepWorker.NextRetry).
+func (w *staffReplyWorker) NextRetry(job *river.Job[StaffReplyArgs]) time.Time {
+	return rescuedRetry(job.JobRow, w.s.cfg.RescueAfter)
+}
+
 func (w *staffReplyWorker) Work(ctx context.Context, job *river.Job[StaffReplyArgs]) error {
 	return w.s.sendStaffReply(ctx, job.Args, lookBackFrom(job.JobRow))
 }
@@ -226,10 +231,11 @@ func (s *Sender) resume(ctx context.Context, tx pgx.Tx, subscriberID int64) erro
 	}
 	now := time.Now()
 	for _, j := range jobs {
-		if j.Step < 0 || j.Step >= len(s.cfg.Program.Sequence) {
-			continue
+		id := j.StepID
+		if id == "" && j.Step >= 0 && j.Step < len(s.cfg.Program.Sequence) {
+			id = s.cfg.Program.Sequence[j.Step].ID // scheduled before step ids
 		}
-		due := time.UnixMicro(j.Subscription).Add(s.cfg.Program.Sequence[j.Step].After)
+		_, due := s.stepArgs(0, time.UnixMicro(j.Subscription), id)
 		if due.After(now) {
 			continue // not yet due: its own time stands
 		}

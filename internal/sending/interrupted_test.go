@@ -43,7 +43,7 @@ func TestInterruptedSendIsNotRepeated(t *testing.T) {
 	if n := b.count(t, `SELECT count(*) FROM outbound_messages WHERE subscriber_id = $1 AND step = 0 AND twilio_sid = $2`, sub.ID, first.SID); n != 1 {
 		t.Errorf("the found message recorded %d times, want 1", n)
 	}
-	if n := b.count(t, `SELECT count(*) FROM steps_to_schedule WHERE subscriber_id = $1 AND step = 1`, sub.ID); n != 1 {
+	if n := b.count(t, `SELECT count(*) FROM steps_to_schedule WHERE subscriber_id = $1 AND step_id = $2`, sub.ID, b.program.Sequence[1].ID); n != 1 {
 		t.Errorf("step 1 owed %d times after the found step, want 1", n)
 	}
 
@@ -95,15 +95,15 @@ type countingFinds struct {
 	n int
 }
 
-func (c *countingFinds) Find(ctx context.Context, to, body string, since time.Time) (carrier.Result, bool, error) {
+func (c *countingFinds) FindMatching(ctx context.Context, to string, since time.Time, match func(string) bool) ([]carrier.Result, error) {
 	c.n++
-	return c.Carrier.Find(ctx, to, body, since)
+	return c.Carrier.FindMatching(ctx, to, since, match)
 }
 
 type failingFind struct{ Carrier }
 
-func (failingFind) Find(context.Context, string, string, time.Time) (carrier.Result, bool, error) {
-	return carrier.Result{}, false, errors.New("carrier unreachable")
+func (failingFind) FindMatching(context.Context, string, time.Time, func(string) bool) ([]carrier.Result, error) {
+	return nil, errors.New("carrier unreachable")
 }
 
 // The YES-request to a web sign-up is found the same way.

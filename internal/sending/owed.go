@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,7 +21,7 @@ import (
 // send's transaction has one round trip fewer. The row is written in the
 // same transaction as the send it follows, and deleted in the same
 // transaction as the job it becomes, so no step is lost to a crash; River's
-// uniqueness (subscription, step) means none is scheduled twice.
+// uniqueness (subscriber, subscription, step id) means none is scheduled twice.
 
 const (
 	// owedBatch is how many owed steps one transaction schedules.
@@ -57,11 +58,20 @@ func (s *Sender) scheduleOwedBatch(ctx context.Context) (taken, scheduled int, e
 		taken = len(owed)
 		var params []river.InsertManyParams
 		for _, o := range owed {
-			if inSubscription(o.State, o.OptedInAt, o.Subscription) && o.Step >= 0 && o.Step < len(s.cfg.Program.Sequence) {
-				a := StepArgs{SubscriberID: o.SubscriberID, Step: o.Step, Subscription: o.Subscription.UnixMicro()}
-				due := o.Subscription.Add(s.cfg.Program.Sequence[o.Step].After)
-				params = append(params, river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: dueAt(due)}})
+			if !inSubscription(o.State, o.OptedInAt, o.Subscription) {
+				continue
 			}
+			id := o.StepID
+			if id == "" && o.Step != nil && *o.Step >= 0 && *o.Step < len(s.cfg.Program.Sequence) {
+				id = s.cfg.Program.Sequence[*o.Step].ID // owed before step ids
+			}
+			if id == "" {
+				continue
+			}
+			// A step no longer in the program gets a job all the same, due
+			// now: its worker owes what comes next instead.
+			a, due := s.stepArgs(o.SubscriberID, o.Subscription, id)
+			params = append(params, river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: dueAt(due)}})
 		}
 		if len(params) == 0 {
 			return nil
@@ -78,6 +88,33 @@ func (s *Sender) scheduleOwedBatch(ctx context.Context) (taken, scheduled int, e
 		return 0, 0, fmt.Errorf("schedule owed steps: %w", err)
 	}
 	return taken, scheduled, nil
+}
+
+// stepArgs are the job arguments of a step, and when it is due.
+func (s *Sender) stepArgs(subscriberID int64, subscription time.Time, stepID string) (StepArgs, time.Time) {
+	a := StepArgs{SubscriberID: subscriberID, StepID: stepID, Step: -1, Subscription: subscription.UnixMicro()}
+	step, i, ok := s.cfg.Program.StepByID(stepID)
+	if !ok {
+		return a, time.Time{}
+	}
+	due := subscription.Add(step.After)
+	a.Step, a.BodyHash, a.Due = i, step.Hash(), due.UnixMicro()
+	return a, due
+}
+
+// oweNext owes, in tx, the step that comes next for a subscription in the
+// current program's order: the first one it has not had (received) and
+// that is not the one being sent (current). A step inserted before where
+// the person is comes next, at once if its time has passed; nothing is
+// owed once every step of the program has gone.
+func (s *Sender) oweNext(ctx context.Context, tx pgx.Tx, subscriberID int64, subscription time.Time, received []string, current string) error {
+	for _, st := range s.cfg.Program.Sequence {
+		if st.ID != current && !slices.Contains(received, st.ID) {
+			s.owing.Add(1)
+			return store.OweStep(ctx, tx, subscriberID, subscription, st.ID)
+		}
+	}
+	return nil
 }
 
 // scheduleOwedLoop runs ScheduleOwed every owedEvery while this sender

@@ -19,7 +19,11 @@ func (b *bundle) owe(t *testing.T, subs []*store.Subscriber, step int) {
 	t.Helper()
 	for _, sub := range subs {
 		err := b.db.InTx(context.Background(), func(tx pgx.Tx) error {
-			return b.sender.owe(context.Background(), tx, sub.ID, *sub.OptedInAt, step)
+			ids := stepIDs(b.program)
+			if step >= len(ids) { // after the last step: nothing is owed
+				return b.sender.oweNext(context.Background(), tx, sub.ID, *sub.OptedInAt, ids, "")
+			}
+			return store.OweStep(context.Background(), tx, sub.ID, *sub.OptedInAt, ids[step])
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -23,6 +23,9 @@ type pacer struct {
 	bucket *rate.Limiter
 	gap    time.Duration // per segment
 
+	// maxWait is the longest a send waits in the spacer (maxSpacerWait).
+	maxWait time.Duration
+
 	mu   sync.Mutex
 	next time.Time
 }
@@ -44,8 +47,14 @@ func newPacer(segmentsPerSecond float64) *pacer {
 		// one-second window at the carrier then never holds more than the
 		// rate. The spacer is thus the slightly slower stage: a send or two
 		// always waits in it, so it never idles and the rate holds at 96%.
-		gap: time.Duration(1.04 * float64(time.Second) / segmentsPerSecond),
+		gap:     time.Duration(1.04 * float64(time.Second) / segmentsPerSecond),
+		maxWait: maxSpacerWait,
 	}
+}
+
+// delay is how long the carrier needs, at this rate, to send segments.
+func (p *pacer) delay(segments int) time.Duration {
+	return time.Duration(segments) * p.gap
 }
 
 // maxBurst is the most segments one message may reserve at once (a
@@ -77,31 +86,40 @@ func (p *pacer) busyFor() time.Duration {
 	defer p.mu.Unlock()
 	// (Not max(0, until-…): until the first send, next is the zero time
 	// and the subtraction would overflow.)
-	if wait := time.Until(p.next); wait > maxSpacerWait/2 {
-		return wait - maxSpacerWait/2
+	if wait := time.Until(p.next); wait > p.maxWait/2 {
+		return wait - p.maxWait/2
 	}
 	return 0
 }
 
-// space waits until the request may go, and books the gap after it.
+// space waits until the request may go, and books the gap after it. The
+// booking is made under the mutex; the wait is not, so other sends (each
+// holding its own subscriber's row lock) never queue behind this one's
+// sleep. A send whose wait is cut short has booked a slot it does not use:
+// the rate errs on the slow side.
 func (p *pacer) space(ctx context.Context, segments int) error {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	now := time.Now()
 	wait := p.next.Sub(now)
-	if wait > maxSpacerWait {
+	if wait > p.maxWait {
+		p.mu.Unlock()
 		return errPaceBusy
 	}
+	at := now
 	if wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		}
-		now = p.next
+		at = p.next
 	}
-	p.next = now.Add(time.Duration(segments) * p.gap)
-	return nil
+	p.next = at.Add(time.Duration(segments) * p.gap)
+	p.mu.Unlock()
+	if wait <= 0 {
+		return nil
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -29,7 +29,9 @@ import (
 // is the real one.
 type Carrier interface {
 	Send(ctx context.Context, m carrier.Message) (carrier.Result, error)
-	Find(ctx context.Context, to, body string, since time.Time) (res carrier.Result, found bool, err error)
+	// FindMatching lists the messages sent to a number since a time whose
+	// text match accepts, newest first.
+	FindMatching(ctx context.Context, to string, since time.Time, match func(body string) bool) ([]carrier.Result, error)
 }
 
 // Config is what the sender needs.
@@ -53,6 +55,16 @@ type Config struct {
 	// SendTimeout bounds one carrier request, and so how long a STOP can
 	// wait behind a send in flight (default 5 s; Twilio waits 15 s for a webhook).
 	SendTimeout time.Duration
+	// LockWait bounds how long a send waits for its subscriber's row lock
+	// (default 15 s); after it, the send is snoozed.
+	LockWait time.Duration
+	// RescueAfter is how long a job may stay running before River takes
+	// it for one whose process died and runs it again (default 45 s). A
+	// live attempt never lasts that long: its parts are bounded (LockWait,
+	// SendTimeout, the commit) and none starts a carrier request it could
+	// not finish by then. A step run again asks the carrier first whether
+	// the interrupted attempt went.
+	RescueAfter time.Duration
 	// Now is the clock; tests pin it.
 	Now func() time.Time
 	// PollInterval is how often River looks for due jobs when not told of one (default 1 s).
@@ -75,7 +87,9 @@ type Sender struct {
 
 	owedDone chan struct{} // closed to stop scheduleOwedLoop
 	owedLoop chan struct{} // closed when it has stopped
-	owing    atomic.Int64  // steps owed by this sender's sends so far
+
+	statusDone, statusLoop chan struct{} // the same for statusSweepLoop
+	owing                  atomic.Int64  // steps owed by this sender's sends so far
 }
 
 // New builds a sender. Start begins working jobs.
@@ -85,6 +99,12 @@ func New(cfg Config) (*Sender, error) {
 	}
 	if cfg.SendTimeout <= 0 {
 		cfg.SendTimeout = 5 * time.Second
+	}
+	if cfg.LockWait <= 0 {
+		cfg.LockWait = 15 * time.Second
+	}
+	if cfg.RescueAfter <= 0 {
+		cfg.RescueAfter = DefaultRescueAfter
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -103,10 +123,15 @@ func New(cfg Config) (*Sender, error) {
 	s.worker = &stepWorker{s: s}
 
 	rc := &river.Config{
-		Logger:            cfg.Logger.With(slog.String("component", "river")),
-		JobTimeout:        -1, // each send is bounded by SendTimeout instead
-		FetchPollInterval: cfg.PollInterval,
-		FetchCooldown:     10 * time.Millisecond,
+		Logger: cfg.Logger.With(slog.String("component", "river")),
+		// A job's context ends after this: waits end, and no carrier
+		// request starts that could not end in time (deliver). River
+		// rescues a job running longer than RescueAfter only when it has
+		// a timeout (a job without one is never rescued).
+		JobTimeout:           cfg.RescueAfter,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        10 * time.Millisecond,
 		// The baseline migration drops three of River's indexes.
 		ReindexerIndexNames: reindexed(),
 	}
@@ -152,6 +177,9 @@ func (s *Sender) Start(ctx context.Context) error {
 	if s.cfg.NoWork {
 		return nil
 	}
+	if err := s.AdoptProgram(ctx); err != nil {
+		return err
+	}
 	if err := s.river.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start sender: %w", err)
 	}
@@ -159,6 +187,11 @@ func (s *Sender) Start(ctx context.Context) error {
 	go func() {
 		defer close(s.owedLoop)
 		s.scheduleOwedLoop(s.owedDone)
+	}()
+	s.statusDone, s.statusLoop = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(s.statusLoop)
+		s.statusSweepLoop(s.statusDone)
 	}()
 	return nil
 }
@@ -176,6 +209,8 @@ func (s *Sender) Stop(ctx context.Context) error {
 		close(s.owedDone)
 		<-s.owedLoop
 		s.owedDone = nil
+		close(s.statusDone)
+		<-s.statusLoop
 	}
 	if err != nil {
 		return fmt.Errorf("stop sender: %w", err)
@@ -201,14 +236,30 @@ func reindexed() []string {
 // drops; recreate them before a River upgrade whose migrations alter them.
 var droppedJobIndexes = []string{"river_job_args_index", "river_job_metadata_index", "river_job_kind"}
 
-// StepArgs is one sequence step for one subscription. Unique: inserting the
-// same step twice for the same subscription does nothing.
+// DefaultRescueAfter is how long a job may stay running before River
+// runs it again, taking its process for dead (Config.RescueAfter).
+const DefaultRescueAfter = 45 * time.Second
+
+// StepArgs is one sequence step for one subscription. Unique by
+// subscriber, step id and subscription: inserting the same step twice for
+// the same subscription does nothing.
 type StepArgs struct {
-	SubscriberID int64 `json:"subscriber_id"`
-	Step         int   `json:"step"`
+	SubscriberID int64 `json:"subscriber_id" river:"unique"`
+	// StepID is the step (program.Step.ID); "" in a job made before step
+	// ids, which has only Step.
+	StepID string `json:"step_id,omitempty" river:"unique"`
+	// Step is the step's place in the program when the job was made (-1:
+	// not in it), for replicas that predate step ids.
+	Step int `json:"step"`
+	// BodyHash is the hash of the step's text when the job was made: a
+	// retry also looks for a message with that text.
+	BodyHash string `json:"body_hash,omitempty"`
+	// Due is when the step was due when the job was made (Unix
+	// microseconds): a job whose step's `after` has grown since waits.
+	Due int64 `json:"due,omitempty"`
 	// Subscription is the opt-in time (Unix microseconds) the step belongs
 	// to; a person who stops and joins again starts a new subscription.
-	Subscription int64 `json:"subscription"`
+	Subscription int64 `json:"subscription" river:"unique"`
 }
 
 // Kind names the job in River's table.
@@ -244,15 +295,20 @@ func segmentsCeil(n int) int { return int(math.Max(1, float64(n))) }
 
 // ScheduleMany schedules many steps at once (bulk imports, benchmarks),
 // through COPY, in the caller's transaction. Each is due at its
-// subscription plus the step's delay.
+// subscription plus the step's delay; a step given by place (no StepID)
+// is the program's step there.
 func (s *Sender) ScheduleMany(ctx context.Context, tx pgx.Tx, steps []StepArgs) (int, error) {
 	params := make([]river.InsertManyParams, 0, len(steps))
 	for _, a := range steps {
-		if a.Step < 0 || a.Step >= len(s.cfg.Program.Sequence) {
+		id := a.StepID
+		if id == "" && a.Step >= 0 && a.Step < len(s.cfg.Program.Sequence) {
+			id = s.cfg.Program.Sequence[a.Step].ID
+		}
+		if _, _, ok := s.cfg.Program.StepByID(id); !ok {
 			continue
 		}
-		due := time.UnixMicro(a.Subscription).Add(s.cfg.Program.Sequence[a.Step].After)
-		params = append(params, river.InsertManyParams{Args: a, InsertOpts: &river.InsertOpts{ScheduledAt: dueAt(due)}})
+		args, due := s.stepArgs(a.SubscriberID, time.UnixMicro(a.Subscription), id)
+		params = append(params, river.InsertManyParams{Args: args, InsertOpts: &river.InsertOpts{ScheduledAt: dueAt(due)}})
 	}
 	n, err := s.river.InsertManyFastTx(ctx, tx, params)
 	if err != nil {

@@ -49,11 +49,16 @@ func (w *signupWorker) Work(ctx context.Context, job *river.Job[SignupRequestArg
 	return w.s.sendSignupRequest(ctx, job.Args, lookBackFrom(job.JobRow))
 }
 
-// sendSignupRequest sends the YES-request; unless lookBack is zero it
-// first looks for one an interrupted attempt sent, as a step does.
+// sendSignupRequest sends the YES-request, at most once per sign-up:
+// not if one went since the sign-up (an attempt that committed, then was
+// run again because River had not marked it done). Unless lookBack is
+// zero (a retry) it first looks for one an interrupted attempt sent, as a
+// step does, and it keeps to the send window: only the first attempt goes
+// at any hour, the moment the person asked for it.
 func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs, lookBack time.Time) error {
 	body := s.cfg.Program.Replies.PendingConfirm
 	segments, _ := message.Segments(body)
+	retry := !lookBack.IsZero()
 	return s.paced(ctx, segmentsCeil(segments), func(ctx context.Context, tx pgx.Tx, pace func() error) (result error, err error) {
 		sub, err := store.LockSubscriber(ctx, tx, a.SubscriberID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -64,18 +69,44 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs, loo
 		if sub.State != store.Pending {
 			return river.JobCancel(errors.New("subscriber is no longer pending")), errRollback
 		}
+		// The database's clock wrote the row; the sign-up's time is the
+		// service's: allow for the difference.
+		sent, err := store.SignupRequestSent(ctx, tx, sub.ID, time.UnixMicro(a.Requested).Add(-lookupSkew))
+		if err != nil {
+			return nil, err
+		}
+		if sent {
+			return nil, errRollback // it went: at most once
+		}
 		number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
 		if err != nil {
 			return nil, err
 		}
-		return s.deliver(ctx, tx, pace, &lookBack, delivery{
+		d := delivery{
 			sub:    sub,
 			number: number,
 			body:   body,
 			record: store.Outbound{
 				SubscriberID: sub.ID, Kind: store.KindSignupConfirm, ReplyName: "pending_confirm", Segments: segmentsCeil(segments),
 			},
-			validity: time.Hour,
-		})
+		}
+		if retry {
+			now := s.cfg.Now()
+			d.hold = func() (time.Duration, time.Duration) {
+				next, left := windowOf(s.cfg.Program).NextOpen(now, s.zones(sub.TimeZone, number))
+				if next.After(now) {
+					return next.Sub(now), 0
+				}
+				return 0, left
+			}
+		}
+		return s.deliver(ctx, tx, pace, &lookBack, d)
 	})
+}
+
+// NextRetry runs a job again at once when River rescued it (its process
+// died mid-attempt), rather than after River's backoff: the retry asks
+// the carrier first whether the interrupted attempt went.
+func (w *signupWorker) NextRetry(job *river.Job[SignupRequestArgs]) time.Time {
+	return rescuedRetry(job.JobRow, w.s.cfg.RescueAfter)
 }

@@ -33,20 +33,11 @@ func (s *Sender) Transition(ctx context.Context, tx pgx.Tx, sub *store.Subscribe
 	case from == to:
 		return nil
 	case to == store.Active:
-		return s.owe(ctx, tx, sub.ID, *sub.OptedInAt, 0)
+		return s.oweNext(ctx, tx, sub.ID, *sub.OptedInAt, nil, "")
 	case from != "":
 		return s.cancel(ctx, tx, sub.ID)
 	}
 	return nil
-}
-
-// owe records, in the caller's transaction, that a step is owed.
-func (s *Sender) owe(ctx context.Context, tx pgx.Tx, subscriberID int64, subscription time.Time, step int) error {
-	if step >= len(s.cfg.Program.Sequence) {
-		return nil
-	}
-	s.owing.Add(1)
-	return store.OweStep(ctx, tx, subscriberID, subscription, step)
 }
 
 // cancel cancels every job still waiting for the subscriber, and every

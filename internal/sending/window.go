@@ -29,13 +29,21 @@ func (w Window) open(t time.Time, loc *time.Location) bool {
 // every one of zones, and how long from then until it first closes in any
 // of them. With no zones it answers for UTC.
 func (w Window) NextOpen(t time.Time, zones []*time.Location) (time.Time, time.Duration) {
+	next, left, _ := w.NextOpenAll(t, zones)
+	return next, left
+}
+
+// NextOpenAll is NextOpen, and ok is false when no moment in the next few
+// days is open in every zone (zones further apart than the window is
+// long): the moment returned is then not open everywhere.
+func (w Window) NextOpenAll(t time.Time, zones []*time.Location) (next time.Time, left time.Duration, ok bool) {
 	if len(zones) == 0 {
 		zones = []*time.Location{time.UTC}
 	}
 	candidate := t
 	// Each pass moves candidate to the next opening in a zone where it is
 	// closed; zones differ by hours, so a few passes settle it. The bound
-	// only guards against windows that never overlap (none that load do).
+	// guards against zones whose windows never overlap.
 	for pass := 0; pass < 16; pass++ {
 		moved := false
 		for _, loc := range zones {
@@ -53,12 +61,14 @@ func (w Window) NextOpen(t time.Time, zones []*time.Location) (time.Time, time.D
 			break
 		}
 	}
-	left := time.Duration(1<<63 - 1)
+	left = time.Duration(1<<63 - 1)
+	ok = true
 	for _, loc := range zones {
+		ok = ok && w.open(candidate, loc)
 		local := candidate.In(loc)
 		if d := at(local, w.End).Sub(local); d < left {
 			left = d
 		}
 	}
-	return candidate, left
+	return candidate, left, ok
 }

@@ -68,12 +68,18 @@ type Outbound struct {
 	SubscriberID int64
 	Kind         string
 	ReplyName    string
+	// Step is a sequence step's place in the program when it was sent;
+	// StepID is the step (what at most once goes by).
 	Step         *int
+	StepID       string
 	Subscription *time.Time
-	TwilioSID    string
-	Status       string
-	ErrorCode    *int
-	Segments     int
+	// BodyHash is the hash of the text the carrier was given
+	// (program.BodyHash), for a sequence step.
+	BodyHash  string
+	TwilioSID string
+	Status    string
+	ErrorCode *int
+	Segments  int
 	// CreatedAt is when it was sent; zero: the database's now.
 	CreatedAt time.Time
 	// StaffReplyID is the staff reply this message sends (KindStaffReply),
@@ -92,15 +98,17 @@ func RecordOutbound(ctx context.Context, tx pgx.Tx, m Outbound) error {
 	}
 	const insert = `
 		INSERT INTO outbound_messages (subscriber_id, kind, reply_name, step, subscription, twilio_sid, status, error_code, segments,
-		                               created_at, updated_at, conversation_id)
-		VALUES (NULLIF($1, 0), $2, NULLIF($3, ''), $4, $5, NULLIF($6, ''), $7, $8, $9, coalesce($10, now()), coalesce($10, now()), NULLIF($11, 0))`
-	args := []any{m.SubscriberID, m.Kind, m.ReplyName, m.Step, m.Subscription, m.TwilioSID, m.Status, m.ErrorCode, max(1, m.Segments), at, m.ConversationID}
+		                               created_at, updated_at, conversation_id, step_id, body_hash)
+		VALUES (NULLIF($1, 0), $2, NULLIF($3, ''), $4, $5, NULLIF($6, ''), $7, $8, $9, coalesce($10, now()), coalesce($10, now()), NULLIF($11, 0),
+		        NULLIF($12, ''), NULLIF($13, ''))`
+	args := []any{m.SubscriberID, m.Kind, m.ReplyName, m.Step, m.Subscription, m.TwilioSID, m.Status, m.ErrorCode, max(1, m.Segments), at, m.ConversationID,
+		m.StepID, m.BodyHash}
 	sql := insert
 	if m.StaffReplyID != 0 {
 		// A staff reply that went: the reply points at its message, and the
 		// conversation has been answered and waits for the person.
 		sql = `WITH o AS (` + insert + ` RETURNING id), r AS (
-				UPDATE staff_replies SET status = 'sent', outbound_id = (SELECT id FROM o), held_until = NULL WHERE id = $12
+				UPDATE staff_replies SET status = 'sent', outbound_id = (SELECT id FROM o), held_until = NULL WHERE id = $14
 			)
 			UPDATE conversations SET first_reply_at = coalesce(first_reply_at, now()), last_activity_at = now(),
 			       status = CASE WHEN status = 'open' THEN 'waiting'::conversation_status ELSE status END
@@ -111,6 +119,18 @@ func RecordOutbound(ctx context.Context, tx pgx.Tx, m Outbound) error {
 		return fmt.Errorf("record outbound: %w", err)
 	}
 	return nil
+}
+
+// SignupRequestSent tells whether a YES-request went to the subscriber at
+// or after since (the sign-up it answers).
+func SignupRequestSent(ctx context.Context, tx pgx.Tx, subscriberID int64, since time.Time) (bool, error) {
+	var sent bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbound_messages WHERE subscriber_id = $1 AND kind = 'signup_confirm' AND created_at >= $2)`,
+		subscriberID, since).Scan(&sent)
+	if err != nil {
+		return false, fmt.Errorf("find sent YES-request: %w", err)
+	}
+	return sent, nil
 }
 
 // SIDRecorded tells whether an outbound row has the carrier's message SID.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -16,6 +17,14 @@ import (
 // a batch, so each saves a round trip to Postgres. Statements given to
 // AtCommit travel with the COMMIT, saving another.
 func (db *DB) InTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
+	return db.InTxCommitWithin(ctx, 0, fn)
+}
+
+// InTxCommitWithin is InTx, except that the COMMIT (or ROLLBACK) gets a
+// deadline of its own, commitWithin from when it starts, whatever ctx's
+// deadline: a send that reached the carrier is recorded even when the
+// steps before it used up the attempt's time. Zero: ctx's.
+func (db *DB) InTxCommitWithin(ctx context.Context, commitWithin time.Duration, fn func(pgx.Tx) error) (err error) {
 	c, err := db.Pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -24,15 +33,25 @@ func (db *DB) InTx(ctx context.Context, fn func(pgx.Tx) error) (err error) {
 	// closed by the pool on release rather than reused.
 	defer c.Release()
 	tx := &lazyTx{conn: c.Conn()}
+	endCtx := func() (context.Context, context.CancelFunc) {
+		if commitWithin <= 0 {
+			return ctx, func() {}
+		}
+		return context.WithTimeout(context.WithoutCancel(ctx), commitWithin)
+	}
 	defer func() {
-		if rerr := tx.Rollback(ctx); rerr != nil && !errors.Is(rerr, pgx.ErrTxClosed) && err == nil {
+		rctx, cancel := endCtx()
+		defer cancel()
+		if rerr := tx.Rollback(rctx); rerr != nil && !errors.Is(rerr, pgx.ErrTxClosed) && err == nil {
 			err = fmt.Errorf("roll back: %w", rerr)
 		}
 	}()
 	if err := fn(tx); err != nil {
 		return err // the caller's, named by it
 	}
-	if err := tx.Commit(ctx); err != nil {
+	cctx, cancel := endCtx()
+	defer cancel()
+	if err := tx.Commit(cctx); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
