@@ -11,7 +11,6 @@ import (
 
 	"textsupport/internal/message"
 	"textsupport/internal/store"
-	"textsupport/internal/vault"
 )
 
 // SignupRequestArgs is the one text that asks a web sign-up to reply YES.
@@ -64,7 +63,7 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs, loo
 		if sub.State != store.Pending {
 			return river.JobCancel(errors.New("subscriber is no longer pending")), errRollback
 		}
-		number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
+		number, err := s.cfg.Vault.OpenPhone(sub.PhoneHash, sub.PhoneEnc)
 		if err != nil {
 			return nil, err
 		}

@@ -15,7 +15,6 @@ import (
 	"textsupport/internal/carrier"
 	"textsupport/internal/phone"
 	"textsupport/internal/store"
-	"textsupport/internal/vault"
 )
 
 type stepWorker struct {
@@ -84,7 +83,7 @@ func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error
 		case v.Sent:
 			return nil, nil // this step already reached them: at most once
 		}
-		number, err := s.cfg.Vault.OpenString(vault.Phone, v.PhoneEnc)
+		number, err := s.cfg.Vault.OpenPhone(v.PhoneHash, v.PhoneEnc)
 		if err != nil {
 			return nil, err
 		}

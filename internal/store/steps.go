@@ -87,6 +87,7 @@ func WaitingStepJobs(ctx context.Context, tx pgx.Tx, subscriberID int64) ([]int6
 // StepView is what a send needs to know about its subscriber, read under
 // the subscriber's row lock.
 type StepView struct {
+	PhoneHash []byte
 	PhoneEnc  []byte
 	State     State
 	TimeZone  string
@@ -110,7 +111,7 @@ type StepView struct {
 func LockForStep(ctx context.Context, tx pgx.Tx, subscriberID int64, subscription time.Time, step, dailyCap int, now time.Time) (*StepView, error) {
 	b := &pgx.Batch{}
 	b.Queue(`
-		SELECT s.phone_enc, s.state, coalesce(s.time_zone, ''), s.opted_in_at,
+		SELECT s.phone_hash, s.phone_enc, s.state, coalesce(s.time_zone, ''), s.opted_in_at,
 		       (SELECT o.created_at FROM outbound_messages o
 		        WHERE o.subscriber_id = s.id AND o.kind = 'step' AND o.created_at > $2 AND o.status <> 'failed'
 		        ORDER BY o.created_at DESC OFFSET $3 LIMIT 1)
@@ -123,7 +124,7 @@ func LockForStep(ctx context.Context, tx pgx.Tx, subscriberID int64, subscriptio
 	br := tx.SendBatch(ctx, b)
 	defer br.Close()
 	v := &StepView{}
-	if err := br.QueryRow().Scan(&v.PhoneEnc, &v.State, &v.TimeZone, &v.OptedInAt, &v.CapFull); err != nil {
+	if err := br.QueryRow().Scan(&v.PhoneHash, &v.PhoneEnc, &v.State, &v.TimeZone, &v.OptedInAt, &v.CapFull); err != nil {
 		if err = notFound(err); err == ErrNotFound {
 			return nil, err
 		}
