@@ -289,6 +289,9 @@ func (v *Vault) Reseal(purpose string, row, sealed []byte) (out []byte, changed 
 	return v.Seal(purpose, row, plain), true, nil
 }
 
+// Header is how every ciphertext sealed with key id starts.
+func Header(id byte) []byte { return []byte{version, id} }
+
 // NewestID is the ID of the key Seal uses.
 func (v *Vault) NewestID() byte { return v.newest.id }
 
