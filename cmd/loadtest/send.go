@@ -255,7 +255,8 @@ func seedShare(ctx context.Context, db *store.DB, v *vault.Vault, sender *sendin
 				return nil, nil
 			}
 			number := fmt.Sprintf("+1%03d%07d", 201+i/9_000_000, 2_000_000+i%8_000_000)
-			row := []any{first + int64(i), v.Hash(number), v.SealString(vault.Phone, number), phone.Last4(number), "active", "keyword", tz, optedIn}
+			hash := v.Hash(number)
+			row := []any{first + int64(i), hash, v.SealString(vault.Phone, hash, number), phone.Last4(number), "active", "keyword", tz, optedIn}
 			i++
 			return row, nil
 		})

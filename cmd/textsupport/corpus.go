@@ -31,11 +31,11 @@ func cmdCorpus(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	var v *vault.Vault
 	if *withBodies {
-		key, err := config.DataKey(getenv)
+		keys, lookup, err := config.Keys(getenv)
 		if err != nil {
 			return err
 		}
-		if v, err = vault.New(key); err != nil {
+		if v, err = vault.NewRing(keys, lookup); err != nil {
 			return err
 		}
 	}
@@ -53,8 +53,8 @@ func cmdCorpus(ctx context.Context, args []string, getenv func(string) string, s
 	for _, m := range list {
 		text := ""
 		if v != nil {
-			if text, err = v.OpenString(vault.Body, m.BodyEnc); err != nil {
-				return fmt.Errorf("message %d does not decrypt with this DATA_KEY: %w", m.ID, err)
+			if text, err = v.OpenString(vault.Body, m.PhoneHash, m.BodyEnc); err != nil {
+				return fmt.Errorf("message %d does not decrypt with these keys: %w", m.ID, err)
 			}
 		}
 		w.Write([]string{strconv.FormatInt(m.ID, 10), m.ReceivedAt.UTC().Format(time.DateOnly), text, m.MisreadAs, m.Class, m.Rule})

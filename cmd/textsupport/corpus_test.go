@@ -18,7 +18,7 @@ import (
 func TestCorpusExport(t *testing.T) {
 	t.Parallel()
 	dbURL := pgtest.URL(t)
-	key := bytes.Repeat([]byte{7}, 32)
+	key := randomKey()
 	v, _ := vault.New(key)
 	env := map[string]string{"DATABASE_URL": dbURL, "DATA_KEY": base64.StdEncoding.EncodeToString(key)}
 	var out, errOut bytes.Buffer
@@ -35,7 +35,7 @@ func TestCorpusExport(t *testing.T) {
 		INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, class, rule, body_enc, reply_twiml, misread_as, misread_at)
 		VALUES ('SM1', 'h', 'x', '0001', 'other', 'none', $1, '', 'crisis', now()),
 		       ('SM2', 'h', 'x', '0001', 'other', 'none', $2, '', NULL, NULL)`,
-		v.SealString(vault.Body, "i just want to sleep and not wake up"), v.SealString(vault.Body, "thanks"))
+		v.SealString(vault.Body, []byte("h"), "i just want to sleep and not wake up"), v.SealString(vault.Body, []byte("h"), "thanks"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestCorpusExport(t *testing.T) {
 	if len(rows) != 2 || rows[1][2] != "i just want to sleep and not wake up" {
 		t.Fatalf("export with bodies = %v, want the text", rows)
 	}
-	env["DATA_KEY"] = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{8}, 32))
+	env["DATA_KEY"] = base64.StdEncoding.EncodeToString(randomKey())
 	if err := run(context.Background(), []string{"textsupport", "corpus", "export", "--include-bodies"}, envFunc(env), nil, &out, &errOut); err == nil ||
 		!strings.Contains(err.Error(), "does not decrypt") {
 		t.Fatalf("export with the wrong key = %v, want a clear refusal", err)

@@ -57,10 +57,12 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		defer stop()
 		cfg.DatabaseURL = url
 	}
-	if cfg.DataKey == nil {
-		if cfg.DataKey, err = devDataKey(dataDir); err != nil {
+	if cfg.DataKeys == nil {
+		key, err := devDataKey(dataDir)
+		if err != nil {
 			return err
 		}
+		cfg.DataKeys, cfg.LookupKey = []vault.Key{{ID: vault.LegacyID, Secret: key}}, key
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
@@ -92,7 +94,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 
-	phoneSim, err := devPhoneSimulator(cfg, ln.Addr(), fake, prog, devNotice(db, cfg.DataKey, prog))
+	phoneSim, err := devPhoneSimulator(cfg, ln.Addr(), fake, prog, devNotice(db, cfg, prog))
 	if err != nil {
 		return err
 	}
@@ -200,8 +202,8 @@ func devPhoneSimulator(cfg *config.Config, addr net.Addr, fake *twiliofake.Serve
 
 // devNotice is the phone simulator's notice for a number: when its next
 // scheduled message goes, and whether the send window holds it.
-func devNotice(db *store.DB, dataKey []byte, prog *program.Program) func(context.Context, string) string {
-	v, err := vault.New(dataKey)
+func devNotice(db *store.DB, cfg *config.Config, prog *program.Program) func(context.Context, string) string {
+	v, err := vault.NewRing(cfg.DataKeys, cfg.LookupKey)
 	if err != nil {
 		return nil // serveApp refuses the same key with a clear error
 	}

@@ -36,6 +36,7 @@ commands:
   program check [--allow-placeholders]  check the program file as serve loads it; print each text's cost
   healthcheck [URL]                     exit 0 if the service at URL (default: /readyz at LISTEN_ADDR) is ready
   corpus export [--include-bodies]      write the messages staff marked misread as CSV
+  rekey [--batch N]                     re-encrypt everything kept under the newest key of DATA_KEYS
 
 Settings come from the environment; see README.md.
 `
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdHealthcheck(ctx, rest, getenv, stdout)
 	case "corpus":
 		return cmdCorpus(ctx, rest, getenv, stdout, stderr)
+	case "rekey":
+		return cmdRekey(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

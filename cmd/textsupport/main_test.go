@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -219,7 +220,7 @@ func TestServe(t *testing.T) {
 	env := map[string]string{
 		"DATABASE_URL": dbURL, "LISTEN_ADDR": "127.0.0.1:0", "PUBLIC_URL": "https://texts.example.org",
 		"TWILIO_ACCOUNT_SID": fake.AccountSID, "TWILIO_AUTH_TOKEN": fake.AuthToken, "TWILIO_FROM": "+12125550199",
-		"TWILIO_API_URL": fake.URL, "DATA_KEY": base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32)),
+		"TWILIO_API_URL": fake.URL, "DATA_KEY": base64.StdEncoding.EncodeToString(randomKey()),
 		"LOG_LEVEL": "debug",
 	}
 	s := start(t, env, "serve")
@@ -354,3 +355,11 @@ var stepBodies = sync.OnceValue(func() map[string]bool {
 
 // isStep tells whether a text the phone got is a sequence step.
 func isStep(body string) bool { return stepBodies()[body] }
+
+// randomKey is a data key as openssl rand -base64 32 makes one: start-up
+// refuses keys that are not random.
+func randomKey() []byte {
+	key := make([]byte, 32)
+	rand.Read(key)
+	return key
+}

@@ -69,7 +69,7 @@ type app struct {
 // serveApp runs the HTTP server and the sender until ctx ends, then shuts
 // both down: in-flight requests finish, running sends complete.
 func serveApp(ctx context.Context, a app) error {
-	v, err := vault.New(a.cfg.DataKey)
+	v, err := vault.NewRing(a.cfg.DataKeys, a.cfg.LookupKey)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
@@ -38,6 +39,6 @@ func requiredIn(mode config.Mode) map[string]string {
 		"TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
 		"TWILIO_AUTH_TOKEN":  "secret-token-value",
 		"TWILIO_FROM":        "+15005550006",
-		"DATA_KEY":           "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"DATA_KEY":           base64.StdEncoding.EncodeToString(randomKey()),
 	}
 }

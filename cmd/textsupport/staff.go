@@ -190,9 +190,10 @@ func staffDeps(a app, v *vault.Vault, sender *sending.Sender) (*dashboard.Dashbo
 	if requireMFA == "off" {
 		requireMFA = dashboard.MFAOff
 	}
-	// Its own key, from DATA_KEY: the device cookie's MAC must not be
-	// usable as anything the data key protects.
-	deviceKey, err := hkdf.Key(sha256.New, a.cfg.DataKey, nil, "textsupport staff device cookie", 32)
+	// Its own key, from the lookup key (DATA_KEY's, unless LOOKUP_KEY is
+	// set), which does not rotate: remembered devices stay remembered. The
+	// cookie's MAC must not be usable as anything the keys protect.
+	deviceKey, err := hkdf.Key(sha256.New, a.cfg.LookupKey, nil, "textsupport staff device cookie", 32)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"textsupport/internal/vault"
 	"time"
 )
 
@@ -32,7 +33,12 @@ type Config struct {
 
 	SendRate    float64 // message segments per second
 	SendWorkers int     // sends in flight at once
-	DataKey     []byte  // 32 bytes; nil only in Dev mode when DATA_KEY is unset
+	// DataKeys encrypt what is kept at rest, newest first (DATA_KEYS, or
+	// DATA_KEY as key 1); nil only in Dev mode when both are unset.
+	DataKeys []vault.Key
+	// LookupKey makes the lookup hash: LOOKUP_KEY, else key 1's.
+	LookupKey []byte
+	ringGiven bool // DATA_KEYS is set, whether or not it parsed
 
 	ProgramFile string
 	LogLevel    slog.Level
@@ -91,6 +97,11 @@ func Load(getenv func(string) string, mode Mode) (*Config, error) {
 	for i, s := range settings {
 		if s.in.has(mode) {
 			problems[i] = s.read(c, getenv, mode)
+		}
+	}
+	for i, s := range settings {
+		if s.finish != nil && s.in.has(mode) && problems[i] == nil {
+			problems[i] = named(s.name, s.finish(c))
 		}
 	}
 	if mode == Serve {
@@ -164,22 +175,28 @@ func named(name string, err error) error {
 	return fmt.Errorf("%s: %w", name, err)
 }
 
-// DataKey reads DATA_KEY alone, through its row of the settings table, for
-// the operator commands that decrypt what the service keeps.
-func DataKey(getenv func(string) string) ([]byte, error) {
+// Keys reads DATA_KEY, DATA_KEYS and LOOKUP_KEY alone, through their rows
+// of the settings table, for the operator commands that decrypt what the
+// service keeps: the ring, newest first, and the lookup key.
+func Keys(getenv func(string) string) ([]vault.Key, []byte, error) {
+	c := &Config{}
+	var problems []error
 	for _, s := range settings {
-		if s.name != "DATA_KEY" {
-			continue
+		switch s.name {
+		case "DATA_KEY", "DATA_KEYS", "LOOKUP_KEY":
+			if v := strings.TrimSpace(getenv(s.name)); v != "" {
+				problems = append(problems, named(s.name, s.parse(c, v)))
+			}
 		}
-		v := strings.TrimSpace(getenv(s.name))
-		if v == "" {
-			return nil, fmt.Errorf("configuration: DATA_KEY: required: %s", s.hint)
-		}
-		var c Config
-		if err := s.parse(&c, v); err != nil {
-			return nil, fmt.Errorf("configuration: DATA_KEY: %w", err)
-		}
-		return c.DataKey, nil
 	}
-	return nil, errors.New("configuration: no DATA_KEY setting")
+	if err := errors.Join(problems...); err != nil {
+		return nil, nil, fmt.Errorf("configuration: %w", err)
+	}
+	if c.DataKeys == nil {
+		return nil, nil, fmt.Errorf("configuration: DATA_KEY: required (or DATA_KEYS): %s", dataKeyHint)
+	}
+	if err := finishLookupKey(c); err != nil {
+		return nil, nil, fmt.Errorf("configuration: LOOKUP_KEY: %w", err)
+	}
+	return c.DataKeys, c.LookupKey, nil
 }

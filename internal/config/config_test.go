@@ -1,11 +1,21 @@
 package config
 
 import (
+	"bytes"
+	"encoding/base64"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+)
+
+// Keys as openssl rand -base64 32 makes them.
+const (
+	testKey1 = "CM3PQd0/dyb7Sm0f2sJ1Ffgt9dH01nzjMB626aOHRKg="
+	testKey2 = "paQMb2P+VY5WhidJ/KQID/ecFMTkf7jWRQvgb/nFl8A="
+	testKey3 = "W5fGKuPSE4HXi35T66ibkiN5VnBBgsn5HIJ51mH7J60="
 )
 
 func env(m map[string]string) func(string) string {
@@ -18,7 +28,7 @@ func valid() map[string]string {
 		"TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
 		"TWILIO_AUTH_TOKEN":  "secret-token-value",
 		"TWILIO_FROM":        "+15005550006",
-		"DATA_KEY":           "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"DATA_KEY":           testKey1,
 	}
 }
 
@@ -28,7 +38,7 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.ListenAddr != ":8080" || c.PublicURL.String() != "http://localhost:8080" || !c.TwilioHandlesOptOut ||
-		c.SendRate != 1 || c.SendWorkers != 16 || c.TwilioAPIURL != "https://api.twilio.com" || len(c.DataKey) != 32 {
+		c.SendRate != 1 || c.SendWorkers != 16 || c.TwilioAPIURL != "https://api.twilio.com" || len(c.DataKeys) != 1 || c.DataKeys[0].ID != 1 || !bytes.Equal(c.LookupKey, c.DataKeys[0].Secret) {
 		t.Fatalf("defaults wrong: %+v", c)
 	}
 }
@@ -104,7 +114,7 @@ func TestLoadDevDefaults(t *testing.T) {
 	if c.ListenAddr != "127.0.0.1:8080" {
 		t.Errorf("dev ListenAddr = %q, want 127.0.0.1:8080 (this machine only)", c.ListenAddr)
 	}
-	if c.PublicURL != nil || c.DataKey != nil || c.DatabaseURL != "" || c.TwilioAccountSID != "" || c.TwilioAuthToken != "" {
+	if c.PublicURL != nil || c.DataKeys != nil || c.DatabaseURL != "" || c.TwilioAccountSID != "" || c.TwilioAuthToken != "" {
 		t.Errorf("dev filled in what it finds at start: %+v", c)
 	}
 	c, err = Load(env(map[string]string{"LISTEN_ADDR": ":9090", "PUBLIC_URL": "https://demo.example.org/"}), Dev)
@@ -260,5 +270,61 @@ func TestPublicURLHasNoQueryOrFragment(t *testing.T) {
 		if _, err := Load(env(map[string]string{"PUBLIC_URL": v}), Dev); err != nil {
 			t.Errorf("PUBLIC_URL=%s: Load error = %v, want none", v, err)
 		}
+	}
+}
+
+func TestLoadKeys(t *testing.T) {
+	decode := func(s string) []byte { b, _ := base64.StdEncoding.DecodeString(s); return b }
+	ring := func(m map[string]string) (*Config, error) {
+		e := valid()
+		delete(e, "DATA_KEY")
+		maps.Copy(e, m)
+		return Load(env(e), Serve)
+	}
+	c, err := ring(map[string]string{"DATA_KEYS": "2:" + testKey2 + ", 1:" + testKey1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.DataKeys) != 2 || c.DataKeys[0].ID != 2 || c.DataKeys[1].ID != 1 || !bytes.Equal(c.DataKeys[0].Secret, decode(testKey2)) {
+		t.Errorf("DATA_KEYS = %v, want key 2 then key 1", c.DataKeys)
+	}
+	if !bytes.Equal(c.LookupKey, decode(testKey1)) {
+		t.Error("the lookup key is not key 1's")
+	}
+	// Key 1 retired from the ring: the lookup key must be given.
+	if _, err := ring(map[string]string{"DATA_KEYS": "3:" + testKey3 + ",2:" + testKey2}); err == nil || !strings.Contains(err.Error(), "LOOKUP_KEY:") {
+		t.Errorf("DATA_KEYS without key 1 nor LOOKUP_KEY = %v, want LOOKUP_KEY named", err)
+	}
+	c, err = ring(map[string]string{"DATA_KEYS": "3:" + testKey3, "LOOKUP_KEY": testKey1})
+	if err != nil || !bytes.Equal(c.LookupKey, decode(testKey1)) {
+		t.Errorf("LOOKUP_KEY: %v, want key 1's bytes", err)
+	}
+	for name, m := range map[string]map[string]string{
+		"both":          {"DATA_KEY": testKey1, "DATA_KEYS": "2:" + testKey2},
+		"no ID":         {"DATA_KEYS": testKey2},
+		"zero key":      {"DATA_KEY": base64.StdEncoding.EncodeToString(make([]byte, 32))},
+		"repeated byte": {"DATA_KEYS": "2:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))},
+		"text":          {"DATA_KEY": base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))},
+		"weak lookup":   {"DATA_KEY": testKey1, "LOOKUP_KEY": base64.StdEncoding.EncodeToString(make([]byte, 32))},
+	} {
+		_, err := ring(m)
+		if err == nil || !strings.Contains(err.Error(), "DATA_KEY") && !strings.Contains(err.Error(), "LOOKUP_KEY") {
+			t.Errorf("%s: Load = %v, want a key problem", name, err)
+			continue
+		}
+		for _, v := range m {
+			for _, part := range strings.Split(v, ",") {
+				if _, key, _ := strings.Cut(part, ":"); len(key) > 8 && strings.Contains(err.Error(), key) || strings.Contains(err.Error(), v) {
+					t.Errorf("%s: the error repeats a key: %v", name, err)
+				}
+			}
+		}
+	}
+	if _, err := ring(nil); err == nil || !strings.Contains(err.Error(), "DATA_KEY: required") {
+		t.Errorf("no key: %v, want DATA_KEY required", err)
+	}
+	keys, lookup, err := Keys(env(map[string]string{"DATA_KEYS": "2:" + testKey2 + ",1:" + testKey1}))
+	if err != nil || len(keys) != 2 || !bytes.Equal(lookup, decode(testKey1)) {
+		t.Errorf("Keys = %v, %v, want the ring and key 1 as the lookup key", keys, err)
 	}
 }

@@ -38,6 +38,9 @@ type setting struct {
 	// serveCheck, run in Serve mode once every value is read, checks what
 	// serve needs that dev does not.
 	serveCheck func(c *Config) error
+	// finish, run in every mode that reads the setting once every value
+	// is read, fills in what depends on several settings.
+	finish func(c *Config) error
 }
 
 // settings are every variable the service reads, in README.md's order.
@@ -135,17 +138,49 @@ var settings = []setting{
 			c.SendWorkers = n
 			return nil
 		}},
-	{name: "DATA_KEY", doc: "base64 of 32 random bytes; encrypts numbers and bodies at rest",
-		in: serveAndDev, required: serveOnly, hint: dataKeyHint, devFills: "generated (kept in `--data DIR`)",
+	// Keys: DATA_KEY is key 1 alone; DATA_KEYS a ring, to rotate. Values
+	// are secrets: no message ever repeats one.
+	{name: "DATA_KEY", doc: "base64 of 32 random bytes; encrypts numbers and bodies at rest (key 1)",
+		in: serveAndDev, unset: "this or `DATA_KEYS` required for serve", devFills: "generated (kept in `--data DIR`)",
 		parse: func(c *Config, v string) error {
 			k, err := vault.ParseKey(v)
 			if err != nil {
-				// The value is a secret: the message never repeats it.
 				return fmt.Errorf("%v: want %s", err, dataKeyHint)
 			}
-			c.DataKey = k
+			c.DataKeys = []vault.Key{{ID: vault.LegacyID, Secret: k}}
+			return nil
+		},
+		serveCheck: func(c *Config) error {
+			if c.DataKeys == nil && !c.ringGiven {
+				return fmt.Errorf("required (or DATA_KEYS): %s", dataKeyHint)
+			}
 			return nil
 		}},
+	{name: "DATA_KEYS", doc: "the keys in use, ID:KEY,ID:KEY newest first, while keys rotate",
+		in: serveAndDev, unset: "`1:DATA_KEY`",
+		parse: func(c *Config, v string) error {
+			c.ringGiven = true
+			if c.DataKeys != nil {
+				return errors.New("set DATA_KEY or DATA_KEYS, not both (DATA_KEY is key 1: write it in DATA_KEYS as 1:KEY)")
+			}
+			keys, err := vault.ParseRing(v)
+			if err != nil {
+				return err
+			}
+			c.DataKeys = keys
+			return nil
+		}},
+	{name: "LOOKUP_KEY", doc: "the key of the lookup hash numbers are found by; never rotates with DATA_KEYS",
+		in: serveAndDev, unset: "key 1 of `DATA_KEYS` (that is, `DATA_KEY`)",
+		parse: func(c *Config, v string) error {
+			k, err := vault.ParseKey(v)
+			if err != nil {
+				return fmt.Errorf("%v: want the first DATA_KEY the service had", err)
+			}
+			c.LookupKey = k
+			return nil
+		},
+		finish: finishLookupKey},
 	{name: "PROGRAM_FILE", doc: "a program file replacing the built-in one",
 		in: serveAndDev, unset: "built in",
 		parse: func(c *Config, v string) error {
@@ -222,6 +257,22 @@ var settings = []setting{
 }
 
 const dataKeyHint = "base64 of 32 random bytes (openssl rand -base64 32)"
+
+// finishLookupKey: without LOOKUP_KEY, the lookup hash's key is key 1 of
+// the ring, the DATA_KEY the service began with. It never falls back to
+// another key: hashes made with a different key would find no one.
+func finishLookupKey(c *Config) error {
+	if c.LookupKey != nil || c.DataKeys == nil {
+		return nil
+	}
+	for _, k := range c.DataKeys {
+		if k.ID == vault.LegacyID {
+			c.LookupKey = k.Secret
+			return nil
+		}
+	}
+	return errors.New("required when DATA_KEYS has no key 1: the lookup hash stays the key 1 the numbers were hashed with (README, \"Rotating keys\")")
+}
 
 // week is the longest window of most sign-up limits.
 const week = 7 * 24 * time.Hour

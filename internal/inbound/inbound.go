@@ -143,11 +143,11 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 		return Result{}, fmt.Errorf("the program has no %q reply", d.reply)
 	}
 	if !sub.Recorded() {
-		sub.PhoneEnc, sub.Last4 = s.Vault.SealString(vault.Phone, from), phone.Last4(from)
+		sub.PhoneEnc, sub.Last4 = s.Vault.SealString(vault.Phone, hash, from), phone.Last4(from)
 	}
 	e := plan(d, received{
 		msg: m, class: class, sub: sub, conv: view.Conversation, reply: reply,
-		phoneEnc: sub.PhoneEnc, bodyEnc: s.Vault.SealString(vault.Body, m.Body), evidenceEnc: s.evidence(m),
+		phoneEnc: sub.PhoneEnc, bodyEnc: s.Vault.SealString(vault.Body, hash, m.Body), evidenceEnc: s.evidence(hash, m),
 	})
 	if e.to != "" {
 		if err := s.Subscriptions.Transition(ctx, tx, sub, e.to, e.consent); err != nil {
@@ -234,8 +234,9 @@ func reason(c message.Classification) string {
 	return string(c.Class)
 }
 
-// evidence is the ledger's encrypted copy of what the person sent.
-func (s *Service) evidence(m Message) []byte {
+// evidence is the ledger's encrypted copy of what the person sent, bound
+// to the number's hash.
+func (s *Service) evidence(hash []byte, m Message) []byte {
 	b, _ := json.Marshal(map[string]string{"body": m.Body, "opt_out_type": m.OptOutType})
-	return s.Vault.Seal(vault.Evidence, b)
+	return s.Vault.Seal(vault.Evidence, hash, b)
 }

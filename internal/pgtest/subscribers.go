@@ -40,7 +40,7 @@ func NewSubscriber(t testing.TB, db *store.DB, v *vault.Vault, number, tz string
 		if sub.Recorded() {
 			t.Fatalf("pgtest: the number ending %s is on record already", phone.Last4(number))
 		}
-		sub.PhoneEnc, sub.Last4, sub.TimeZone = v.SealString(vault.Phone, number), phone.Last4(number), tz
+		sub.PhoneEnc, sub.Last4, sub.TimeZone = v.SealString(vault.Phone, v.Hash(number), number), phone.Last4(number), tz
 		return tr.apply(ctx, tx, sub, to, ev)
 	})
 	if err != nil {

@@ -79,7 +79,7 @@ func (s *Sender) Reply(ctx context.Context, r ReplyRequest) (replyID int64, crea
 		segments, _ := message.Segments(r.Body)
 		reply := &store.StaffReply{
 			ConversationID: r.ConversationID, StaffID: r.Actor.StaffID, Key: r.Key,
-			BodyEnc: s.cfg.Vault.SealString(vault.Body, r.Body), Segments: segments,
+			BodyEnc: s.cfg.Vault.SealString(vault.Body, t.PhoneHash, r.Body), Segments: segments,
 		}
 		if created, err = store.AddStaffReply(ctx, tx, reply); err != nil || !created {
 			replyID = reply.ID
@@ -171,11 +171,11 @@ func (s *Sender) sendStaffReply(ctx context.Context, a StaffReplyArgs, lookBack 
 			// A STOP committed while the reply waited: it is never sent.
 			return river.JobCancel(ErrReplyOptedOut), store.RefuseStaffReply(ctx, tx, r.ID, "not sent: the person opted out")
 		}
-		number, err := s.cfg.Vault.OpenString(vault.Phone, t.PhoneEnc)
+		number, err := s.cfg.Vault.OpenPhone(t.PhoneHash, t.PhoneEnc)
 		if err != nil {
 			return nil, err
 		}
-		body, err := s.cfg.Vault.OpenString(vault.Body, r.BodyEnc)
+		body, err := s.cfg.Vault.OpenString(vault.Body, t.PhoneHash, r.BodyEnc)
 		if err != nil {
 			return nil, err
 		}

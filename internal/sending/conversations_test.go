@@ -36,7 +36,7 @@ func (b *bundle) conversation(t *testing.T, number string, sub *store.Subscriber
 	err := b.db.Pool.QueryRow(context.Background(), `
 		INSERT INTO conversations (phone_hash, phone_enc, phone_last4, subscriber_id, priority, last_inbound_at, last_activity_at)
 		VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id`,
-		b.vault.Hash(number), b.vault.SealString(vault.Phone, number), phone.Last4(number), subID, lastInbound).Scan(&id)
+		b.vault.Hash(number), b.vault.SealString(vault.Phone, b.vault.Hash(number), number), phone.Last4(number), subID, lastInbound).Scan(&id)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"textsupport/internal/message"
 	"textsupport/internal/store"
-	"textsupport/internal/vault"
 )
 
 // SignupRequestArgs is the one text that asks a web sign-up to reply YES.
@@ -78,7 +77,7 @@ func (s *Sender) sendSignupRequest(ctx context.Context, a SignupRequestArgs, loo
 		if sent {
 			return nil, errRollback // it went: at most once
 		}
-		number, err := s.cfg.Vault.OpenString(vault.Phone, sub.PhoneEnc)
+		number, err := s.cfg.Vault.OpenPhone(sub.PhoneHash, sub.PhoneEnc)
 		if err != nil {
 			return nil, err
 		}

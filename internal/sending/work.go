@@ -17,7 +17,6 @@ import (
 	"textsupport/internal/phone"
 	"textsupport/internal/program"
 	"textsupport/internal/store"
-	"textsupport/internal/vault"
 )
 
 type stepWorker struct {
@@ -132,7 +131,7 @@ func (s *Sender) send(ctx context.Context, a StepArgs, lookBack time.Time) error
 			// Its `after` grew since the job was made: it waits for the new time.
 			return river.JobSnooze(due.Sub(now)), errRollback
 		}
-		number, err := s.cfg.Vault.OpenString(vault.Phone, v.PhoneEnc)
+		number, err := s.cfg.Vault.OpenPhone(v.PhoneHash, v.PhoneEnc)
 		if err != nil {
 			return nil, err
 		}

@@ -193,7 +193,7 @@ func (s *Service) consent(r Request, now time.Time) (store.ConsentEvent, error) 
 		Method:            store.MethodWebForm,
 		Reason:            ReasonSignup,
 		DisclosureVersion: r.DisclosureVersion,
-		EvidenceEnc:       s.cfg.Vault.Seal(vault.Evidence, evidence),
+		EvidenceEnc:       s.cfg.Vault.Seal(vault.Evidence, s.cfg.Vault.Hash(r.Phone), evidence),
 	}, nil
 }
 
@@ -202,7 +202,8 @@ func (s *Service) consent(r Request, now time.Time) (store.ConsentEvent, error) 
 // gets this sign-up's ledger row too), keep the zone the person gave, and
 // schedule the request.
 func (s *Service) submit(ctx context.Context, tx pgx.Tx, r Request, ev store.ConsentEvent, now time.Time) (Outcome, error) {
-	sub, err := store.LockNumber(ctx, tx, s.cfg.Vault.Hash(r.Phone), true)
+	hash := s.cfg.Vault.Hash(r.Phone)
+	sub, err := store.LockNumber(ctx, tx, hash, true)
 	if err != nil {
 		return "", err
 	}
@@ -215,7 +216,7 @@ func (s *Service) submit(ctx context.Context, tx pgx.Tx, r Request, ev store.Con
 	}
 	zoneChanged := sub.Recorded() && r.TimeZone != "" && r.TimeZone != sub.TimeZone
 	if !sub.Recorded() {
-		sub.PhoneEnc, sub.Last4, sub.TimeZone = s.cfg.Vault.SealString(vault.Phone, r.Phone), phone.Last4(r.Phone), r.TimeZone
+		sub.PhoneEnc, sub.Last4, sub.TimeZone = s.cfg.Vault.SealString(vault.Phone, hash, r.Phone), phone.Last4(r.Phone), r.TimeZone
 	}
 	if err := s.cfg.Subscriptions.Transition(ctx, tx, sub, store.Pending, ev); err != nil {
 		return "", err

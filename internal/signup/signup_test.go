@@ -155,7 +155,7 @@ func (b *bundle) setState(t *testing.T, number string, to store.State, method, r
 			return err
 		}
 		if !sub.Recorded() {
-			sub.PhoneEnc, sub.Last4 = b.vault.SealString(vault.Phone, number), number[len(number)-4:]
+			sub.PhoneEnc, sub.Last4 = b.vault.SealString(vault.Phone, sub.PhoneHash, number), number[len(number)-4:]
 		}
 		return store.ChangeState(context.Background(), tx, sub, to, store.ConsentEvent{Method: method, Reason: reason}, time.Now())
 	})

@@ -27,6 +27,8 @@ const (
 	AuditStaffEnabled  = "staff_enabled"
 	AuditStaffRole     = "staff_role"
 	AuditStaffPassword = "staff_password_reset"
+	// AuditRekey: textsupport rekey re-encrypted what is kept at rest.
+	AuditRekey = "rekey"
 )
 
 // Actor is who does something, for the audit log.

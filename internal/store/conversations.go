@@ -240,6 +240,8 @@ type ThreadMessage struct {
 // Thread is a conversation opened by someone on staff.
 type Thread struct {
 	ConversationSummary
+	// PhoneHash is the number's lookup hash: its messages are sealed for it.
+	PhoneHash []byte
 	// State is the number's subscriber state, nil when it never subscribed.
 	State    *State
 	Messages []ThreadMessage
@@ -256,6 +258,9 @@ func (db *DB) OpenThread(ctx context.Context, id int64, by Actor) (*Thread, erro
 			FROM conversations c LEFT JOIN staff st ON st.id = c.assignee WHERE c.id = $1`, id), &t.ConversationSummary)
 		if err != nil {
 			return notFound(err)
+		}
+		if err := tx.QueryRow(ctx, `SELECT phone_hash FROM conversations WHERE id = $1`, id).Scan(&t.PhoneHash); err != nil {
+			return err
 		}
 		if t.SubscriberID != nil {
 			var s State
@@ -319,13 +324,19 @@ func auditFor(ctx context.Context, tx pgx.Tx, target, action string) ([]AuditEnt
 	})
 }
 
-// RevealNumber returns a conversation's full number (encrypted,
-// vault.Phone) for someone on staff to call the person back, and records
-// who did, when and why in the same transaction.
-func (db *DB) RevealNumber(ctx context.Context, id int64, by Actor, reason string) ([]byte, error) {
-	var enc []byte
+// SealedNumber is a number as stored: its lookup hash and the number
+// encrypted (vault.Phone) for that hash.
+type SealedNumber struct {
+	PhoneHash, PhoneEnc []byte
+}
+
+// RevealNumber returns a conversation's full number (encrypted) for
+// someone on staff to call the person back, and records who did, when and
+// why in the same transaction.
+func (db *DB) RevealNumber(ctx context.Context, id int64, by Actor, reason string) (*SealedNumber, error) {
+	var n SealedNumber
 	err := db.InTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT phone_enc FROM conversations WHERE id = $1`, id).Scan(&enc); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT phone_hash, phone_enc FROM conversations WHERE id = $1`, id).Scan(&n.PhoneHash, &n.PhoneEnc); err != nil {
 			return notFound(err)
 		}
 		return AppendAudit(ctx, tx, by.Entry(AuditNumberRevealed, conversationTarget(id), reason))
@@ -336,7 +347,7 @@ func (db *DB) RevealNumber(ctx context.Context, id int64, by Actor, reason strin
 		}
 		return nil, fmt.Errorf("reveal number: %w", err)
 	}
-	return enc, nil
+	return &n, nil
 }
 
 // AssignConversation gives a conversation to someone on staff (nil: to
@@ -524,6 +535,7 @@ type MisreadMessage struct {
 	Class      string // how the classifier read it
 	Rule       string
 	MisreadAs  string // how staff read it
+	PhoneHash  []byte // what the body is sealed for
 	BodyEnc    []byte
 }
 
@@ -531,9 +543,9 @@ type MisreadMessage struct {
 func (db *DB) MisreadMessages(ctx context.Context) ([]MisreadMessage, error) {
 	list, err := collect(ctx, db.Pool, func(row pgx.CollectableRow) (MisreadMessage, error) {
 		var m MisreadMessage
-		err := row.Scan(&m.ID, &m.ReceivedAt, &m.Class, &m.Rule, &m.MisreadAs, &m.BodyEnc)
+		err := row.Scan(&m.ID, &m.ReceivedAt, &m.Class, &m.Rule, &m.MisreadAs, &m.PhoneHash, &m.BodyEnc)
 		return m, err
-	}, `SELECT id, received_at, class, rule, misread_as, body_enc FROM inbound_messages
+	}, `SELECT id, received_at, class, rule, misread_as, phone_hash, body_enc FROM inbound_messages
 		WHERE misread_at IS NOT NULL ORDER BY misread_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list misread messages: %w", err)

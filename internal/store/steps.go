@@ -96,6 +96,7 @@ func WaitingStepJobs(ctx context.Context, tx pgx.Tx, subscriberID int64) ([]int6
 // StepView is what a send needs to know about its subscriber, read under
 // the subscriber's row lock.
 type StepView struct {
+	PhoneHash []byte
 	PhoneEnc  []byte
 	State     State
 	TimeZone  string
@@ -145,7 +146,7 @@ var ErrLockTimeout = errors.New("lock not available in time")
 func LockForStep(ctx context.Context, tx pgx.Tx, q StepQuery) (*StepView, error) {
 	b := &pgx.Batch{}
 	b.Queue(fmt.Sprintf(`SET LOCAL lock_timeout = %d`, max(1, q.LockWait.Milliseconds())))
-	b.Queue(`SELECT phone_enc, state, coalesce(time_zone, ''), opted_in_at FROM subscribers WHERE id = $1 FOR NO KEY UPDATE`,
+	b.Queue(`SELECT phone_hash, phone_enc, state, coalesce(time_zone, ''), opted_in_at FROM subscribers WHERE id = $1 FOR NO KEY UPDATE`,
 		q.SubscriberID)
 	// Later statements, and the commit, may wait as long as they need.
 	b.Queue(`SET LOCAL lock_timeout = 0`)
@@ -172,7 +173,7 @@ func LockForStep(ctx context.Context, tx pgx.Tx, q StepQuery) (*StepView, error)
 		return fail(err)
 	}
 	v := &StepView{}
-	if err := br.QueryRow().Scan(&v.PhoneEnc, &v.State, &v.TimeZone, &v.OptedInAt); err != nil {
+	if err := br.QueryRow().Scan(&v.PhoneHash, &v.PhoneEnc, &v.State, &v.TimeZone, &v.OptedInAt); err != nil {
 		if err = notFound(err); err == ErrNotFound {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -80,7 +81,12 @@ type rig struct {
 	exited  chan struct{}
 }
 
-var dataKey = bytes.Repeat([]byte{7}, 32)
+// dataKey is random, as serve requires of DATA_KEY.
+var dataKey = func() []byte {
+	key := make([]byte, 32)
+	rand.Read(key)
+	return key
+}()
 
 func newRig(t *testing.T, programFile string) *rig {
 	t.Helper()

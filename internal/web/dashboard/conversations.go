@@ -180,7 +180,7 @@ func showThread(logger *slog.Logger, db *store.DB, views *Views, clients Clients
 		tm := threadMessage{ThreadMessage: m}
 		if m.BodyEnc != nil {
 			var err error
-			if tm.Text, err = v.OpenString(vault.Body, m.BodyEnc); err != nil {
+			if tm.Text, err = v.OpenString(vault.Body, t.PhoneHash, m.BodyEnc); err != nil {
 				tm.TextError = true
 				logger.LogAttrs(r.Context(), slog.LevelError, "message body does not decrypt",
 					slog.Int64("conversation_id", id), slog.String("error", err.Error()))
@@ -374,13 +374,13 @@ func HandleReveal(logger *slog.Logger, db *store.DB, views *Views, clients Clien
 			showThread(logger, db, views, clients, v, canned, w, r, http.StatusUnprocessableEntity, threadPage{RevealError: why, Reason: reason})
 			return
 		}
-		_, enc, ok := findConversation(logger, views, w, r, func(ctx context.Context, id int64) ([]byte, error) {
+		_, sealed, ok := findConversation(logger, views, w, r, func(ctx context.Context, id int64) (*store.SealedNumber, error) {
 			return db.RevealNumber(ctx, id, clients.actor(r), reason)
 		})
 		if !ok {
 			return
 		}
-		number, err := v.OpenString(vault.Phone, enc)
+		number, err := v.OpenPhone(sealed.PhoneHash, sealed.PhoneEnc)
 		if err != nil {
 			httpx.ServerError(logger, w, r, fmt.Errorf("conversation %d: number does not decrypt: %w", id, err))
 			return

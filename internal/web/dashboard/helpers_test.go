@@ -220,7 +220,7 @@ func (b *staffBundle) seedPerson(t *testing.T, number, source string, history ..
 				if err := tx.QueryRow(ctx, `
 					INSERT INTO subscribers (phone_hash, phone_enc, phone_last4, state, source, opted_in_at, created_at)
 					VALUES ($1, $2, $3, $4::subscriber_state, $5, CASE WHEN $4::subscriber_state = 'active' THEN $6::timestamptz END, $6) RETURNING id`,
-					b.vault.Hash(number), b.vault.SealString(vault.Phone, number), phone.Last4(number), c.to, source, at).Scan(&id); err != nil {
+					b.vault.Hash(number), b.vault.SealString(vault.Phone, b.vault.Hash(number), number), phone.Last4(number), c.to, source, at).Scan(&id); err != nil {
 					return err
 				}
 			} else if _, err := tx.Exec(ctx, `UPDATE subscribers SET state = $2 WHERE id = $1`, id, c.to); err != nil {
@@ -255,8 +255,8 @@ func (b *staffBundle) seedText(t *testing.T, sid, number, body, class string, pr
 	ctx := context.Background()
 	hash := b.vault.Hash(number)
 	err := b.db.InTx(ctx, func(tx pgx.Tx) error {
-		m := store.Inbound{MessageSID: sid, PhoneHash: hash, PhoneEnc: b.vault.SealString(vault.Phone, number),
-			Last4: phone.Last4(number), Class: class, BodyEnc: b.vault.SealString(vault.Body, body), ReplyName: class, ReplyTwiML: "<Response/>"}
+		m := store.Inbound{MessageSID: sid, PhoneHash: hash, PhoneEnc: b.vault.SealString(vault.Phone, hash, number),
+			Last4: phone.Last4(number), Class: class, BodyEnc: b.vault.SealString(vault.Body, hash, body), ReplyName: class, ReplyTwiML: "<Response/>"}
 		var subID *int64
 		if err := tx.QueryRow(ctx, `SELECT id FROM subscribers WHERE phone_hash = $1`, hash).Scan(&subID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err

@@ -142,7 +142,7 @@ func (si *SignIn) checkCode(r *http.Request, db *store.DB, staffID int64, code s
 	if err != nil {
 		return false, err
 	}
-	secret, err := si.Vault.OpenString(vault.TOTP, sealed)
+	secret, err := si.Vault.OpenString(vault.TOTP, vault.StaffRow(staffID), sealed)
 	if err != nil {
 		return false, err
 	}
@@ -189,7 +189,7 @@ func (si *SignIn) mfaPage(r *http.Request, db *store.DB, sessions *Sessions, pro
 	// One secret per enrolment, kept sealed in the session until confirmed.
 	var key *otp.Key
 	if sealed := sessions.sm.GetBytes(ctx, enrolKey); sealed != nil {
-		if url, err := si.Vault.OpenString(vault.TOTP, sealed); err == nil {
+		if url, err := si.Vault.OpenString(vault.TOTP, vault.StaffRow(staff.ID), sealed); err == nil {
 			key, _ = otp.NewKeyFromURL(url)
 		}
 	}
@@ -199,7 +199,7 @@ func (si *SignIn) mfaPage(r *http.Request, db *store.DB, sessions *Sessions, pro
 		if err != nil {
 			return p, err
 		}
-		sessions.sm.Put(ctx, enrolKey, si.Vault.SealString(vault.TOTP, key.URL()))
+		sessions.sm.Put(ctx, enrolKey, si.Vault.SealString(vault.TOTP, vault.StaffRow(staff.ID), key.URL()))
 	}
 	img, err := key.Image(240, 240)
 	if err != nil {
@@ -234,7 +234,7 @@ func HandleMFAEnrol(logger *slog.Logger, db *store.DB, views *Views, sessions *S
 			http.Redirect(w, r, mfaPath, http.StatusSeeOther)
 			return
 		}
-		url, err := si.Vault.OpenString(vault.TOTP, sealed)
+		url, err := si.Vault.OpenString(vault.TOTP, vault.StaffRow(staff.ID), sealed)
 		if err != nil {
 			fail(err)
 			return
@@ -258,7 +258,7 @@ func HandleMFAEnrol(logger *slog.Logger, db *store.DB, views *Views, sessions *S
 		for i := range codes {
 			codes[i] = newRecoveryCode()
 		}
-		if err := db.EnrollTOTP(ctx, staff.ID, si.Vault.SealString(vault.TOTP, key.Secret()), step, codes); err != nil {
+		if err := db.EnrollTOTP(ctx, staff.ID, si.Vault.SealString(vault.TOTP, vault.StaffRow(staff.ID), key.Secret()), step, codes); err != nil {
 			fail(err)
 			return
 		}

@@ -300,6 +300,7 @@ var auditActionLabels = map[string]string{
 	store.AuditStaffRole:            "changed a login's role",
 	store.AuditStaffPassword:        "reset a login's password",
 	store.AuditMarkedMisread:        "marked a message misread",
+	store.AuditRekey:                "re-encrypted the data under a new key",
 }
 
 // durationText says a number of seconds for people: "40 s", "12 min",

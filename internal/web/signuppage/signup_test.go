@@ -541,7 +541,7 @@ func TestSignupLedgerEvidence(t *testing.T) {
 		!strings.Contains(recorded.TermsHTML, "Text message terms") || !strings.Contains(recorded.PrivacyHTML, "Text message privacy") {
 		t.Fatalf("disclosure on record = %+v, %v", recorded, err)
 	}
-	raw, err := b.vault.Open(vault.Evidence, ev.EvidenceEnc)
+	raw, err := b.vault.Open(vault.Evidence, sub.PhoneHash, ev.EvidenceEnc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -601,7 +601,7 @@ func TestSignupBehindProxy(t *testing.T) {
 		t.Fatalf("second sign-up from 198.51.100.24 = %d, want 429", a.code)
 	}
 	history, _ := pgtest.ConsentHistory(context.Background(), b.db, b.subscriber(t, "+12125550191").ID)
-	raw, _ := b.vault.Open(vault.Evidence, history[0].EvidenceEnc)
+	raw, _ := b.vault.Open(vault.Evidence, b.vault.Hash("+12125550191"), history[0].EvidenceEnc)
 	var e signup.Evidence
 	json.Unmarshal(raw, &e)
 	if e.IP != "198.51.100.23" || e.ForwardedFor != "203.0.113.99, 198.51.100.23" || !strings.HasPrefix(e.RemoteAddr, "127.0.0.1:") {

@@ -265,7 +265,7 @@ func TestConsentLedger(t *testing.T) {
 		if from != want[i].from || string(e.ToState) != want[i].to || e.Reason != want[i].reason || e.Method != store.MethodKeyword || e.MessageSID == "" {
 			t.Errorf("ledger row %d = %s→%s %q %s %q, want %s→%s %q keyword with a MessageSid", i, from, e.ToState, e.Reason, e.Method, e.MessageSID, want[i].from, want[i].to, want[i].reason)
 		}
-		raw, err := b.vault.Open(vault.Evidence, e.EvidenceEnc)
+		raw, err := b.vault.Open(vault.Evidence, sub.PhoneHash, e.EvidenceEnc)
 		if err != nil || !json.Valid(raw) {
 			t.Errorf("ledger row %d evidence does not decrypt: %v", i, err)
 		}
