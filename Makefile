@@ -1,7 +1,7 @@
 # The two commands: `make dev` runs the whole service locally, `make test` runs every test.
 GO ?= go
 
-.PHONY: dev test test-short build vet fmt bench-inbound bench-send bench-dashboard ci
+.PHONY: dev test build vet fmt bench-inbound bench-send bench-dashboard ci
 
 # Each of the two installs what it needs first, or says what to install
 # (scripts/setup.sh).
