@@ -10,13 +10,14 @@ import (
 
 // Stats are the figures staff and the API see. Every one is read from the
 // counters the database's triggers keep with each change (the Counters
-// section of migrations/00001_baseline.sql): a few thousand rows at most,
+// section of migrations/00001_baseline.sql, and 00006, where the ledger's
+// trigger took over the state totals): a few thousand rows at most,
 // whatever the number of subscribers, plus the deltas of the last few
 // seconds not yet folded in. Days are UTC days.
 //
 // The counter names read here are written by these trigger functions there:
-// subscribers.<state> by count_subscriber_states; consent_events,
-// opt_ins.<method>, opt_outs.<method>, active.net and joined.<source> by
+// subscribers.<state>, consent_events, opt_ins.<method>,
+// opt_outs.<method>, active.net and joined.<source> by
 // count_consent_events; messages.inbound by count_inbound; and
 // messages.outbound, sends, delivery.<status> and step.<n>.sent|delivered
 // by count_outbound. A name changed on one side must change on the other.
