@@ -142,14 +142,16 @@ func decide(s situation) decision {
 // conversation (locked; or the ID reserved for one), the reply's text, and
 // what is kept encrypted.
 type received struct {
-	msg         Message
-	class       message.Classification
-	sub         *store.Subscriber
-	conv        *store.CurrentConversation
-	reply       string // the text of the decision's reply, "" for none
-	phoneEnc    []byte
-	bodyEnc     []byte
-	evidenceEnc []byte
+	msg   Message
+	class message.Classification
+	sub   *store.Subscriber
+	conv  *store.CurrentConversation
+	reply string // the text of the decision's reply, "" for none
+	// replySegments is what the reply costs in SMS segments.
+	replySegments int
+	phoneEnc      []byte
+	bodyEnc       []byte
+	evidenceEnc   []byte
 }
 
 // effects are the records one message writes.
@@ -188,8 +190,7 @@ func plan(d decision, r received) effects {
 		subID = &id
 		e.inbound.SubscriberID = &id
 		if r.reply != "" {
-			segments, _ := message.Segments(r.reply)
-			e.reply = &store.Outbound{SubscriberID: id, Kind: store.KindReply, ReplyName: d.reply, Status: "replied", Segments: segments}
+			e.reply = &store.Outbound{SubscriberID: id, Kind: store.KindReply, ReplyName: d.reply, Status: "replied", Segments: r.replySegments}
 		}
 	}
 	e.conv, e.notify = conversationChange(d.needs, r, subID)

@@ -31,7 +31,10 @@ type Inbound struct {
 // makes to its number's conversation (nil: none). A MessageSid already
 // recorded is refused by the database (unique), so a repeated delivery can
 // never be stored twice.
-func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *ConversationChange) error {
+//
+// The reply the message got, when there is one to record (an outbound row
+// of kind reply), is written in the same statement.
+func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *ConversationChange, reply *Outbound) error {
 	if conv != nil {
 		if err := queueConversationChange(ctx, tx, *conv); err != nil {
 			return fmt.Errorf("record inbound: %w", err)
@@ -42,11 +45,18 @@ func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *Conversation
 	if m.ConversationID != 0 {
 		convID = &m.ConversationID
 	}
-	err := AtCommit(ctx, tx, `
+	var sql string
+	var args []any
+	if reply != nil {
+		sql, args = outboundInsert(*reply)
+		sql = `WITH reply AS (` + sql + `) `
+	}
+	n := len(args)
+	sql += fmt.Sprintf(`
 		INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, class, body_enc, reply_name, reply_twiml, conversation_id, rule)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID, m.Rule)
-	if err != nil {
+		VALUES ($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)`, n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
+	args = append(args, m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID, m.Rule)
+	if err := AtCommit(ctx, tx, sql, args...); err != nil {
 		return fmt.Errorf("record inbound: %w", err)
 	}
 	return nil
@@ -87,22 +97,28 @@ type Outbound struct {
 	StaffReplyID, ConversationID int64
 }
 
+// outboundInsert is the one INSERT of an outbound message, with its
+// arguments ($1 to $13).
+func outboundInsert(m Outbound) (string, []any) {
+	var at *time.Time
+	if !m.CreatedAt.IsZero() {
+		at = &m.CreatedAt
+	}
+	return `
+		INSERT INTO outbound_messages (subscriber_id, kind, reply_name, step, subscription, twilio_sid, status, error_code, segments,
+		                               created_at, updated_at, conversation_id, step_id, body_hash)
+		VALUES (NULLIF($1, 0), $2, NULLIF($3, ''), $4, $5, NULLIF($6, ''), $7, $8, $9, coalesce($10, now()), coalesce($10, now()), NULLIF($11, 0),
+		        NULLIF($12, ''), NULLIF($13, ''))`,
+		[]any{m.SubscriberID, m.Kind, m.ReplyName, m.Step, m.Subscription, m.TwilioSID, m.Status, m.ErrorCode, max(1, m.Segments), at, m.ConversationID,
+			m.StepID, m.BodyHash}
+}
+
 // RecordOutbound records a message sent or answered, with tx's COMMIT: the
 // one place an outbound row is written. A sequence step already recorded
 // for the subscription is refused by the database (unique), so no step is
 // recorded twice (invariant 5).
 func RecordOutbound(ctx context.Context, tx pgx.Tx, m Outbound) error {
-	var at *time.Time
-	if !m.CreatedAt.IsZero() {
-		at = &m.CreatedAt
-	}
-	const insert = `
-		INSERT INTO outbound_messages (subscriber_id, kind, reply_name, step, subscription, twilio_sid, status, error_code, segments,
-		                               created_at, updated_at, conversation_id, step_id, body_hash)
-		VALUES (NULLIF($1, 0), $2, NULLIF($3, ''), $4, $5, NULLIF($6, ''), $7, $8, $9, coalesce($10, now()), coalesce($10, now()), NULLIF($11, 0),
-		        NULLIF($12, ''), NULLIF($13, ''))`
-	args := []any{m.SubscriberID, m.Kind, m.ReplyName, m.Step, m.Subscription, m.TwilioSID, m.Status, m.ErrorCode, max(1, m.Segments), at, m.ConversationID,
-		m.StepID, m.BodyHash}
+	insert, args := outboundInsert(m)
 	sql := insert
 	if m.StaffReplyID != 0 {
 		// A staff reply that went: the reply points at its message, and the

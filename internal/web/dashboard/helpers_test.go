@@ -267,7 +267,7 @@ func (b *staffBundle) seedText(t *testing.T, sid, number, body, class string, pr
 		err := tx.QueryRow(ctx, `SELECT id FROM conversations WHERE phone_hash = $1 AND status <> 'closed' FOR UPDATE`, hash).Scan(&c.ID)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows) && priority == needsNobody:
-			return store.RecordInbound(ctx, tx, m, nil)
+			return store.RecordInbound(ctx, tx, m, nil, nil)
 		case errors.Is(err, pgx.ErrNoRows):
 			c.New = true
 			if err := tx.QueryRow(ctx, `SELECT nextval('conversations_id_seq')`).Scan(&c.ID); err != nil {
@@ -277,7 +277,7 @@ func (b *staffBundle) seedText(t *testing.T, sid, number, body, class string, pr
 			return err
 		}
 		conversationID = c.ID
-		return store.RecordInbound(ctx, tx, m, &c)
+		return store.RecordInbound(ctx, tx, m, &c, nil)
 	})
 	if err != nil {
 		t.Fatal(err)
