@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,21 +19,18 @@ import (
 // Like QueueDepth, a scrape within minInterval of the last gets the same
 // figures, and a failed read reports textsupport_conversations_up 0.
 type Conversations struct {
-	db          *store.DB
-	timeout     time.Duration
-	minInterval time.Duration
+	db      *store.DB
+	timeout time.Duration
 
 	open, waiting, oldest, firstReply, up *prometheus.Desc
 
-	mu      sync.Mutex
-	last    time.Time
-	metrics []prometheus.Metric
+	cache cached
 }
 
 // NewConversations makes the collector; register it with Metrics.Register.
 func NewConversations(db *store.DB) *Conversations {
 	return &Conversations{
-		db: db, timeout: 2 * time.Second, minInterval: 5 * time.Second,
+		db: db, timeout: 2 * time.Second, cache: cached{minInterval: 5 * time.Second},
 		open: prometheus.NewDesc("textsupport_conversations_open", "Conversations waiting for a person on staff, by priority (crisis, normal).",
 			[]string{"priority"}, nil),
 		waiting: prometheus.NewDesc("textsupport_conversations_waiting_for_person", "Conversations staff answered that wait for the person.", nil, nil),
@@ -54,17 +50,7 @@ func (c *Conversations) Describe(ch chan<- *prometheus.Desc) {
 }
 
 // Collect implements prometheus.Collector.
-func (c *Conversations) Collect(ch chan<- prometheus.Metric) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.metrics == nil || time.Since(c.last) >= c.minInterval {
-		c.metrics = c.query()
-		c.last = time.Now()
-	}
-	for _, m := range c.metrics {
-		ch <- m
-	}
-}
+func (c *Conversations) Collect(ch chan<- prometheus.Metric) { c.cache.collect(ch, c.query) }
 
 func (c *Conversations) query() []prometheus.Metric {
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)

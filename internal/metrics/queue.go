@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,15 +19,12 @@ import (
 // a slow or failed read (store.QueueDepths) reports textsupport_queue_up 0
 // instead of failing /metrics.
 type QueueDepth struct {
-	db          *store.DB
-	timeout     time.Duration
-	minInterval time.Duration
+	db      *store.DB
+	timeout time.Duration
 
 	jobs, late, owed, up *prometheus.Desc
 
-	mu      sync.Mutex
-	last    time.Time
-	metrics []prometheus.Metric
+	cache cached
 }
 
 // queueStates are the states of jobs still to run.
@@ -37,7 +33,7 @@ var queueStates = []string{"available", "scheduled", "retryable"}
 // NewQueueDepth makes the collector; register it with Metrics.Register.
 func NewQueueDepth(db *store.DB) *QueueDepth {
 	return &QueueDepth{
-		db: db, timeout: 2 * time.Second, minInterval: 5 * time.Second,
+		db: db, timeout: 2 * time.Second, cache: cached{minInterval: 5 * time.Second},
 		jobs: prometheus.NewDesc("textsupport_queue_jobs", "Jobs waiting in the queue, by queue and state (available: due; scheduled: due later; retryable: waiting to retry).",
 			[]string{"queue", "state"}, nil),
 		late: prometheus.NewDesc("textsupport_queue_oldest_due_seconds", "How long the oldest due (available) job has been due, by queue; 0 when none is.",
@@ -57,17 +53,7 @@ func (q *QueueDepth) Describe(ch chan<- *prometheus.Desc) {
 }
 
 // Collect implements prometheus.Collector.
-func (q *QueueDepth) Collect(ch chan<- prometheus.Metric) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if q.metrics == nil || time.Since(q.last) >= q.minInterval {
-		q.metrics = q.query()
-		q.last = time.Now()
-	}
-	for _, m := range q.metrics {
-		ch <- m
-	}
-}
+func (q *QueueDepth) Collect(ch chan<- prometheus.Metric) { q.cache.collect(ch, q.query) }
 
 func (q *QueueDepth) query() []prometheus.Metric {
 	ctx, cancel := context.WithTimeout(context.Background(), q.timeout)
