@@ -102,24 +102,21 @@ func Headers(v *Views) func(http.Handler) http.Handler {
 
 // RequireAdmin refuses (403) what only admins may see or do.
 func RequireAdmin(v *Views) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !staffFrom(r.Context()).IsAdmin() {
-				v.renderError(w, r, http.StatusForbidden, "Only admins can see this page. Ask an admin if you need something from it.")
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
+	return require(v, (*store.Staff).IsAdmin, "Only admins can see this page. Ask an admin if you need something from it.")
 }
 
 // RequireResponder refuses (403) the conversations themselves to those who
 // may see only their counts.
 func RequireResponder(v *Views) func(http.Handler) http.Handler {
+	return require(v, (*store.Staff).CanAnswer, "Only admins and responders can read and answer conversations. Ask an admin if you need to.")
+}
+
+// require refuses (403), with refusal, a signed-in login that may not.
+func require(v *Views, may func(*store.Staff) bool, refusal string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !staffFrom(r.Context()).CanAnswer() {
-				v.renderError(w, r, http.StatusForbidden, "Only admins and responders can read and answer conversations. Ask an admin if you need to.")
+			if !may(staffFrom(r.Context())) {
+				v.renderError(w, r, http.StatusForbidden, refusal)
 				return
 			}
 			next.ServeHTTP(w, r)
