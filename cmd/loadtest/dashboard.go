@@ -108,7 +108,7 @@ func dashboardLoad(ctx context.Context, args []string) error {
 	if _, err := db.CreateStaff(ctx, email, password, store.RoleAdmin); err != nil {
 		return err
 	}
-	cookie, err := signIn(base, email, password)
+	cookies, err := signIn(base, email, password)
 	if err != nil {
 		return err
 	}
@@ -122,9 +122,9 @@ func dashboardLoad(ctx context.Context, args []string) error {
 		header           func(*http.Request)
 	}
 	endpoints := []endpoint{
-		{"GET /staff (session)", "/staff", `id="subscribers-active"`, func(r *http.Request) { r.AddCookie(cookie) }},
+		{"GET /staff (session)", "/staff", `id="subscribers-active"`, withCookies(cookies)},
 		{"GET /api/v1/stats (token)", "/api/v1/stats", `"subscribers"`, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }},
-		{"GET /api/v1/stats (session)", "/api/v1/stats", `"subscribers"`, func(r *http.Request) { r.AddCookie(cookie) }},
+		{"GET /api/v1/stats (session)", "/api/v1/stats", `"subscribers"`, withCookies(cookies)},
 	}
 	measure := func(e endpoint) result {
 		return load(*n, *c, func(client *http.Client, i int) bool {
@@ -186,8 +186,18 @@ func dashboardLoad(ctx context.Context, args []string) error {
 	return nil
 }
 
-// signIn signs in through the form, as a browser would, and returns the session cookie.
-func signIn(base, email, password string) (*http.Cookie, error) {
+// withCookies sets a signed-in browser's cookies on a request.
+func withCookies(cookies []*http.Cookie) func(*http.Request) {
+	return func(r *http.Request) {
+		for _, c := range cookies {
+			r.AddCookie(c)
+		}
+	}
+}
+
+// signIn signs in through the form, as a browser would, and returns its
+// cookies (the session's, and the one that remembers the browser).
+func signIn(base, email, password string) ([]*http.Cookie, error) {
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.PostForm(base+"/staff/login", url.Values{"email": {email}, "password": {password}})
@@ -199,8 +209,8 @@ func signIn(base, email, password string) (*http.Cookie, error) {
 		return nil, fmt.Errorf("sign-in answered %d", resp.StatusCode)
 	}
 	u, _ := url.Parse(base)
-	for _, c := range jar.Cookies(u) {
-		return c, nil
+	if cookies := jar.Cookies(u); len(cookies) > 0 {
+		return cookies, nil
 	}
 	return nil, errors.New("sign-in set no cookie")
 }
