@@ -22,6 +22,9 @@ type overviewPage struct {
 	Steps            []stepRow
 	Chart            chart
 	ExportDays       []int
+	// Stalled counts the people whose next step the send window has held
+	// for days (zones that share no open hour, or a window too narrow).
+	Stalled int64
 }
 
 type stateRow struct {
@@ -68,6 +71,10 @@ func HandleOverview(logger *slog.Logger, db *store.DB, views *Views, now func() 
 			stats = limitedStats(stats)
 		}
 		p := overviewPage{Stats: stats, Chart: buildChart(stats.Daily), ExportDays: []int{30, 90, 365}}
+		if p.Stalled, err = db.CountStalledSubscribers(r.Context()); err != nil {
+			httpx.ServerError(logger, w, r, err)
+			return
+		}
 		for _, n := range stats.Subscribers {
 			p.TotalSubscribers += n
 		}

@@ -535,3 +535,36 @@ func TestConversationFigures(t *testing.T) {
 		t.Errorf("API open_alerts = %v, want its old shape: crisis 1, free_text 1", api.OpenAlerts)
 	}
 }
+
+// When the carrier refuses the account, every staff page says sending is
+// paused and why; people whose steps the window holds for days are counted
+// on the overview. Neither shows when there is nothing to say.
+func TestPauseAndStalledShown(t *testing.T) {
+	t.Parallel()
+	b := setupStaff(t)
+	viewer := b.signedIn(t, staffViewerEmail)
+	for _, path := range []string{"/staff", "/staff/conversations"} {
+		if strings.Contains(viewer.get(path).body, `id="sending-paused"`) {
+			t.Fatalf("%s shows a pause with sending not paused", path)
+		}
+	}
+	if strings.Contains(viewer.get("/staff").body, `id="stalled"`) {
+		t.Fatal("the overview counts stalled people with none")
+	}
+	_, err := b.db.Pool.Exec(context.Background(), `
+		INSERT INTO sending_pause (id, code, reason, since, last_seen, next_probe_at) VALUES (1, 20003, 'authentication failed', now(), now(), now());
+		INSERT INTO subscribers (phone_hash, phone_enc, phone_last4, state, source, opted_in_at) VALUES ('\x01', 'x', '0001', 'active', 'keyword', '2026-01-01');
+		INSERT INTO stalled_steps (subscriber_id, subscription, step_id, due_at) SELECT id, '2026-01-01', 'welcome', now() - interval '4 days' FROM subscribers`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/staff", "/staff/conversations"} {
+		page := viewer.get(path).body
+		if !strings.Contains(page, `id="sending-paused"`) || !strings.Contains(page, "error 20003") {
+			t.Errorf("%s does not say sending is paused, with the carrier's error", path)
+		}
+	}
+	if got := textOf(t, viewer.get("/staff").body, "stalled"); !strings.Contains(got, "1 person's next message has been held") {
+		t.Errorf("stalled note = %q", got)
+	}
+}

@@ -138,8 +138,11 @@ type page struct {
 	Staff *store.Staff
 	// Waiting counts the conversations waiting for staff, for the nav.
 	Waiting int64
-	Flash   string
-	Data    any
+	// Paused, when set, is why sending is paused (an account error at the
+	// carrier): every page says so, until it works again.
+	Paused *store.Pause
+	Flash  string
+	Data   any
 }
 
 // render writes a page, executed in full before anything is sent so that
@@ -157,6 +160,10 @@ func (v *Views) render(w http.ResponseWriter, r *http.Request, status int, name 
 			return
 		}
 		p.Waiting = counts.OpenCrisis + counts.OpenOther
+		if p.Paused, err = v.db.SendingPause(ctx); err != nil {
+			httpx.ServerError(v.logger, w, r, err)
+			return
+		}
 	}
 	v.execute(w, r, status, name, "layout", p)
 }
