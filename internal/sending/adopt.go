@@ -32,7 +32,7 @@ import (
 func (s *Sender) AdoptProgram(ctx context.Context) error {
 	p := s.cfg.Program
 	err := s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7206)`); err != nil {
+		if err := store.LockProgramAdoption(ctx, tx); err != nil {
 			return err
 		}
 		last, err := store.ProgramSteps(ctx, tx)

@@ -188,6 +188,18 @@ type ProgramStep struct {
 	After    time.Duration
 }
 
+// adoptionLock is the advisory lock key held while a starting replica
+// adopts the program, so replicas starting together take turns.
+const adoptionLock = 7206
+
+// LockProgramAdoption takes adoptionLock until tx ends.
+func LockProgramAdoption(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, adoptionLock); err != nil {
+		return fmt.Errorf("lock program adoption: %w", err)
+	}
+	return nil
+}
+
 // ProgramSteps reads the steps the last serve started with (none before
 // the first start with step ids), keyed by id.
 func ProgramSteps(ctx context.Context, tx pgx.Tx) (map[string]ProgramStep, error) {
