@@ -21,7 +21,6 @@ import (
 	"textsupport/internal/config"
 	"textsupport/internal/devphone"
 	"textsupport/internal/pgserver"
-	"textsupport/internal/phone"
 	"textsupport/internal/program"
 	"textsupport/internal/sending"
 	"textsupport/internal/store"
@@ -220,7 +219,7 @@ func devNotice(db *store.DB, cfg *config.Config, prog *program.Program) func(con
 // until it opens in the number's zones (as the sender decides, see
 // internal/sending), or due in a while.
 func nextStepNotice(next store.NextStep, number string, prog *program.Program, now time.Time) string {
-	zones := numberZones(next.TimeZone, number, prog.DefaultTimeZone)
+	zones := sending.Zones(next.TimeZone, number, prog.DefaultTimeZone)
 	due := next.Due
 	if due.Before(now) {
 		due = now
@@ -247,27 +246,6 @@ func nextStepNotice(next store.NextStep, number string, prog *program.Program, n
 		return fmt.Sprintf("Next scheduled message in %s.", roughly(next.Due.Sub(now)))
 	}
 	return ""
-}
-
-// numberZones are where the person may be, by the sender's rule
-// (internal/sending, zones): the zone they gave, else every zone of the
-// area code, else the program's.
-func numberZones(given, number, programZone string) []*time.Location {
-	if loc, err := time.LoadLocation(given); given != "" && err == nil {
-		return []*time.Location{loc}
-	}
-	var out []*time.Location
-	for _, name := range phone.TimeZones(number) {
-		if loc, err := time.LoadLocation(name); err == nil {
-			out = append(out, loc)
-		}
-	}
-	if len(out) == 0 {
-		if loc, err := time.LoadLocation(programZone); err == nil {
-			out = append(out, loc)
-		}
-	}
-	return out
 }
 
 // roughly writes a wait as a person would say it: 45s, 12m, 6h 5m.

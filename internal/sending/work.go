@@ -594,6 +594,13 @@ func loadLocation(name string) *time.Location {
 // their area code (none for a toll-free or other non-geographic code),
 // else the programme's default.
 func (s *Sender) zones(given, number string) []*time.Location {
+	return Zones(given, number, s.cfg.Program.DefaultTimeZone)
+}
+
+// Zones are where a person may be, for the send window: the zone they
+// gave (given), else every zone of their number's area code, else the
+// program's default zone.
+func Zones(given, number, programZone string) []*time.Location {
 	if loc := loadLocation(given); given != "" && loc != nil {
 		return []*time.Location{loc}
 	}
@@ -604,7 +611,7 @@ func (s *Sender) zones(given, number string) []*time.Location {
 		}
 	}
 	if len(out) == 0 {
-		if loc := loadLocation(s.cfg.Program.DefaultTimeZone); loc != nil {
+		if loc := loadLocation(programZone); loc != nil {
 			out = append(out, loc)
 		}
 	}

@@ -23,21 +23,19 @@ type Pause struct {
 // SendingPause is the pause in force, nil when sending is not paused. The
 // dashboard's banner reads it: "sending paused since …: <reason>".
 func (db *DB) SendingPause(ctx context.Context) (*Pause, error) {
-	var p Pause
-	err := db.Pool.QueryRow(ctx, `SELECT code, reason, since, last_seen, next_probe_at FROM sending_pause WHERE cleared_at IS NULL`).
-		Scan(&p.Code, &p.Reason, &p.Since, &p.LastSeen, &p.NextProbeAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("read sending pause: %w", err)
-	}
-	return &p, nil
+	return sendingPause(ctx, db.Pool)
 }
 
 // SendingPaused is SendingPause in the caller's transaction.
 func SendingPaused(ctx context.Context, tx pgx.Tx) (*Pause, error) {
+	return sendingPause(ctx, tx)
+}
+
+func sendingPause(ctx context.Context, q interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}) (*Pause, error) {
 	var p Pause
-	err := tx.QueryRow(ctx, `SELECT code, reason, since, last_seen, next_probe_at FROM sending_pause WHERE cleared_at IS NULL`).
+	err := q.QueryRow(ctx, `SELECT code, reason, since, last_seen, next_probe_at FROM sending_pause WHERE cleared_at IS NULL`).
 		Scan(&p.Code, &p.Reason, &p.Since, &p.LastSeen, &p.NextProbeAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
