@@ -45,17 +45,31 @@ func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *Conversation
 	if m.ConversationID != 0 {
 		convID = &m.ConversationID
 	}
-	var sql string
+	// The message and its reply count themselves: the statement that writes
+	// them appends their messages.inbound and messages.outbound deltas
+	// (migrations/00007_count_in_the_writing_statement.sql says why no trigger does). Nothing else writes
+	// an inbound row; a reply is written here or, counting itself the same
+	// way, by RecordOutbound.
+	counted := []string{"messages.inbound"}
+	sql := "WITH "
 	var args []any
 	if reply != nil {
+		if reply.Kind != KindReply {
+			return fmt.Errorf("record inbound: the reply is of kind %q, not %q", reply.Kind, KindReply)
+		}
 		sql, args = outboundInsert(*reply)
-		sql = `WITH reply AS (` + sql + `) `
+		sql = `WITH reply AS (` + sql + `), `
+		counted = append(counted, "messages.outbound")
 	}
 	n := len(args)
-	sql += fmt.Sprintf(`
+	sql += fmt.Sprintf(`msg AS (
 		INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, class, body_enc, reply_name, reply_twiml, conversation_id, rule)
-		VALUES ($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)`, n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11)
-	args = append(args, m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID, m.Rule)
+		VALUES ($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d) RETURNING 1)
+		INSERT INTO counter_deltas (name, day, n)
+		SELECT c.name, d.day, 1 FROM msg, unnest($%d::text[]) AS c (name),
+		       unnest(ARRAY['-infinity', (now() AT TIME ZONE 'UTC')::date]) AS d (day)`,
+		n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12)
+	args = append(args, m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID, m.Rule, counted)
 	if err := AtCommit(ctx, tx, sql, args...); err != nil {
 		return fmt.Errorf("record inbound: %w", err)
 	}
@@ -130,6 +144,13 @@ func RecordOutbound(ctx context.Context, tx pgx.Tx, m Outbound) error {
 			       status = CASE WHEN status = 'open' THEN 'waiting'::conversation_status ELSE status END
 			WHERE id = $11`
 		args = append(args, m.StaffReplyID)
+	}
+	if m.Kind == KindReply {
+		// A reply counts itself (migration 00007), as in RecordInbound.
+		sql = `WITH reply AS (` + insert + ` RETURNING 1)
+			INSERT INTO counter_deltas (name, day, n)
+			SELECT 'messages.outbound', d.day, 1 FROM reply,
+			       unnest(ARRAY['-infinity', (now() AT TIME ZONE 'UTC')::date]) AS d (day)`
 	}
 	if err := AtCommit(ctx, tx, sql, args...); err != nil {
 		return fmt.Errorf("record outbound: %w", err)

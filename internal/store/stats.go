@@ -9,18 +9,19 @@ import (
 )
 
 // Stats are the figures staff and the API see. Every one is read from the
-// counters the database's triggers keep with each change (the Counters
-// section of migrations/00001_baseline.sql, and 00006, where the ledger's
-// trigger took over the state totals): a few thousand rows at most,
+// counters kept with each change (the Counters section of
+// migrations/00001_baseline.sql, and 00007): a few thousand rows at most,
 // whatever the number of subscribers, plus the deltas of the last few
 // seconds not yet folded in. Days are UTC days.
 //
-// The counter names read here are written by these trigger functions there:
-// subscribers.<state>, consent_events, opt_ins.<method>,
-// opt_outs.<method>, active.net and joined.<source> by
-// count_consent_events; messages.inbound by count_inbound; and
-// messages.outbound, sends, delivery.<status> and step.<n>.sent|delivered
-// by count_outbound. A name changed on one side must change on the other.
+// The counter names read here are written by: subscribers.<state>,
+// consent_events, opt_ins.<method>, opt_outs.<method>, active.net and
+// joined.<source> by the SQL function state_change_deltas (migration
+// 00007), which store.ChangeState's statements call; messages.inbound by
+// RecordInbound; messages.outbound by RecordInbound and RecordOutbound for
+// replies and by the trigger function count_outbound for the rest; sends,
+// delivery.<status> and step.<n>.sent|delivered by count_outbound. A name
+// changed on one side must change on the other.
 type Stats struct {
 	Subscribers   map[State]int64  `json:"subscribers"`
 	Messages      map[string]int64 `json:"messages,omitempty"` // inbound, outbound (replies included)

@@ -166,6 +166,13 @@ func LockSubscriber(ctx context.Context, tx pgx.Tx, id int64) (*Subscriber, erro
 // updated; it is the only place a state is written, so every change has its
 // ledger row (invariant 3). Callers go through the sender's Transition,
 // which also starts or ends the sequence.
+// countChange ends each of ChangeState's statements: the change's ledger
+// row (e) counts itself, with the subscriber's source (s), in the same
+// statement. No trigger counts the ledger (migration 00007).
+const countChange = `
+	INSERT INTO counter_deltas (name, day, n)
+	SELECT d.name, d.day, d.n FROM e, s, state_change_deltas(e.from_state, e.to_state, e.method, s.source, e.at) AS d`
+
 func ChangeState(ctx context.Context, tx pgx.Tx, sub *Subscriber, to State, ev ConsentEvent, at time.Time) error {
 	from := sub.State
 	at = at.Truncate(time.Microsecond) // as Postgres keeps it: the subscription is compared exactly
@@ -190,15 +197,22 @@ func ChangeState(ctx context.Context, tx pgx.Tx, sub *Subscriber, to State, ev C
 				INSERT INTO subscribers (id, phone_hash, phone_enc, phone_last4, state, source, time_zone, opted_in_at)
 				OVERRIDING SYSTEM VALUE
 				VALUES ($7, $8, $9, $10, $11, $12, $13, CASE WHEN $11::subscriber_state = 'active' THEN $14::timestamptz END)
-				RETURNING id
-			)
-			INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
-			SELECT id, NULL, $11, $1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6 FROM s`,
+				RETURNING id, source
+			), e AS (
+				INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
+				SELECT id, NULL, $11, $1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6 FROM s
+				RETURNING from_state, to_state, method, at
+			)`+countChange,
 			append(ledger, sub.ID, sub.PhoneHash, sub.PhoneEnc, sub.Last4, to, sub.Source, tz, at)...)
 	case from == to:
 		err = AtCommit(ctx, tx, `
-			INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
-			VALUES ($7, $8, $8, $1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6)`,
+			WITH s AS (
+				SELECT ''::text AS source
+			), e AS (
+				INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
+				VALUES ($7, $8, $8, $1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6)
+				RETURNING from_state, to_state, method, at
+			)`+countChange,
 			append(ledger, sub.ID, to)...)
 	default:
 		err = AtCommit(ctx, tx, `
@@ -207,10 +221,12 @@ func ChangeState(ctx context.Context, tx pgx.Tx, sub *Subscriber, to State, ev C
 				SET state = $8, updated_at = now(),
 				    opted_in_at = CASE WHEN $8::subscriber_state = 'active' THEN $10::timestamptz ELSE opted_in_at END
 				WHERE id = $7
-				RETURNING id
-			)
-			INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
-			SELECT id, $9, $8, $1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6 FROM s`,
+				RETURNING id, source
+			), e AS (
+				INSERT INTO consent_events (subscriber_id, from_state, to_state, method, reason, message_sid, disclosure_version, staff_id, evidence_enc)
+				SELECT id, $9, $8, $1, $2, NULLIF($3, ''), NULLIF($4, ''), $5, $6 FROM s
+				RETURNING from_state, to_state, method, at
+			)`+countChange,
 			append(ledger, sub.ID, to, fromP, at)...)
 	}
 	if err != nil {

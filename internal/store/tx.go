@@ -72,10 +72,11 @@ type lazyTx struct {
 // read: it is for writes whose outcome is all or nothing. In a transaction
 // not made by InTx (a savepoint, say) it runs at once.
 //
-// The counting triggers (migrations/00001_baseline.sql) are DEFERRABLE
-// INITIALLY DEFERRED: they run at the COMMIT itself, after the statements
-// given here, so the rows these write are counted like any other, and a
-// trigger's failure fails the commit the same way.
+// The one counting trigger left, count_outbound (sends and their delivery
+// reports; migrations/00001_baseline.sql and 00007), is DEFERRABLE
+// INITIALLY DEFERRED: it runs at the COMMIT itself, after the statements
+// given here, so the rows these write are counted like any other, and its
+// failure fails the commit the same way.
 func AtCommit(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
 	t, ok := tx.(*lazyTx)
 	if !ok {

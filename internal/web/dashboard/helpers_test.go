@@ -205,8 +205,8 @@ type change struct {
 
 // seedPerson creates a subscriber whose history happened on past UTC days,
 // written as the service writes it: the subscriber row in its first state,
-// then each change of state with its ledger row (whose triggers keep the
-// counters). It returns the subscriber's ID.
+// then each change of state with its ledger row and the counter deltas
+// the ledger row appends (as store.ChangeState does). It returns the subscriber's ID.
 func (b *staffBundle) seedPerson(t *testing.T, number, source string, history ...change) int64 {
 	t.Helper()
 	ctx := context.Background()
@@ -227,8 +227,13 @@ func (b *staffBundle) seedPerson(t *testing.T, number, source string, history ..
 				return err
 			}
 			if _, err := tx.Exec(ctx, `
-				INSERT INTO consent_events (subscriber_id, at, from_state, to_state, method, reason)
-				VALUES ($1, $2, $3, $4, $5, 'seed')`, id, at, from, c.to, c.method); err != nil {
+				WITH e AS (
+					INSERT INTO consent_events (subscriber_id, at, from_state, to_state, method, reason)
+					VALUES ($1, $2, $3, $4, $5, 'seed') RETURNING from_state, to_state, method, at
+				)
+				INSERT INTO counter_deltas (name, day, n)
+				SELECT d.name, d.day, d.n FROM e, state_change_deltas(e.from_state, e.to_state, e.method, $6, e.at) AS d`,
+				id, at, from, c.to, c.method, source); err != nil {
 				return err
 			}
 			to := c.to
