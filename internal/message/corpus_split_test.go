@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/corpus/dev.jsonl and test.jsonl from en.jsonl and es.jsonl")
@@ -133,4 +134,44 @@ func TestCorpusSplit(t *testing.T) {
 		}
 	}
 	t.Logf("%d texts: %d dev, %d test", len(all), len(dev), len(test))
+}
+
+// TestCorpusExtra checks extra.jsonl, the texts written after the split:
+// each has a known language and label (and a safer label exactly when it
+// is ambiguous), and none repeats another, nor a text of en.jsonl or
+// es.jsonl, once case, accents and punctuation are set aside.
+func TestCorpusExtra(t *testing.T) {
+	labels := map[string]bool{"opt_out": true, "crisis": true, "help": true, "join": true, "recovery": true, "free_text": true}
+	langs := map[string]bool{"en": true, "es": true, "spanglish": true}
+	key := func(s string) string {
+		f := strings.FieldsFunc(strings.ToLower(fold(s)), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if len(f) == 0 {
+			return strings.TrimSpace(s) // emoji alone
+		}
+		return strings.Join(f, " ")
+	}
+	seen := map[string]string{}
+	for _, name := range []string{"en.jsonl", "es.jsonl"} {
+		for _, c := range readCorpus(t, name) {
+			seen[key(c.Text)] = name
+		}
+	}
+	extra := readCorpus(t, "extra.jsonl")
+	for i, c := range extra {
+		switch {
+		case !langs[c.Lang]:
+			t.Errorf("extra.jsonl:%d: lang %q", i+1, c.Lang)
+		case !labels[c.Label]:
+			t.Errorf("extra.jsonl:%d: label %q", i+1, c.Label)
+		case c.Ambiguous != (c.Safer != ""), c.Safer != "" && !labels[c.Safer]:
+			t.Errorf("extra.jsonl:%d: ambiguous %v with safer %q", i+1, c.Ambiguous, c.Safer)
+		}
+		if where, dup := seen[key(c.Text)]; dup {
+			t.Errorf("extra.jsonl:%d repeats a text of %s", i+1, where)
+		}
+		seen[key(c.Text)] = "extra.jsonl"
+	}
+	if len(extra) < 2000 {
+		t.Errorf("extra.jsonl has %d texts", len(extra))
+	}
 }

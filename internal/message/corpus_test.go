@@ -156,9 +156,10 @@ func crossvalHalves(dev []corpusText) (a, b []corpusText) {
 }
 
 // TestCorpus measures Classify on the held-out corpus (testdata/corpus). It
-// prints aggregate figures for the test part and the dev part; with -v it
-// lists the dev part's misread texts. The test part's texts are never
-// printed: rules are tuned on the dev part only.
+// prints aggregate figures for the test part, the dev part and the extra
+// texts written after the split (extra.jsonl, which no rule was tuned on
+// either); with -v it lists the dev part's misread texts. The test part's
+// texts are never printed: rules are tuned on the dev part only.
 //
 // With -corpus.crossval=A (or B) it reads the dev part only, and prints
 // the figures of its two halves, for Classify and for the stem lexicons
@@ -168,7 +169,7 @@ func TestCorpus(t *testing.T) {
 		corpusCrossval(t, *crossval)
 		return
 	}
-	for _, part := range []string{"test", "dev"} {
+	for _, part := range []string{"test", "dev", "extra"} {
 		scores := scoreCorpus(readCorpus(t, part+".jsonl"))
 		for _, lang := range []string{"all", "en", "es"} {
 			t.Logf("%-4s %-3s %s", part, lang, scores[lang])
