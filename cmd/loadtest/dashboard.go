@@ -298,13 +298,9 @@ func seedDashboard(ctx context.Context, db *store.DB, prog *program.Program, cou
 				CROSS JOIN LATERAL (SELECT step - 1 AS step, p.joined_at + after * interval '1 second' AS at, random() AS r
 				                    FROM unnest($1::bigint[]) WITH ORDINALITY AS a (after, step)) s
 				WHERE p.state <> 'pending' AND s.at < CASE WHEN p.state = 'active' THEN now() ELSE p.left_at END`, []any{afters}},
-			{"outbound_messages (other)", `
-				INSERT INTO outbound_messages (subscriber_id, kind, reply_name, twilio_sid, status, created_at, updated_at)
-				SELECT id, 'signup_confirm', NULL, 'SMc' || id, 'delivered', joined_at, joined_at + interval '5 seconds' FROM seed_plan WHERE source = 'web_form'
-				UNION ALL
-				SELECT id, 'reply', 'confirmation', NULL, 'replied', joined_at, joined_at FROM seed_plan WHERE source = 'keyword'
-				UNION ALL
-				SELECT id, 'reply', 'stop', NULL, 'replied', left_at, left_at FROM seed_plan WHERE state = 'stopped' AND stop_method = 'keyword'`, nil},
+			{"outbound_messages (sign-up confirmations)", `
+				INSERT INTO outbound_messages (subscriber_id, kind, twilio_sid, status, created_at, updated_at)
+				SELECT id, 'signup_confirm', 'SMc' || id, 'delivered', joined_at, joined_at + interval '5 seconds' FROM seed_plan WHERE source = 'web_form'`, nil},
 			{"inbound_messages", `
 				INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, received_at, class, body_enc, reply_name, reply_twiml)
 				SELECT 'SMi' || p.id || m.what, sha256(int8send(p.id)), sha256(int8send(-p.id)), lpad((p.id % 10000)::text, 4, '0'), p.id, m.at, m.class,
@@ -346,11 +342,14 @@ func seedDashboard(ctx context.Context, db *store.DB, prog *program.Program, cou
 					LATERAL (VALUES ((received_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d)
 				UNION ALL SELECT 'messages.outbound', d, 1 FROM outbound_messages,
 					LATERAL (VALUES ((created_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d)
+				UNION ALL SELECT 'messages.outbound', d, 1 FROM inbound_messages,
+					LATERAL (VALUES ((received_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d)
+					WHERE reply_name <> '' AND subscriber_id IS NOT NULL
 				UNION ALL SELECT 'sends', d, 1 FROM outbound_messages,
-					LATERAL (VALUES ((created_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d) WHERE kind <> 'reply'
+					LATERAL (VALUES ((created_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d)
 				UNION ALL SELECT 'delivery.' || status, d, 1 FROM outbound_messages,
 					LATERAL (VALUES ((updated_at AT TIME ZONE 'UTC')::date), ('-infinity'::date)) AS days (d)
-					WHERE kind <> 'reply' AND is_final_status(status)
+					WHERE is_final_status(status)
 				UNION ALL SELECT 'step.' || step || '.sent', '-infinity', 1 FROM outbound_messages WHERE kind = 'step'
 				UNION ALL SELECT 'step.' || step || '.delivered', '-infinity', 1 FROM outbound_messages
 					WHERE kind = 'step' AND status IN ('delivered', 'read', 'partially_delivered')

@@ -142,16 +142,14 @@ func decide(s situation) decision {
 // conversation (locked; or the ID reserved for one), the reply's text, and
 // what is kept encrypted.
 type received struct {
-	msg   Message
-	class message.Classification
-	sub   *store.Subscriber
-	conv  *store.CurrentConversation
-	reply string // the text of the decision's reply, "" for none
-	// replySegments is what the reply costs in SMS segments.
-	replySegments int
-	phoneEnc      []byte
-	bodyEnc       []byte
-	evidenceEnc   []byte
+	msg         Message
+	class       message.Classification
+	sub         *store.Subscriber
+	conv        *store.CurrentConversation
+	reply       string // the text of the decision's reply, "" for none
+	phoneEnc    []byte
+	bodyEnc     []byte
+	evidenceEnc []byte
 }
 
 // effects are the records one message writes.
@@ -166,9 +164,9 @@ type effects struct {
 	// notify: the conversation newly needs a person (opened, answered and
 	// now written to again, or now a crisis): staff are told at once.
 	notify bool
-	// reply is the reply's outbound row; nil when there is no reply or no
-	// subscriber to record it against.
-	reply *store.Outbound
+	// replied: the message got a reply text, counted as a message sent
+	// (messages.outbound) when the number is a subscriber's.
+	replied bool
 }
 
 // plan turns a decision into the records it writes. It is pure, so every
@@ -189,9 +187,7 @@ func plan(d decision, r received) effects {
 		id := r.sub.ID
 		subID = &id
 		e.inbound.SubscriberID = &id
-		if r.reply != "" {
-			e.reply = &store.Outbound{SubscriberID: id, Kind: store.KindReply, ReplyName: d.reply, Status: "replied", Segments: r.replySegments}
-		}
+		e.replied = r.reply != ""
 	}
 	e.conv, e.notify = conversationChange(d.needs, r, subID)
 	return e

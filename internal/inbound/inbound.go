@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -61,9 +60,6 @@ type Service struct {
 	Notify func(ctx context.Context, tx pgx.Tx, conversationID int64) error
 	// Observe, when set, is told of each handled message (metrics).
 	Observe func(Result)
-
-	segmentsOnce  sync.Once
-	replySegments map[string]int
 }
 
 // handleTimeout bounds one message's transaction, whether or not the
@@ -150,7 +146,7 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 		sub.PhoneEnc, sub.Last4 = s.Vault.SealString(vault.Phone, hash, from), phone.Last4(from)
 	}
 	e := plan(d, received{
-		msg: m, class: class, sub: sub, conv: view.Conversation, reply: reply, replySegments: s.segments(d.reply),
+		msg: m, class: class, sub: sub, conv: view.Conversation, reply: reply,
 		phoneEnc: sub.PhoneEnc, bodyEnc: s.Vault.SealString(vault.Body, hash, m.Body), evidenceEnc: s.evidence(hash, m),
 	})
 	if e.to != "" {
@@ -158,7 +154,7 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 			return Result{}, err
 		}
 	}
-	if err := store.RecordInbound(ctx, tx, e.inbound, e.conv, e.reply); err != nil {
+	if err := store.RecordInbound(ctx, tx, e.inbound, e.conv, e.replied); err != nil {
 		return Result{}, err
 	}
 	if e.notify && s.Notify != nil {
@@ -195,18 +191,6 @@ func countFreeText(recent []store.RecentReply, now time.Time) freeTextAnswers {
 		}
 	}
 	return a
-}
-
-// segments is what the named reply costs in SMS segments, counted once
-// per reply: the replies are the program's, fixed while the service runs.
-func (s *Service) segments(name string) int {
-	s.segmentsOnce.Do(func() {
-		s.replySegments = make(map[string]int, len(s.Replies))
-		for n, text := range s.Replies {
-			s.replySegments[n], _ = message.Segments(text)
-		}
-	})
-	return s.replySegments[name]
 }
 
 // mayNeedPerson tells whether a message of this class may open a

@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"textsupport/internal/pgtest"
 	"textsupport/internal/store"
+	"textsupport/internal/vault"
 )
 
 // Subscribers join and leave on many connections while two folds run over
@@ -165,11 +168,8 @@ func TestCountersMatchHistory(t *testing.T) {
 	inbound := func(tx pgx.Tx, p *person, class, reply string) error {
 		m := store.Inbound{MessageSID: nextSID("SM"), PhoneHash: p.sub.PhoneHash, PhoneEnc: []byte{0}, Last4: "0000",
 			SubscriberID: &p.sub.ID, Class: class, BodyEnc: []byte{0}, ReplyName: reply, ReplyTwiML: "<Response/>"}
-		if reply == "" {
-			return store.RecordInbound(ctx, tx, m, nil, nil)
-		}
-		// As the inbound side writes a reply: with the message, in one statement.
-		return store.RecordInbound(ctx, tx, m, nil, &store.Outbound{SubscriberID: p.sub.ID, Kind: store.KindReply, ReplyName: reply, Status: "replied", Segments: 1})
+		// As the inbound side records a reply: on the message it answers.
+		return store.RecordInbound(ctx, tx, m, nil, reply != "")
 	}
 	join := func(i int, source string, state store.State) *person {
 		p := &person{}
@@ -324,6 +324,9 @@ func TestCountersMatchHistory(t *testing.T) {
 						LATERAL (VALUES ((received_at AT TIME ZONE 'UTC')::date), ('-infinity')) AS days (d)
 					UNION ALL SELECT 'messages.outbound', d, 1 FROM outbound_messages,
 						LATERAL (VALUES ((created_at AT TIME ZONE 'UTC')::date), ('-infinity')) AS days (d)
+					UNION ALL SELECT 'messages.outbound', d, 1 FROM inbound_messages,
+						LATERAL (VALUES ((received_at AT TIME ZONE 'UTC')::date), ('-infinity')) AS days (d)
+						WHERE reply_name <> '' AND subscriber_id IS NOT NULL
 					UNION ALL SELECT 'sends', d, 1 FROM outbound_messages,
 						LATERAL (VALUES ((created_at AT TIME ZONE 'UTC')::date), ('-infinity')) AS days (d)
 						WHERE kind <> 'reply'
@@ -357,4 +360,30 @@ func TestCountersMatchHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after the last fold")
+	pgtest.CheckReferences(t, db)
+}
+
+// A subscriber row is never deleted: the ledger and the messages point at
+// it, with no foreign key to stop a deletion (migration 00007).
+func TestSubscribersNeverDeleted(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	v, err := vault.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := pgtest.NewSubscriber(t, db, v, "+12125550100", "", store.Active, store.ConsentEvent{Method: store.MethodKeyword, Reason: "JOIN"}, nil)
+	for _, stmt := range []string{`DELETE FROM subscribers WHERE id = $1`, `DELETE FROM subscribers WHERE id <> $1`} {
+		_, err := db.Pool.Exec(ctx, stmt, sub.ID)
+		if err == nil || !strings.Contains(err.Error(), "never deleted") {
+			t.Errorf("%s: %v, want it refused", stmt, err)
+		}
+	}
+	if _, err := db.Pool.Exec(ctx, `TRUNCATE subscribers CASCADE`); err == nil || !strings.Contains(err.Error(), "never deleted") {
+		t.Errorf("TRUNCATE: %v, want it refused", err)
+	}
+	if got := pgtest.Subscriber(t, db, sub.ID); got.State != store.Active {
+		t.Errorf("after the refusals the subscriber is %q, want still active", got.State)
+	}
 }

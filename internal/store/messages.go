@@ -32,9 +32,11 @@ type Inbound struct {
 // recorded is refused by the database (unique), so a repeated delivery can
 // never be stored twice.
 //
-// The reply the message got, when there is one to record (an outbound row
-// of kind reply), is written in the same statement.
-func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *ConversationChange, reply *Outbound) error {
+// The reply the message got is recorded on it: its name (ReplyName) and
+// the TwiML that carried it (ReplyTwiML), which a repeated delivery is
+// answered with again. replied says whether that reply counts as a
+// message sent (messages.outbound).
+func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *ConversationChange, replied bool) error {
 	if conv != nil {
 		if err := queueConversationChange(ctx, tx, *conv); err != nil {
 			return fmt.Errorf("record inbound: %w", err)
@@ -45,40 +47,31 @@ func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *Conversation
 	if m.ConversationID != 0 {
 		convID = &m.ConversationID
 	}
-	// The message and its reply count themselves: the statement that writes
-	// them appends their messages.inbound and messages.outbound deltas
-	// (migrations/00007_count_in_the_writing_statement.sql says why no trigger does). Nothing else writes
-	// an inbound row; a reply is written here or, counting itself the same
-	// way, by RecordOutbound.
+	// The message counts itself, and its reply: the statement appends
+	// their deltas (migrations/00007_lighter_join.sql says why no trigger
+	// does). Nothing else writes an inbound row.
 	counted := []string{"messages.inbound"}
-	sql := "WITH "
-	var args []any
-	if reply != nil {
-		if reply.Kind != KindReply {
-			return fmt.Errorf("record inbound: the reply is of kind %q, not %q", reply.Kind, KindReply)
-		}
-		sql, args = outboundInsert(*reply)
-		sql = `WITH reply AS (` + sql + `), `
+	if replied {
 		counted = append(counted, "messages.outbound")
 	}
-	n := len(args)
-	sql += fmt.Sprintf(`msg AS (
-		INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, class, body_enc, reply_name, reply_twiml, conversation_id, rule)
-		VALUES ($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d) RETURNING 1)
+	if err := AtCommit(ctx, tx, `
+		WITH msg AS (
+			INSERT INTO inbound_messages (message_sid, phone_hash, phone_enc, phone_last4, subscriber_id, class, body_enc, reply_name, reply_twiml, conversation_id, rule)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING 1
+		)
 		INSERT INTO counter_deltas (name, day, n)
-		SELECT c.name, d.day, 1 FROM msg, unnest($%d::text[]) AS c (name),
+		SELECT c.name, d.day, 1 FROM msg, unnest($12::text[]) AS c (name),
 		       unnest(ARRAY['-infinity', (now() AT TIME ZONE 'UTC')::date]) AS d (day)`,
-		n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12)
-	args = append(args, m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID, m.Rule, counted)
-	if err := AtCommit(ctx, tx, sql, args...); err != nil {
+		m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID, m.Rule, counted); err != nil {
 		return fmt.Errorf("record inbound: %w", err)
 	}
 	return nil
 }
 
-// Outbound kinds.
+// Outbound kinds. A reply carried in the TwiML answer is recorded on the
+// message it answers (RecordInbound); rows of kind 'reply' are from before
+// migration 00007.
 const (
-	KindReply         = "reply"
 	KindStep          = "step"
 	KindSignupConfirm = "signup_confirm"
 	KindStaffReply    = "staff_reply"
@@ -127,7 +120,7 @@ func outboundInsert(m Outbound) (string, []any) {
 			m.StepID, m.BodyHash}
 }
 
-// RecordOutbound records a message sent or answered, with tx's COMMIT: the
+// RecordOutbound records a message sent, with tx's COMMIT: the
 // one place an outbound row is written. A sequence step already recorded
 // for the subscription is refused by the database (unique), so no step is
 // recorded twice (invariant 5).
@@ -144,13 +137,6 @@ func RecordOutbound(ctx context.Context, tx pgx.Tx, m Outbound) error {
 			       status = CASE WHEN status = 'open' THEN 'waiting'::conversation_status ELSE status END
 			WHERE id = $11`
 		args = append(args, m.StaffReplyID)
-	}
-	if m.Kind == KindReply {
-		// A reply counts itself (migration 00007), as in RecordInbound.
-		sql = `WITH reply AS (` + insert + ` RETURNING 1)
-			INSERT INTO counter_deltas (name, day, n)
-			SELECT 'messages.outbound', d.day, 1 FROM reply,
-			       unnest(ARRAY['-infinity', (now() AT TIME ZONE 'UTC')::date]) AS d (day)`
 	}
 	if err := AtCommit(ctx, tx, sql, args...); err != nil {
 		return fmt.Errorf("record outbound: %w", err)

@@ -18,8 +18,8 @@ import (
 // consent_events, opt_ins.<method>, opt_outs.<method>, active.net and
 // joined.<source> by the SQL function state_change_deltas (migration
 // 00007), which store.ChangeState's statements call; messages.inbound by
-// RecordInbound; messages.outbound by RecordInbound and RecordOutbound for
-// replies and by the trigger function count_outbound for the rest; sends,
+// RecordInbound; messages.outbound by RecordInbound for replies and by the
+// trigger function count_outbound for the rest; sends,
 // delivery.<status> and step.<n>.sent|delivered by count_outbound. A name
 // changed on one side must change on the other.
 type Stats struct {

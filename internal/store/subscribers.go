@@ -168,7 +168,7 @@ func LockSubscriber(ctx context.Context, tx pgx.Tx, id int64) (*Subscriber, erro
 // which also starts or ends the sequence.
 // countChange ends each of ChangeState's statements: the change's ledger
 // row (e) counts itself, with the subscriber's source (s), in the same
-// statement. No trigger counts the ledger (migration 00007).
+// statement. No trigger counts the ledger (migrations/00007_lighter_join.sql).
 const countChange = `
 	INSERT INTO counter_deltas (name, day, n)
 	SELECT d.name, d.day, d.n FROM e, s, state_change_deltas(e.from_state, e.to_state, e.method, s.source, e.at) AS d`

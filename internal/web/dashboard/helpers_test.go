@@ -254,8 +254,21 @@ const needsNobody = -1
 // priority (store.PriorityCrisis, store.PriorityNormal) it opens the
 // number's conversation, or joins it and makes it wait for staff again;
 // with needsNobody it only joins a conversation going on. It returns the
-// conversation's ID, 0 for none.
+// conversation's ID, 0 for none. The text's reply is not counted as a
+// message sent; seedAnswered counts it.
 func (b *staffBundle) seedText(t *testing.T, sid, number, body, class string, priority int) (conversationID int64) {
+	t.Helper()
+	return b.seedMessage(t, sid, number, body, class, priority, false)
+}
+
+// seedAnswered is seedText for a text whose reply counts as a message sent
+// (as the inbound side records a reply to a subscriber).
+func (b *staffBundle) seedAnswered(t *testing.T, sid, number, body, class string, priority int) (conversationID int64) {
+	t.Helper()
+	return b.seedMessage(t, sid, number, body, class, priority, true)
+}
+
+func (b *staffBundle) seedMessage(t *testing.T, sid, number, body, class string, priority int, replied bool) (conversationID int64) {
 	t.Helper()
 	ctx := context.Background()
 	hash := b.vault.Hash(number)
@@ -272,7 +285,7 @@ func (b *staffBundle) seedText(t *testing.T, sid, number, body, class string, pr
 		err := tx.QueryRow(ctx, `SELECT id FROM conversations WHERE phone_hash = $1 AND status <> 'closed' FOR UPDATE`, hash).Scan(&c.ID)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows) && priority == needsNobody:
-			return store.RecordInbound(ctx, tx, m, nil, nil)
+			return store.RecordInbound(ctx, tx, m, nil, replied)
 		case errors.Is(err, pgx.ErrNoRows):
 			c.New = true
 			if err := tx.QueryRow(ctx, `SELECT nextval('conversations_id_seq')`).Scan(&c.ID); err != nil {
@@ -282,7 +295,7 @@ func (b *staffBundle) seedText(t *testing.T, sid, number, body, class string, pr
 			return err
 		}
 		conversationID = c.ID
-		return store.RecordInbound(ctx, tx, m, &c, nil)
+		return store.RecordInbound(ctx, tx, m, &c, replied)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -28,11 +28,11 @@ import (
 //	G staff    day 6 active                                    → active
 //
 // Messages (all today): A steps 1, 2 delivered, step 3 failed before it
-// left; A a reply; C its sign-up confirmation delivered, step 1
-// undelivered; D step 1 sent, no report yet; G step 1 timed out (unknown).
+// left; C its sign-up confirmation delivered, step 1 undelivered; D step 1
+// sent, no report yet; G step 1 timed out (unknown).
 // Inbound: a crisis text from a number that never subscribed (an open
-// crisis conversation), free text from A (open), free text from B (a
-// conversation closed by the admin).
+// crisis conversation), free text from A (open; its reply counts as a
+// message sent), free text from B (a conversation closed by the admin).
 func seedHistory(t *testing.T, b *staffBundle) (ids map[string]int64, convs map[string]int64) {
 	t.Helper()
 	a, k, w, st := store.Active, store.MethodKeyword, store.MethodWebForm, store.MethodStaff
@@ -59,7 +59,6 @@ func seedHistory(t *testing.T, b *staffBundle) (ids map[string]int64, convs map[
 		{"A", store.KindStep, step(0), "SM001", "delivered", ""},
 		{"A", store.KindStep, step(1), "SM002", "delivered", ""},
 		{"A", store.KindStep, step(2), "", "", "failed"},
-		{"A", store.KindReply, nil, "", "", "replied"},
 		{"C", store.KindSignupConfirm, nil, "SM003", "delivered", ""},
 		{"C", store.KindStep, step(0), "SM004", "undelivered", ""},
 		{"D", store.KindStep, step(0), "SM005", "", ""},
@@ -98,7 +97,7 @@ func seedHistory(t *testing.T, b *staffBundle) (ids map[string]int64, convs map[
 
 	convs = map[string]int64{
 		"crisis": b.seedText(t, "SM101", "+13125550199", "I took too much and feel strange", "crisis", store.PriorityCrisis),
-		"free":   b.seedText(t, "SM102", "+12125550101", "Is there a meeting near Elm St?", "free_text", store.PriorityNormal),
+		"free":   b.seedAnswered(t, "SM102", "+12125550101", "Is there a meeting near Elm St?", "free_text", store.PriorityNormal),
 		"closed": b.seedText(t, "SM103", "+12125550102", "thanks for the info", "free_text", store.PriorityNormal),
 	}
 	if _, err := b.sender.CloseConversation(ctx, convs["closed"], store.Actor{StaffID: b.admin.ID, ClientAddr: "192.0.2.1"}); err != nil {

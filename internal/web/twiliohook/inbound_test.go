@@ -334,11 +334,11 @@ func TestDuplicateMessageSID(t *testing.T) {
 		t.Fatal(err)
 	}
 	checks := map[string]int{
-		`SELECT count(*) FROM inbound_messages`:                   1,
-		`SELECT count(*) FROM subscribers`:                        1,
-		`SELECT count(*) FROM consent_events`:                     1,
-		`SELECT count(*) FROM outbound_messages`:                  1,
-		`SELECT count(*) FROM river_job WHERE kind = 'send_step'`: 1,
+		`SELECT count(*) FROM inbound_messages`:                                   1,
+		`SELECT count(*) FROM subscribers`:                                        1,
+		`SELECT count(*) FROM consent_events`:                                     1,
+		`SELECT count(*) FROM inbound_messages WHERE reply_name = 'confirmation'`: 1,
+		`SELECT count(*) FROM river_job WHERE kind = 'send_step'`:                 1,
 	}
 	for q, want := range checks {
 		if got := b.count(t, q); got != want {
