@@ -60,8 +60,7 @@ func RecordInbound(ctx context.Context, tx pgx.Tx, m Inbound, conv *Conversation
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING 1
 		)
 		INSERT INTO counter_deltas (name, day, n)
-		SELECT c.name, d.day, 1 FROM msg, unnest($12::text[]) AS c (name),
-		       unnest(ARRAY['-infinity', (now() AT TIME ZONE 'UTC')::date]) AS d (day)`,
+		SELECT c.name, (now() AT TIME ZONE 'UTC')::date, 1 FROM msg, unnest($12::text[]) AS c (name)`,
 		m.MessageSID, m.PhoneHash, m.PhoneEnc, m.Last4, m.SubscriberID, m.Class, m.BodyEnc, m.ReplyName, m.ReplyTwiML, convID, m.Rule, counted); err != nil {
 		return fmt.Errorf("record inbound: %w", err)
 	}

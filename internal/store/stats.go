@@ -424,7 +424,8 @@ func (db *DB) DailyFigures(ctx context.Context, now time.Time, days int) ([]Dail
 }
 
 // FoldCounters moves the counter deltas committed so far into counters, one
-// row per counter and day, in one transaction: readers of counter_sums see
+// row per counter and day (a per-day delta of a counter that keeps a total
+// goes to its total too: keeps_total, migration 00007), in one transaction: readers of counter_sums see
 // the same figures before and after. Deltas that commit meanwhile wait for
 // the next fold; folds running at once never count a delta twice (a
 // delta is deleted once). It returns how many deltas it folded.
@@ -432,9 +433,13 @@ func (db *DB) FoldCounters(ctx context.Context) (folded int64, err error) {
 	err = db.Pool.QueryRow(ctx, `
 		WITH gone AS (
 			DELETE FROM counter_deltas RETURNING name, day, n
+		), counted AS (
+			SELECT name, day, n FROM gone
+			UNION ALL
+			SELECT name, '-infinity', n FROM gone WHERE day <> '-infinity' AND keeps_total(name)
 		), folded AS (
 			INSERT INTO counters (name, day, n)
-			SELECT name, day, sum(n) FROM gone GROUP BY name, day ORDER BY name, day
+			SELECT name, day, sum(n) FROM counted GROUP BY name, day ORDER BY name, day
 			ON CONFLICT (name, day) DO UPDATE SET n = counters.n + EXCLUDED.n
 			RETURNING 1
 		)
