@@ -183,10 +183,24 @@ type layers uint8
 const (
 	phraseLayer layers = 1 << iota
 	stemLayer
-	allLayers = phraseLayer | stemLayer
+	modelLayer
+	allLayers = phraseLayer | stemLayer | modelLayer
 )
 
+// modelCrisisAt: a text none of the rules reads as a crisis is one when it
+// has a crisis cue (crisisCues) and the model (model.go) gives crisis at
+// least this. Chosen by cross-validation on the corpus's dev and extra
+// texts (TestModelCrossValidation), never on its test part; a variable
+// only so that the cross-validation can sweep it.
+var modelCrisisAt = 0.5
+
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {
+	return classifyText(body, norm, joinKeywords, use, loadModel)
+}
+
+// classifyText is classifyBody with the model given: the cross-validation
+// trains its own.
+func classifyText(body, norm string, joinKeywords []string, use layers, model func() *weights) Classification {
 	if c, ok := twilioKeywords[norm]; ok {
 		if oneWord(body) {
 			return Classification{Class: c, CarrierHandled: true, Keyword: norm, Rule: "keyword:" + norm}
@@ -256,6 +270,13 @@ func classifyBody(body, norm string, joinKeywords []string, use layers) Classifi
 		crisis, d = st.crisis()
 		distress = distress || d
 	}
+	if crisis == "" && use&modelLayer != 0 && hasCue(crisisCues, clauses) {
+		// What the rules miss, the model may read: "made sure the dog has
+		// somewhere to go", "this is the last text you'll get from me".
+		if r := model().read(features(clauses)); r.p[labelCrisis] >= modelCrisisAt {
+			crisis = r.rule(labelCrisis)
+		}
+	}
 	var c Classification
 	switch {
 	case crisis != "":
@@ -275,6 +296,59 @@ func classifyBody(body, norm string, joinKeywords []string, use layers) Classifi
 		c.Rule += " (typo:" + strings.Join(typos, ", ") + ")"
 	}
 	return c
+}
+
+// crisisCues are the words without one of which the model may not read a
+// text as a crisis: words of death, harm, overdose signs, farewells,
+// hopelessness and dangerous use, in English and Spanish. A word ending in
+// * stands for every word it begins. They keep the model from reading a
+// crisis into the shape of ordinary words ("I took a lot of time off",
+// "finally got my car fixed").
+var crisisCues = newCues(
+	"DIE", "DIED", "DYING", "DEAD", "DEATH", "KILL", "KILLING", "KMS", "CTB", "SUICID*", "UNALIV*", "SEWERSLID*",
+	"OD", "ODED", "ODING", "OVERDOS*", "BREATH*", "BLUE", "LIPS", "SNORING", "WAKE", "UNRESPONS*",
+	"CUT", "CUTS", "CUTTING", "HURT", "HARM", "BLEED*", "GOODBYE", "FAREWELL", "FORGIVE", "SORRY", "KIDS",
+	"LIVE", "LIVING", "ALIVE", "HOPELESS", "ANYMORE", "FOREVER", "BURDEN", "POINT", "END", "DONE", "GONE", "OVER",
+	"LAST", "TONIGHT", "SLEEP", "JUMP", "BRIDGE", "ROPE", "HANG", "PILLS", "BOTTLE", "ALONE",
+	"FENT", "FENTANYL", "XANAX", "BARS", "MIXED", "MIXING",
+	"MORIR", "MUERT*", "MATAR*", "SOBREDOSIS", "RESPIR*", "MORAD*", "DESPIERT*", "DESPERT*", "CORTAR*", "ADIOS",
+	"PERDON*", "CUIDEN", "HIJOS", "AGUANTO", "PUEDO", "VIVIR", "VIDA", "SENTIDO", "NADA", "ULTIM*", "NOCHE",
+	"PUENTE", "CUERDA", "PASTILL*", "SOLO", "SOLA", "FENTANIL*", "MEZCL*",
+)
+
+// cues are whole words and word beginnings.
+type cues struct {
+	words    set
+	prefixes []string
+}
+
+func newCues(words ...string) cues {
+	c := cues{words: set{}}
+	for _, w := range words {
+		if p, ok := strings.CutSuffix(w, "*"); ok {
+			c.prefixes = append(c.prefixes, p)
+		} else {
+			c.words[w] = true
+		}
+	}
+	return c
+}
+
+// hasCue: a word of the text is one of c's, or begins like one.
+func hasCue(c cues, clauses [][]string) bool {
+	for _, cl := range clauses {
+		for _, t := range cl {
+			if c.words[t] {
+				return true
+			}
+			for _, p := range c.prefixes {
+				if strings.HasPrefix(t, p) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // isSpanishHelp: the whole text asks what this is, in Spanish: "AYUDA",

@@ -108,7 +108,7 @@ const (
 // now. A change that reads people worse than this fails; raise the floor
 // as the classifier improves, until it meets the targets above.
 const (
-	floorCrisisRecall = 69.0
+	floorCrisisRecall = 77.0
 	floorOptOutRecall = 84.0
 	floorFalseOptOuts = 2
 )
@@ -158,8 +158,10 @@ func crossvalHalves(dev []corpusText) (a, b []corpusText) {
 // TestCorpus measures Classify on the held-out corpus (testdata/corpus). It
 // prints aggregate figures for the test part, the dev part and the extra
 // texts written after the split (extra.jsonl, which no rule was tuned on
-// either); with -v it lists the dev part's misread texts. The test part's
-// texts are never printed: rules are tuned on the dev part only.
+// either: read there by the rules alone, since the model learnt from them;
+// TestModelCrossValidation measures the model on them); with -v it lists
+// the dev part's misread texts. The test part's texts are never printed:
+// rules are tuned on the dev part only.
 //
 // With -corpus.crossval=A (or B) it reads the dev part only, and prints
 // the figures of its two halves, for Classify and for the stem lexicons
@@ -169,8 +171,14 @@ func TestCorpus(t *testing.T) {
 		corpusCrossval(t, *crossval)
 		return
 	}
+	rulesAlone := func(body string) Classification {
+		return classifyBody(body, Normalize(body), nil, allLayers&^modelLayer)
+	}
 	for _, part := range []string{"test", "dev", "extra"} {
 		scores := scoreCorpus(readCorpus(t, part+".jsonl"))
+		if part == "extra" {
+			scores = scoreWith(readCorpus(t, part+".jsonl"), rulesAlone)
+		}
 		for _, lang := range []string{"all", "en", "es"} {
 			t.Logf("%-4s %-3s %s", part, lang, scores[lang])
 		}

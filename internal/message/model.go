@@ -1,0 +1,229 @@
+package message
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// The statistical reader: a multinomial logistic regression over the words
+// of a text, trained on the labelled corpus (testdata/corpus: dev.jsonl and
+// extra.jsonl, never test.jsonl). It reads crises the phrase rules and stem
+// lexicons were never written for: the many ways people say they want to
+// die without the phrases the rules know. The rules stay first and explain
+// most verdicts; the model only adds a crisis where no rule saw one and the
+// text has a crisis cue (classifyText), never an opt-out: on texts it did
+// not learn it read too many recovery texts as opt-outs. Its Rule names
+// the words that weighed most: "model:crisis 0.93 (WAKE UP, DONT WANT)".
+//
+// model.txt.gz is generated: go test ./internal/message -run
+// TestModelTrained -model.train rewrites it from the corpus, and
+// TestModelTrained checks that the committed file is what the corpus
+// trains.
+
+// Labels the model tells apart: the corpus labels.
+const (
+	labelCrisis = iota
+	labelOptOut
+	labelRecovery
+	labelHelp
+	labelJoin
+	labelFreeText
+	nLabels
+)
+
+var labelNames = [nLabels]string{"crisis", "opt_out", "recovery", "help", "join", "free_text"}
+
+//go:embed model.txt.gz
+var modelFile []byte
+
+// weights is a trained model: one weight per label for each feature, and a
+// bias per label.
+type weights struct {
+	bias [nLabels]float32
+	w    map[string][nLabels]float32
+}
+
+var (
+	loadModel = sync.OnceValue(func() *weights {
+		m, err := parseModel(modelFile)
+		if err != nil {
+			panic("message: the embedded model.txt.gz is unreadable: " + err.Error())
+		}
+		return m
+	})
+)
+
+// parseModel reads the model file: a first line "bias w0 … w5", then one
+// line per feature, "feature<TAB>w0 … w5", gzipped.
+func parseModel(gz []byte) (*weights, error) {
+	r, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	m := &weights{w: map[string][nLabels]float32{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for line := 1; sc.Scan(); line++ {
+		name, vals, ok := strings.Cut(sc.Text(), "\t")
+		if !ok {
+			return nil, fmt.Errorf("line %d: no tab", line)
+		}
+		f := strings.Fields(vals)
+		if len(f) != nLabels {
+			return nil, fmt.Errorf("line %d: %d weights, want %d", line, len(f), nLabels)
+		}
+		var ws [nLabels]float32
+		for i, s := range f {
+			v, err := strconv.ParseFloat(s, 32)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: %v", line, err)
+			}
+			ws[i] = float32(v)
+		}
+		if line == 1 {
+			if name != "bias" {
+				return nil, fmt.Errorf("line 1: %q, want bias", name)
+			}
+			m.bias = ws
+			continue
+		}
+		m.w[name] = ws
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	if err := r.Close(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// features are what the model reads of a text's tokens (tokenize: folded,
+// upper case, stretched words shortened, long key words' typos corrected):
+// each word, each pair of neighbouring words in a clause, the first four
+// letters of longer words (so MATARME and MATARTE, UNALIVING and UNALIVE
+// share a feature), and the text's length in words.
+func features(clauses [][]string) []string {
+	n := 0
+	for _, c := range clauses {
+		n += len(c)
+	}
+	out := make([]string, 0, 3*n+1)
+	for _, c := range clauses {
+		for i, t := range c {
+			out = append(out, "w:"+t)
+			if i > 0 {
+				out = append(out, "b:"+c[i-1]+" "+t)
+			}
+			if utf8.RuneCountInString(t) >= 6 {
+				out = append(out, "p:"+prefix(t, 4))
+			}
+
+		}
+	}
+	switch {
+	case n <= 1:
+		out = append(out, "n:1")
+	case n <= 3:
+		out = append(out, "n:2-3")
+	case n <= 8:
+		out = append(out, "n:4-8")
+	default:
+		out = append(out, "n:9+")
+	}
+	return out
+}
+
+func prefix(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// reading is the model's verdict on one text.
+type reading struct {
+	p   [nLabels]float64
+	why [nLabels][]string // the features that weighed most for each label
+}
+
+// read scores a text's features. Each feature counts once.
+func (m *weights) read(feats []string) reading {
+	var z [nLabels]float64
+	for i := range z {
+		z[i] = float64(m.bias[i])
+	}
+	type contrib struct {
+		f string
+		v float32
+	}
+	var top [nLabels][3]contrib
+	seen := make(map[string]bool, len(feats))
+	for _, f := range feats {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		ws, ok := m.w[f]
+		if !ok {
+			continue
+		}
+		for l, v := range ws {
+			z[l] += float64(v)
+			// Keep the three heaviest for this label.
+			for k := range top[l] {
+				if v > top[l][k].v {
+					copy(top[l][k+1:], top[l][k:len(top[l])-1])
+					top[l][k] = contrib{f, v}
+					break
+				}
+			}
+		}
+	}
+	var r reading
+	r.p = softmax(z)
+	for l := range top {
+		for _, c := range top[l] {
+			if c.v > 0.3 {
+				r.why[l] = append(r.why[l], c.f[2:])
+			}
+		}
+	}
+	return r
+}
+
+func softmax(z [nLabels]float64) [nLabels]float64 {
+	mx := slices.Max(z[:])
+	var sum float64
+	var p [nLabels]float64
+	for i, v := range z {
+		p[i] = math.Exp(v - mx)
+		sum += p[i]
+	}
+	for i := range p {
+		p[i] /= sum
+	}
+	return p
+}
+
+// rule names a model verdict for staff: "model:crisis 0.93 (WAKE UP, DONT
+// WANT)".
+func (r reading) rule(label int) string {
+	s := fmt.Sprintf("model:%s %.2f", labelNames[label], r.p[label])
+	if len(r.why[label]) > 0 {
+		s += " (" + strings.Join(r.why[label], ", ") + ")"
+	}
+	return s
+}
