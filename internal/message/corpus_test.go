@@ -109,7 +109,7 @@ const (
 // as the classifier improves, until it meets the targets above.
 const (
 	floorCrisisRecall = 77.0
-	floorOptOutRecall = 84.0
+	floorOptOutRecall = 86.0
 	floorFalseOptOuts = 2
 )
 
@@ -157,11 +157,13 @@ func crossvalHalves(dev []corpusText) (a, b []corpusText) {
 
 // TestCorpus measures Classify on the held-out corpus (testdata/corpus). It
 // prints aggregate figures for the test part, the dev part and the extra
-// texts written after the split (extra.jsonl, which no rule was tuned on
-// either: read there by the rules alone, since the model learnt from them;
-// TestModelCrossValidation measures the model on them); with -v it lists
-// the dev part's misread texts. The test part's texts are never printed:
-// rules are tuned on the dev part only.
+// texts written after the split (extra.jsonl), in its halves A and B
+// (crossvalHalves): opt-out rules were written from A's misreads, and
+// nothing was tuned on B. The extra texts are read by the rules alone,
+// since the model learnt from them (TestModelCrossValidation measures the
+// model on them). With -v it lists the dev part's misread texts. The test
+// part's texts are never printed: rules are tuned on the dev part and
+// extra half A only.
 //
 // With -corpus.crossval=A (or B) it reads the dev part only, and prints
 // the figures of its two halves, for Classify and for the stem lexicons
@@ -174,13 +176,19 @@ func TestCorpus(t *testing.T) {
 	rulesAlone := func(body string) Classification {
 		return classifyBody(body, Normalize(body), nil, allLayers&^modelLayer)
 	}
-	for _, part := range []string{"test", "dev", "extra"} {
-		scores := scoreCorpus(readCorpus(t, part+".jsonl"))
-		if part == "extra" {
-			scores = scoreWith(readCorpus(t, part+".jsonl"), rulesAlone)
+	extraA, extraB := crossvalHalves(readCorpus(t, "extra.jsonl"))
+	for _, part := range []string{"test", "dev", "extra A", "extra B"} {
+		var scores map[string]*corpusScore
+		switch part {
+		case "extra A":
+			scores = scoreWith(extraA, rulesAlone)
+		case "extra B":
+			scores = scoreWith(extraB, rulesAlone)
+		default:
+			scores = scoreCorpus(readCorpus(t, part+".jsonl"))
 		}
 		for _, lang := range []string{"all", "en", "es"} {
-			t.Logf("%-4s %-3s %s", part, lang, scores[lang])
+			t.Logf("%-7s %-3s %s", part, lang, scores[lang])
 		}
 		if a := scores["all"]; part == "test" {
 			var miss []string

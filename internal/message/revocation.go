@@ -34,7 +34,8 @@ var (
 	bodyStopWords = newSet("STOP", "STOPALL", "UNSUBSCRIBE", "OPTOUT", "REVOKE", "CANCEL", "END",
 		"QUIT", "REMOVE", "ALTO", "BASTA", "PARA", "PARAR", "CANCELAR", "ARRET", "ARRETE", "ARRETEZ",
 		"CEASE", "SPAM", "UNFOLLOW", "ENOUGH", "DONE", "BLOCKED", "PAUSE", "UNSUBSCRIBED",
-		"BAJA", "SALIR", "SALIRME", "FIN", "PAREN", "CANCELA", "CANCELEN", "DESUSCRIBIR", "DESUSCRIBIRME")
+		"BAJA", "SALIR", "SALIRME", "FIN", "PAREN", "CANCELA", "CANCELEN", "DESUSCRIBIR", "DESUSCRIBIRME",
+		"DETENER", "DETENGAN", "CANCELO", "DESACTIVAR", "DISCONTINUE", "DEACTIVATE", "UNSUB", "ESTOP")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
 	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
@@ -424,12 +425,17 @@ func gerundObject(c []string, gerund string, k int) bool {
 		return true
 	case t == "THIS" || t == "MY":
 		n := at(c, k+1)
-		return n == "" || n == "NUMBER" || n == "PHONE" || n == "CELL" || t == "MY" && family[n]
+		if phoneNoun(at(c, k+2)) && at(c, k+3) == "" {
+			n = at(c, k+2) // "my work phone", "this old number"
+		}
+		return n == "" || phoneNoun(n) || t == "MY" && family[n]
 	case t == "IT" && at(c, k+1) == "":
 		return true // "please stop texting it" (this number)
 	}
 	return afterGerund[t]
 }
+
+func phoneNoun(t string) bool { return t == "NUMBER" || t == "PHONE" || t == "CELL" }
 
 // nounFollows: "stop the texts from my sponsor" is someone else's texts.
 func nounFollows(c []string, k int) bool {

@@ -81,7 +81,8 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 // stretchable are the words people stretch whose doubled letters are not
 // their own: "stoooop", "nooo", "pleaseeee", "helpppp".
 var stretchable = newSet("STOP", "PLEASE", "PLS", "PLZ", "NO", "YES", "HELP", "SO", "BYE", "OK",
-	"AYUDA", "ALTO", "BASTA", "YA", "UNSUBSCRIBE", "CANCEL", "QUIT", "END", "DONE")
+	"AYUDA", "ALTO", "BASTA", "YA", "UNSUBSCRIBE", "CANCEL", "QUIT", "END", "DONE",
+	"BAJA", "PARAR", "PARA", "CANCELAR", "SALIR", "DETENER", "REMOVE")
 
 // joinSpelled joins a clause written one letter at a time: S T O P.
 func joinSpelled(c []string) []string {
@@ -127,7 +128,7 @@ var pairs = map[[2]string]string{
 	{"WILL", "NOT"}: "WONT", {"IS", "NOT"}: "ISNT", {"ARE", "NOT"}: "ARENT", {"WOULD", "NOT"}: "WOULDNT",
 	{"COULD", "NOT"}: "COULDNT", {"OPT", "OUT"}: "OPTOUT", {"OPTED", "OUT"}: "OPTOUT", {"OPTING", "OUT"}: "OPTOUT",
 	{"MY", "SELF"}: "MYSELF", {"NO", "LONGER"}: "NOLONGER", {"STOP", "ALL"}: "STOPALL",
-	{"POR", "FAVOR"}: "PORFAVOR", {"X", "FA"}: "PORFAVOR", {"W", "O"}: "WITHOUT",
+	{"POR", "FAVOR"}: "PORFAVOR", {"X", "FA"}: "PORFAVOR", {"X", "FAVOR"}: "PORFAVOR", {"W", "O"}: "WITHOUT",
 }
 
 func foldTokens(in []string) []string {
