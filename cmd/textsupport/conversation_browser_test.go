@@ -29,8 +29,10 @@ func artifact(t *testing.T, ctx context.Context, name string) {
 	t.Logf("screenshot: %s", path)
 }
 
-// A person texts "can someone call me" from the phone simulator; a
-// responder signs in, sees it in the inbox, opens it (the number masked),
+// A person texts "can someone call me" from the phone simulator; another,
+// later, a farewell, and gets the crisis reply (988) at once; a responder
+// signs in and finds the farewell first in the inbox; opens the first
+// person's conversation (the number masked),
 // replies, and the reply arrives on the phone; a new conversation shows in
 // the open inbox without a reload; closing moves it to the closed tab.
 func TestConversationInBrowser(t *testing.T) {
@@ -58,6 +60,26 @@ func TestConversationInBrowser(t *testing.T) {
 	do(t, ctx, "write", chromedp.SendKeys(chromedp.ID("body"), "can someone call me"))
 	submit(t, ctx, "send", chromedp.Click(chromedp.CSS("form.send button")))
 
+	// Another person, later, says goodbye in words no phrase rule knows:
+	// the crisis reply (988) comes at once, and the conversation goes to
+	// the top of the inbox, above the one that has waited longer.
+	const farewell = "made sure the dog has somewhere to go. this is the last text youll get from me"
+	choose := func(number string) {
+		do(t, ctx, "open the phone simulator",
+			chromedp.Navigate(s.base+"/dev/phone"),
+			chromedp.WaitVisible(chromedp.ID("number")),
+			chromedp.SetValue(chromedp.ID("number"), number),
+		)
+		submit(t, ctx, "choose the number", chromedp.Click(`//button[normalize-space(.)="Use"]`))
+	}
+	choose("+12125550168")
+	do(t, ctx, "write the farewell", chromedp.SendKeys(chromedp.ID("body"), farewell))
+	submit(t, ctx, "send the farewell", chromedp.Click(chromedp.CSS("form.send button")))
+	if thread := waitForText(t, ctx, s.base, "988"); !strings.Contains(thread, farewell) {
+		t.Errorf("the phone shows %q, want the farewell and the crisis reply", thread)
+	}
+	choose("+12125550166")
+
 	// The responder signs in and opens it.
 	do(t, ctx, "desktop size", chromedp.EmulateViewport(1280, 900))
 	do(t, ctx, "sign in",
@@ -68,13 +90,17 @@ func TestConversationInBrowser(t *testing.T) {
 	)
 	submit(t, ctx, "sign in", chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
 	do(t, ctx, "the inbox", chromedp.WaitVisible(chromedp.ID("conversation-list")))
+	first := normalizeSpace(run1(t, ctx, "the inbox's first", chromedp.Text(chromedp.CSS(`#conversation-list > li:first-child`))))
+	if !strings.Contains(first, "•••-•••-0168") || !strings.Contains(first, "Crisis") {
+		t.Errorf("the inbox's first conversation is %q, want the farewell's, a crisis", first)
+	}
 	item := normalizeSpace(run1(t, ctx, "the inbox", chromedp.Text(chromedp.ID("conversation-list"))))
 	if !strings.Contains(item, "•••-•••-0166") || !strings.Contains(item, "waiting for staff") || strings.Contains(item, "5550166") {
 		t.Errorf("the inbox shows %q", item)
 	}
 	artifact(t, ctx, "conversations-inbox")
 
-	submit(t, ctx, "open the conversation", chromedp.Click(chromedp.CSS("#conversation-list a.open-link")))
+	submit(t, ctx, "open the conversation", chromedp.Click(`//ul[@id="conversation-list"]/li[contains(., "0166")]//a[contains(@class, "open-link")]`))
 	do(t, ctx, "the thread", chromedp.WaitVisible(chromedp.ID("thread")))
 	if got := run1(t, ctx, "first message", chromedp.Text(chromedp.CSS("#thread li.in .text"))); got != "can someone call me" {
 		t.Errorf("the thread's first message = %q", got)
@@ -148,7 +174,8 @@ func TestConversationInBrowser(t *testing.T) {
 	if closed != 1 {
 		t.Errorf("closed conversations = %d, want 1", closed)
 	}
-	if strings.Contains(s.stderr.String(), "5550166") || strings.Contains(s.stderr.String(), "call me") || strings.Contains(s.stderr.String(), "good time") {
+	if strings.Contains(s.stderr.String(), "5550166") || strings.Contains(s.stderr.String(), "5550168") || strings.Contains(s.stderr.String(), "call me") ||
+		strings.Contains(s.stderr.String(), "good time") || strings.Contains(s.stderr.String(), "the dog") {
 		t.Errorf("the logs hold the number or a message")
 	}
 }
