@@ -41,8 +41,9 @@
 --    row from the very statement that writes the subscriber), and a
 --    subscriber row is never deleted (the trigger below refuses it), so the
 --    keys could not fail; each check cost a JOIN a lookup and a row lock,
---    written to the WAL. TestNoOrphans (internal/store) checks the
---    references after every kind of change.
+--    written to the WAL. pgtest.CheckReferences checks the references
+--    instead, after a history of every kind of change
+--    (TestCountersMatchHistory) and after concurrent texts and sends.
 
 DROP TRIGGER inbound_messages_count ON inbound_messages;
 DROP FUNCTION count_inbound();

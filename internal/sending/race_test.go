@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"textsupport/internal/pgtest"
 	"textsupport/internal/program"
 	"textsupport/internal/store"
 )
@@ -146,6 +147,7 @@ func TestStopDuringSends(t *testing.T) {
 	if total == 3*n {
 		t.Fatalf("every step went out before any STOP: the race was not exercised")
 	}
+	pgtest.CheckReferences(t, b.db)
 }
 
 // waitJobsEnded waits until no step job is left to run and no step is

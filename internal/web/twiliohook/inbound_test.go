@@ -355,6 +355,7 @@ func TestDuplicateMessageSID(t *testing.T) {
 	if st := b.state(t, from); st != store.Stopped {
 		t.Errorf("state after a repeated JOIN = %s, want stopped", st)
 	}
+	pgtest.CheckReferences(t, b.db)
 }
 
 // Two messages from one new number at once create one subscriber.
