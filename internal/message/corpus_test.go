@@ -110,7 +110,7 @@ const (
 const (
 	floorCrisisRecall = 77.0
 	floorOptOutRecall = 86.0
-	floorFalseOptOuts = 2
+	floorFalseOptOuts = 1
 )
 
 // crossval measures the dev part alone, split in two halves, so that a

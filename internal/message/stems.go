@@ -510,6 +510,7 @@ var (
 		"OXY", "OXYS", "PERCS", "XANAX", "XANS", "BARS", "BENZOS", "OPIOIDS", "OPIATES", "SUBS", "SUBOXONE",
 		"METHADONE", "CRAVINGS", "CRAVING", "CRAVE", "URGE", "URGES", "RELAPSE", "RELAPSED", "RELAPSING", "SOBER",
 		"SOBRIETY", "CLEAN", "ADDICTION", "ADDICTED", "ADDICT", "HABIT", "HIGH", "GAMBLING", "DEALER", "PLUG",
+		"DEALERS", "PLUGS", "TRIGGER", "TRIGGERS", "CRYSTAL", "VENDE", "VENDIA", "VENDEDOR", "JALE", "USABA",
 		"SHOOTING", "SNORTING", "WITHDRAWAL", "WITHDRAWALS", "DETOX", "REHAB", "TREATMENT", "COURT", "PROBATION",
 		"PAROLE", "JUDGE", "PAIN", "ANXIETY", "VOICES", "THOUGHTS", "CRYING", "FEELING", "FEELINGS", "SHAKES",
 		"DOPESICK", "SICK", "MEDS", "MEDICATION", "NICOTINE", "CIGARETTES", "CIGS", "KRATOM", "ME",
@@ -682,7 +683,8 @@ func (st *stemText) ourObject() bool {
 	for _, c := range st.clauses {
 		for i, t := range c {
 			switch {
-			case ourNouns[t] && at(c, i+1) != "FROM" && !ownedBy[at(c, i-1)] && (!singular[t] || ourDeterminer[at(c, i-1)]):
+			case ourNouns[t] && at(c, i+1) != "FROM" && !ownedBy[at(c, i-1)] && !thirdPerson[at(c, i-1)] &&
+				(!singular[t] || ourDeterminer[at(c, i-1)]):
 				return true
 			case ourGerunds[t] && (at(c, i+1) == "ME" || at(c, i+1) == "US" || at(c, i+1) == "") && !toldSomeoneElse(c[:i]):
 				return true
@@ -700,6 +702,7 @@ func (st *stemText) ourObject() bool {
 
 var (
 	ownedBy       = newSet("MY", "HIS", "HER", "THEIR", "A", "MIS", "SUS", "SU")
+	thirdPerson   = newSet("HE", "SHE", "THEY", "SOMEONE", "SOMEBODY") // "if he texts again": a verb
 	singular      = newSet("TEXT", "MESSAGE", "LIST", "MENSAJE", "LISTA")
 	ourDeterminer = newSet("THE", "THIS", "THESE", "YOUR", "UR", "ANY", "MORE", "THAT", "LA", "ESTA", "ESTE", "SU", "TU")
 )
