@@ -158,8 +158,8 @@ func crossvalHalves(dev []corpusText) (a, b []corpusText) {
 // TestCorpus measures Classify on the held-out corpus (testdata/corpus). It
 // prints aggregate figures for the test part, the dev part and the extra
 // texts written after the split (extra.jsonl), in its halves A and B
-// (crossvalHalves): opt-out rules were written from A's misreads, and
-// nothing was tuned on B. The extra texts are read by the rules alone,
+// (crossvalHalves): opt-out and crisis rules were written from A's
+// misreads, and nothing was tuned on B. The extra texts are read by the rules alone,
 // since the model learnt from them (TestModelCrossValidation measures the
 // model on them). With -v it lists the dev part's misread texts. The test
 // part's texts are never printed: rules are tuned on the dev part and

@@ -412,8 +412,13 @@ var (
 // of now: "drank a lot and took my meds", "trying it alone".
 func (st *stemText) combination() string {
 	drink, downer, use, alone := false, false, false, false
+	benzo, opioid := false, false
 	for i, t := range st.toks {
-		drink = drink || drinkWords[t] || strings.HasPrefix(t, "DRINK") || t == "VODKA" || t == "HENNY" || t == "SHOTS"
+		drink = drink || drinkWords[t] || strings.HasPrefix(t, "DRINK") || strings.HasPrefix(t, "DRUNK") || t == "VODKA" ||
+			t == "HENNY" || t == "SHOTS" || t == "FIFTH"
+		benzo = benzo || benzos[t] || strings.HasPrefix(t, "BENZO")
+		opioid = opioid || opioids[t] || strings.HasPrefix(t, "FENT") || strings.HasPrefix(t, "OXY") || strings.HasPrefix(t, "PERC") ||
+			t == "H" && (at(st.toks, i-1) == "SOME" || at(st.toks, i-1) == "OF" || at(st.toks, i-1) == "DID")
 		downer = downer || downers[t] || t == "PILLS" || t == "MEDS" || strings.HasPrefix(t, "FENT") || strings.HasPrefix(t, "BENZO")
 		use = use || useWords[t] || t == "COPPED" || t == "SHOOTING" || t == "FIX"
 		alone = alone || t == "ALONE" || t == "SOLO" && at(st.toks, i-1) != "NO" || t == "SOLA" || t == "SOLITO" || t == "SOLITA" ||
@@ -422,8 +427,11 @@ func (st *stemText) combination() string {
 	if len(st.toks) == 0 {
 		return ""
 	}
-	if drink && downer {
+	if drink && (downer || opioid) || benzo && opioid {
 		return "crisis:dangerous use (broad)"
+	}
+	if st.lostTolerance() {
+		return "crisis:lost tolerance (broad)"
 	}
 	for i, t := range st.toks {
 		if takeVerbs[t] || spanishTake[t] {
@@ -437,6 +445,45 @@ func (st *stemText) combination() string {
 		return "crisis:dangerous use (broad)"
 	}
 	return ""
+}
+
+var (
+	// benzos and opioids together are a dangerous mix: "took valium with
+	// my oxy", "tome klonopin y voy a usar heroina".
+	benzos = newSet("XANAX", "XANS", "XANAS", "BARS", "KLONOPIN", "KPINS", "VALIUM", "CLONAZEPAM", "RIVOTRIL",
+		"ATIVAN", "ALPRAZOLAM", "DIAZEPAM")
+	opioids = newSet("HEROIN", "HEROINA", "DOPE", "METHADONE", "METADONA", "MORPHINE", "MORFINA", "CHIVA", "M30",
+		"M30S", "BLUES", "ROXYS", "TRAMADOL", "LEAN", "OXICODONA", "OPIOIDS", "OPIOIDES", "NORCO", "VICODIN")
+	// released: out of jail, treatment or a hospital, where tolerance was
+	// lost. usingNow: using, or about to.
+	released = compileAll("GOT|GETTING|JUST|CAME|WALKED|BROKE ~ OUT|OFF", "RELEASED", "DISCHARGED",
+		"SALI|SALIO|SALIENDO|SALIR", "ACABO DE SALIR", "DIERON DE ALTA", "ESTABA ENCERRADO|ENCERRADA", "BEEN IN ~ HOSPITAL|JAIL|REHAB|DETOX")
+	institutions = newSet("JAIL", "PRISON", "PEN", "COUNTY", "DETOX", "REHAB", "PROGRAM", "HOSPITAL", "TREATMENT",
+		"LOCKUP", "VIVITROL", "CARCEL", "CENTRO", "TRATAMIENTO", "PRISION", "BOTE", "ENCERRADO", "ENCERRADA")
+	usingNow = compileAll("ABOUT|GONNA|GOING ~ USE|SHOOT|DO|GET HIGH", "ALREADY ~ COPPED|GOT SOME|HIGH|USING|USED", "COPPED",
+		"GOT SOME", "HIGH AND|NODDING", "USING $", "IN HIS|HER|MY ROOM USING", "FIRST TIME USING", "DO MY USUAL",
+		"SHOOT WHAT I USED TO", "WHAT I USED TO DO", "VOY A ~ USAR|METER|CELEBRAR", "ME VOY A METER", "YA COMPRE", "YA ME ~ INYECTE|METI",
+		"YA ESTOY CON", "YA TENGO LA BOLSA", "YA TENGO", "COMPRE ~ $")
+)
+
+// lostTolerance: using, or about to, on release from jail, treatment or a
+// hospital, when the body no longer tolerates the old dose: "just got out
+// of jail today and im about to use", "sali del tratamiento ayer y ya me
+// inyecte".
+func (st *stemText) lostTolerance() bool {
+	place := false
+	for _, t := range st.toks {
+		place = place || institutions[t]
+	}
+	if !place || !anyPattern(released, st.toks) {
+		return false
+	}
+	for _, p := range usingNow {
+		if i := p.find(st.toks); i >= 0 && !deniedAt(st.toks, i) {
+			return true
+		}
+	}
+	return false
 }
 
 // questionAt: the clause holding i asks about something in general.
