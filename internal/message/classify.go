@@ -270,7 +270,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		crisis, d = st.crisis()
 		distress = distress || d
 	}
-	if crisis == "" && use&modelLayer != 0 && hasCue(crisisCues, clauses) {
+	if crisis == "" && use&modelLayer != 0 && anyMatch(crisisCues, clauses) {
 		// What the rules miss, the model may read: "made sure the dog has
 		// somewhere to go", "this is the last text you'll get from me".
 		if r := model().read(features(clauses)); r.p[labelCrisis] >= modelCrisisAt {
@@ -304,7 +304,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 // * stands for every word it begins. They keep the model from reading a
 // crisis into the shape of ordinary words ("I took a lot of time off",
 // "finally got my car fixed").
-var crisisCues = newCues(
+var crisisCues = compileAll(strings.Join([]string{
 	"DIE", "DIED", "DYING", "DEAD", "DEATH", "KILL", "KILLING", "KMS", "CTB", "SUICID*", "UNALIV*", "SEWERSLID*",
 	"OD", "ODED", "ODING", "OVERDOS*", "BREATH*", "BLUE", "LIPS", "SNORING", "WAKE", "UNRESPONS*",
 	"CUT", "CUTS", "CUTTING", "HURT", "HARM", "BLEED*", "GOODBYE", "FAREWELL", "FORGIVE", "SORRY", "KIDS",
@@ -314,42 +314,7 @@ var crisisCues = newCues(
 	"MORIR", "MUERT*", "MATAR*", "SOBREDOSIS", "RESPIR*", "MORAD*", "DESPIERT*", "DESPERT*", "CORTAR*", "ADIOS",
 	"PERDON*", "CUIDEN", "HIJOS", "AGUANTO", "PUEDO", "VIVIR", "VIDA", "SENTIDO", "NADA", "ULTIM*", "NOCHE",
 	"PUENTE", "CUERDA", "PASTILL*", "SOLO", "SOLA", "FENTANIL*", "MEZCL*",
-)
-
-// cues are whole words and word beginnings.
-type cues struct {
-	words    set
-	prefixes []string
-}
-
-func newCues(words ...string) cues {
-	c := cues{words: set{}}
-	for _, w := range words {
-		if p, ok := strings.CutSuffix(w, "*"); ok {
-			c.prefixes = append(c.prefixes, p)
-		} else {
-			c.words[w] = true
-		}
-	}
-	return c
-}
-
-// hasCue: a word of the text is one of c's, or begins like one.
-func hasCue(c cues, clauses [][]string) bool {
-	for _, cl := range clauses {
-		for _, t := range cl {
-			if c.words[t] {
-				return true
-			}
-			for _, p := range c.prefixes {
-				if strings.HasPrefix(t, p) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
+}, "|"))
 
 // isSpanishHelp: the whole text asks what this is, in Spanish: "AYUDA",
 // "informacion", "que es esto".

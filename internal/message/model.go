@@ -3,6 +3,7 @@ package message
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	_ "embed"
 	"fmt"
@@ -155,8 +156,9 @@ func prefix(s string, n int) string {
 
 // reading is the model's verdict on one text.
 type reading struct {
-	p   [nLabels]float64
-	why [nLabels][]string // the features that weighed most for each label
+	p     [nLabels]float64
+	m     *weights
+	feats []string // the text's features, each once
 }
 
 // read scores a text's features. Each feature counts once.
@@ -165,12 +167,8 @@ func (m *weights) read(feats []string) reading {
 	for i := range z {
 		z[i] = float64(m.bias[i])
 	}
-	type contrib struct {
-		f string
-		v float32
-	}
-	var top [nLabels][3]contrib
 	seen := make(map[string]bool, len(feats))
+	r := reading{m: m, feats: feats[:0:0]}
 	for _, f := range feats {
 		if seen[f] {
 			continue
@@ -180,28 +178,29 @@ func (m *weights) read(feats []string) reading {
 		if !ok {
 			continue
 		}
+		r.feats = append(r.feats, f)
 		for l, v := range ws {
 			z[l] += float64(v)
-			// Keep the three heaviest for this label.
-			for k := range top[l] {
-				if v > top[l][k].v {
-					copy(top[l][k+1:], top[l][k:len(top[l])-1])
-					top[l][k] = contrib{f, v}
-					break
-				}
-			}
 		}
 	}
-	var r reading
 	r.p = softmax(z)
-	for l := range top {
-		for _, c := range top[l] {
-			if c.v > 0.3 {
-				r.why[l] = append(r.why[l], c.f[2:])
-			}
+	return r
+}
+
+// why names the three features that weighed most for label, of those
+// that weighed much at all.
+func (r reading) why(label int) []string {
+	top := make([]string, 0, 3)
+	for _, f := range r.feats {
+		if r.m.w[f][label] > 0.3 {
+			top = append(top, f)
 		}
 	}
-	return r
+	slices.SortStableFunc(top, func(a, b string) int { return cmp.Compare(r.m.w[b][label], r.m.w[a][label]) })
+	for i := range top[:min(3, len(top))] {
+		top[i] = top[i][2:]
+	}
+	return top[:min(3, len(top))]
 }
 
 func softmax(z [nLabels]float64) [nLabels]float64 {
@@ -222,8 +221,8 @@ func softmax(z [nLabels]float64) [nLabels]float64 {
 // WANT)".
 func (r reading) rule(label int) string {
 	s := fmt.Sprintf("model:%s %.2f", labelNames[label], r.p[label])
-	if len(r.why[label]) > 0 {
-		s += " (" + strings.Join(r.why[label], ", ") + ")"
+	if why := r.why(label); len(why) > 0 {
+		s += " (" + strings.Join(why, ", ") + ")"
 	}
 	return s
 }
