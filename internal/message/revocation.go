@@ -20,7 +20,8 @@ var (
 		"OK", "OKAY", "K", "NO", "ALL", "IMMEDIATELY", "RIGHT", "AWAY", "FOREVER", "SERIOUSLY", "AGAIN",
 		"ME", "IT", "THIS", "THESE", "SIR", "MAAM", "DUDE", "MAN", "BRO", "GUYS", "YALL", "HEY", "HI",
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
-		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY")
+		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
+		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -35,7 +36,8 @@ var (
 		"QUIT", "REMOVE", "ALTO", "BASTA", "PARA", "PARAR", "CANCELAR", "ARRET", "ARRETE", "ARRETEZ",
 		"CEASE", "SPAM", "UNFOLLOW", "ENOUGH", "DONE", "BLOCKED", "PAUSE", "UNSUBSCRIBED",
 		"BAJA", "SALIR", "SALIRME", "FIN", "PAREN", "CANCELA", "CANCELEN", "DESUSCRIBIR", "DESUSCRIBIRME",
-		"DETENER", "DETENGAN", "CANCELO", "DESACTIVAR", "DISCONTINUE", "DEACTIVATE", "UNSUB", "ESTOP")
+		"DETENER", "DETENGAN", "CANCELO", "DESACTIVAR", "DISCONTINUE", "DEACTIVATE", "UNSUB", "ESTOP",
+		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
 	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
@@ -93,7 +95,10 @@ var (
 	family = newSet("DAUGHTER", "SON", "WIFE", "HUSBAND", "GIRLFRIEND", "BOYFRIEND", "MOM", "DAD", "MOTHER",
 		"FATHER", "KID", "KIDS", "CHILD", "BROTHER", "SISTER", "GRANDMA", "GRANDPA", "DAUGHTERS", "SONS",
 		"WIFES", "HUSBANDS", "GIRLFRIENDS", "BOYFRIENDS", "MOMS", "DADS", "MOTHERS", "FATHERS", "KIDS",
-		"CHILDS", "BROTHERS", "SISTERS", "GRANDMAS", "GRANDPAS", "GRANDSON", "GRANDDAUGHTER")
+		"CHILDS", "BROTHERS", "SISTERS", "GRANDMAS", "GRANDPAS", "GRANDSON", "GRANDDAUGHTER",
+		"GRANDSONS", "GRANDDAUGHTERS", "GRANDMOTHER", "GRANDFATHER", "GRANDMOTHERS", "GRANDFATHERS", "AUNT", "UNCLE",
+		"NIECE", "NEPHEW", "STEPSON", "STEPDAUGHTER", "PARTNER", "PARTNERS", "TEEN", "TEENAGER", "BABY",
+		"HIJO", "HIJA", "ESPOSA", "ESPOSO", "MAMA", "PAPA", "NIETO", "NIETA", "ABUELA", "ABUELO", "MUJER", "MARIDO")
 
 	numberWords = newSet("NUMBER", "PHONE", "CELL", "INFO", "INFORMATION", "DETAILS", "DATA", "CONTACT")
 
@@ -258,8 +263,24 @@ func bareOptOut(clauses [][]string) string {
 	if k := shortTypoOf(word); k != "" {
 		return "typo:" + strings.ToLower(word) + "→" + k
 	}
+	// A key word with a letter doubled by a slip: "sstop", "ENDD", "pararr".
+	if u := undouble(word); u != word && bodyStopWords[u] && !bareRealWords[word] {
+		return "typo:" + strings.ToLower(word) + "→" + u
+	}
+	// A long key word one edit off: "rmove", "detenr", "cancell".
+	if len(word) >= 5 && !bareRealWords[word] && !realWords[word] {
+		for t := range bodyStopWords {
+			if len(t) >= 5 && !bodyStopWords[word] && editDistance(word, t, 1) <= 1 {
+				return "typo:" + strings.ToLower(word) + "→" + t
+			}
+		}
+	}
 	return ""
 }
+
+// bareRealWords are words of their own one slip away from a key word.
+var bareRealWords = newSet("STOOP", "OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",
+	"OVEN", "ENDS", "QUITE", "QUITO", "QUITA", "CANCER", "SPAMS", "BORRAR", "DONE", "BLOCKED", "ENOUGH")
 
 // stopClause: one clause of a longer text is a bare STOP ("Stop. Thank you
 // for the help"), perhaps addressed to us ("can you stop", "you can stop

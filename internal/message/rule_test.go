@@ -45,6 +45,29 @@ func TestClassifyRule(t *testing.T) {
 		{"ＯＶＥＲＤＯＳＥ", ClassCrisis, false, "crisis:overdose", false},
 		{"sui\u200bcidal", ClassCrisis, false, "crisis:suicide", false},
 		{"AYUDA", ClassHelp, false, "es:ayuda", false},
+		// A key word with a letter doubled or one slip off, as the whole text.
+		{"sstop", ClassOptOut, false, "typo:sstop→STOP", false},
+		{"pararr", ClassOptOut, false, "typo:pararr→PARAR", false},
+		{"rmove", ClassOptOut, false, "typo:rmove→REMOVE", false},
+		{"remote", ClassOther, false, "", false},
+		{"quite", ClassOther, false, "", false},
+		{"cancelar porfis", ClassOptOut, false, "bare:CANCELAR", false},
+		{"off", ClassOptOut, false, "bare:OFF", false},
+		{"off to work", ClassOther, false, "", false},
+		// Turning the texts off, in short, wanting none, not the person's.
+		{"turn these off please", ClassOptOut, false, "revocation:turn off", false},
+		{"turn off the stove", ClassOther, false, "", false},
+		{"detener mensajes", ClassOptOut, false, "revocation:turn off", false},
+		{"please remove, this is my work phone", ClassOptOut, false, "revocation:in short", false},
+		{"I would like to no longer receive texts", ClassOptOut, false, "revocation:do not want them", false},
+		{"can u not text me anymore", ClassOptOut, false, "revocation:do not want them", false},
+		{"no me textees mas", ClassOptOut, false, "revocation:do not want them", false},
+		{"me cambiaron el numero", ClassOptOut, false, "revocation:not them", false},
+		{"i texted stop twice already", ClassOptOut, false, "revocation:again", false},
+		{"salirme de esto es lo q mas quiero", ClassOther, false, "", false},
+		{"i need to stop texting her", ClassOther, false, "", false},
+		// A relative's number: "does not drink" denies use, it does not talk of it.
+		{"stop texting my wife. she does not drink", ClassOptOut, false, "revocation:stop the texts", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

@@ -753,7 +753,7 @@ var (
 	ourDeterminer = newSet("THE", "THIS", "THESE", "YOUR", "UR", "ANY", "MORE", "THAT", "LA", "ESTA", "ESTE", "SU", "TU")
 )
 
-var denial = newSet("DONT", "NEVER", "NOT", "NO", "DIDNT", "AINT", "NUNCA")
+var denial = newSet("DONT", "NEVER", "NOT", "NO", "DIDNT", "AINT", "NUNCA", "DOESNT", "ISNT", "WASNT")
 
 // recoveryTalk: the text speaks of a drug, use, a habit, a feeling, the
 // person themself, or treatment.
