@@ -187,12 +187,16 @@ const (
 	allLayers = phraseLayer | stemLayer | modelLayer
 )
 
-// modelCrisisAt: a text none of the rules reads as a crisis is one when it
-// has a crisis cue (crisisCues) and the model (model.go) gives crisis at
-// least this. Chosen by cross-validation on the corpus's dev and extra
-// texts (TestModelCrossValidation), never on its test part; a variable
-// only so that the cross-validation can sweep it.
-var modelCrisisAt = 0.5
+// modelCrisisAt: a text none of the rules reads as a crisis is one when
+// the model (model.go) gives crisis at least this and the text has a
+// crisis cue (crisisCues), or at least modelCrisisBareAt without one.
+// Chosen by cross-validation on the corpus's dev and extra texts
+// (TestModelCrossValidation), never on its test part; variables only so
+// that the cross-validation can sweep them.
+var (
+	modelCrisisAt     = 0.5
+	modelCrisisBareAt = 0.8
+)
 
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {
 	return classifyText(body, norm, joinKeywords, use, loadModel)
@@ -270,10 +274,17 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		crisis, d = st.crisis()
 		distress = distress || d
 	}
-	if crisis == "" && use&modelLayer != 0 && anyMatch(crisisCues, clauses) {
+	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) {
 		// What the rules miss, the model may read: "made sure the dog has
-		// somewhere to go", "this is the last text you'll get from me".
-		if r := model().read(features(clauses)); r.p[labelCrisis] >= modelCrisisAt {
+		// somewhere to go", "this is the last text you'll get from me". A
+		// text with a crisis cue needs less of it than one without; a text
+		// that laughs ("lol", "jaja", 💀), or that the rules have a reading
+		// of their own for (rulesOwn), needs a rule.
+		at := modelCrisisBareAt
+		if anyMatch(crisisCues, clauses) {
+			at = modelCrisisAt
+		}
+		if r := model().read(features(clauses)); r.p[labelCrisis] >= at {
 			crisis = r.rule(labelCrisis)
 		}
 	}
@@ -298,12 +309,13 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	return c
 }
 
-// crisisCues are the words without one of which the model may not read a
-// text as a crisis: words of death, harm, overdose signs, farewells,
-// hopelessness and dangerous use, in English and Spanish. A word ending in
-// * stands for every word it begins. They keep the model from reading a
-// crisis into the shape of ordinary words ("I took a lot of time off",
-// "finally got my car fixed").
+// crisisCues are the words with one of which the model reads a crisis at
+// modelCrisisAt, not modelCrisisBareAt: words of death, harm, overdose
+// signs, farewells, hopelessness and dangerous use, in English and
+// Spanish. A word ending in * stands for every word it begins. Without
+// them the model must be surer, so that it does not read a crisis into the
+// shape of ordinary words ("I took a lot of time off", "finally got my car
+// fixed").
 var crisisCues = compileAll(strings.Join([]string{
 	"DIE", "DIED", "DYING", "DEAD", "DEATH", "KILL", "KILLING", "KMS", "CTB", "SUICID*", "UNALIV*", "SEWERSLID*",
 	"OD", "ODED", "ODING", "OVERDOS*", "BREATH*", "BLUE", "LIPS", "SNORING", "WAKE", "UNRESPONS*",

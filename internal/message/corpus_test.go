@@ -108,8 +108,8 @@ const (
 // now. A change that reads people worse than this fails; raise the floor
 // as the classifier improves, until it meets the targets above.
 const (
-	floorCrisisRecall = 77.0
-	floorOptOutRecall = 86.0
+	floorCrisisRecall = 86.9
+	floorOptOutRecall = 87.0
 	floorFalseOptOuts = 1
 )
 
@@ -157,13 +157,13 @@ func crossvalHalves(dev []corpusText) (a, b []corpusText) {
 
 // TestCorpus measures Classify on the held-out corpus (testdata/corpus). It
 // prints aggregate figures for the test part, the dev part and the extra
-// texts written after the split (extra.jsonl), in its halves A and B
-// (crossvalHalves): opt-out and crisis rules were written from A's
-// misreads, and nothing was tuned on B. The extra texts are read by the rules alone,
-// since the model learnt from them (TestModelCrossValidation measures the
-// model on them). With -v it lists the dev part's misread texts. The test
-// part's texts are never printed: rules are tuned on the dev part and
-// extra half A only.
+// texts written after the split (extra.jsonl). The extra texts are read by
+// the rules alone, since the model learnt from them
+// (TestModelCrossValidation measures the model on them); rules were
+// written from their misreads too, so neither figure says how the
+// classifier reads texts it never saw: the test part's does. With -v it
+// lists the dev part's misread texts. The test part's texts are never
+// printed: rules are tuned on the dev and extra texts only.
 //
 // With -corpus.crossval=A (or B) it reads the dev part only, and prints
 // the figures of its two halves, for Classify and for the stem lexicons
@@ -176,14 +176,11 @@ func TestCorpus(t *testing.T) {
 	rulesAlone := func(body string) Classification {
 		return classifyBody(body, Normalize(body), nil, allLayers&^modelLayer)
 	}
-	extraA, extraB := crossvalHalves(readCorpus(t, "extra.jsonl"))
-	for _, part := range []string{"test", "dev", "extra A", "extra B"} {
+	for _, part := range []string{"test", "dev", "extra"} {
 		var scores map[string]*corpusScore
 		switch part {
-		case "extra A":
-			scores = scoreWith(extraA, rulesAlone)
-		case "extra B":
-			scores = scoreWith(extraB, rulesAlone)
+		case "extra":
+			scores = scoreWith(readCorpus(t, "extra.jsonl"), rulesAlone)
 		default:
 			scores = scoreCorpus(readCorpus(t, part+".jsonl"))
 		}
@@ -205,10 +202,10 @@ func TestCorpus(t *testing.T) {
 				miss = append(miss, fmt.Sprintf("false crisis %.1f%% > %.0f%% of free text", r, maxFalseCrisis))
 			}
 			if r := pct(a.crisisHit, a.crisis); r < floorCrisisRecall {
-				t.Errorf("test part: crisis recall %.1f%% fell below the floor of %.0f%%", r, floorCrisisRecall)
+				t.Errorf("test part: crisis recall %.1f%% fell below the floor of %.1f%%", r, floorCrisisRecall)
 			}
 			if r := pct(a.optOutHit, a.optOut); r < floorOptOutRecall {
-				t.Errorf("test part: opt-out recall %.1f%% fell below the floor of %.0f%%", r, floorOptOutRecall)
+				t.Errorf("test part: opt-out recall %.1f%% fell below the floor of %.1f%%", r, floorOptOutRecall)
 			}
 			if a.falseOptOut > floorFalseOptOuts {
 				t.Errorf("test part: %d false opt-outs on recovery talk, more than the %d of the floor", a.falseOptOut, floorFalseOptOuts)

@@ -344,6 +344,7 @@ func TestModelCrossValidation(t *testing.T) {
 func TestModelAddsCrises(t *testing.T) {
 	for _, text := range []string{
 		"made sure the dog has somewhere to go. this is the last text youll get from me",
+		"made sure the dog has somewhere to go", // no crisis cue: the model must be surer
 	} {
 		got := Classify(text, "", nil)
 		if got.Class != ClassCrisis || !strings.HasPrefix(got.Rule, "model:crisis ") {

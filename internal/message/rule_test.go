@@ -68,6 +68,11 @@ func TestClassifyRule(t *testing.T) {
 		{"i need to stop texting her", ClassOther, false, "", false},
 		// A relative's number: "does not drink" denies use, it does not talk of it.
 		{"stop texting my wife. she does not drink", ClassOptOut, false, "revocation:stop the texts", false},
+		// The model reads what no rule does, but not a joke, nor what the
+		// rules have a reading of their own for.
+		{"made sure the dog has somewhere to go lol", ClassOther, false, "", false},
+		{"got out of detox and slept all day", ClassOther, false, "", false},
+		{"my uncle keeps a shotgun in the truck", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

@@ -485,6 +485,39 @@ func (st *stemText) lostTolerance() bool {
 	return false
 }
 
+// rulesOwn: the text speaks of something the rules have a reading of their
+// own for, or the rules read distress in it: an amount taken ("I took all
+// my meds today", "took a lot of time off"), release from jail or
+// treatment ("got out of rehab and got some sleep"), naloxone ("where can
+// I get naloxone?"), a weapon ("my dad has a gun"), or despair that is not
+// clearly a crisis ("I'm so tired of fighting this": a person reads it).
+// Where no rule reads a crisis in such a text, the model (classifyText)
+// does not either: these are the look-alikes a reader of words confuses
+// most, and the rules were written for them.
+func (st *stemText) rulesOwn(distress bool) bool {
+	if distress {
+		return true
+	}
+	place := false
+	for i, t := range st.toks {
+		place = place || institutions[t]
+		if ruledWords[t] {
+			return true
+		}
+		if takeVerbs[t] {
+			for _, a := range amounts {
+				if hasPhrase(st.toks[i+1:min(len(st.toks), i+1+len(a))], a) {
+					return true
+				}
+			}
+		}
+	}
+	return place && anyPattern(released, st.toks)
+}
+
+var ruledWords = newSet("NALOXONE", "NARCAN", "NALOXONA", "NARCAM", "GUN", "GUNS", "PISTOL", "RIFLE", "SHOTGUN",
+	"FIREARM", "PISTOLA", "ARMA", "REVOLVER")
+
 // questionAt: the clause holding i asks about something in general.
 func questionAt(toks []string, i int) bool {
 	s := i
