@@ -254,10 +254,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" {
 			revoked = st.revocation()
 		}
-		if revoked != "" && !st.ourObject() && st.recoveryTalk() {
+		if revoked != "" && (!st.ourObject() && st.recoveryTalk() || st.elsewhere()) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
-			// opt-out, "stop texting me, I relapsed" is.
+			// opt-out, "stop texting me, I relapsed" is. Nor does a text
+			// that names what else it stops (elsewhere).
 			revoked = ""
 		}
 	}

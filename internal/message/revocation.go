@@ -37,7 +37,8 @@ var (
 		"CEASE", "SPAM", "UNFOLLOW", "ENOUGH", "DONE", "BLOCKED", "PAUSE", "UNSUBSCRIBED",
 		"BAJA", "SALIR", "SALIRME", "FIN", "PAREN", "CANCELA", "CANCELEN", "DESUSCRIBIR", "DESUSCRIBIRME",
 		"DETENER", "DETENGAN", "CANCELO", "DESACTIVAR", "DISCONTINUE", "DEACTIVATE", "UNSUB", "ESTOP",
-		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE")
+		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
+		"STAWP", "ENUF", "RMV", "STP", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
 	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
@@ -87,7 +88,7 @@ var (
 	listDeterminers = newSet("THIS", "THE", "YOUR", "THAT", "THESE", "THOSE", "ALL", "OF", "YOU", "GUYS",
 		"YALLS", "MAILING", "TEXT", "TEXTING", "SMS", "CONTACT", "CALL", "MESSAGE", "MESSAGING", "TEXTS")
 	listObjects = newSet("LIST", "LISTS", "TEXTS", "TEXT", "MESSAGES", "MESSAGE", "SUBSCRIPTION", "PROGRAM",
-		"SERVICE", "NUMBER", "THING", "ALERTS", "IT", "THIS", "THESE", "THAT", "THEM", "HERE", "STUFF",
+		"SERVICE", "NUMBER", "THING", "ALERTS", "IT", "THIS", "THESE", "THAT", "THEM", "HERE",
 		"LINE", "SYSTEM", "DATABASE", "ANYTHING", "ANY")
 
 	// family: "stop texting my daughter", "my girlfriends phone": a
@@ -210,7 +211,7 @@ func declined(clauses [][]string) bool {
 	return true
 }
 
-var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
+var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
 	"^ IM GOOD $", "^ IM GOOD THANKS|THANK $", "^ NOT FOR ME $", "^ PLEASE DONT $", "^ NO GRACIAS $",
 	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $")
 

@@ -200,7 +200,7 @@ var stemCrisisSets = []ruleSet{
 		"{WANT|GOING|THINKING|EASY|COULD|SHOULD} ~ {TAKE|SWALLOW} ~ ALL ~ {OF THEM|MY|THE|PILLS|MEDS|$}",
 		"{WANT|NEED|WISH} ~ {IT ALL|EVERYTHING} ~ {STOP|END|OVER}", "MAKE IT ALL {STOP|END|GO AWAY}", "WANT IT {OVER|TO BE OVER}",
 		"WANT|WANTED|WISH|WISHING|HOPE|HOPING|PRAY|PRAYING|READY|PLAN|PLANNING|THINKING|DECIDED|RATHER|DESERVE|TRYING|TEMPTED|URGE|URGES|CONSIDERING|GOING|DREAM|FANTASIZE|SHOULD ~ DIE|DEAD|DEATH|DYING|DISAPPEAR|UNALIVE|SUICIDE",
-		"ABOUT TO DIE", "KILL ME $", "WILL|WOULD|GOING|MIGHT|COULD ~ KILL ME", "PLEASE|SOMEONE|GOD|LORD KILL|TAKE ME",
+		"ABOUT TO DIE", "KILL ME $", "WILL|WOULD|GOING|MIGHT|COULD ~ KILL ME", "PLEASE|SOMEONE|GOD|LORD KILL ME", "GOD|LORD TAKE ME", "PLEASE|SOMEONE TAKE ME $",
 		"WISH|WISHED|HOPE|PRAY ~ I {WAS|WERE|WASNT|WERENT|DIDNT|DONT|WOULDNT|WAS NEVER|WERE NEVER|NEVER|DO NOT} DEAD|BORN|ALIVE|EXIST|WAKE|HERE",
 		"NEVER BEEN BORN", "SLEEP FOREVER", "SLEEP AND {NEVER|NOT}", "{AND|TO} NEVER WAKE UP", "NOT WAKE UP",
 		"DONT|NOLONGER|DIDNT WANT|WISH ~ {LIVE|LIVING|ALIVE|EXIST|EXISTING|WAKE|BE HERE|GO ON|KEEP GOING|CONTINUE|BE AROUND|SEE TOMORROW}",
@@ -600,7 +600,9 @@ var (
 		"ADICTO", "ADICTA", "TRATAMIENTO", "REHABILITACION", "ANSIEDAD", "DOLOR", "METADONA", "TOMARME",
 		"MEETING", "MEETINGS", "AA", "NA", "SPONSOR", "STEPS", "THERAPY", "THERAPIST", "COUNSELOR", "DOCTOR", "CLINIC",
 		"VIVITROL", "SUBLOCADE", "NALTREXONE", "BUPRENORPHINE", "PO", "CASE", "CHARGES", "DUI", "CPS", "CUSTODY",
-		"JUNTAS", "PADRINO", "MADRINA", "TERAPIA", "CONSEJERO", "CONSEJERA", "DOCTORA", "CLINICA", "GRUPO")
+		"JUNTAS", "PADRINO", "MADRINA", "TERAPIA", "CONSEJERO", "CONSEJERA", "DOCTORA", "CLINICA", "GRUPO",
+		"CONNECT", "CONNECTS", "PERKYS", "PERKY", "ROMO", "PISTO", "CHELA", "CHELAS", "GUARO", "TEQUILA", "DOSIS",
+		"BOTELLA", "BOTTLE", "LIQUOR", "BAR", "BARS")
 	// selfStop makes the stopping the person's own: "I need to stop", "help
 	// me quit", "how do I stop", "quiero dejar de".
 	selfStop = wideRules("self", "I|IM|ID|ILL|IVE|WE|HE|SHE|THEY|CANT|DONT|NEED|NEEDS|WANT|WANTS|TRYING|TRY|GOTTA|MUST|SHOULD|GOING|HOW|HELP|WILL|WONT|CAN ~ TO|ME|NOT|NEVER ~ STOP|QUIT|END|CANCEL",
@@ -778,6 +780,53 @@ func (st *stemText) ourObject() bool {
 	}
 	return false
 }
+
+// elsewhere: what the text unsubscribes from, opts out of or asks to stop
+// is named, and it is not us: "unsubbed from the liquor store emails",
+// "unsub de la botella", "opt me out of family dinner", "baja de la
+// metadona"; or the text speaks of a dealer or the person's old life and
+// never addresses us: "told my dealer to lose my number", "got a new
+// number so my old connects cant find me", "blocking every number from my
+// old life". Such a text asks nothing of the line.
+func (st *stemText) elsewhere() bool {
+	dealer, addressed := false, false
+	for _, c := range st.clauses {
+		for i, t := range c {
+			switch {
+			case strings.HasPrefix(t, "UNSUB") || t == "OPTOUT" || t == "BAJA" || t == "OPT" && (at(c, i+1) == "OUT" || at(c, i+2) == "OUT"):
+				j := i + 1
+				for at(c, j) == "ME" || at(c, j) == "OUT" || at(c, j) == "ME" {
+					j++
+				}
+				if !elsewhereFrom[at(c, j)] {
+					continue
+				}
+				j++
+				for elsewhereSkip[at(c, j)] {
+					j++
+				}
+				if o := at(c, j); o != "" && !ourNouns[o] && !usWords[o] && !anything[o] && !family[o] {
+					return true
+				}
+			case dealerWords[t] || t == "OLD" && (at(c, i+1) == "LIFE" || at(c, i+1) == "CONNECTS") || t == "ESA" && at(c, i+1) == "VIDA":
+				dealer = true
+			case usWords[t] && t != "THIS" && t != "THESE" && t != "ESTO" && t != "ESTOS":
+				addressed = true
+			}
+		}
+	}
+	return dealer && !addressed
+}
+
+var (
+	anything      = newSet("ANYTHING", "EVERYTHING", "ALL", "IT", "HERE", "NADA", "TODO", "AQUI", "AKI", "ME", "HIM", "HER", "THEM")
+	elsewhereFrom = newSet("FROM", "OF", "DE", "DEL", "A", "AL", "TO")
+	elsewhereSkip = newSet("THE", "LA", "EL", "LOS", "LAS", "ALL", "MY", "MI", "MIS")
+	usWords       = newSet("THIS", "THESE", "YOUR", "UR", "YOU", "U", "YALL", "USTEDES", "ESTO", "ESTOS", "ESTA", "ESTE", "SU", "SUS",
+		"LISTA", "LIST", "SISTEMA", "PROGRAMA", "PROGRAM", "SERVICE", "SERVICIO", "TEXTS", "MESSAGES", "MENSAJES", "TEXTOS")
+	dealerWords = newSet("DEALER", "DEALERS", "PLUG", "PLUGS", "CONNECT", "CONNECTS", "SELLS", "SELLER", "SELLERS",
+		"VENDIA", "VENDE", "VENDEDOR", "VENDIAN", "JALE")
+)
 
 var (
 	ownedBy       = newSet("MY", "HIS", "HER", "THEIR", "A", "MIS", "SUS", "SU")

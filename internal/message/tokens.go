@@ -82,7 +82,8 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 // their own: "stoooop", "nooo", "pleaseeee", "helpppp".
 var stretchable = newSet("STOP", "PLEASE", "PLS", "PLZ", "NO", "YES", "HELP", "SO", "BYE", "OK",
 	"AYUDA", "ALTO", "BASTA", "YA", "UNSUBSCRIBE", "CANCEL", "QUIT", "END", "DONE",
-	"BAJA", "PARAR", "PARA", "CANCELAR", "SALIR", "DETENER", "REMOVE")
+	"BAJA", "PARAR", "PARA", "CANCELAR", "SALIR", "DETENER", "REMOVE", "EQUIVOCADO", "EQUIVOCADA", "ALONE",
+	"ME", "TODO", "AWAY", "MORE", "MAS", "PAZ", "MENSAJES")
 
 // joinSpelled joins a clause written one letter at a time: S T O P.
 func joinSpelled(c []string) []string {
