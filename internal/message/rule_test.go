@@ -84,6 +84,13 @@ func TestClassifyRule(t *testing.T) {
 		{"baja de la metadona", ClassOther, false, "", false},
 		{"no mas perkys", ClassOther, false, "", false},
 		{"opt me out of everything", ClassOptOut, false, "revocation:unsubscribe", false},
+		// Naloxone wanted in a hurry, and use after a stretch without it.
+		{"whos got narcan near me", ClassCrisis, false, "crisis:naloxone-now", false},
+		{"out of narcan and hes going down again", ClassCrisis, false, "crisis:naloxone-now", false},
+		{"6 months clean and im sitting in my car with a rig", ClassCrisis, false, "crisis:lost tolerance (broad)", false},
+		{"6 months clean and i got a new job", ClassOther, false, "", false},
+		{"me dieron de alta ayer y ya me estoy inyectando", ClassCrisis, false, "crisis:lost tolerance (broad)", false},
+		{"me dieron de alta ayer y ya estoy en mi casa", ClassOther, false, "", false},
 		// A relative's number: "does not drink" denies use, it does not talk of it.
 		{"stop texting my wife. she does not drink", ClassOptOut, false, "revocation:stop the texts", false},
 		// The model reads what no rule does, but not a joke, nor what the

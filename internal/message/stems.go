@@ -456,13 +456,23 @@ var (
 		"M30S", "BLUES", "ROXYS", "TRAMADOL", "LEAN", "OXICODONA", "OPIOIDS", "OPIOIDES", "NORCO", "VICODIN")
 	// released: out of jail, treatment or a hospital, where tolerance was
 	// lost. usingNow: using, or about to.
-	released = compileAll("GOT|GETTING|JUST|CAME|WALKED|BROKE ~ OUT|OFF", "RELEASED", "DISCHARGED",
+	released = compileAll("GOT|GETTING|JUST|CAME|WALKED|BROKE ~ OUT|OFF", "RELEASED", "DISCHARGED", "LET OUT", "SALGO", "ALTA",
 		"SALI|SALIO|SALIENDO|SALIR", "ACABO DE SALIR", "DIERON DE ALTA", "ESTABA ENCERRADO|ENCERRADA", "BEEN IN ~ HOSPITAL|JAIL|REHAB|DETOX")
-	institutions = newSet("JAIL", "PRISON", "PEN", "COUNTY", "DETOX", "REHAB", "PROGRAM", "HOSPITAL", "TREATMENT",
+	institutions = newSet("JAIL", "PRISON", "PEN", "COUNTY", "DETOX", "REHAB", "PROGRAM", "HOSPITAL", "TREATMENT", "PROGRAMA", "LOCKED", "ALTA", "DISCHARGED", "RELEASED",
 		"LOCKUP", "VIVITROL", "CARCEL", "CENTRO", "TRATAMIENTO", "PRISION", "BOTE", "ENCERRADO", "ENCERRADA")
 	usingNow = compileAll("ABOUT|GONNA|GOING ~ USE|SHOOT|DO", "GET HIGH", "ALREADY ~ COPPED|HIGH|USING|USED", "ALREADY GOT SOME",
 		"COPPED", "NODDING", "IM|HES|SHES|THEYRE USING", "ROOM USING", "FIRST TIME USING", "DO MY USUAL",
-		"VOY A ~ USAR|METER|CELEBRAR", "YA COMPRE", "YA ME ~ INYECTE|METI", "YA ESTOY CON", "YA TENGO LA BOLSA")
+		"VOY A ~ USAR|METER|CELEBRAR", "YA COMPRE", "YA ME ~ INYECTE|METI", "YA ESTOY CON", "YA TENGO LA BOLSA",
+		"HAD|GOT|SCORED|BOUGHT ~ DOPE|BAG|FENT|HEROIN|RIG", "COOKED|COOKING IT", "SHOOTING UP", "FIRST HIT|SHOT|BAG|LINE",
+		"WHAT|HOW MUCH I USED TO ~ DO|USE|TAKE|SHOOT|$", "SAME|USUAL|OLD ~ AMOUNT|DOSE", "WITH A RIG", "IM HOLDING",
+		"ESTOY|ESTA|ESTAN ~ USING|USANDO|INYECTANDO|INYECTANDOME|METIENDO", "ME ESTOY ~ INYECTANDO|METIENDO", "METERME",
+		"LO PRIMERO ~ METER*|USAR|PISTEAR|DROGAR*")
+	// abstinent: a stretch without use, after which the old dose can kill
+	// as surely as after jail: "6 months clean and im sitting in my car
+	// with a rig", "been sober 6 months but got a bag tonight".
+	abstinent = compileAll("CLEAN|SOBER|OFF IT ~ DAYS|WEEKS|MONTHS|YEARS|SINCE", "DAYS|WEEKS|MONTHS|YEARS|YRS|MOS ~ CLEAN|SOBER|OFF",
+		"STOPPED ~ SUBS|SUBOXONE|METHADONE|VIVITROL", "LIMPIO|LIMPIA|SOBRIO|SOBRIA ~ DIAS|SEMANAS|MESES|ANOS",
+		"DIAS|SEMANAS|MESES|ANOS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR")
 )
 
 // lostTolerance: using, or about to, on release from jail, treatment or a
@@ -474,7 +484,7 @@ func (st *stemText) lostTolerance() bool {
 	for _, t := range st.toks {
 		place = place || institutions[t]
 	}
-	if !place || !anyPattern(released, st.toks) {
+	if !(place && anyPattern(released, st.toks)) && !anyPattern(abstinent, st.toks) {
 		return false
 	}
 	for _, p := range usingNow {
