@@ -195,7 +195,7 @@ const (
 // that the cross-validation can sweep them.
 var (
 	modelCrisisAt     = 0.5
-	modelCrisisBareAt = 0.8
+	modelCrisisBareAt = 0.85
 )
 
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {

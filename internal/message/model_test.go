@@ -16,7 +16,7 @@ import (
 
 var (
 	trainModel = flag.Bool("model.train", false, "retrain model.txt.gz from testdata/corpus dev.jsonl and extra.jsonl")
-	modelCV    = flag.Bool("model.cv", false, "TestModelCrossValidation: print a sweep of modelCrisisAt")
+	modelCV    = flag.Bool("model.cv", false, "TestModelCrossValidation: print a sweep of modelCrisisAt and modelCrisisBareAt")
 )
 
 // Training settings. Changing one changes model.txt.gz: retrain with
@@ -280,7 +280,8 @@ func TestModelReads(t *testing.T) {
 // (the rules were tuned on the dev part, so their verdicts there say
 // nothing of unseen texts). It checks that the model finds many of the
 // crises the rules miss for few false ones, and leaves opt-outs alone.
-// With -model.cv it prints a sweep of modelCrisisAt, to choose it.
+// With -model.cv it prints a sweep of modelCrisisAt and modelCrisisBareAt,
+// to choose them.
 func TestModelCrossValidation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains five models")
@@ -311,11 +312,13 @@ func TestModelCrossValidation(t *testing.T) {
 	}
 	rules := score(allLayers &^ modelLayer)["all"]
 	if *modelCV {
-		defer func(at float64) { modelCrisisAt = at }(modelCrisisAt)
-		t.Logf("rules alone:       %s", rules)
-		for _, at := range []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8} {
-			modelCrisisAt = at
-			t.Logf("model from %.2f: %s", at, score(allLayers)["all"])
+		defer func(at, bare float64) { modelCrisisAt, modelCrisisBareAt = at, bare }(modelCrisisAt, modelCrisisBareAt)
+		t.Logf("rules alone:              %s", rules)
+		for _, at := range []float64{0.4, 0.5, 0.6, 0.7} {
+			for _, bare := range []float64{0.7, 0.8, 0.85, 0.9, 0.95} {
+				modelCrisisAt, modelCrisisBareAt = at, bare
+				t.Logf("model from %.2f / %.2f: %s", at, bare, score(allLayers)["all"])
+			}
 		}
 		return
 	}
