@@ -254,7 +254,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" {
 			revoked = st.revocation()
 		}
-		if revoked != "" && (!st.ourObject() && st.recoveryTalk() || st.elsewhere()) {
+		if revoked != "" && (!st.ourObject() && st.recoveryTalk() && !lastAsks(clauses) || st.elsewhere()) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is. Nor does a text
@@ -308,6 +308,26 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		c.Rule += " (typo:" + strings.Join(typos, ", ") + ")"
 	}
 	return c
+}
+
+// lastAsks: the text ends in a sentence that asks us to stop and speaks
+// of nothing else: "I quit drinking 5 years ago, I don't need this. Stop",
+// "cravings peak and pass in front of my whole family. Take me off." What
+// came before explains the request; it does not take it back.
+func lastAsks(clauses [][]string) bool {
+	if len(clauses) < 2 {
+		return false
+	}
+	last := clauses[len(clauses)-1:]
+	st := newStemText("", last)
+	if st.recoveryTalk() {
+		return false
+	}
+	r := revokes(last)
+	if r == "" {
+		r = st.revocation()
+	}
+	return r != ""
 }
 
 // crisisCues are the words with one of which the model reads a crisis at

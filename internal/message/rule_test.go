@@ -76,6 +76,11 @@ func TestClassifyRule(t *testing.T) {
 		{"who is this stop", ClassOptOut, false, "revocation:asked", false},
 		{"no thanks im good", ClassOptOut, false, "revocation:declined", false},
 		{"please take me off your list, my dealer has this number too", ClassOptOut, false, "revocation:remove me", false},
+		// A last sentence that asks, after one that explains.
+		{"i quit drinking 5 yrs ago i dont need this. stop", ClassOptOut, false, "revocation:stop", false},
+		{"cravings peak and pass, in front of my whole family. Take me off.", ClassOptOut, false, "revocation:remove me", false},
+		{"stop. no more. i mean the drinking", ClassOther, false, "", false},
+		{"unsubscribe me from this craving lol", ClassOther, false, "", false},
 		// What else is stopped, named: not us.
 		{"unsubscribed from the casino emails today", ClassOther, false, "", false},
 		{"opt me out of the office party, too much drinking", ClassOther, false, "", false},

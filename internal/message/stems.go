@@ -815,7 +815,11 @@ func (st *stemText) elsewhere() bool {
 				for elsewhereSkip[at(c, j)] {
 					j++
 				}
-				if o := at(c, j); o != "" && !ourNouns[o] && !usWords[o] && !anything[o] && !family[o] {
+				o := at(c, j)
+				if (o == "THIS" || o == "THAT" || o == "ESTE" || o == "ESTA") && at(c, j+1) != "" {
+					o = at(c, j+1) // "unsubscribe me from this craving", not "from this list"
+				}
+				if o != "" && !ourNouns[o] && !usWords[o] && !anything[o] && !family[o] {
 					return true
 				}
 			case dealerWords[t] || t == "OLD" && (at(c, i+1) == "LIFE" || at(c, i+1) == "CONNECTS") || t == "ESA" && at(c, i+1) == "VIDA":
