@@ -38,6 +38,11 @@ func compile(p string) pattern {
 		default:
 			s := slot{words: set{}}
 			for _, w := range strings.Split(f, "|") {
+				if w == "" || strings.ContainsAny(w, "$^~_") {
+					// "ANYMORE|$" would wait for a token "$", which no
+					// text has: the end is a slot of its own.
+					panic("message: pattern " + p + ": " + f + " mixes words with a marker or an empty word")
+				}
 				if p, ok := strings.CutSuffix(w, "*"); ok {
 					s.prefixes = append(s.prefixes, p)
 				} else {

@@ -21,7 +21,7 @@ var (
 		"ME", "IT", "THIS", "THESE", "SIR", "MAAM", "DUDE", "MAN", "BRO", "GUYS", "YALL", "HEY", "HI",
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
-		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF")
+		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".

@@ -76,6 +76,12 @@ func TestClassifyRule(t *testing.T) {
 		{"who is this stop", ClassOptOut, false, "revocation:asked", false},
 		{"no thanks im good", ClassOptOut, false, "revocation:declined", false},
 		{"please take me off your list, my dealer has this number too", ClassOptOut, false, "revocation:remove me", false},
+		// Questions that are requests.
+		{"is there a way to make these not come anymore", ClassOptOut, false, "revocation:how do i stop them", false},
+		{"can I be taken off?", ClassOptOut, false, "revocation:how do i stop them", false},
+		{"the sweats from coming off oxy, how do i make it stop", ClassOther, false, "", false},
+		{"please stop sending him these, he is 13", ClassOptOut, false, "revocation:how do i stop them", false},
+		{"i need to stop texting him", ClassOther, false, "", false},
 		// A last sentence that asks, after one that explains.
 		{"i quit drinking 5 yrs ago i dont need this. stop", ClassOptOut, false, "revocation:stop", false},
 		{"cravings peak and pass, in front of my whole family. Take me off.", ClassOptOut, false, "revocation:remove me", false},
