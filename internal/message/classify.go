@@ -239,6 +239,10 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		}
 	}
 
+	if stopSigns(body) {
+		// "🛑", "📵", "🚫📱": a stop sign, with nothing else.
+		return Classification{Class: ClassOptOut, Rule: "emoji:stop"}
+	}
 	clauses, typos := tokenize(body)
 	var (
 		revoked, crisis string
@@ -254,11 +258,13 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" {
 			revoked = st.revocation()
 		}
-		if revoked != "" && (!st.ourObject() && st.recoveryTalk() && !lastAsks(clauses) || st.elsewhere()) {
+		if revoked != "" && (revoked != "revocation:stop the texts" && !st.ourObject() && st.recoveryTalk() && !lastAsks(clauses) || st.elsewhere()) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
-			// opt-out, "stop texting me, I relapsed" is. Nor does a text
-			// that names what else it stops (elsewhere).
+			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
+			// my kid, she's asking what fentanyl is", whose stop verb has
+			// our texts for object (stopsMessages). Nor does a text that
+			// names what else it stops (elsewhere).
 			revoked = ""
 		}
 	}
@@ -308,6 +314,26 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		c.Rule += " (typo:" + strings.Join(typos, ", ") + ")"
 	}
 	return c
+}
+
+// stopSigns: the text is nothing but emoji, and they say stop: a stop
+// sign or a crossed-out phone (🛑, 📵, ⛔, 🚫 with 📱 or 💬).
+func stopSigns(body string) bool {
+	stop, no, phone := false, false, false
+	for _, r := range body {
+		switch r {
+		case '🛑', '📵', '⛔':
+			stop = true
+		case '🚫', '❌', '✋':
+			no = true
+		case '📱', '💬', '📲', '☎':
+			phone = true
+		case ' ', '\uFE0F', '\u200D':
+		default:
+			return false
+		}
+	}
+	return stop || no && phone
 }
 
 // lastAsks: the text ends in a sentence that asks us to stop and speaks

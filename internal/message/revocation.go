@@ -21,7 +21,7 @@ var (
 		"ME", "IT", "THIS", "THESE", "SIR", "MAAM", "DUDE", "MAN", "BRO", "GUYS", "YALL", "HEY", "HI",
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
-		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF")
+		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -38,7 +38,8 @@ var (
 		"BAJA", "SALIR", "SALIRME", "FIN", "PAREN", "CANCELA", "CANCELEN", "DESUSCRIBIR", "DESUSCRIBIRME",
 		"DETENER", "DETENGAN", "CANCELO", "DESACTIVAR", "DISCONTINUE", "DEACTIVATE", "UNSUB", "ESTOP",
 		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
-		"STAWP", "ENUF", "RMV", "STP", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR")
+		"STAWP", "ENUF", "RMV", "STP", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
+		"PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
 	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
@@ -280,7 +281,7 @@ func bareOptOut(clauses [][]string) string {
 }
 
 // bareRealWords are words of their own one slip away from a key word.
-var bareRealWords = newSet("STOOP", "OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",
+var bareRealWords = newSet("OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",
 	"OVEN", "ENDS", "QUITE", "QUITO", "QUITA", "CANCER", "SPAMS", "BORRAR", "DONE", "BLOCKED", "ENOUGH")
 
 // stopClause: one clause of a longer text is a bare STOP ("Stop. Thank you

@@ -803,6 +803,8 @@ func (st *stemText) elsewhere() bool {
 	for _, c := range st.clauses {
 		for i, t := range c {
 			switch {
+			case t == "BAJA" && elsewhereSkip[at(c, i+1)] && at(c, i+2) != "" && !ourNouns[at(c, i+2)] && !usWords[at(c, i+2)]:
+				return true // "BAJA la dosis de metadona": lower the dose
 			case strings.HasPrefix(t, "UNSUB") || t == "OPTOUT" || t == "BAJA" || t == "OPT" && (at(c, i+1) == "OUT" || at(c, i+2) == "OUT"):
 				j := i + 1
 				for at(c, j) == "ME" || at(c, j) == "OUT" || at(c, j) == "ME" {
@@ -869,7 +871,7 @@ func (st *stemText) recoveryTalk() bool {
 				// "I don't do drugs", "I'm not an addict": someone the texts
 				// reached by mistake.
 				p1, p2 := at(c, i-1), at(c, i-2)
-				if denial[p1] || denial[p2] && (p1 == "DO" || p1 == "USE" || p1 == "DID" || p1 == "AN" || p1 == "A" || p1 == "TAKE") {
+				if denial[p1] || denial[p2] && (p1 == "DO" || p1 == "USE" || p1 == "DID" || p1 == "AN" || p1 == "A" || p1 == "TAKE" || p1 == "ON" || p1 == "EVEN" || p1 == "INTO") {
 					continue
 				}
 				return true
