@@ -194,8 +194,8 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.5
-	modelCrisisBareAt = 0.85
+	modelCrisisAt     = 0.4
+	modelCrisisBareAt = 0.8
 )
 
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {

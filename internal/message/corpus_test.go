@@ -108,8 +108,8 @@ const (
 // now. A change that reads people worse than this fails; raise the floor
 // as the classifier improves, until it meets the targets above.
 const (
-	floorCrisisRecall = 85.3
-	floorOptOutRecall = 87.0
+	floorCrisisRecall = 89.3
+	floorOptOutRecall = 88.0
 	floorFalseOptOuts = 0
 )
 
