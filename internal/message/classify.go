@@ -239,6 +239,10 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		}
 	}
 
+	if deathSigns(body) {
+		// "😔🔫", "🪦 soon", "😵💊💊💊": danger in pictures.
+		return Classification{Class: ClassCrisis, Rule: "emoji:danger"}
+	}
 	if stopSigns(body) {
 		// "🛑", "📵", "🚫📱": a stop sign, with nothing else.
 		return Classification{Class: ClassOptOut, Rule: "emoji:stop"}
@@ -334,6 +338,23 @@ func stopSigns(body string) bool {
 		}
 	}
 	return stop || no && phone
+}
+
+// deathSigns: the text is mostly emoji, and they picture a gun, a grave or
+// a coffin, or pills by the handful: "😔🔫", "🪦 soon", "😵💊💊💊".
+func deathSigns(body string) bool {
+	sign, pills, letters := false, 0, 0
+	for _, r := range body {
+		switch {
+		case r == '🔫' || r == '🪦' || r == '⚰' || r == '🪢':
+			sign = true
+		case r == '💊':
+			pills++
+		case unicode.IsLetter(r):
+			letters++
+		}
+	}
+	return (sign || pills >= 3) && letters <= 6
 }
 
 // lastAsks: the text ends in a sentence that asks us to stop and speaks

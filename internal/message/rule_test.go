@@ -112,6 +112,15 @@ func TestClassifyRule(t *testing.T) {
 		{"6 months clean and i got a new job", ClassOther, false, "", false},
 		{"me dieron de alta ayer y ya me estoy inyectando", ClassCrisis, false, "crisis:lost tolerance (broad)", false},
 		{"me dieron de alta ayer y ya estoy en mi casa", ClassOther, false, "", false},
+		// Someone else's danger, guns at hand, danger in pictures.
+		{"my son says he is going to kill himself", ClassCrisis, false, "crisis:someone else", false},
+		{"my brother tried to kill himself in 2019", ClassOther, false, "", false},
+		{"got my pistol out", ClassCrisis, false, "crisis:means now", false},
+		{"hes turnin blu", ClassCrisis, false, "crisis:overdose-emergency", false},
+		{"😔🔫", ClassCrisis, false, "emoji:danger", false},
+		{"😵💊💊💊", ClassCrisis, false, "emoji:danger", false},
+		{"🔫 lol that movie", ClassOther, false, "", false},
+		{"unsubscribe me from this bs", ClassOptOut, false, "revocation:unsubscribe", false},
 		// A relative's number: "does not drink" denies use, it does not talk of it.
 		{"stop texting my wife. she does not drink", ClassOptOut, false, "revocation:stop the texts", false},
 		// The model reads what no rule does, but not a joke, nor what the

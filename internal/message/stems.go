@@ -835,7 +835,8 @@ func (st *stemText) elsewhere() bool {
 }
 
 var (
-	anything      = newSet("ANYTHING", "EVERYTHING", "ALL", "IT", "HERE", "NADA", "TODO", "AQUI", "AKI", "ME", "HIM", "HER", "THEM")
+	anything = newSet("ANYTHING", "EVERYTHING", "ALL", "IT", "HERE", "NADA", "TODO", "AQUI", "AKI", "ME", "HIM", "HER", "THEM",
+		"BS", "CRAP", "SHIT", "STUFF", "JUNK", "NONSENSE", "THING", "GARBAGE", "SPAM", "MIERDA", "PORQUERIA", "COSA", "MAMADA")
 	elsewhereFrom = newSet("FROM", "OF", "DE", "DEL", "A", "AL", "TO")
 	elsewhereSkip = newSet("THE", "LA", "EL", "LOS", "LAS", "ALL", "MY", "MI", "MIS")
 	usWords       = newSet("THIS", "THESE", "YOUR", "UR", "YOU", "U", "YALL", "USTEDES", "ESTO", "ESTOS", "ESTA", "ESTE", "SU", "SUS",
