@@ -262,7 +262,12 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" {
 			revoked = st.revocation()
 		}
-		if revoked != "" && (revoked != "revocation:stop the texts" && !st.ourObject() && st.recoveryTalk() && !lastAsks(clauses) || st.elsewhere()) {
+		last := lastAsks(clauses)
+		if revoked == "" && strongAsk(last) {
+			revoked = last
+		}
+		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
+		if revoked != "" && (!explicit && !st.ourObject() && st.recoveryTalk() && last == "" || st.elsewhere()) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
@@ -357,24 +362,47 @@ func deathSigns(body string) bool {
 	return (sign || pills >= 3) && letters <= 6
 }
 
-// lastAsks: the text ends in a sentence that asks us to stop and speaks
-// of nothing else: "I quit drinking 5 years ago, I don't need this. Stop",
-// "cravings peak and pass in front of my whole family. Take me off." What
-// came before explains the request; it does not take it back.
-func lastAsks(clauses [][]string) bool {
+// strongAsk: a rule that asks for our texts to stop in words that can
+// mean nothing else: a carrier keyword or its Spanish twin, or a stop verb
+// with our texts for object. DONE, QUIT, NO MAS, BASTA and the like may
+// be said of a drug ("done with meth. DONE.").
+func strongAsk(rule string) bool {
+	w := rule[strings.LastIndexAny(rule, ":→")+1:]
+	switch w {
+	case "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "REVOKE", "OPTOUT", "ALTO", "BAJA", "CANCELAR", "DETENER",
+		"REMOVE", "UNSUB", "DESUSCRIBIR", "DESUSCRIBIRME", "STAWP", "STP":
+		return strings.HasPrefix(rule, "bare:") || strings.HasPrefix(rule, "typo:")
+	}
+	return rule == "revocation:stop the texts" || rule == "revocation:do not contact" || rule == "revocation:unsubscribe" ||
+		rule == "revocation:stop"
+}
+
+// lastAsks returns the rule by which the text ends in a sentence that asks
+// us to stop and speaks of nothing else, or "": "I quit drinking 5 years
+// ago, I don't need this. Stop", "cravings peak and pass in front of my
+// whole family. Take me off.", "...no entiende xq le llegan msjs de drogas.
+// cancelar porfa". What came before explains the request; it does not take
+// it back. A last sentence that points back ("how do i make them stop")
+// is not on its own.
+func lastAsks(clauses [][]string) string {
 	if len(clauses) < 2 {
-		return false
+		return ""
 	}
 	last := clauses[len(clauses)-1:]
+	for _, t := range last[0] {
+		if t == "THEM" || t == "IT" || t == "THOSE" || t == "THEY" {
+			return ""
+		}
+	}
 	st := newStemText("", last)
 	if st.recoveryTalk() {
-		return false
+		return ""
 	}
 	r := revokes(last)
 	if r == "" {
 		r = st.revocation()
 	}
-	return r != ""
+	return r
 }
 
 // crisisCues are the words with one of which the model reads a crisis at

@@ -108,7 +108,7 @@ const (
 // now. A change that reads people worse than this fails; raise the floor
 // as the classifier improves, until it meets the targets above.
 const (
-	floorCrisisRecall = 89.3
+	floorCrisisRecall = 90.1
 	floorOptOutRecall = 88.0
 	floorFalseOptOuts = 0
 )

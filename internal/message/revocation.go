@@ -39,7 +39,8 @@ var (
 		"DETENER", "DETENGAN", "CANCELO", "DESACTIVAR", "DISCONTINUE", "DEACTIVATE", "UNSUB", "ESTOP",
 		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
 		"STAWP", "ENUF", "RMV", "STP", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
-		"PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP")
+		"PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
+		"UNINSTALL", "REMUEVANME")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
 	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
@@ -212,7 +213,7 @@ func declined(clauses [][]string) bool {
 	return true
 }
 
-var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
+var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
 	"^ IM GOOD $", "^ IM GOOD THANKS|THANK $", "^ NOT FOR ME $", "^ PLEASE DONT $", "^ NO GRACIAS $",
 	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $")
 
@@ -265,6 +266,12 @@ func bareOptOut(clauses [][]string) string {
 	if k := shortTypoOf(word); k != "" {
 		return "typo:" + strings.ToLower(word) + "→" + k
 	}
+	// Words run together: "stopstopstop", "takemeoff", "yanomemandenmas".
+	if parts := glued(word); parts != nil {
+		if r := revokes([][]string{parts}); r != "" {
+			return "glued:" + r
+		}
+	}
 	// A key word with a letter doubled by a slip: "sstop", "ENDD", "pararr".
 	if u := undouble(word); u != word && bodyStopWords[u] && !bareRealWords[word] {
 		return "typo:" + strings.ToLower(word) + "→" + u
@@ -279,6 +286,31 @@ func bareOptOut(clauses [][]string) string {
 	}
 	return ""
 }
+
+// glued splits a word run together from opt-out words and fillers
+// ("STOPSTOPSTOP", "TAKEMEOFF"), or returns nil.
+func glued(w string) []string {
+	if len(w) < 6 || len(w) > 24 {
+		return nil
+	}
+	// best[i]: a split of w[:i] into known words, nil if none.
+	best := make([][]string, len(w)+1)
+	best[0] = []string{}
+	for i := 1; i <= len(w); i++ {
+		for j := max(0, i-11); j < i; j++ {
+			if best[j] != nil && gluable[w[j:i]] {
+				best[i] = append(append([]string{}, best[j]...), w[j:i])
+				break
+			}
+		}
+	}
+	if p := best[len(w)]; len(p) > 1 {
+		return p
+	}
+	return nil
+}
+
+var gluable = union(union(bodyStopWords, fillers), newSet("TAKE", "OFF", "MANDEN", "MAS", "NO", "TEXTING", "STOP", "ME", "YA", "REMOVE", "UNSUBSCRIBE"))
 
 // bareRealWords are words of their own one slip away from a key word.
 var bareRealWords = newSet("OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",
@@ -446,12 +478,12 @@ func gerundObject(c []string, gerund string, k int) bool {
 	switch {
 	case t == "":
 		return true
-	case t == "THIS" || t == "MY":
+	case t == "THIS" || t == "MY" || t == "MI":
 		n := at(c, k+1)
 		if phoneNoun(at(c, k+2)) && at(c, k+3) == "" {
 			n = at(c, k+2) // "my work phone", "this old number"
 		}
-		return n == "" || phoneNoun(n) || t == "MY" && family[n]
+		return n == "" || phoneNoun(n) || (t == "MY" || t == "MI") && family[n]
 	case t == "IT" && at(c, k+1) == "":
 		return true // "please stop texting it" (this number)
 	}

@@ -121,6 +121,15 @@ func TestClassifyRule(t *testing.T) {
 		{"😵💊💊💊", ClassCrisis, false, "emoji:danger", false},
 		{"🔫 lol that movie", ClassOther, false, "", false},
 		{"unsubscribe me from this bs", ClassOptOut, false, "revocation:unsubscribe", false},
+		// Words run together; a last sentence that is a keyword; not "done".
+		{"stopstopstop", ClassOptOut, false, "glued:bare:STOP", false},
+		{"takemeoff", ClassOptOut, false, "glued:revocation:remove me", false},
+		{"mi mama no entiende xq le llegan msjs de drogas. cancelar porfa", ClassOptOut, false, "bare:CANCELAR", false},
+		{"done with meth. DONE.", ClassOther, false, "", false},
+		{"STOP. wait not u. i was yelling at myself, i almost bought a bag", ClassOther, false, "", false},
+		{"unsubscribed from the liquor store's email list, small wins", ClassOther, false, "", false},
+		{"q hago pa q mi hijo deje de llamarle a su dealer", ClassOther, false, "", false},
+		{"stop texting mi hijo, he's only 13", ClassOptOut, false, "revocation:stop the texts", false},
 		// A relative's number: "does not drink" denies use, it does not talk of it.
 		{"stop texting my wife. she does not drink", ClassOptOut, false, "revocation:stop the texts", false},
 		// The model reads what no rule does, but not a joke, nor what the

@@ -1,6 +1,9 @@
 package message
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // The stem lexicons: a second, broad reading of free text, written from how
 // people say these things rather than from any list of texts, so that it
@@ -781,6 +784,13 @@ func (st *stemText) ourObject() bool {
 				return true
 			case numberAt(c, i):
 				return true
+			case (t == "MY" || t == "MI") && family[at(c, i+1)] && (ourVerbs[at(c, i-1)] || phoneNoun(at(c, i+2)) ||
+				(at(c, i+2) == "IS" || at(c, i+2) == "ES" || at(c, i+2) == "TIENE") && isAge(at(c, i+3))):
+				return true // "stop texting my kid", "my daughter is 14": a relative's number, whatever drug the text names
+			case t == "ME" && ourContact[at(c, i+1)] && (at(c, i-1) == "NO" || at(c, i-1) == "DONT"):
+				return true // "no me manden sus cosas de drogas"
+			case t == "THESE" && (at(c, i-1) == "NEED" || at(c, i-1) == "WANT") && theseEnd[at(c, i+1)]:
+				return true // "2 yrs clean dont need these anymore"
 			case strings.HasPrefix(t, "UNSUB") || t == "OPTOUT" || t == "STOPALL" || strings.HasPrefix(t, "SPAM") ||
 				t == "FCC" || t == "TCPA" || t == "WRONG" && (at(c, i+1) == "NUMBER" || at(c, i+1) == "PERSON") ||
 				t == "EQUIVOCADO" || t == "BAJA" || strings.HasPrefix(t, "DESUSCRIB"):
@@ -821,13 +831,23 @@ func (st *stemText) elsewhere() bool {
 				if (o == "THIS" || o == "THAT" || o == "ESTE" || o == "ESTA") && at(c, j+1) != "" {
 					o = at(c, j+1) // "unsubscribe me from this craving", not "from this list"
 				}
-				if o != "" && !ourNouns[o] && !usWords[o] && !anything[o] && !family[o] {
+				ours, other := false, false
+				for k := j; k < j+4 && at(c, k) != ""; k++ {
+					// "from the family support thing", "de su programa de textos";
+					// not "from the liquor store's email list"
+					w := at(c, k)
+					ours = ours || ourNouns[w] || anything[w] || w == "PROGRAM" || w == "PROGRAMA" || w == "SERVICE"
+					other = other || foreign[w] || recoveryWords[w] && w != "ME"
+				}
+				if o != "" && (other || !ours && !ourNouns[o] && !usWords[o] && !anything[o] && !family[o]) {
 					return true
 				}
 			case dealerWords[t] || t == "OLD" && (at(c, i+1) == "LIFE" || at(c, i+1) == "CONNECTS") || t == "ESA" && at(c, i+1) == "VIDA":
 				dealer = true
 			case usWords[t] && t != "THIS" && t != "THESE" && t != "ESTO" && t != "ESTOS":
 				addressed = true
+			case t == "NOT" && (at(c, i+1) == "YOU" || at(c, i+1) == "U") && (at(c, i-1) == "WAIT" || at(c, i+2) == ""):
+				return true // "STOP. wait not u. i was yelling at myself"
 			}
 		}
 	}
@@ -835,14 +855,27 @@ func (st *stemText) elsewhere() bool {
 }
 
 var (
-	anything = newSet("ANYTHING", "EVERYTHING", "ALL", "IT", "HERE", "NADA", "TODO", "AQUI", "AKI", "ME", "HIM", "HER", "THEM",
+	anything = newSet("ANYTHING", "EVERYTHING", "EVRYTHING", "EVERYTHIN", "ALL", "IT", "HERE", "NADA", "TODO", "AQUI", "AKI", "ME", "HIM", "HER", "THEM",
 		"BS", "CRAP", "SHIT", "STUFF", "JUNK", "NONSENSE", "THING", "GARBAGE", "SPAM", "MIERDA", "PORQUERIA", "COSA", "MAMADA")
 	elsewhereFrom = newSet("FROM", "OF", "DE", "DEL", "A", "AL", "TO")
 	elsewhereSkip = newSet("THE", "LA", "EL", "LOS", "LAS", "ALL", "MY", "MI", "MIS")
 	usWords       = newSet("THIS", "THESE", "YOUR", "UR", "YOU", "U", "YALL", "USTEDES", "ESTO", "ESTOS", "ESTA", "ESTE", "SU", "SUS",
 		"LISTA", "LIST", "SISTEMA", "PROGRAMA", "PROGRAM", "SERVICE", "SERVICIO", "TEXTS", "MESSAGES", "MENSAJES", "TEXTOS")
 	dealerWords = newSet("DEALER", "DEALERS", "PLUG", "PLUGS", "CONNECT", "CONNECTS", "SELLS", "SELLER", "SELLERS",
-		"VENDIA", "VENDE", "VENDEDOR", "VENDIAN", "JALE")
+		"VENDIA", "VENDE", "VENDEDOR", "VENDIAN", "JALE", "CONECTE", "CONECTA", "CONECT")
+)
+
+// isAge: a number a person's age might be.
+func isAge(t string) bool {
+	n, err := strconv.Atoi(t)
+	return err == nil && n > 0 && n < 120
+}
+
+var (
+	ourVerbs   = newSet("TEXTING", "MESSAGING", "SENDING", "TEXT", "MESSAGE", "REMOVE", "TAKE", "UNSUBSCRIBE", "CONTACTING", "CALLING")
+	foreign    = newSet("STORE", "STORES", "EMAIL", "EMAILS", "PROMO", "PROMOS", "COUPON", "COUPONS", "APP", "APPS", "CASINO", "BAR", "BARS", "LIQUOR", "DELIVERY", "NEWSLETTER")
+	ourContact = newSet("MANDEN", "ENVIEN", "ESCRIBAN", "TEXTEEN", "MANDES", "ESCRIBAS", "TEXT", "CONTACT", "MESSAGE", "CALL")
+	theseEnd   = newSet("", "ANYMORE", "NO", "STOP", "PLEASE", "NOW", "THANKS", "BYE", "GRACIAS")
 )
 
 var (
@@ -872,7 +905,8 @@ func (st *stemText) recoveryTalk() bool {
 				// "I don't do drugs", "I'm not an addict": someone the texts
 				// reached by mistake.
 				p1, p2 := at(c, i-1), at(c, i-2)
-				if denial[p1] || denial[p2] && (p1 == "DO" || p1 == "USE" || p1 == "DID" || p1 == "AN" || p1 == "A" || p1 == "TAKE" || p1 == "ON" || p1 == "EVEN" || p1 == "INTO") {
+				if denial[p1] || denial[p2] && (p1 == "DO" || p1 == "USE" || p1 == "DID" || p1 == "AN" || p1 == "A" || p1 == "TAKE" || p1 == "ON" || p1 == "EVEN" || p1 == "INTO" ||
+					p1 == "TOUCHED" || p1 == "TRIED" || p1 == "USED" || p1 == "DONE") {
 					continue
 				}
 				return true
