@@ -257,6 +257,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		crisis, distress = crisisIn(clauses)
 	}
 	var st *stemText
+	ours := false // the text asks us to stop, in words whose object is our texts
 	if use&stemLayer != 0 {
 		st = newStemText(body, clauses)
 		if revoked == "" {
@@ -267,6 +268,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			revoked = last
 		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
+		ours = revoked != "" && (explicit || st.ourObject())
 		if revoked != "" && (!explicit && !st.ourObject() && st.recoveryTalk() && last == "" || st.elsewhere()) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
@@ -293,10 +295,14 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) {
 		// What the rules miss, the model may read: "made sure the dog has
 		// somewhere to go", "this is the last text you'll get from me". A
-		// text with a crisis cue needs less of it than one without; a text
-		// that laughs ("lol", "jaja", 💀), or that the rules have a reading
-		// of their own for (rulesOwn), needs a rule.
+		// text with a crisis cue needs less of it than one without; one
+		// without that asks us to stop our texts ("I'm ending my
+		// subscription"), a text that laughs ("lol", "jaja", 💀), or one the
+		// rules have a reading of their own for (rulesOwn), needs a rule.
 		at := modelCrisisBareAt
+		if ours {
+			at = 2 // no crisis cue and a request to stop our texts: a rule must read the crisis
+		}
 		if anyMatch(crisisCues, clauses) {
 			at = modelCrisisAt
 		}
@@ -326,23 +332,19 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 }
 
 // stopSigns: the text is nothing but emoji, and they say stop: a stop
-// sign or a crossed-out phone (🛑, 📵, ⛔, 🚫 with 📱 or 💬).
+// sign, a crossed-out phone or a no (🛑, 📵, ⛔, ❌, 🚫📱).
 func stopSigns(body string) bool {
-	stop, no, phone := false, false, false
+	stop := false
 	for _, r := range body {
 		switch r {
-		case '🛑', '📵', '⛔':
+		case '🛑', '📵', '⛔', '🚫', '❌':
 			stop = true
-		case '🚫', '❌', '✋':
-			no = true
-		case '📱', '💬', '📲', '☎':
-			phone = true
-		case ' ', '\uFE0F', '\u200D':
+		case '📱', '💬', '📲', '☎', ' ', '\uFE0F', '\u200D':
 		default:
 			return false
 		}
 	}
-	return stop || no && phone
+	return stop
 }
 
 // deathSigns: the text is mostly emoji, and they picture a gun, a grave or

@@ -108,8 +108,8 @@ const (
 // now. A change that reads people worse than this fails; raise the floor
 // as the classifier improves, until it meets the targets above.
 const (
-	floorCrisisRecall = 90.1
-	floorOptOutRecall = 88.0
+	floorCrisisRecall = 91.0
+	floorOptOutRecall = 89.6
 	floorFalseOptOuts = 0
 )
 

@@ -130,6 +130,13 @@ func TestClassifyRule(t *testing.T) {
 		{"unsubscribed from the liquor store's email list, small wins", ClassOther, false, "", false},
 		{"q hago pa q mi hijo deje de llamarle a su dealer", ClassOther, false, "", false},
 		{"stop texting mi hijo, he's only 13", ClassOptOut, false, "revocation:stop the texts", false},
+		{"ion want these no more", ClassOptOut, false, "revocation:do not want them", false},
+		{"❌", ClassOptOut, false, "emoji:stop", false},
+		{"nomoretexts", ClassOptOut, false, "glued:revocation:no more texts", false},
+		{"favor de no contactarme mas", ClassOptOut, false, "revocation:how do i stop them", false},
+		{"stop buying. stop calling. stop going. thats my plan", ClassOther, false, "", false},
+		{"no mas blues para mi", ClassOther, false, "", false},
+		{"bloquie a mi primo porque siempre me ofrecia", ClassOther, false, "", false},
 		// A relative's number: "does not drink" denies use, it does not talk of it.
 		{"stop texting my wife. she does not drink", ClassOptOut, false, "revocation:stop the texts", false},
 		// The model reads what no rule does, but not a joke, nor what the

@@ -529,7 +529,9 @@ func (st *stemText) rulesOwn(distress bool) bool {
 }
 
 var ruledWords = newSet("NALOXONE", "NARCAN", "NALOXONA", "NARCAM", "GUN", "GUNS", "PISTOL", "RIFLE", "SHOTGUN",
-	"FIREARM", "PISTOLA", "ARMA", "REVOLVER")
+	"FIREARM", "PISTOLA", "ARMA", "REVOLVER",
+	// "I just want the voices to stop": the rules send it to a person.
+	"VOICES", "VOCES")
 
 // questionAt: the clause holding i asks about something in general.
 func questionAt(toks []string, i int) bool {
@@ -615,7 +617,7 @@ var (
 		"VIVITROL", "SUBLOCADE", "NALTREXONE", "BUPRENORPHINE", "PO", "CASE", "CHARGES", "DUI", "CPS", "CUSTODY",
 		"JUNTAS", "PADRINO", "MADRINA", "TERAPIA", "CONSEJERO", "CONSEJERA", "DOCTORA", "CLINICA", "GRUPO",
 		"CONNECT", "CONNECTS", "PERKYS", "PERKY", "ROMO", "PISTO", "CHELA", "CHELAS", "GUARO", "TEQUILA", "DOSIS",
-		"BOTELLA", "BOTTLE", "LIQUOR", "BAR", "BARS")
+		"BOTELLA", "BOTTLE", "LIQUOR", "BAR", "BARS", "BLUES", "CHEVES", "CHEVE", "TOMO", "USA", "USAN")
 	// selfStop makes the stopping the person's own: "I need to stop", "help
 	// me quit", "how do I stop", "quiero dejar de".
 	selfStop = wideRules("self", "I|IM|ID|ILL|IVE|WE|HE|SHE|THEY|CANT|DONT|NEED|NEEDS|WANT|WANTS|TRYING|TRY|GOTTA|MUST|SHOULD|GOING|HOW|HELP|WILL|WONT|CAN ~ TO|ME|NOT|NEVER ~ STOP|QUIT|END|CANCEL",
@@ -846,6 +848,8 @@ func (st *stemText) elsewhere() bool {
 				dealer = true
 			case usWords[t] && t != "THIS" && t != "THESE" && t != "ESTO" && t != "ESTOS":
 				addressed = true
+			case (t == "PLAN" || t == "RULE" || t == "GOAL") && (at(c, i-1) == "MY" || at(c, i-1) == "MI"):
+				return true // "stop buying. stop calling. thats my plan"
 			case t == "NOT" && (at(c, i+1) == "YOU" || at(c, i+1) == "U") && (at(c, i-1) == "WAIT" || at(c, i+2) == ""):
 				return true // "STOP. wait not u. i was yelling at myself"
 			}
@@ -862,7 +866,8 @@ var (
 	usWords       = newSet("THIS", "THESE", "YOUR", "UR", "YOU", "U", "YALL", "USTEDES", "ESTO", "ESTOS", "ESTA", "ESTE", "SU", "SUS",
 		"LISTA", "LIST", "SISTEMA", "PROGRAMA", "PROGRAM", "SERVICE", "SERVICIO", "TEXTS", "MESSAGES", "MENSAJES", "TEXTOS")
 	dealerWords = newSet("DEALER", "DEALERS", "PLUG", "PLUGS", "CONNECT", "CONNECTS", "SELLS", "SELLER", "SELLERS",
-		"VENDIA", "VENDE", "VENDEDOR", "VENDIAN", "JALE", "CONECTE", "CONECTA", "CONECT")
+		"VENDIA", "VENDE", "VENDEDOR", "VENDIAN", "JALE", "CONECTE", "CONECTA", "CONECT", "COMPRAR", "BUYING", "COPPING",
+		"OFRECIA", "OFFERING")
 )
 
 // isAge: a number a person's age might be.

@@ -113,7 +113,7 @@ var spellings = map[string][]string{
 	"2NITE": {"TONIGHT"}, "TONITE": {"TONIGHT"}, "2NIGHT": {"TONIGHT"}, "THRU": {"THROUGH"},
 	"NOONE": {"NO", "ONE"}, "EVERYBODY": {"EVERYONE"}, "STOPPPING": {"STOPPING"},
 	"HLEP": {"HELP"}, "JION": {"JOIN"}, "BLU": {"BLUE"}, "TURNIN": {"TURNING"}, "TEXTN": {"TEXTING"}, "SENDIN": {"SENDING"},
-	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"},
+	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
 	"Q": {"QUE"}, "KE": {"QUE"}, "XQ": {"PORQUE"}, "PQ": {"PORQUE"}, "PORFA": {"PORFAVOR"}, "XFA": {"PORFAVOR"},
 	"PLIS": {"PORFAVOR"}, "PLISS": {"PORFAVOR"}, "MSJ": {"MENSAJE"}, "MSJS": {"MENSAJES"}, "MJS": {"MENSAJES"},
