@@ -263,13 +263,16 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" {
 			revoked = st.revocation()
 		}
-		last := lastAsks(clauses)
-		if revoked == "" && strongAsk(last) {
-			revoked = last
+		asked := false // the text ends in a sentence that asks us to stop (lastAsks)
+		if revoked == "" {
+			if last := lastAsks(clauses); strongAsk(last) {
+				revoked, asked = last, true
+			}
 		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
-		ours = revoked != "" && (explicit || st.ourObject())
-		if revoked != "" && (!explicit && !st.ourObject() && st.recoveryTalk() && last == "" || st.elsewhere()) {
+		ourObject := revoked != "" && st.ourObject()
+		ours = explicit || ourObject
+		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" || st.elsewhere()) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
