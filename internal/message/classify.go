@@ -375,7 +375,7 @@ func strongAsk(rule string) bool {
 	w := rule[strings.LastIndexAny(rule, ":→")+1:]
 	switch w {
 	case "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "REVOKE", "OPTOUT", "ALTO", "BAJA", "CANCELAR", "DETENER",
-		"REMOVE", "UNSUB", "DESUSCRIBIR", "DESUSCRIBIRME", "STAWP", "STP":
+		"REMOVE", "DESUSCRIBIR", "DESUSCRIBIRME", "STAWP":
 		return strings.HasPrefix(rule, "bare:") || strings.HasPrefix(rule, "typo:")
 	}
 	return rule == "revocation:stop the texts" || rule == "revocation:do not contact" || rule == "revocation:unsubscribe" ||

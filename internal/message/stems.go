@@ -819,7 +819,7 @@ func (st *stemText) elsewhere() bool {
 				return true // "BAJA la dosis de metadona": lower the dose
 			case strings.HasPrefix(t, "UNSUB") || t == "OPTOUT" || t == "BAJA" || t == "OPT" && (at(c, i+1) == "OUT" || at(c, i+2) == "OUT"):
 				j := i + 1
-				for at(c, j) == "ME" || at(c, j) == "OUT" || at(c, j) == "ME" {
+				for at(c, j) == "ME" || at(c, j) == "OUT" {
 					j++
 				}
 				if !elsewhereFrom[at(c, j)] {
