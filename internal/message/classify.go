@@ -372,7 +372,10 @@ func deathSigns(body string) bool {
 // with our texts for object. DONE, QUIT, NO MAS, BASTA and the like may
 // be said of a drug ("done with meth. DONE.").
 func strongAsk(rule string) bool {
-	w := rule[strings.LastIndexAny(rule, ":→")+1:]
+	w := rule[strings.LastIndex(rule, ":")+1:]
+	if _, after, ok := strings.Cut(w, "→"); ok {
+		w = after // "typo:sstop→STOP"
+	}
 	switch w {
 	case "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "REVOKE", "OPTOUT", "ALTO", "BAJA", "CANCELAR", "DETENER",
 		"REMOVE", "DESUSCRIBIR", "DESUSCRIBIRME", "STAWP":

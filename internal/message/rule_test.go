@@ -125,6 +125,7 @@ func TestClassifyRule(t *testing.T) {
 		{"stopstopstop", ClassOptOut, false, "glued:bare:STOP", false},
 		{"takemeoff", ClassOptOut, false, "glued:revocation:remove me", false},
 		{"mi mama no entiende xq le llegan msjs de drogas. cancelar porfa", ClassOptOut, false, "bare:CANCELAR", false},
+		{"mi mama no entiende xq le llegan msjs de drogas. sstop", ClassOptOut, false, "typo:sstop→STOP", false},
 		{"done with meth. DONE.", ClassOther, false, "", false},
 		{"STOP. wait not u. i was yelling at myself, i almost bought a bag", ClassOther, false, "", false},
 		{"unsubscribed from the liquor store's email list, small wins", ClassOther, false, "", false},
