@@ -272,7 +272,8 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
 		ourObject := revoked != "" && st.ourObject()
 		ours = explicit || ourObject
-		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" || st.elsewhere()) {
+		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
+			anyMatch(comingBack, clauses) || !explicit && anyMatch(whatIfLeaving, clauses)) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
@@ -306,8 +307,8 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if ours {
 			at = 2 // no crisis cue and a request to stop our texts: a rule must read the crisis
 		}
-		if anyMatch(crisisCues, clauses) {
-			at = modelCrisisAt
+		if st != nil && anyPattern(crisisCues, st.toks) || st == nil && anyMatch(crisisCues, clauses) {
+			at = modelCrisisAt // a cue word, not one in a figure of speech (blankFigures)
 		}
 		if r := model().read(features(clauses)); r.p[labelCrisis] >= at {
 			crisis = r.rule(labelCrisis)
@@ -393,12 +394,76 @@ func strongAsk(rule string) bool {
 // it back. A last sentence that points back ("how do i make them stop")
 // is not on its own.
 func lastAsks(clauses [][]string) string {
-	if len(clauses) < 2 {
-		return ""
+	if len(clauses) < 2 || onlyWords(clauses[len(clauses)-1], saidOfDrugs) {
+		return "" // "parce ayudeme a dejar el bazuco, ya no mas"
 	}
-	last := clauses[len(clauses)-1:]
+	return clauseAsks(clauses[len(clauses)-1:])
+}
+
+// comingBack: the text asks to come back: "sign me back up, i was wrong to
+// quit these", "resubscribe me please", "me di de baja por error". It
+// speaks of stopping without asking for it.
+var comingBack = compileWide(
+	"{SIGN|PUT|ADD|LET} ME BACK", "{GET|BE|PUT} {ME|HIM|HER} BACK ON", "{TURN|SWITCH} {IT|THEM|HIS|HER|THESE|EM} BACK ON", "BACK ON THE {LIST|TEXTS}",
+	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}")
+
+// whatIfLeaving: the text asks what leaving would do: "what happens to my
+// info if i unsubscribe someday?", "si pongo alto puedo volver despues?".
+// Unless it also asks, in so many words, for the texts to stop.
+var whatIfLeaving = compileWide(
+	"WHAT HAPPENS {IF|WHEN|TO}", "{DOES|WILL|WOULD} {UNSUBSCRIBING|STOPPING|OPTING}",
+	"IF I {UNSUBSCRIBE|STOP|TEXT|REPLY|SEND|OPT|CANCEL|SAY|TYPE} ~ {WILL|CAN|DO|DOES|WOULD|SOMEDAY|LATER}", "QUE PASA SI",
+	"{SI|CUANDO} {PONGO|MANDO|ESCRIBO|DIGO} {BAJA|ALTO|STOP|CANCELAR}")
+
+// saidOfDrugs may end a text about a drug as well as one about us: "no
+// more", "ya no mas", "enough", "done".
+var saidOfDrugs = newSet("MAS", "MORE", "NOMAS", "BASTA", "ENOUGH", "DONE", "OVER", "QUIT")
+
+// earlierAsks returns the rule by which a sentence asks us to stop, on its
+// own and in words that can mean nothing else, or "":
+// "Please remove me. I'm in a custody case and can't have these on my
+// phone", "u guys were great in detox but pls take me off now". A bare
+// stop does not count here ("stop. drinking. that's my only goal this
+// week"): only at the end of the text (lastAsks); nor do the words "no
+// more" or "enough" alone, which may be said of a drug.
+func earlierAsks(clauses [][]string) string {
+	for i := 0; i < len(clauses); i++ {
+		if onlyWords(clauses[i], saidOfDrugs) {
+			continue
+		}
+		switch r := clauseAsks(clauses[i : i+1]); r {
+		case "bare:REMOVE", "bare:UNSUBSCRIBE", "bare:OPTOUT", "bare:STOPALL", "bare:REVOKE", "bare:DESUSCRIBIR", "bare:DESUSCRIBIRME",
+			"revocation:remove me", "revocation:how do i stop them", "revocation:unsubscribe", "revocation:wrong number", "revocation:not them",
+			"revocation:take me off", "revocation:goodbye to the texts", "revocation:wrong person", "revocation:not the person",
+			"revocation:no permission", "revocation:threat", "revocation:not interested (broad)", "revocation:do not contact (broad)":
+			if !offSomethingElse(clauses[i]) {
+				return r
+			}
+		}
+	}
+	return ""
+}
+
+// offSomethingElse: the clause takes the person off something it names
+// that is not us: "get me off this stuff", "take me off these pills".
+func offSomethingElse(c []string) bool {
+	for i, t := range c {
+		if t == "OFF" && (at(c, i+1) == "THIS" || at(c, i+1) == "THESE" || at(c, i+1) == "THAT") {
+			switch o := at(c, i+2); {
+			case o == "", ourNouns[o], usWords[o], anything[o] && o != "STUFF" && o != "SHIT" && o != "CRAP" && o != "JUNK":
+			default:
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// clauseAsks returns the rule by which the one clause asks us to stop,
+// speaking of nothing else, or "".
+func clauseAsks(last [][]string) string {
 	for _, t := range last[0] {
-		if t == "THEM" || t == "IT" || t == "THOSE" || t == "THEY" {
+		if t == "THEM" || t == "IT" || t == "THOSE" || t == "THEY" || t == "LE" || t == "LO" {
 			return ""
 		}
 	}

@@ -314,8 +314,8 @@ func TestModelCrossValidation(t *testing.T) {
 	if *modelCV {
 		defer func(at, bare float64) { modelCrisisAt, modelCrisisBareAt = at, bare }(modelCrisisAt, modelCrisisBareAt)
 		t.Logf("rules alone:              %s", rules)
-		for _, at := range []float64{0.4, 0.5, 0.6, 0.7} {
-			for _, bare := range []float64{0.7, 0.8, 0.85, 0.9, 0.95} {
+		for _, at := range []float64{0.3, 0.4, 0.5, 0.6} {
+			for _, bare := range []float64{0.6, 0.65, 0.7, 0.75, 0.8, 0.9} {
 				modelCrisisAt, modelCrisisBareAt = at, bare
 				t.Logf("model from %.2f / %.2f: %s", at, bare, score(allLayers)["all"])
 			}

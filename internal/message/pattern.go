@@ -11,6 +11,7 @@ import "strings"
 //	~                    up to three tokens, or none
 //	$                    the end of the clause
 //	^                    the start of the clause (first slot only)
+//	@NAME                a person's first name (names.go)
 //
 // Patterns never match across a clause break.
 type pattern []slot
@@ -19,6 +20,7 @@ type slot struct {
 	words    set
 	prefixes []string
 	any      bool
+	name     bool
 	gap      int
 	end      bool
 }
@@ -35,10 +37,12 @@ func compile(p string) pattern {
 			out = append(out, slot{end: true})
 		case "^":
 			out = append(out, slot{end: true, gap: -1})
+		case "@NAME":
+			out = append(out, slot{name: true})
 		default:
 			s := slot{words: set{}}
 			for _, w := range strings.Split(f, "|") {
-				if w == "" || strings.ContainsAny(w, "$^~_") {
+				if w == "" || strings.ContainsAny(w, "$^~_@") {
 					// "ANYMORE|$" would wait for a token "$", which no
 					// text has: the end is a slot of its own.
 					panic("message: pattern " + p + ": " + f + " mixes words with a marker or an empty word")
@@ -69,6 +73,9 @@ func (s slot) matches(t string) bool {
 	}
 	if s.any || s.words[t] {
 		return true
+	}
+	if s.name {
+		return firstNames[t]
 	}
 	for _, p := range s.prefixes {
 		if strings.HasPrefix(t, p) {
@@ -133,7 +140,7 @@ func rules(name string, ps ...string) ruleSet {
 		if first.end && first.gap < 0 && len(p) > 1 { // ^: index on the next slot
 			first = p[1]
 		}
-		if first.any || first.end || first.gap > 0 {
+		if first.any || first.name || first.end || first.gap > 0 {
 			rs.other = append(rs.other, p)
 			continue
 		}

@@ -21,7 +21,7 @@ var (
 		"ME", "IT", "THIS", "THESE", "SIR", "MAAM", "DUDE", "MAN", "BRO", "GUYS", "YALL", "HEY", "HI",
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
-		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF")
+		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -40,7 +40,7 @@ var (
 		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
 		"STAWP", "ENUF", "RMV", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
 		"PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
-		"UNINSTALL", "REMUEVANME", "KWIT")
+		"UNINSTALL", "REMUEVANME", "KWIT", "EXIT", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
 	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
@@ -101,7 +101,8 @@ var (
 		"CHILDS", "BROTHERS", "SISTERS", "GRANDMAS", "GRANDPAS", "GRANDSON", "GRANDDAUGHTER",
 		"GRANDSONS", "GRANDDAUGHTERS", "GRANDMOTHER", "GRANDFATHER", "GRANDMOTHERS", "GRANDFATHERS", "AUNT", "UNCLE",
 		"NIECE", "NEPHEW", "STEPSON", "STEPDAUGHTER", "PARTNER", "PARTNERS", "TEEN", "TEENAGER", "BABY",
-		"HIJO", "HIJA", "ESPOSA", "ESPOSO", "MAMA", "PAPA", "NIETO", "NIETA", "ABUELA", "ABUELO", "MUJER", "MARIDO")
+		"HIJO", "HIJA", "ESPOSA", "ESPOSO", "MAMA", "PAPA", "NIETO", "NIETA", "ABUELA", "ABUELO", "MUJER", "MARIDO",
+		"ABUELITA", "ABUELITO", "MAMI", "PAPI", "HIJITO", "HIJITA", "MAMITA", "NINA", "NINO", "HERMANO", "HERMANA", "SOBRINO", "SOBRINA")
 
 	numberWords = newSet("NUMBER", "PHONE", "CELL", "INFO", "INFORMATION", "DETAILS", "DATA", "CONTACT")
 
@@ -123,7 +124,7 @@ var (
 		"OK", "OKAY", "NOW", "SERIOUSLY", "HEY", "DUDE", "MAN", "BRO", "AND", "OMG", "GOD", "NO")
 
 	// newSentence starts a sentence someone ran on without a full stop.
-	newSentence = newSet("I", "IM", "IVE", "ID", "ILL")
+	newSentence = newSet("I", "IM", "IVE", "ID", "ILL", "OR", "ITS", "WHO", "WHOEVER", "WHY", "QUIERO", "ESTO", "YO", "QUIEN")
 
 	wrongWhat = newSet("NUMBER", "NUMBERS", "NUM", "NO", "PERSON", "PHONE", "CELL", "GUY", "GIRL", "LADY")
 
@@ -235,7 +236,7 @@ func bareOptOut(clauses [][]string) string {
 			case (c[i] == "NO" || c[i] == "YA") && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE" || at(c, i+1) == "NO"):
 				toks = append(toks, "BASTA")
 				i++
-			case c[i] == "POR" && at(c, i+1) == "FAVOR":
+			case (c[i] == "POR" || c[i] == "X") && at(c, i+1) == "FAVOR":
 				i++
 			case c[i] == "STOP" && at(c, i+1) == "ME":
 				return "" // "please stop me" asks for help, not for silence
@@ -252,6 +253,11 @@ func bareOptOut(clauses [][]string) string {
 				return "bare:" + t
 			}
 		}
+	}
+	// A key word spelt out or broken up: "s t o p please", "s.t.o.p.",
+	// "st op now", "al to x favor".
+	if w := spacedOut(toks); bodyStopWords[w] {
+		return "spaced:" + w
 	}
 	// A short key word mistyped, as the whole text: "stpo", "sotp pls".
 	var word string
@@ -286,6 +292,28 @@ func bareOptOut(clauses [][]string) string {
 		}
 	}
 	return ""
+}
+
+// spacedOut joins the words that are not fillers when each is one or two
+// letters and there are at least two of them ("S T O P", "ST OP"), or
+// returns "".
+func spacedOut(toks []string) string {
+	var b strings.Builder
+	n := 0
+	for _, t := range toks {
+		if fillers[t] && len(t) > 2 {
+			continue
+		}
+		if len(t) > 2 {
+			return ""
+		}
+		b.WriteString(t)
+		n++
+	}
+	if n < 2 {
+		return ""
+	}
+	return b.String()
 }
 
 // glued splits a word run together from opt-out words and fillers

@@ -145,6 +145,57 @@ func TestClassifyRule(t *testing.T) {
 		{"made sure the dog has somewhere to go lol", ClassOther, false, "", false},
 		{"got out of detox and slept all day", ClassOther, false, "", false},
 		{"my uncle keeps a shotgun in the truck", ClassOther, false, "", false},
+		// A pronoun whose last antecedent is our texts; a request in a
+		// sentence of its own, whatever the others say of a drug.
+		{"the texts come at the worst time every day. stop them", ClassOptOut, false, "revocation:stop the texts (broad)", false},
+		{"the texts are ok but the cravings, how do i stop them", ClassOther, false, "", false},
+		{"Please remove me. I'm in a custody case and can't have these on my phone", ClassOptOut, false, "revocation:remove me", false},
+		{"get me off this stuff, sick every morning till i use", ClassOther, false, "", false},
+		{"parce ayudeme a dejar el bazuco, ya no mas", ClassOther, false, "", false},
+		{"me dan ganas de usar cada vez q cobro, como le paro", ClassOther, false, "", false},
+		// Keywords spelt out; a stop run into the next sentence.
+		{"al to x favor", ClassOptOut, false, "spaced:ALTO", false},
+		{"st op now", ClassOptOut, false, "spaced:STOP", false},
+		{"Stop or I'm contacting the Better Business Bureau", ClassOptOut, false, "revocation:stop", false},
+		// "nomas" is "just"; "no mas" names what is no more.
+		{"no mas pericazos, ya me canse de amanecer asi", ClassOther, false, "", false},
+		{"nomas queria decir gracias", ClassOther, false, "", false},
+		// Words that only look like a drug or a plan.
+		{"my plan charges me per text now and i cant afford it. unsubscribe", ClassOptOut, false, "revocation:stop", false},
+		{"klk con esta vaina, yo no me inscribi en na, dejenme quieto", ClassOptOut, false, "revocation:wrong number", false},
+		{"please erase my info from whatever system yall use", ClassOptOut, false, "revocation:remove me", false},
+		{"Gracias por todo. Por favor den de baja mi numero", ClassOptOut, false, "revocation:list", false},
+		{"quit it. this is my wifes phone and shes never had a drink in her life", ClassOptOut, false, "revocation:stop (broad)", false},
+		{"how do u block a number on iphone my dealer keeps hitting me up", ClassOther, false, "", false},
+		{"how do i unsubscribe from my own brain telling me to drink lol", ClassOther, false, "", false},
+		{"el vato me sigue escribiendo que tiene mercancia nueva, como hago pa que ya no me escriba", ClassOther, false, "", false},
+		{"le dije a mi hija que deje de mandarme tantos stickers", ClassOther, false, "", false},
+		{"sali de la carcel y compre ropa", ClassOther, false, "", false},
+		// Taken off in other words, the wrong person, goodbyes, threats.
+		{"Would you mind removing me? Thank you kindly.", ClassOptOut, false, "revocation:take me off", false},
+		{"ya no quiero que me lleguen sus recados", ClassOptOut, false, "revocation:take me off", false},
+		{"this is the new owner of this phone, whoever had it before signed up", ClassOptOut, false, "revocation:not the person", false},
+		{"this isnt Maria. Maria hasnt had this phone in ages. bye", ClassOptOut, false, "revocation:wrong person", false},
+		{"no soy Marcos, no lo conozco", ClassOptOut, false, "revocation:wrong person", false},
+		{"it isnt Kevins fault he relapsed", ClassOther, false, "", false},
+		{"i need to stop texting Derek", ClassOther, false, "", false},
+		{"signing off from these, God bless", ClassOptOut, false, "revocation:goodbye to the texts", false},
+		{"signing off from the old me. day 1 sober", ClassOther, false, "", false},
+		{"you do not have my permission to contact me", ClassOptOut, false, "revocation:no permission", false},
+		{"if I get another one I'm calling the BBB", ClassOptOut, false, "revocation:threat", false},
+		// Coming back, or asking what leaving does, is not leaving.
+		{"sign me back up, i was wrong to quit these", ClassOther, false, "", false},
+		{"resubscribe me please, I missed these", ClassOther, false, "", false},
+		{"si pongo alto y luego quiero volver, se puede?", ClassOther, false, "", false},
+		{"what happens to my info if i unsubscribe someday?", ClassOther, false, "", false},
+		// Last wishes, overdose in more words; their look-alikes.
+		{"i want my ashes at the beach in Galveston", ClassCrisis, false, "crisis:last wishes", false},
+		{"hasta aqui llegue", ClassCrisis, false, "crisis:last wishes", false},
+		{"sternum rub isnt working whats next", ClassCrisis, false, "crisis:overdose (more words)", false},
+		{"is 2 narcans enough?? hes still blue", ClassCrisis, false, "crisis:overdose (more words) (typo:narcans→NARCAN)", false},
+		{"i dont see a way out of this parking lot lmao", ClassOther, false, "", false},
+		{"le estoy contando las pastillas a mi abuelo pa la semana", ClassOther, false, "", false},
+		{"no quiero que me sigas escribiendo, sos bien necio", ClassOptOut, false, "revocation:take me off", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

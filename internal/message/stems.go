@@ -92,7 +92,7 @@ var (
 		"MATARLE", "MATARLO", "MATARLA", "MORIRSE", "MORIRTE", "RESPIRO", "RESPIRAR", "DESPIERTO", "DESPIERTE",
 		"YOURSELF", "HIMSELF", "HERSELF", "ITSELF", "MANDEN", "MANDAN", "SENDING", "SPENDING", "REPORTING",
 		"SUICIDES", "NARCANS", "MESSAGING", "HARASSED", "REPORTED", "MANDEN", "ESCRIBAN", "ESCRIBEN",
-		"ANYMORE", "ANYONE", "GOODBYES")
+		"ANYMORE", "ANYONE", "GOODBYES", "CARCEL", "RESUBSCRIBE")
 )
 
 // blankFigures blanks the key word of figures of speech, so that no
@@ -159,6 +159,20 @@ func blankFigures(toks []string, laugh bool) {
 			if (n1 == "THINGS" || n1 == "IT") && n2 == "WITH" {
 				toks[i] = "_"
 			}
+		case "QUIERO":
+			// "ya no quiero que me lleguen sus recados", "ya no quiero these
+			// messages": what is no longer wanted is our texts.
+			if at(toks, i-1) == "NO" && (n1 == "QUE" || n1 == "Q" || n1 == "K") && (n2 == "ME" || n2 == "LE" || n2 == "NOS") &&
+				wantedSent[at(toks, i+3)] || at(toks, i-1) == "NO" && (ourNouns[n1] || n1 == "THESE" || n1 == "ESTOS") {
+				toks[i] = "_"
+			}
+		case "JUMP", "JUMPING":
+			if (n1 == "IN" || n1 == "ON" || n1 == "INTO") && (n2 == "THE" || n2 == "A") {
+				switch at(toks, i+3) {
+				case "SHOWER", "POOL", "BATH", "CAR", "CALL", "TRUCK", "LINE", "GAME", "CONVERSATION", "CHAT", "BED", "VAN", "UBER":
+					toks[i] = "_" // "going to jump in the shower"
+				}
+			}
 		case "LIFE":
 			if n1 == "BACK" {
 				toks[i] = "_" // "taking my life back"
@@ -170,6 +184,11 @@ func blankFigures(toks []string, laugh bool) {
 		}
 	}
 }
+
+// wantedSent are the verbs of our texts reaching the person: "no quiero que
+// me lleguen", "que me sigan escribiendo".
+var wantedSent = newSet("LLEGUEN", "LLEGUE", "LLEGEN", "MANDEN", "ESCRIBAN", "SIGAN", "SIGAS", "ENVIEN", "TEXTEEN", "CONTACTEN",
+	"VUELVAN", "LLAMEN", "MOLESTEN")
 
 // wishBefore: a wish stands just before i: "I hope the next one kills me".
 func wishBefore(toks []string, i int) bool {
@@ -324,7 +343,9 @@ var stemCrisisSets = []ruleSet{
 		"TOLERANCIA", "MISMA ~ CANTIDAD|DOSIS", "RECIEN SALI ~ CARCEL|REHAB|PRISION", "NADIE ~ AQUI|CONMIGO ~ SI|Y",
 	),
 	wideRules("crisis:plea (broad)", "^ HELP ME $", "^ PLEASE HELP ME $", "^ SOMEONE HELP", "^ SOMEBODY HELP", "HELP ME PLEASE $", "HELP HELP",
-		"PLEASE HELP $", "^ AYUDAME $", "^ AYUDA AYUDA", "^ AYUDA PORFAVOR $", "^ AYUDA URGENTE", "AYUDENME", "AUXILIO", "SOCORRO", "SOS"),
+		"PLEASE HELP $", "^ AYUDAME $", "^ AYUDA AYUDA", "^ AYUDA PORFAVOR $", "^ AYUDA URGENTE", "AYUDENME", "AUXILIO", "SOCORRO",
+		// Not "sos bien necio" (vos sos: you are).
+		"^ SOS $", "SOS {PLEASE|PLS|HELP|AYUDA|NEED|NECESITO|SOS}"),
 }
 
 var stemCrisisBook = newRuleBook(stemCrisisSets...)
@@ -582,7 +603,7 @@ var (
 		"SUSPENDAN", "QUITA", "QUITEN", "SACA", "SAQUEN", "BORRA", "BORREN", "ELIMINA", "ELIMINEN", "DETENGAN", "TERMINEN")
 	// stemBridge may stand between a stop verb and the texts: "stop
 	// sending me all these damn texts", "cancel the reminders".
-	stemBridge = union(bridge, newSet("GETTING", "RECEIVING", "SENDING", "ALL", "THOSE", "UR", "YALLS", "STUPID",
+	stemBridge = union(bridge, newSet("WHATEVER", "GETTING", "RECEIVING", "SENDING", "ALL", "THOSE", "UR", "YALLS", "STUPID",
 		"ANNOYING", "CONSTANT", "RANDOM", "WEEKLY", "DAILY", "EVERYDAY", "MOTIVATIONAL", "REMINDER", "TEXT", "PLEASE",
 		"LOS", "LAS", "SUS", "ESTOS", "ESTAS", "TODOS", "TODAS", "MIS", "ME", "DE", "WITH"))
 	// stemFillers may surround a bare stop: "omg just STOP already", "stop it wtf".
@@ -617,7 +638,8 @@ var (
 		"VIVITROL", "SUBLOCADE", "NALTREXONE", "BUPRENORPHINE", "PO", "CASE", "CHARGES", "DUI", "CPS", "CUSTODY",
 		"JUNTAS", "PADRINO", "MADRINA", "TERAPIA", "CONSEJERO", "CONSEJERA", "DOCTORA", "CLINICA", "GRUPO",
 		"CONNECT", "CONNECTS", "PERKYS", "PERKY", "ROMO", "PISTO", "CHELA", "CHELAS", "GUARO", "TEQUILA", "DOSIS",
-		"BOTELLA", "BOTTLE", "LIQUOR", "BAR", "BARS", "BLUES", "CHEVES", "CHEVE", "TOMO", "USA", "USAN")
+		"BOTELLA", "BOTTLE", "LIQUOR", "BAR", "BARS", "BLUES", "CHEVES", "CHEVE", "TOMO", "USA", "USAN",
+		"BAZUCO", "BASUCO", "PERICAZO", "PERICAZOS", "MERCANCIA", "MERCA", "BRAIN")
 	// selfStop makes the stopping the person's own: "I need to stop", "help
 	// me quit", "how do I stop", "quiero dejar de".
 	selfStop = wideRules("self", "I|IM|ID|ILL|IVE|WE|HE|SHE|THEY|CANT|DONT|NEED|NEEDS|WANT|WANTS|TRYING|TRY|GOTTA|MUST|SHOULD|GOING|HOW|HELP|WILL|WONT|CAN ~ TO|ME|NOT|NEVER ~ STOP|QUIT|END|CANCEL",
@@ -649,7 +671,7 @@ var (
 			"NAH ~ IM GOOD", "I PASS", "NOT FOR ME", "NO NEED $", "{DONT|NOLONGER} NEED {THESE|THEM|YOUR|YOU|YALL} ~ {ANYMORE|$}",
 			"NO ME INTERESA*", "NO ESTOY INTERESAD*", "NO NOS INTERESA*", "NO GRACIAS", "NO NECESITO ~ ESTO|ESTOS|MENSAJES",
 			"NO QUIERO ~ {MENSAJE*|TEXTOS|RECIBIR|ESTAR EN LA LISTA}", "YA NO ~ QUIERO ~ {MENSAJE*|RECIBIR|TEXTOS}",
-			"{TOO|SO|WAY TOO} MANY ~ TEXT*|MESSAG*|MSG*", "{FEWER|LESS|LESS OF} ~ TEXT*|MESSAG*", "{TANTOS|MUCHOS|DEMASIADOS|MENOS} ~ MENSAJE*|TEXTOS|MSJ*",
+			"{TOO|SO|WAY TOO} MANY ~ TEXT*|MESSAG*|MSG*|NOTIFICATIONS", "{FEWER|LESS|LESS OF} ~ TEXT*|MESSAG*", "{TANTOS|MUCHOS|DEMASIADOS|MENOS} ~ MENSAJE*|TEXTOS|MSJ*",
 			"{SICK|TIRED} OF ~ TEXT*|MESSAG*|YOU|YALL", "HART*|CANSAD* ~ {DE|CON} ~ MENSAJE*|TEXTOS"),
 		wideRules("revocation:leave me alone (broad)", "LEAVE ME {ALONE|BE|THE HELL}", "^ {|PLEASE|JUST|PLEASE JUST|OMG|NOW|JUST} GO AWAY", "FUCK OFF", "PISS OFF", "BACK OFF", "BUZZ OFF",
 			"GET LOST", "DEJEN|DEJAME|DEJENME ~ {EN PAZ|TRANQUIL*}", "NO ME MOLEST*", "NO MOLEST*"),
@@ -659,7 +681,7 @@ var (
 			"{NO MORE|NOMORE|ENOUGH} ~ {TEXT*|MESSAG*|MSG*|MENSAJ*|OF THIS|OF THESE|OF YOUR}",
 			"NO {|ME|LE|NOS|LES|MAS} {MANDEN|ENVIEN|ESCRIBAN|LLAMEN|CONTACTEN|TEXTEEN|MOLESTEN|MANDES|ESCRIBAS|MANDE|ESCRIBA|MANDAN|ESCRIBEN|ENVIES|ENVIE|VUELVAN}",
 			"DEJEN|DEJA|DEJE|DEJAR|PAREN|PARE|PARA|PARAR ~ DE ~ MANDAR*|ENVIAR*|ESCRIBIR*|TEXTEAR*|MOLESTAR*|LLAMAR*|CONTACTAR*|MENSAJEAR*",
-			"{NO MAS|NOMAS} ~ {MENSAJE*|TEXTOS|TEXTS|$|PORFAVOR|GRACIAS}", "BASTA|SUFICIENTE ~ DE|CON ~ MENSAJE*|TEXTOS",
+			"{NO MAS|NOMAS} ~ {MENSAJE*|TEXTOS|TEXTS}", "{NO MAS|NOMAS} {$|PORFAVOR|GRACIAS}", "BASTA|SUFICIENTE ~ DE|CON ~ MENSAJE*|TEXTOS",
 			"QUITENME|QUITAME|QUITEME|SAQUENME|SACAME|BORRENME|BORRAME|ELIMINENME|ELIMINAME ~ {LISTA|SISTEMA|BASE|AQUI|ESTO|ESTA|NUMERO|$}",
 			"SAQUEN|QUITEN|BORREN|ELIMINEN ~ {LISTA|SISTEMA|NUMERO|CEL|TELEFONO}",
 			"{QUIERO SALIR|QUIERO SALIRME} {$|DE LA LISTA|DE ESTA LISTA|DE LOS MENSAJES}", "SALIR DE ~ LISTA|MENSAJES",
@@ -696,6 +718,10 @@ func (st *stemText) revocation() string {
 		if ourNouns[toks[k]] && at(toks, k+1) != "FROM" || ourGerunds[toks[k]] && gerundOurs(toks, k) || numberAt(toks, k) ||
 			at(toks, k) == "" && k > i+1 && (toks[k-1] == "THESE" || toks[k-1] == "THOSE") {
 			return "revocation:stop the texts (broad)"
+		}
+		if k == i+1 && (toks[k] == "THEM" || toks[k] == "EM") && (at(toks, k+1) == "" || stemFillers[at(toks, k+1)] || at(toks, k+1) == "ON" || at(toks, k+1) == "FOR") &&
+			textsBefore(toks, i) {
+			return "revocation:stop the texts (broad)" // "these texts are something else. stop them"
 		}
 	}
 	if !recovery || ours {
@@ -734,6 +760,23 @@ func (st *stemText) revocation() string {
 	return ""
 }
 
+// textsBefore: the last thing named before toks[i] is our texts, so that
+// a pronoun after it points back to them: "the texts come at the worst
+// time every day. stop them", not "the texts help but the cravings, how do
+// i stop them".
+func textsBefore(toks []string, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		switch t := toks[j]; {
+		case ourNouns[t] && t != "LIST" && t != "LISTA":
+			p := at(toks, j-1)
+			return p != "HIS" && p != "HER" && p != "THEIR" && p != "SUS" // not "her texts keep coming"
+		case t != "ME" && (recoveryWords[t] || dealerWords[t] || family[t]):
+			return false
+		}
+	}
+	return false
+}
+
 func clauseStart(toks []string, i int) int {
 	for i > 0 && toks[i-1] != "" {
 		i--
@@ -765,7 +808,7 @@ func numberAt(toks []string, k int) bool {
 		switch at(toks, k+1) {
 		case "NUMBER", "NUM", "#", "NUMERO", "CEL", "CELULAR", "TELEFONO":
 			return true
-		case "PHONE", "CELL":
+		case "PHONE", "CELL", "LINE":
 			return at(toks, k+2) == "NUMBER" || at(toks, k) == "THIS"
 		}
 	}
@@ -815,7 +858,7 @@ func (st *stemText) elsewhere() bool {
 	for _, c := range st.clauses {
 		for i, t := range c {
 			switch {
-			case t == "BAJA" && elsewhereSkip[at(c, i+1)] && at(c, i+2) != "" && !ourNouns[at(c, i+2)] && !usWords[at(c, i+2)]:
+			case t == "BAJA" && elsewhereSkip[at(c, i+1)] && at(c, i+2) != "" && !ourNouns[at(c, i+2)] && !usWords[at(c, i+2)] && !numberAt(c, i+1):
 				return true // "BAJA la dosis de metadona": lower the dose
 			case strings.HasPrefix(t, "UNSUB") || t == "OPTOUT" || t == "BAJA" || t == "OPT" && (at(c, i+1) == "OUT" || at(c, i+2) == "OUT"):
 				j := i + 1
@@ -838,7 +881,7 @@ func (st *stemText) elsewhere() bool {
 					// "from the family support thing", "de su programa de textos";
 					// not "from the liquor store's email list"
 					w := at(c, k)
-					ours = ours || ourNouns[w] || anything[w] || w == "PROGRAM" || w == "PROGRAMA" || w == "SERVICE"
+					ours = ours || ourNouns[w] || anything[w] && (k == j || !pronouns[w]) || w == "PROGRAM" || w == "PROGRAMA" || w == "SERVICE"
 					other = other || foreign[w] || recoveryWords[w] && w != "ME"
 				}
 				if o != "" && (other || !ours && !ourNouns[o] && !usWords[o] && !anything[o] && !family[o]) {
@@ -848,7 +891,13 @@ func (st *stemText) elsewhere() bool {
 				dealer = true
 			case usWords[t] && t != "THIS" && t != "THESE" && t != "ESTO" && t != "ESTOS":
 				addressed = true
-			case (t == "PLAN" || t == "RULE" || t == "GOAL") && (at(c, i-1) == "MY" || at(c, i-1) == "MI"):
+			case t == "DIJE" && at(c, i-1) == "LE" && at(c, i+1) == "A":
+				return true // "le dije a mi hija que deje de mandarme tantos stickers"
+			case (t == "BLOCK" || t == "BLOQUEAR") && (at(c, i+1) == "A" || at(c, i+1) == "HIS" || at(c, i+1) == "HER" || at(c, i+1) == "THEIR" || at(c, i+1) == "UN" || at(c, i+1) == "SU") &&
+				(phoneNoun(at(c, i+2)) || at(c, i+2) == "NUMERO" || at(c, i+2) == "CONTACT" || at(c, i+2) == "CONTACTO"):
+				return true // "how do u block a number on iphone", not "I'm blocking this number"
+			case (t == "PLAN" || t == "RULE" || t == "GOAL") && (at(c, i-1) == "MY" || at(c, i-1) == "MI") &&
+				(at(c, i+1) == "" || at(c, i+1) == "IS" || at(c, i+1) == "TO" || at(c, i+1) == "WAS" || at(c, i+1) == "ES" || at(c, i+1) == "THIS" || at(c, i-2) == "THATS"):
 				return true // "stop buying. stop calling. thats my plan"
 			case t == "NOT" && (at(c, i+1) == "YOU" || at(c, i+1) == "U") && (at(c, i-1) == "WAIT" || at(c, i+2) == ""):
 				return true // "STOP. wait not u. i was yelling at myself"
@@ -861,13 +910,14 @@ func (st *stemText) elsewhere() bool {
 var (
 	anything = newSet("ANYTHING", "EVERYTHING", "EVRYTHING", "EVERYTHIN", "ALL", "IT", "HERE", "NADA", "TODO", "AQUI", "AKI", "ME", "HIM", "HER", "THEM",
 		"BS", "CRAP", "SHIT", "STUFF", "JUNK", "NONSENSE", "THING", "GARBAGE", "SPAM", "MIERDA", "PORQUERIA", "COSA", "MAMADA")
+	pronouns      = newSet("ME", "HIM", "HER", "THEM", "IT")
 	elsewhereFrom = newSet("FROM", "OF", "DE", "DEL", "A", "AL", "TO")
 	elsewhereSkip = newSet("THE", "LA", "EL", "LOS", "LAS", "ALL", "MY", "MI", "MIS")
 	usWords       = newSet("THIS", "THESE", "YOUR", "UR", "YOU", "U", "YALL", "USTEDES", "ESTO", "ESTOS", "ESTA", "ESTE", "SU", "SUS",
 		"LISTA", "LIST", "SISTEMA", "PROGRAMA", "PROGRAM", "SERVICE", "SERVICIO", "TEXTS", "MESSAGES", "MENSAJES", "TEXTOS")
 	dealerWords = newSet("DEALER", "DEALERS", "PLUG", "PLUGS", "CONNECT", "CONNECTS", "SELLS", "SELLER", "SELLERS",
 		"VENDIA", "VENDE", "VENDEDOR", "VENDIAN", "JALE", "CONECTE", "CONECTA", "CONECT", "COMPRAR", "BUYING", "COPPING",
-		"OFRECIA", "OFFERING")
+		"OFRECIA", "OFFERING", "MERCANCIA", "MERCA")
 )
 
 // isAge: a number a person's age might be.
@@ -890,7 +940,38 @@ var (
 	ourDeterminer = newSet("THE", "THIS", "THESE", "YOUR", "UR", "ANY", "MORE", "THAT", "LA", "ESTA", "ESTE", "SU", "TU")
 )
 
-var denial = newSet("DONT", "NEVER", "NOT", "NO", "DIDNT", "AINT", "NUNCA", "DOESNT", "ISNT", "WASNT")
+// notTheDrugWord: a recovery word used in another sense: "en na" (en
+// nada), "whatever system yall use", "residents can't use this service".
+func notTheDrugWord(c []string, i int) bool {
+	p, n := at(c, i-1), at(c, i+1)
+	if p == "ABOUT" {
+		return true // "I'm getting things about addiction"
+	}
+	switch c[i] {
+	case "NA":
+		switch p {
+		case "EN", "A", "DE", "PA", "PARA", "SIN", "NI", "POR", "PA'":
+			return true
+		}
+	case "USE", "USA", "USAN", "USAR":
+		switch n {
+		case "THIS", "THAT", "YOUR", "UR", "ESTE", "ESTA", "SU", "BIEN":
+			return true
+		case "EL", "LA", "MY", "MI", "THE":
+			switch at(c, i+2) {
+			case "CEL", "CELULAR", "TELEFONO", "PHONE", "CELL", "APP":
+				return true // "no sabe usar el cel"
+			}
+		}
+		switch p {
+		case "YOU", "U", "YALL", "THEY", "USTEDES":
+			return true
+		}
+	}
+	return false
+}
+
+var denial = newSet("DONT", "NEVER", "NOT", "NO", "DIDNT", "AINT", "NUNCA", "DOESNT", "ISNT", "WASNT", "NADA")
 
 // recoveryTalk: the text speaks of a drug, use, a habit, a feeling, the
 // person themself, or treatment.
@@ -911,8 +992,15 @@ func (st *stemText) recoveryTalk() bool {
 				// reached by mistake.
 				p1, p2 := at(c, i-1), at(c, i-2)
 				if denial[p1] || denial[p2] && (p1 == "DO" || p1 == "USE" || p1 == "DID" || p1 == "AN" || p1 == "A" || p1 == "TAKE" || p1 == "ON" || p1 == "EVEN" || p1 == "INTO" ||
-					p1 == "TOUCHED" || p1 == "TRIED" || p1 == "USED" || p1 == "DONE") {
+					p1 == "TOUCHED" || p1 == "TRIED" || p1 == "USED" || p1 == "DONE" || p1 == "DE") {
 					continue
+				}
+				if notTheDrugWord(c, i) {
+					continue
+				}
+				if p3 := at(c, i-3); denial[p3] && (p1 == "A" || p1 == "AN" || p1 == "ANY") &&
+					(p2 == "HAD" || p2 == "TAKEN" || p2 == "TOUCHED" || p2 == "DONE" || p2 == "USED" || p2 == "TRIED") {
+					continue // "she's never had a drink in her life"
 				}
 				return true
 			}

@@ -22,7 +22,7 @@ var longTargets = []string{
 // realWords are words of their own within one edit of a target.
 var realWords = newSet("CANCER", "CANCELS", "CANCELED", "REVOKED", "REVOKES", "OVERDOES",
 	"OVERDOSES", "SUICIDES", "MATARTE", "MATARLE", "MATARLO", "MATARLA", "MORIRSE", "MORIRTE",
-	"CANCELA", "CANCELO", "CANCELE", "CANCELAN", "CANCELEN")
+	"CANCELA", "CANCELO", "CANCELE", "CANCELAN", "CANCELEN", "CARCEL", "RESUBSCRIBE")
 
 // shortTargets are recognised only as the whole text.
 var shortTargets = []string{"STOP", "QUIT", "BAJA", "ALTO"}
