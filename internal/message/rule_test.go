@@ -196,6 +196,23 @@ func TestClassifyRule(t *testing.T) {
 		{"i dont see a way out of this parking lot lmao", ClassOther, false, "", false},
 		{"le estoy contando las pastillas a mi abuelo pa la semana", ClassOther, false, "", false},
 		{"no quiero que me sigas escribiendo, sos bien necio", ClassOptOut, false, "revocation:take me off", false},
+		// This number thrown away; no contact of any kind; polite declines.
+		{"scrub my digits from this", ClassOptOut, false, "revocation:lose my number", false},
+		{"No further contact please.", ClassOptOut, false, "revocation:no contact", false},
+		{"consent to text me is hereby revoked", ClassOptOut, false, "revocation:no contact", false},
+		{"nah thanks", ClassOptOut, false, "revocation:no contact", false},
+		{"DESIST", ClassOptOut, false, "bare:DESIST", false},
+		{"STAP", ClassOptOut, false, "bare:STAP", false},
+		{"just quit? if only it were that simple", ClassOther, false, "", false},
+		{"nunca mas escriban a este cel", ClassOptOut, false, "revocation:no contact", false},
+		// Crises in more of their words; distress said tonight.
+		{"my toddler ate some of my meds", ClassCrisis, false, "crisis:overdose (more words)", false},
+		{"got a belt tied to the closet rod", ClassCrisis, false, "crisis:overdose (more words)", false},
+		{"kmsss tonight srsly", ClassCrisis, false, "crisis:suicide (broad)", false},
+		{"in a real dark place rn", ClassCrisis, false, "crisis:distress-tonight", true},
+		{"in a dark place", ClassOther, false, "", true},
+		{"ya se acabo el frasco de jarabe pa la tos, compro otro?", ClassOther, false, "", false},
+		{"mi hija se acabo el bote de tylenol hace una hora", ClassCrisis, false, "crisis:overdose (more words)", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

@@ -131,7 +131,7 @@ func blankFigures(toks []string, laugh bool) {
 			if at(toks, i-1) == "TO" || n1 == "BY" || n1 == "METAL" || n1 == "OF" && n2 == "ME" || laugh {
 				toks[i] = "_"
 			}
-		case "KMS", "KYS":
+		case "KMS", "KYS", "KMSS":
 			if laugh {
 				toks[i] = "_"
 			}
@@ -212,7 +212,7 @@ var hairLike = newSet("HAIR", "NAILS", "BEARD", "LOSSES", "FINGER", "HAND", "LAW
 // holds alternatives of several words (pattern.go, expand).
 var stemCrisisSets = []ruleSet{
 	wideRules("crisis:suicide (broad)",
-		"SUICID*", "SUISID*", "SUCID*", "SUICD*", "SUISAID*", "SEWERSLIDE", "SEWER SLIDE", "SEWERSIDE", "UNALIV*", "UN ALIVE", "KMS",
+		"SUICID*", "SUISID*", "SUCID*", "SUICD*", "SUISAID*", "SEWERSLIDE", "SEWER SLIDE", "SEWERSIDE", "UNALIV*", "UN ALIVE", "KMS", "KMSS",
 		"KILL|KILLING|KILLIN|KILLED|OFF|OFFING|END|ENDING|HANG|HANGING|SHOOT|SHOOTING|DROWN|DROWNING|POISON|STAB|SUFFOCATE|OD|OVERDOSE MYSELF|MESELF|MYSLF|MYSEF|MYSELFF",
 		"END|ENDING|TAKE|TAKING|ENDED MY {|OWN} LIFE", "END|ENDING|ENDED IT|EVERYTHING|THINGS", "END OF ME",
 		"{THINKING|THINK|THOUGHT} ~ {JUMPING|JUMP}", "{ROOF|BRIDGE|LEDGE|OVERPASS} ~ {JUMP*|THINKING|LOOKING DOWN}",
@@ -591,10 +591,10 @@ func anyPattern(ps []pattern, toks []string) bool {
 var (
 	// ourNouns are the texts, the list, the subscription.
 	ourNouns = newSet("TEXT", "TEXTS", "MESSAGE", "MESSAGES", "SMS", "NOTIFICATIONS", "NOTIFICATION", "ALERTS",
-		"REMINDERS", "SUBSCRIPTION", "LIST", "TEXTMESSAGES", "MENSAJE", "MENSAJES", "TEXTOS", "LISTA", "SUSCRIPCION",
+		"REMINDERS", "SUBSCRIPTION", "LIST", "TEXTMESSAGES", "MENSAJE", "MENSAJES", "TEXTOS", "LISTA", "SUSCRIPCION", "SUBSCRIPCION",
 		"MSGS", "TXTS", "MESAGES", "MESSEGES", "NOTIFICACIONES", "RECORDATORIOS", "AVISOS")
 	// ourGerunds are us texting the person.
-	ourGerunds = newSet("TEXTING", "MESSAGING", "CONTACTING", "SPAMMING", "SENDING", "BOTHERING", "HARASSING",
+	ourGerunds = newSet("TEXTING", "MESSAGING", "CONTACTING", "SPAMMING", "SENDING", "BOTHERING", "HARASSING", "BUGGING",
 		"CALLING", "BLOWING", "HITTING", "TEXTEANDO", "MANDANDO", "ESCRIBIENDO", "ENVIANDO", "MOLESTANDO", "LLAMANDO")
 	// stemStopVerbs end something; the object decides what.
 	stemStopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE", "STAHP",
@@ -603,11 +603,11 @@ var (
 		"SUSPENDAN", "QUITA", "QUITEN", "SACA", "SAQUEN", "BORRA", "BORREN", "ELIMINA", "ELIMINEN", "DETENGAN", "TERMINEN")
 	// stemBridge may stand between a stop verb and the texts: "stop
 	// sending me all these damn texts", "cancel the reminders".
-	stemBridge = union(bridge, newSet("WHATEVER", "GETTING", "RECEIVING", "SENDING", "ALL", "THOSE", "UR", "YALLS", "STUPID",
+	stemBridge = union(bridge, newSet("WHATEVER", "W", "GETTING", "RECEIVING", "SENDING", "ALL", "THOSE", "UR", "YALLS", "STUPID",
 		"ANNOYING", "CONSTANT", "RANDOM", "WEEKLY", "DAILY", "EVERYDAY", "MOTIVATIONAL", "REMINDER", "TEXT", "PLEASE",
 		"LOS", "LAS", "SUS", "ESTOS", "ESTAS", "TODOS", "TODAS", "MIS", "ME", "DE", "WITH"))
 	// stemFillers may surround a bare stop: "omg just STOP already", "stop it wtf".
-	stemFillers = union(fillers, newSet("WTF", "FFS", "JESUS", "CHRIST", "LORD", "SMH", "UGH", "YO", "FOR", "REAL",
+	stemFillers = union(fillers, newSet("BOT", "BOTS", "ROBOT", "ROBOTS", "WTF", "FFS", "JESUS", "CHRIST", "LORD", "SMH", "UGH", "YO", "FOR", "REAL",
 		"FR", "ANYMORE", "EVER", "MORE", "WITH", "THAT", "THE", "NONSENSE", "SHIT", "CRAP", "BS", "BULLSHIT",
 		"JUNK", "STUFF", "FUCK", "HELL", "GEEZ", "JEEZ", "STOP", "ENOUGH", "IS", "NO", "NOPE", "NAH", "LADY",
 		"SIR", "YALL", "GUYS", "PEOPLE", "DUDE", "OH", "MY", "WHOEVER", "ARE", "BUDDY", "PAL", "STOPPP",
@@ -679,7 +679,7 @@ var (
 			"{DONT|NEVER|NO|STOP|QUIT} {|EVER|AGAIN|PLEASE|EVER AGAIN} {TEXT|TEXTING|MESSAGE|MESSAGING|CONTACT|CONTACTING|CALL|CALLING|SEND|SENDING|EMAIL|HIT} {ME|US|THIS NUMBER|AGAIN|ANYMORE|ANYTHING|NOTHING|MORE}",
 			"{DONT|NEVER} {|EVER} {TEXT|MESSAGE|CONTACT} $", "{DONT|NOLONGER|NEVER} WANT|NEED ~ TEXTS|MESSAGES|MSGS|NOTIFICATIONS|REMINDERS|ALERTS",
 			"{NO MORE|NOMORE|ENOUGH} ~ {TEXT*|MESSAG*|MSG*|MENSAJ*|OF THIS|OF THESE|OF YOUR}",
-			"NO {|ME|LE|NOS|LES|MAS} {MANDEN|ENVIEN|ESCRIBAN|LLAMEN|CONTACTEN|TEXTEEN|MOLESTEN|MANDES|ESCRIBAS|MANDE|ESCRIBA|MANDAN|ESCRIBEN|ENVIES|ENVIE|VUELVAN}",
+			"NO {|ME|LE|NOS|LES|MAS} {MANDEN|ENVIEN|ESCRIBAN|LLAMEN|CONTACTEN|TEXTEEN|MOLESTEN|MANDES|ESCRIBAS|MANDE|ESCRIBA|MANDAN|ESCRIBEN|ENVIES|ENVIE|VUELVAN|TEXTIEN|MARQUEN}",
 			"DEJEN|DEJA|DEJE|DEJAR|PAREN|PARE|PARA|PARAR ~ DE ~ MANDAR*|ENVIAR*|ESCRIBIR*|TEXTEAR*|MOLESTAR*|LLAMAR*|CONTACTAR*|MENSAJEAR*",
 			"{NO MAS|NOMAS} ~ {MENSAJE*|TEXTOS|TEXTS}", "{NO MAS|NOMAS} {$|PORFAVOR|GRACIAS}", "BASTA|SUFICIENTE ~ DE|CON ~ MENSAJE*|TEXTOS",
 			"QUITENME|QUITAME|QUITEME|SAQUENME|SACAME|BORRENME|BORRAME|ELIMINENME|ELIMINAME ~ {LISTA|SISTEMA|BASE|AQUI|ESTO|ESTA|NUMERO|$}",
@@ -738,14 +738,18 @@ func (st *stemText) revocation() string {
 		return ""
 	}
 	// A bare stop in a clause of its own, however it is dressed: "omg just
-	// STOP already", "stop it wtf", "PLEASE STOPPP".
-	for _, c := range st.clauses {
+	// STOP already", "stop it wtf", "PLEASE STOPPP". QUIT, said of use as
+	// often as of us, only as the last clause or as "quit it" ("just quit?
+	// if only it were that simple").
+	for ci, c := range st.clauses {
 		stop, other := false, false
 		for j, t := range c {
 			if (t == "END" || t == "ENDING") && at(c, j+1) == "IT" {
 				other = true // "end it" is how people speak of ending their life
 			}
 			switch {
+			case (t == "QUIT" || shortTypoOf(t) == "QUIT") && ci < len(st.clauses)-1 && at(c, j+1) != "IT":
+				other = true
 			case bareStops[t] || shortTypoOf(t) == "STOP" || shortTypoOf(t) == "QUIT" || t == "ENOUGH" && len(st.clauses) == 1:
 				stop = true
 			case stemFillers[t] || ourNouns[t] || ourGerunds[t]:
