@@ -182,7 +182,7 @@ func TestClassify(t *testing.T) {
 		{"cancel my appointment", "how do I cancel my appointment", "", other},
 		{"stopped using", "I stopped using 3 days ago", "", other},
 		{"quit last week", "I quit last week", "", other},
-		{"I quit", "I quit", "", other},
+		{"I quit, and nothing more: a refusal that names nothing", "I quit", "", optOut},
 		{"can't stop texting my dealer", "I can't stop texting my dealer", "", other},
 		{"stop texting him", "I need to stop texting him", "", other},
 		{"don't stop the texts", "please don't stop the texts, they help", "", other},

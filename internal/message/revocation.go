@@ -234,6 +234,11 @@ func bareOptOut(clauses [][]string) string {
 				return ""
 			case c[i] == "I" && at(c, i+1) == "SAID":
 				i++
+			case c[i] == "I" && at(c, i+1) == "QUIT" && len(clauses) == 1 && i == 0:
+				// "I quit", and nothing more: a refusal that names nothing,
+				// honoured (not "I quit last week", "I want to quit").
+			case c[i] == "I":
+				return ""
 			case (c[i] == "NO" || c[i] == "YA") && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE" || at(c, i+1) == "NO"):
 				toks = append(toks, "BASTA")
 				i++
