@@ -195,7 +195,7 @@ const (
 // that the cross-validation can sweep them.
 var (
 	modelCrisisAt     = 0.4
-	modelCrisisBareAt = 0.7
+	modelCrisisBareAt = 0.65
 )
 
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {

@@ -17,6 +17,22 @@ import (
 // clause spelled out letter by letter is joined (s t o p → STOP), and long
 // key words typed with one mistake are corrected (unsubscibe → UNSUBSCRIBE,
 // see typo.go). typos lists the corrections as "unsubscibe→UNSUBSCRIBE".
+// odd writes "ODd" ("my cousin ODd") as "OD'd", which tokenize reads as
+// OD; "odd" and "ODD" stay the word odd.
+func odd(body string) string {
+	i := strings.Index(body, "ODd")
+	if i < 0 {
+		return body
+	}
+	letter := func(j int) bool {
+		return j >= 0 && j < len(body) && (body[j] >= 'A' && body[j] <= 'Z' || body[j] >= 'a' && body[j] <= 'z')
+	}
+	if letter(i-1) || letter(i+3) {
+		return body[:i+3] + odd(body[i+3:])
+	}
+	return body[:i] + "OD'd" + odd(body[i+3:])
+}
+
 func tokenize(body string) (clauses [][]string, typos []string) {
 	var (
 		clause  []string
@@ -54,7 +70,7 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 		}
 		clause = nil
 	}
-	for _, r := range strings.ToUpper(fold(body)) {
+	for _, r := range strings.ToUpper(fold(odd(body))) {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			word.WriteRune(r)
