@@ -1,5 +1,7 @@
 package message
 
+import "strconv"
+
 // Crisis language. The rule is biased towards a safety reply: a false alarm
 // costs one caring text (911, 988, the 24/7 line) and a staff alert, a missed
 // one can cost a life. So any mention of overdose counts, even "my friend
@@ -98,11 +100,15 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 		// Clause breaks are kept apart so phrases do not join across them.
 		toks = append(toks, "")
 	}
+	past := longAgo(toks)
 	for i, t := range toks {
 		if g := crisisWords[t]; g != "" {
 			if negatedAt(toks, i) {
 				distress = true
 				continue
+			}
+			if past {
+				continue // "my cousin overdosed last year", "i od'd 3 years ago and survived"
 			}
 			return "crisis:" + g, distress
 		}
@@ -152,6 +158,31 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 	}
 	return "", distress
 }
+
+// longAgo: the text puts what it tells in the past, months or years ago
+// ("last year", "back in 2019", "hace dos años", "and survived"), and says
+// nothing of now. A crisis word alone in it is grief or history; a crisis
+// phrase still counts ("I od'd last year and I want to die").
+func longAgo(toks []string) bool {
+	if !pastCues.matches(toks) && !yearMentioned(toks) {
+		return false
+	}
+	return !anyPattern(urgentNow, toks)
+}
+
+// yearMentioned: a past year, "in 2019".
+func yearMentioned(toks []string) bool {
+	for i, t := range toks {
+		if n, err := strconv.Atoi(t); err == nil && n >= 1980 && n <= 2025 && (at(toks, i-1) == "IN" || at(toks, i-1) == "EN" || at(toks, i-1) == "SINCE") {
+			return true
+		}
+	}
+	return false
+}
+
+// urgentNow: the text speaks of now.
+var urgentNow = compileWide("NOW", "RN", "RIGHT NOW", "URGENT*", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "TONIGHT", "TONITE", "AHORA",
+	"AHORITA", "ESTA NOCHE", "HELP", "AYUDA", "AGAIN", "OTRA VEZ", "DE NUEVO", "911", "WONT", "CANT", "NOT BREATHING", "NO RESPIRA")
 
 // negatedAt: the words before i deny what follows: "I'm not suicidal",
 // "no me quiero morir", "never going to hurt myself".

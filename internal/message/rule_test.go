@@ -213,6 +213,17 @@ func TestClassifyRule(t *testing.T) {
 		{"in a dark place", ClassOther, false, "", true},
 		{"ya se acabo el frasco de jarabe pa la tos, compro otro?", ClassOther, false, "", false},
 		{"mi hija se acabo el bote de tylenol hace una hora", ClassCrisis, false, "crisis:overdose (more words)", false},
+		// A crisis word alone, told of months or years ago, is history; a
+		// crisis phrase, or any word of now, still counts.
+		{"my cousin died of an od last year and i miss him", ClassOther, false, "", true},
+		{"back in 2019 i od'd, pero gracias a dios sigo aqui", ClassOther, false, "", true},
+		{"i od'd last year and im about to od again tonight", ClassCrisis, false, "crisis:overdose", false},
+		{"overdosed last year and i want to die", ClassCrisis, false, "crisis:suicide", false},
+		{"my cousin ODd", ClassCrisis, false, "crisis:overdose", false},
+		// Last wishes and means, in more words.
+		{"changed my beneficiary to my son this morning. last thing on the list", ClassCrisis, false, "crisis:last wishes", false},
+		{"cars running in the garage. doors shut. just wanted to text someone", ClassCrisis, false, "crisis:overdose (more words)", false},
+		{"my homie is slumped over on the couch after thanksgiving dinner lmao", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
