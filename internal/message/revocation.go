@@ -41,7 +41,7 @@ var (
 		"STAWP", "ENUF", "RMV", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
 		"PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
 		"UNINSTALL", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
-		"SALIDA", "JUNK", "EDN", "SALR", "YANO", "CANCELENLO", "ANULEN", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
+		"SALIDA", "JUNK", "EDN", "SALR", "YANO", "CANCELENLO", "ANULEN", "DUNZO", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
 	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
@@ -199,26 +199,40 @@ func declined(clauses [][]string) bool {
 	if len(clauses) == 0 {
 		return false
 	}
+	refused := false
 	for _, c := range clauses {
 		c = append(c[:len(c):len(c)], "")
 		ok := false
 		for _, p := range declinePatterns {
 			if p.matchAt(c, 0, 0) {
-				ok = true
+				ok, refused = true, true
 				break
 			}
+		}
+		for _, p := range courtesy {
+			ok = ok || p.matchAt(c, 0, 0)
 		}
 		if !ok {
 			return false
 		}
 	}
-	return true
+	return refused
 }
 
+// courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
+// thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
+var courtesy = compileAll("^ THANKS|GRACIAS|THX ~ $")
+
 var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $",
-	"^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ THANKS|GRACIAS|THX ~ $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
+	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
 	"^ IM GOOD $", "^ IM GOOD THANKS|THANK $", "^ NOT FOR ME $", "^ PLEASE DONT $", "^ NO GRACIAS $",
-	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $")
+	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $",
+	// Ending, leaving or declining, naming nothing: "im over this", "leave me
+	// out", "not anymore", "nope, but thank you".
+	"^ IM|YA DONE $", "^ I AM DONE $", "^ IM OVER THIS|IT $", "^ OVER THIS $", "^ FINISHED WITH THIS|IT $", "^ DONE W|WITH ALL THIS $",
+	"^ NOT ANYMORE $", "^ NONE OF THIS ANYMORE $", "^ LEAVE ME OUT $", "^ IM NOT IN $", "^ IM OUT $",
+	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ IM ALL SET $", "^ DONT NEED IT $",
+	"^ NO DONT $", "^ YA KIERO|QUIERO PARAR $", "^ KIERO PARAR $", "^ YA ESTUVO $", "^ NOT THE RIGHT NUMBER|PERSON $")
 
 // bareOptOut: the whole text is opt-out words and fillers ("Stop please",
 // "STOP STOP", "quit it", "no mas", "no more please"). "end it" is not: it
@@ -389,7 +403,7 @@ func runOnStop(c []string) bool {
 	for end > 0 && fillers[c[end-1]] && c[end-1] != "IT" && c[end-1] != "ALL" {
 		end--
 	}
-	if end < 2 || c[end-1] != "STOP" || ownStop[c[end-2]] || questionStart[c[0]] || at(c, end) == "ME" {
+	if end < 2 || c[end-1] != "STOP" || ownStop[c[end-2]] || questionStart[c[0]] || at(c, end) == "ME" || stopNoun[c[end-2]] {
 		return false
 	}
 	for _, t := range c[:end-1] {
@@ -399,6 +413,10 @@ func runOnStop(c []string) bool {
 	}
 	return true
 }
+
+// stopNoun before a final STOP makes it a noun: "from the bus stop", "at
+// the next stop", "a pit stop".
+var stopNoun = newSet("BUS", "TRUCK", "PIT", "NEXT", "LAST", "FIRST", "THE", "A", "FULL", "NON", "REST", "TRAIN", "MY", "YOUR", "THAT", "THIS")
 
 // onlyWords: every token is a filler or one of words, and at least one is
 // one of words.

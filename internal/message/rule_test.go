@@ -75,6 +75,23 @@ func TestClassifyRule(t *testing.T) {
 		{"me pueden sacar de la lista?", ClassOptOut, false, "revocation:list", false},
 		{"who is this stop", ClassOptOut, false, "revocation:asked", false},
 		{"no thanks im good", ClassOptOut, false, "revocation:declined", false},
+		{"no gracias. gracias por todo", ClassOptOut, false, "revocation:declined", false},
+		{"thanks", ClassOther, false, "", false},
+		{"gracias", ClassOther, false, "", false},
+		{"thanks a lot", ClassOther, false, "", false},
+		{"gracias pero no thanks", ClassOptOut, false, "revocation:declined", false},
+		// Ending or leaving, naming nothing, is honoured; a text that
+		// wants the texts, or asks to come back, is not an opt-out.
+		{"im over this", ClassOptOut, false, "revocation:declined", false},
+		{"leave me out", ClassOptOut, false, "revocation:declined", false},
+		{"subscribe me", ClassOther, false, "", false},
+		{"on subscribe", ClassOptOut, false, "bare:UNSUBSCRIBE", false},
+		{"please on subscribe me from this service", ClassOptOut, false, "revocation:unsubscribe", false},
+		{"good mornin from the bus stop", ClassOther, false, "", false},
+		{"please dont ever remove me, these keep me going", ClassOther, false, "", false},
+		{"start again pls i texted stop by accident", ClassOther, false, "", false},
+		{"did my stop go thru? i kinda miss them now", ClassOther, false, "", false},
+		{"can i pause the texts while im in inpatient? not cancel, just pause", ClassOther, false, "", false},
 		{"please take me off your list, my dealer has this number too", ClassOptOut, false, "revocation:remove me", false},
 		// Questions that are requests.
 		{"is there a way to make these not come anymore", ClassOptOut, false, "revocation:how do i stop them", false},

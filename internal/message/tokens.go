@@ -64,7 +64,7 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 	}
 	flushClause := func() {
 		flushWord()
-		clause = joinSpelled(clause)
+		clause = heardUnsubscribe(joinSpelled(clause))
 		if len(clause) > 0 {
 			clauses = append(clauses, foldTokens(clause))
 		}
@@ -102,6 +102,29 @@ var stretchable = newSet("STOP", "PLEASE", "PLS", "PLZ", "NO", "YES", "HELP", "S
 	"ME", "TODO", "AWAY", "MORE", "MAS", "PAZ", "MENSAJES")
 
 // joinSpelled joins a clause written one letter at a time: S T O P.
+// heardUnsubscribe reads UNSUBSCRIBE as voice-to-text writes it, "on
+// subscribe", "Ann subscribe", "un subscribe", and "and subscribe me from
+// this"; "subscribe me" alone asks for the texts.
+func heardUnsubscribe(c []string) []string {
+	for i := 1; i < len(c); i++ {
+		if c[i] != "SUBSCRIBE" {
+			continue
+		}
+		switch c[i-1] {
+		case "UN", "ON", "ANN", "AN", "OWN", "UM":
+		case "AND":
+			if at(c, i+1) != "ME" || at(c, i+2) != "FROM" {
+				continue
+			}
+		default:
+			continue
+		}
+		out := append(append(c[:i-1:i-1], "UNSUBSCRIBE"), c[i+1:]...)
+		return heardUnsubscribe(out)
+	}
+	return c
+}
+
 func joinSpelled(c []string) []string {
 	if len(c) < 3 {
 		return c

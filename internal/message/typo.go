@@ -22,7 +22,9 @@ var longTargets = []string{
 // realWords are words of their own within one edit of a target.
 var realWords = newSet("CANCER", "CANCELS", "CANCELED", "REVOKED", "REVOKES", "OVERDOES",
 	"OVERDOSES", "SUICIDES", "MATARTE", "MATARLE", "MATARLO", "MATARLA", "MORIRSE", "MORIRTE",
-	"CANCELA", "CANCELO", "CANCELE", "CANCELAN", "CANCELEN", "CARCEL", "RESUBSCRIBE")
+	"CANCELA", "CANCELO", "CANCELE", "CANCELAN", "CANCELEN", "CARCEL", "RESUBSCRIBE",
+	// "subscribe me" asks for the texts: two letters from UNSUBSCRIBE.
+	"SUBSCRIBE", "SUBSCRIBED", "SUBSCRIBES", "SUBSCRIBING", "SUBSCRIBER", "RESUBSCRIBED")
 
 // shortTargets are recognised only as the whole text.
 var shortTargets = []string{"STOP", "QUIT", "BAJA", "ALTO"}
