@@ -5,6 +5,7 @@
 package message
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -269,6 +270,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 				revoked, asked = last, true
 			}
 		}
+		if revoked == "" && notWantedAfter(clauses) {
+			revoked = "revocation:does not want them"
+		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
 		ourObject := revoked != "" && st.ourObject()
 		ours = explicit || ourObject
@@ -423,6 +427,28 @@ var whatIfLeaving = compileWide(
 	"WITHOUT LEAVING", "DID {YOU|U|YALL} ~ STOP {SENDING|TEXTING|MANDANDO}", "IF I OPT", "IF I BLOCK", "WILL STOPPING", "DO I HAVE TO {UNSUB|UNSUBSCRIBE|STOP}",
 	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "O Q $", "O QUE $",
 	"QUE PALABRAS PUEDO")
+
+// notWantedAfter: the text complains of our texts, then ends "ya no
+// quiero" or "no lo quiero": "me despiertan a las 6am con sus mensajes, ya
+// no quiero". What is no longer wanted is the texts.
+func notWantedAfter(clauses [][]string) bool {
+	n := len(clauses)
+	if n < 2 || !onlyWords(clauses[n-1], newSet("QUIERO", "NADA", "MAS", "LO", "LOS")) || !slices.Contains(clauses[n-1], "QUIERO") {
+		return false
+	}
+	before := newStemText("", clauses[:n-1])
+	if before.recoveryTalk() {
+		return false
+	}
+	for _, c := range before.clauses {
+		for i, t := range c {
+			if (ourNouns[t] || t == "MSJS" || t == "MENSAJITOS" || t == "PITIDO") && !ownedBy[at(c, i-1)] || ourNouns[t] && at(c, i-1) == "SUS" {
+				return true // "sus mensajes": yours, said to us
+			}
+		}
+	}
+	return false
+}
 
 // saidOfDrugs may end a text about a drug as well as one about us: "no
 // more", "ya no mas", "enough", "done".

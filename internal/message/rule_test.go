@@ -92,6 +92,11 @@ func TestClassifyRule(t *testing.T) {
 		{"start again pls i texted stop by accident", ClassOther, false, "", false},
 		{"did my stop go thru? i kinda miss them now", ClassOther, false, "", false},
 		{"can i pause the texts while im in inpatient? not cancel, just pause", ClassOther, false, "", false},
+		// A goodbye to the texts leaves them, whatever else it reads as.
+		{"going to step away from the texts for good, take care", ClassOptOut, false, "revocation:goodbye to the texts", false},
+		{"no thanks, bye forever", ClassCrisis, true, "crisis:farewell + revocation:declined", false},
+		{"me despiertan a las 6am con sus mensajes, ya no quiero", ClassCrisis, true, "crisis:suicide (broad) + revocation:does not want them", false},
+		{"mi vida es un desastre, ya no quiero", ClassCrisis, false, "crisis:suicide (broad)", false},
 		{"please take me off your list, my dealer has this number too", ClassOptOut, false, "revocation:remove me", false},
 		// Questions that are requests.
 		{"is there a way to make these not come anymore", ClassOptOut, false, "revocation:how do i stop them", false},
