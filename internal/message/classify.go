@@ -277,7 +277,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		ourObject := revoked != "" && st.ourObject()
 		ours = explicit || ourObject
 		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
-			anyMatch(comingBack, clauses) || !explicit && anyMatch(whatIfLeaving, clauses)) {
+			setMatch(&comingBack, clauses) || !explicit && setMatch(&whatIfLeaving, clauses)) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
@@ -407,7 +407,7 @@ func lastAsks(clauses [][]string) string {
 // comingBack: the text asks to come back: "sign me back up, i was wrong to
 // quit these", "resubscribe me please", "me di de baja por error". It
 // speaks of stopping without asking for it.
-var comingBack = compileWide(
+var comingBack = wideRules("coming back",
 	"{SIGN|PUT|ADD|LET} ME BACK", "{GET|BE|PUT} {ME|HIM|HER} BACK ON", "{TURN|SWITCH} ~ BACK ON", "BACK ON THE {LIST|TEXTS}",
 	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
 	"{^|SI|YO|YA} QUIERO QUE ME SIGAN {ESCRIBIENDO|MANDANDO|ENVIANDO}", "SIN QUERER {MANDE|PUSE|ESCRIBI}", "{NEARLY|ALMOST} {OPTED|OPTOUT|UNSUBSCRIBED|QUIT}",
@@ -420,7 +420,7 @@ var comingBack = compileWide(
 // whatIfLeaving: the text asks what leaving would do: "what happens to my
 // info if i unsubscribe someday?", "si pongo alto puedo volver despues?".
 // Unless it also asks, in so many words, for the texts to stop.
-var whatIfLeaving = compileWide(
+var whatIfLeaving = wideRules("what if leaving",
 	"WHAT HAPPENS {IF|WHEN|TO}", "{DOES|WILL|WOULD} {UNSUBSCRIBING|STOPPING|OPTING}",
 	"IF I {UNSUBSCRIBE|STOP|TEXT|REPLY|SEND|OPT|CANCEL|SAY|TYPE} ~ {WILL|CAN|DO|DOES|WOULD|SOMEDAY|LATER}", "QUE PASA SI",
 	"{SI|CUANDO} {PONGO|MANDO|ESCRIBO|DIGO} {BAJA|ALTO|STOP|CANCELAR}", "NOT CANCEL",
@@ -539,6 +539,15 @@ func isSpanishHelp(clauses [][]string) bool {
 }
 
 var spanishHelp = compileAll("^ AYUDA $", "^ INFORMACION $", "^ QUE ES ESTO $", "^ MAS INFORMACION $")
+
+// setMatch: a pattern of rs matches in the text.
+func setMatch(rs *ruleSet, clauses [][]string) bool {
+	var toks []string
+	for _, c := range clauses {
+		toks = append(append(toks, c...), "")
+	}
+	return rs.matches(toks)
+}
 
 // anyMatch: one of ps matches in the text.
 func anyMatch(ps []pattern, clauses [][]string) bool {

@@ -83,11 +83,16 @@ func scoreCorpus(texts []corpusText) map[string]*corpusScore {
 }
 
 func scoreWith(texts []corpusText, classify func(string) Classification) map[string]*corpusScore {
-	scores := map[string]*corpusScore{"all": {}, "en": {}, "es": {}}
+	scores := map[string]*corpusScore{"all": {}, "en": {}, "es": {}, "clear": {}, "ambiguous": {}}
 	for _, c := range texts {
 		got := classify(c.Text)
 		scores["all"].add(c, got)
 		scores[langGroup(c.Lang)].add(c, got)
+		if c.Ambiguous {
+			scores["ambiguous"].add(c, got)
+		} else {
+			scores["clear"].add(c, got)
+		}
 	}
 	return scores
 }
@@ -108,8 +113,8 @@ const (
 // now. A change that reads people worse than this fails; raise the floor
 // as the classifier improves, until it meets the targets above.
 const (
-	floorCrisisRecall = 91.0
-	floorOptOutRecall = 89.6
+	floorCrisisRecall = 93.4
+	floorOptOutRecall = 90.4
 	floorFalseOptOuts = 0
 )
 
@@ -184,8 +189,8 @@ func TestCorpus(t *testing.T) {
 		default:
 			scores = scoreCorpus(readCorpus(t, part+".jsonl"))
 		}
-		for _, lang := range []string{"all", "en", "es"} {
-			t.Logf("%-7s %-3s %s", part, lang, scores[lang])
+		for _, lang := range []string{"all", "en", "es", "clear", "ambiguous"} {
+			t.Logf("%-7s %-9s %s", part, lang, scores[lang])
 		}
 		if a := scores["all"]; part == "test" {
 			var miss []string

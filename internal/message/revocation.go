@@ -182,15 +182,13 @@ func revokes(clauses [][]string) string {
 	for _, c := range clauses {
 		toks = append(append(toks, c...), "")
 	}
-	for k := range revocationSets {
-		if revocationSets[k].each(toks, func(i int) bool {
-			return !negations[at(toks, i-1)] && at(toks, i-1) != "NUNCA"
-		}) {
-			return revocationSets[k].name
-		}
-	}
-	return ""
+	return revocationBook.first(toks, func(i int) bool {
+		return !negations[at(toks, i-1)] && at(toks, i-1) != "NUNCA"
+	})
 }
+
+// revocationBook reads a text once for all of revocationSets.
+var revocationBook = newRuleBook(revocationSets...)
 
 // declined: the whole text politely declines: "no thanks", "I'm good",
 // "not for me", "no gracias", "ya no". Naming nothing, the safer reading of
