@@ -281,7 +281,9 @@ func TestModelReads(t *testing.T) {
 // nothing of unseen texts). It checks that the model finds many of the
 // crises the rules miss for few false ones, and leaves opt-outs alone.
 // With -model.cv it prints a sweep of modelCrisisAt and modelCrisisBareAt,
-// to choose them.
+// to choose them: the most crises found for at most 4 points more false
+// crises than the rules alone, and among settings within 0.1 point of
+// that recall, the fewest false crises.
 func TestModelCrossValidation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains five models")
