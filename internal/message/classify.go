@@ -433,7 +433,7 @@ var whatIfLeaving = wideRules("what if leaving",
 // no quiero". What is no longer wanted is the texts.
 func notWantedAfter(clauses [][]string) bool {
 	n := len(clauses)
-	if n < 2 || !onlyWords(clauses[n-1], newSet("QUIERO", "NADA", "MAS", "LO", "LOS")) || !slices.Contains(clauses[n-1], "QUIERO") {
+	if n < 2 || !onlyWords(clauses[n-1], notWantedWords) || !slices.Contains(clauses[n-1], "QUIERO") {
 		return false
 	}
 	before := newStemText("", clauses[:n-1])
@@ -449,6 +449,8 @@ func notWantedAfter(clauses [][]string) bool {
 	}
 	return false
 }
+
+var notWantedWords = newSet("QUIERO", "NADA", "MAS", "LO", "LOS")
 
 // saidOfDrugs may end a text about a drug as well as one about us: "no
 // more", "ya no mas", "enough", "done".
@@ -496,17 +498,17 @@ func offSomethingElse(c []string) bool {
 
 // clauseAsks returns the rule by which the one clause asks us to stop,
 // speaking of nothing else, or "".
-func clauseAsks(last [][]string) string {
-	for _, t := range last[0] {
+func clauseAsks(clause [][]string) string {
+	for _, t := range clause[0] {
 		if t == "THEM" || t == "IT" || t == "THOSE" || t == "THEY" || t == "LE" || t == "LO" {
 			return ""
 		}
 	}
-	st := newStemText("", last)
+	st := newStemText("", clause)
 	if st.recoveryTalk() {
 		return ""
 	}
-	r := revokes(last)
+	r := revokes(clause)
 	if r == "" {
 		r = st.revocation()
 	}

@@ -100,14 +100,20 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 		// Clause breaks are kept apart so phrases do not join across them.
 		toks = append(toks, "")
 	}
-	past := longAgo(toks)
+	past := -1 // longAgo(toks), read only when a crisis word is found
 	for i, t := range toks {
 		if g := crisisWords[t]; g != "" {
 			if negatedAt(toks, i) {
 				distress = true
 				continue
 			}
-			if past {
+			if past < 0 {
+				past = 0
+				if longAgo(toks) {
+					past = 1
+				}
+			}
+			if past == 1 {
 				continue // "my cousin overdosed last year", "i od'd 3 years ago and survived"
 			}
 			return "crisis:" + g, distress
