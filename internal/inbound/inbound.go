@@ -116,13 +116,13 @@ func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
 func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string, class message.Classification) (Result, error) {
 	hash := s.Vault.Hash(from)
 	var recent []string
-	if class.Class == message.ClassOther {
+	if class.Class == message.ClassOther || class.Decline {
 		recent = []string{ReplyFreeText, ReplyFreeTextAck}
 	}
 	now := time.Now()
 	view, err := store.ViewInbound(ctx, tx, store.InboundLookup{
 		PhoneHash: hash, MessageSID: m.SID,
-		ReserveSubscriber: mayChangeState(class.Class), ReserveConversation: mayNeedPerson(class.Class),
+		ReserveSubscriber: mayChangeState(class.Class), ReserveConversation: mayNeedPerson(class.Class) || class.Decline,
 		RecentReplies: recent, Since: now.Add(-freeTextPeriod),
 	})
 	if err != nil {
@@ -130,6 +130,9 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 	}
 	if view.Repeat {
 		return Result{Class: class.Class, TwiML: view.PriorTwiML, Repeat: true}, nil
+	}
+	if class.Decline && answersStaff(view.Conversation, now) {
+		class = asAnswer(class)
 	}
 	sub := view.Subscriber
 	sit := situation{class: class, carrierReplied: s.CarrierHandlesOptOut && class.CarrierHandled, freeText: countFreeText(view.RecentReplies, now)}
@@ -163,6 +166,32 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 		}
 	}
 	return Result{Class: class.Class, Reply: d.reply, TwiML: e.inbound.ReplyTwiML}, nil
+}
+
+// answerWindow is how long after a reply from staff a decline ("no
+// thanks", "bye", "who is this?") answers that person rather than revokes
+// consent: the sequence waits while a conversation is active, so within it
+// the last text the person got was most likely the responder's.
+const answerWindow = 24 * time.Hour
+
+// answersStaff tells whether a reply from staff reached the number, in a
+// conversation not closed, within answerWindow.
+func answersStaff(c *store.CurrentConversation, now time.Time) bool {
+	return c.Exists() && !c.LastStaffReply.IsZero() && now.Sub(c.LastStaffReply) < answerWindow
+}
+
+// asAnswer reads a decline said to a responder as a message in the
+// conversation, for that person to read: "no thanks, im good" answers
+// their offer, "bye" ends the chat. Keywords (STOP, BAJA) and requests
+// that name our texts are never declines, so they still stop everything;
+// a crisis keeps its safety reply.
+func asAnswer(c message.Classification) message.Classification {
+	if c.Class == message.ClassOptOut {
+		c.Class = message.ClassOther
+	}
+	c.AlsoOptOut = false
+	c.Rule += " (an answer to staff)"
+	return c
 }
 
 // mayChangeState tells whether a message of this class can change the

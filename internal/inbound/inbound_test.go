@@ -3,9 +3,13 @@ package inbound_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"textsupport/internal/inbound"
+	"textsupport/internal/message"
 	"textsupport/internal/pgtest"
 	"textsupport/internal/program"
 	"textsupport/internal/sending"
@@ -40,5 +44,88 @@ func TestOptOutSurvivesCallerLeaving(t *testing.T) {
 	sub, err := pgtest.FindSubscriberByHash(context.Background(), db, v.Hash("+12125550190"))
 	if err != nil || sub.State != store.Stopped || res.Reply != inbound.ReplyStop {
 		t.Fatalf("after the opt-out: %v %v, reply %q; want stopped with the STOP reply", sub, err, res.Reply)
+	}
+}
+
+// A decline said to a responder answers them; said otherwise it is
+// honoured. "no thanks" a few hours after a staff reply leaves the number
+// subscribed and waits in the conversation for that person; the same words
+// with no reply from staff, or a day after one, stop the texts; STOP stops
+// them whoever wrote last.
+func TestDeclineAnswersStaff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.New(t)
+	v, _ := vault.New(bytes.Repeat([]byte{3}, 32))
+	prog, err := program.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := sending.New(sending.Config{DB: db, Vault: v, Program: prog, NoWork: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, err := db.CreateStaff(ctx, "ada@clinic.example", "a long enough password", store.RoleResponder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &inbound.Service{DB: db, Vault: v, Replies: prog.Replies.ByName(), JoinKeywords: prog.Keywords, Subscriptions: sender}
+	sid := 0
+	send := func(from, body string) inbound.Result {
+		t.Helper()
+		sid++
+		res, err := svc.Handle(ctx, inbound.Message{SID: fmt.Sprintf("SM%032d", sid), From: from, Body: body})
+		if err != nil {
+			t.Fatalf("Handle(%q) = %v", body, err)
+		}
+		return res
+	}
+	for i, tc := range []struct {
+		name       string
+		staffAgo   time.Duration // 0: staff never replied
+		status     string
+		body       string
+		wantState  store.State
+		wantAnswer bool
+	}{
+		{"decline an hour after a staff reply", time.Hour, "sent", "no thanks im good", store.Active, true},
+		{"goodbye an hour after a staff reply", time.Hour, "sent", "ok bye", store.Active, true},
+		{"who is this, to a responder", 10 * time.Minute, "sent", "who is this?", store.Active, true},
+		{"STOP an hour after a staff reply", time.Hour, "sent", "STOP", store.Stopped, false},
+		{"a request naming the texts after a staff reply", time.Hour, "sent", "please stop texting me", store.Stopped, false},
+		{"decline with no staff reply", 0, "", "no thanks im good", store.Stopped, false},
+		{"decline a day after a staff reply", 25 * time.Hour, "sent", "no thanks im good", store.Stopped, false},
+		{"decline after a reply that never went", time.Hour, "refused", "no thanks im good", store.Stopped, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			from := fmt.Sprintf("+1212555%04d", 100+i)
+			send(from, "JOIN")
+			send(from, "can someone call me back")
+			var conv int64
+			if err := db.Pool.QueryRow(ctx, `SELECT id FROM conversations WHERE phone_hash = $1 AND status <> 'closed'`, v.Hash(from)).Scan(&conv); err != nil {
+				t.Fatalf("the free text opened no conversation: %v", err)
+			}
+			if tc.staffAgo > 0 {
+				if _, err := db.Pool.Exec(ctx, `INSERT INTO staff_replies (conversation_id, staff_id, request_key, body_enc, segments, status, created_at)
+					VALUES ($1, $2, $3, '\x00', 1, $4, now() - $5::interval)`, conv, staff.ID, fmt.Sprintf("k%d", i), tc.status, tc.staffAgo.String()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res := send(from, tc.body)
+			sub, err := pgtest.FindSubscriberByHash(ctx, db, v.Hash(from))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sub.State != tc.wantState {
+				t.Errorf("%q: state %s, want %s", tc.body, sub.State, tc.wantState)
+			}
+			var rule string
+			if err := db.Pool.QueryRow(ctx, `SELECT rule FROM inbound_messages WHERE message_sid = $1`, fmt.Sprintf("SM%032d", sid)).Scan(&rule); err != nil {
+				t.Fatal(err)
+			}
+			if answer := strings.HasSuffix(rule, "(an answer to staff)"); answer != tc.wantAnswer || tc.wantAnswer && res.Class != message.ClassOther {
+				t.Errorf("%q: class %s, rule %q; want an answer to staff: %v", tc.body, res.Class, rule, tc.wantAnswer)
+			}
+		})
 	}
 }

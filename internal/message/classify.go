@@ -74,6 +74,13 @@ type Classification struct {
 	// tired"): a person should read it soon. The class stays what the text
 	// asks for (usually ClassOther).
 	Distress bool
+	// Decline is set when the opt-out rests only on words a person may
+	// also say to a responder: a refusal or goodbye naming nothing ("no
+	// thanks", "im good", "bye"), a question of who writes ("who is
+	// this?"), or a STOP said at a message ("stop ur making me cry"). Out of
+	// a conversation they are honoured, the safer side; said in reply to a
+	// person on staff, they answer that person (internal/inbound).
+	Decline bool
 }
 
 // twilioKeywords are the whole-body keywords Twilio answers itself on long
@@ -295,6 +302,17 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	if crisis == "" && distress && anyMatch(nowCue, clauses) {
 		crisis = "crisis:distress-tonight"
 	}
+	if crisis == "" && distress && anyMatch(farewellCue, clauses) {
+		// "bye im done", "tell my kids que los quiero, im done", "gave my
+		// dog to my cousin. im done": despair with a goodbye.
+		crisis = "crisis:distress-farewell"
+	}
+	if crisis == "" && use&phraseLayer != 0 && len(clauses) == 1 && len(clauses[0]) == 1 {
+		// Words run together: "imgonnakillmyselftonight", "yanoquierovivir".
+		if parts := gluedFrom(clauses[0][0], gluableCrisis); parts != nil {
+			crisis, _ = crisisIn([][]string{parts})
+		}
+	}
 	if crisis == "" && st != nil {
 		var d bool
 		crisis, d = st.crisis()
@@ -333,10 +351,27 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		c = Classification{Class: ClassOther}
 	}
 	c.Distress = distress
+	c.Decline = revoked != "" && declineRules[strings.TrimSuffix(revoked, " (broad)")]
 	if len(typos) > 0 && c.Class != ClassOther {
 		c.Rule += " (typo:" + strings.Join(typos, ", ") + ")"
 	}
 	return c
+}
+
+// farewellCue: a goodbye, said or done, that turns despair into a crisis.
+var farewellCue = compileAll("BYE", "GOODBYE", "ADIOS", "TELL MY", "LOS|LAS QUIERO", "LOVE YOU ALL", "GAVE|GIVING|GIVE ~ DOG|CAT|STUFF|THINGS|AWAY",
+	"NO ONE|NOBODY CAN HELP")
+
+// gluableCrisis are the words a crisis run together is read from.
+var gluableCrisis = newSet("I", "IM", "GONNA", "GOING", "TO", "KILL", "MYSELF", "TONIGHT", "WANT", "WANNA", "DIE", "END", "IT", "ALL",
+	"YA", "NO", "QUIERO", "KIERO", "VIVIR", "DEJAR", "DE", "ME", "MORIR", "MATAR", "MATARME", "NOT", "BE", "HERE", "ANYMORE",
+	"CANT", "GO", "ON", "DONT", "LIVE", "PUEDO", "MAS", "AGUANTO", "SUICIDE", "MORIRME", "VOY", "A")
+
+// declineRules are the revocation rules whose words may answer a person
+// rather than revoke consent (Classification.Decline).
+var declineRules = map[string]bool{
+	"revocation:declined": true, "revocation:stop at a message": true, "revocation:who is this": true,
+	"revocation:not interested": true,
 }
 
 // stopSigns: the text is nothing but emoji, and they say stop: a stop

@@ -21,9 +21,62 @@ var (
 
 // verdict is what a caller acts on: the classification without its Rule
 // and Distress, which have their own tests.
+// verdict is what TestClassify compares: the rule, the distress flag and
+// the decline flag have tables of their own (rule_test.go, TestDecline).
 func verdict(c Classification) Classification {
-	c.Rule, c.Distress = "", false
+	c.Rule, c.Distress, c.Decline = "", false, false
 	return c
+}
+
+// An opt-out is a Decline only when its words may also answer a person on
+// staff; keywords and requests that name our texts never are.
+func TestDecline(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		body    string
+		class   Class
+		decline bool
+	}{
+		{"no thanks", ClassOptOut, true},
+		{"no thanks im good", ClassOptOut, true},
+		{"I'm all good", ClassOptOut, true},
+		{"im okay thx", ClassOptOut, true},
+		{"nah im straight", ClassOptOut, true},
+		{"estoy bien gracias", ClassOptOut, true},
+		{"toy bien, no ocupo nada", ClassOptOut, true},
+		{"Nope, but thank you", ClassOptOut, true},
+		{"bye", ClassOptOut, true},
+		{"ok bye", ClassOptOut, true},
+		{"chao", ClassOptOut, true},
+		{"who is this?", ClassOptOut, true},
+		{"whos this", ClassOptOut, true},
+		{"quien me escribe", ClassOptOut, true},
+		{"Not interested", ClassOptOut, true},
+		{"stop 😂 that's so true", ClassOptOut, true},
+		{"omg stop you're gonna make me cry", ClassOptOut, true},
+		{"adios ✌️", ClassCrisis, true},
+		// Never a decline: keywords, and requests that name us.
+		{"STOP", ClassOptOut, false},
+		{"stop please", ClassOptOut, false},
+		{"BAJA", ClassOptOut, false},
+		{"please stop texting me", ClassOptOut, false},
+		{"take me off this list", ClassOptOut, false},
+		{"why do you keep texting me", ClassOptOut, false},
+		{"quit it. this is my wifes phone and shes never had a drink in her life", ClassOptOut, false},
+		// Not opt-outs at all.
+		{"I'm fine", ClassOther, false},
+		{"estoy bien", ClassOther, false},
+		{"bye for now, talk tomorrow", ClassOther, false},
+		{"stop it ur making me cry 🥹 thank u", ClassOther, false},
+		{"stop making me cry with these lol 😭 keep em coming", ClassOther, false},
+		{"omg STOP my daughter just took her first steps!!", ClassOther, false},
+		{"who is this sponsor you mentioned", ClassOther, false},
+	} {
+		c := Classify(tt.body, "", nil)
+		if c.Class != tt.class || c.Decline != tt.decline {
+			t.Errorf("Classify(%q) = class %s, decline %v (%s); want class %s, decline %v", tt.body, c.Class, c.Decline, c.Rule, tt.class, tt.decline)
+		}
+	}
 }
 
 func TestClassify(t *testing.T) {
@@ -196,7 +249,11 @@ func TestClassify(t *testing.T) {
 		{"no text today question", "no text today?", "", other},
 		{"don't send me to rehab", "please don't send me to rehab", "", other},
 		{"stop sending money", "I need to stop sending money to my dealer", "", other},
-		{"where is naloxone", "where can I get naloxone?", "", other},
+		// Naloxone asked for and nothing more gets the safety reply; asked
+		// for later, it is a question.
+		{"where is naloxone", "where can I get naloxone?", "", crisis},
+		{"naloxone for later", "where can I get naloxone to keep at home just in case?", "", other},
+		{"naloxone training", "narcan training at the library thurs, anyone going?", "", other},
 		{"help me", "I need help", "", other},
 		{"thank you", "thank you, this helps", "", other},
 		{"empty", "", "", other},

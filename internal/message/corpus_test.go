@@ -113,7 +113,7 @@ const (
 // now. A change that reads people worse than this fails; raise the floor
 // as the classifier improves, until it meets the targets above.
 const (
-	floorCrisisRecall = 93.4
+	floorCrisisRecall = 94.3
 	floorOptOutRecall = 90.4
 	floorFalseOptOuts = 0
 )

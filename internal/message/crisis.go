@@ -1,6 +1,10 @@
 package message
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Crisis language. The rule is biased towards a safety reply: a false alarm
 // costs one caring text (911, 988, the 24/7 line) and a staff alert, a missed
@@ -119,16 +123,14 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 			return "crisis:" + g, distress
 		}
 	}
-	for k := range crisisSets {
-		if crisisSets[k].each(toks, func(i int) bool {
-			if negatedAt(toks, i) {
-				distress = true
-				return false
-			}
-			return true
-		}) {
-			return crisisSets[k].name, distress
+	if r := crisisBook.first(toks, func(i int) bool {
+		if negatedAt(toks, i) {
+			distress = true
+			return false
 		}
+		return true
+	}); r != "" {
+		return r, distress
 	}
 	for i, t := range toks {
 		switch {
@@ -144,6 +146,17 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 		case takeVerbs[t] && !notMe[at(toks, i-1)] && (tookALot(toks, i) || tookCount(toks, i)):
 			return "crisis:overdose-amount", distress
 		}
+	}
+	if anyPattern(overdoseSigns, toks) && !slices.ContainsFunc(toks, isLaugh) {
+		// "my roommate is out cold in the car", not "hes out cold, worked
+		// a double. lol".
+		return "crisis:overdose signs", distress
+	}
+	if naloxoneNow(toks) {
+		return "crisis:naloxone-now", distress
+	}
+	if pillFeelsWrong(toks) {
+		return "crisis:unknown pill", distress
 	}
 	if r := dangerousUse(toks); r != "" {
 		return r, distress
@@ -238,4 +251,47 @@ func routineDose(toks []string, k int) bool {
 		}
 	}
 	return false
+}
+
+// crisisBook reads a text once for all of crisisSets.
+var crisisBook = newRuleBook(crisisSets...)
+
+// naloxoneNow: naloxone spoken of, and time running out in any sentence of
+// the text: "do u have narcan?? need it NOW", "q farmacia tiene narcan
+// abierta a esta hora? es pa ya", "where narcan at near the bridge hurry".
+// Never in a text that puts it in the past ("narcan saved my life 3 years
+// ago").
+func naloxoneNow(toks []string) bool {
+	if !slices.ContainsFunc(toks, func(t string) bool { return naloxoneWords[t] }) {
+		return false
+	}
+	return anyPattern(hurryCues, toks) && !longAgo(toks)
+}
+
+var (
+	naloxoneWords = newSet("NARCAN", "NALOXONE", "NALOXONA", "NARCAM")
+	hurryCues     = compileAll("NEED IT ~ NOW|ASAP|RN|FAST", "^ HURRY", "HURRY $", "URGENT*", "ES PA|PARA YA", "PA|PARA YA $",
+		"PA|PARA AHORITA", "AHORITA MISMO", "EMERGENCY", "ASAP", "RIGHT NOW")
+)
+
+// pillFeelsWrong: a pill of unknown make taken, and feeling very wrong
+// after it, whichever sentence says which: "las pastillas azules que
+// compre en la calle no eran lo que decian, me siento muy mal", "tome una
+// pastilla q me pasaron y me siento mal mal".
+func pillFeelsWrong(toks []string) bool {
+	return anyPattern(unknownPill, toks) && anyPattern(feelsWrong, toks) && !longAgo(toks)
+}
+
+var (
+	unknownPill = compileAll("NO ERAN|ERA LO QUE", "QUE|Q ME PASARON|DIERON|VENDIERON", "COMPRE EN LA CALLE", "FROM THE STREET", "PRESSED",
+		"FAKE PILL|PILLS|PERC|PERCS|XANAX|BARS", "WASNT|WERENT WHAT", "NOT WHAT ~ SAID", "DONT KNOW WHAT ~ WAS|IN IT")
+	feelsWrong = compileAll("ME SIENTO MUY MAL|RARO|RARA", "ME SIENTO MAL MAL", "FEEL|FEELING ~ WEIRD|FAINT|WRONG|SICK|DIZZY $",
+		"CANT FEEL", "HEART ~ RACING|POUNDING|CRAZY")
+)
+
+// overdoseSigns read as an overdose unless the text laughs.
+var overdoseSigns = compileAll("OUT COLD", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
+
+func isLaugh(t string) bool {
+	return laughWords[t] || strings.HasPrefix(t, "HAHA") || strings.HasPrefix(t, "JAJA") || strings.HasPrefix(t, "LMAO")
 }

@@ -171,6 +171,9 @@ func revokes(clauses [][]string) string {
 	if declined(clauses) {
 		return "revocation:declined"
 	}
+	if reactionStop(clauses) {
+		return "revocation:stop at a message"
+	}
 	for _, c := range clauses {
 		for _, rule := range clauseRules {
 			if rule.f(c) {
@@ -219,7 +222,8 @@ func declined(clauses [][]string) bool {
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
-var courtesy = compileAll("^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $")
+var courtesy = compileAll("^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
+	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ ESTOY|TOY|STOY BIEN $")
 
 var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
@@ -230,7 +234,68 @@ var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX 
 	"^ IM|YA DONE $", "^ I AM DONE $", "^ IM OVER THIS|IT $", "^ OVER THIS $", "^ FINISHED WITH THIS|IT $", "^ DONE W|WITH ALL THIS $",
 	"^ NOT ANYMORE $", "^ NONE OF THIS ANYMORE $", "^ LEAVE ME OUT $", "^ IM NOT IN $", "^ IM OUT $",
 	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ IM ALL SET $", "^ DONT NEED IT $",
-	"^ NO DONT $", "^ YA KIERO|QUIERO PARAR $", "^ KIERO PARAR $", "^ YA ESTUVO $", "^ NOT THE RIGHT NUMBER|PERSON $")
+	"^ NO DONT $", "^ YA KIERO|QUIERO PARAR $", "^ KIERO PARAR $", "^ YA ESTUVO $", "^ NOT THE RIGHT NUMBER|PERSON $",
+	// "I'm all good", "im okay thx", "nah im straight", "estoy bien gracias":
+	// fine without us. "I'm fine" and "estoy bien" alone say how the person
+	// is, not what they want.
+	"^ IM ALL GOOD $", "^ IM OK|OKAY THANKS|THANK|THX|TY ~ $", "^ NAH|NAHH|NO IM STRAIGHT|GOOD|OK $", "^ IM STRAIGHT $", "^ NOPE|NAH|NAHH $",
+	"^ ESTOY|TOY|STOY BIEN GRACIAS $", "^ NO OCUPO|NECESITO NADA $", "^ NAH|NAHH|NEL ESTOY|TOY GOOD|BIEN $",
+	"^ NO|NOPE THANKS|THX|TY BYE $", "^ NOPE|NAH|NAHH NO MORE $", "^ NO MOREE $", "^ PLEASE|PLS|PLZ NO $", "^ NO|NOPE BUT THANKS|THANK|THX $",
+	"^ NOTHING ELSE PLEASE|PLS|PLZ|THANKS $", "^ DONT WANT ANY MORE $", "^ NOT MINE $", "^ NO QUIERO $", "^ SUFICIENTE $", "^ NEL $",
+	"^ LEAVE $", "^ YA FUE $", "^ PERO YA NO $", "^ NO ES POR MAL $", "^ CANCEL EVERYTHING|ALL $", "^ NO THANKS|THX YA $", "^ THANK|THANKS ~ AND BYE $",
+	// A goodbye, naming nothing, to a line that texts daily: "bye", "chao",
+	// "ok bye", "oh great another one. bye".
+	"^ BYE|BAI|BYEE|CHAO|CIAO|ADIOS|GOODBYE $", "^ OK|OKAY|K BYE|CHAO|ADIOS $", "^ BYE YA $", "^ OH GREAT ANOTHER ONE $", "^ OTRA VEZ USTEDES $")
+
+// reactionStop: a STOP said at a message, laughing or moved ("stop 😂
+// that's so true", "omg stop you're gonna make me cry", "stop it lmao
+// facts"). Many writers mean it as praise, but it names no drug and asks
+// us to stop: honouring it is the safer side, and the confirmation says
+// how to come back. A text that thanks us or wants more ("stop it ur
+// making me cry 🥹 thank u", "keep em coming") wants the texts; a STOP
+// followed by what else is stopped ("stop making me cry", "stop lying",
+// "omg STOP my daughter just walked") is about that.
+func reactionStop(clauses [][]string) bool {
+	if len(clauses) == 0 {
+		return false
+	}
+	c := clauses[0]
+	i := 0
+	for i < len(c) && reactionOpeners[c[i]] {
+		i++
+	}
+	switch {
+	case at(c, i) == "STOP" || at(c, i) == "STAHP":
+		i++
+	case at(c, i) == "QUIT" && at(c, i+1) == "IT":
+		i++
+	default:
+		return false
+	}
+	if at(c, i) == "IT" {
+		i++
+	}
+	if !reactionFollows[at(c, i)] {
+		return false
+	}
+	for _, cl := range clauses {
+		for _, t := range cl {
+			if wantsMore[t] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var (
+	reactionOpeners = newSet("OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY")
+	// reactionFollows: what comes after a STOP said at a message: "you're
+	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
+	// literally crying".
+	reactionFollows = newSet("YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG")
+	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING")
+)
 
 // bareOptOut: the whole text is opt-out words and fillers ("Stop please",
 // "STOP STOP", "quit it", "no mas", "no more please"). "end it" is not: it
@@ -336,8 +401,11 @@ func spacedOut(toks []string) string {
 
 // glued splits a word run together from opt-out words and fillers
 // ("STOPSTOPSTOP", "TAKEMEOFF"), or returns nil.
-func glued(w string) []string {
-	if len(w) < 6 || len(w) > 24 {
+func glued(w string) []string { return gluedFrom(w, gluable) }
+
+// gluedFrom splits w into words of vocab, or returns nil.
+func gluedFrom(w string, vocab set) []string {
+	if len(w) < 6 || len(w) > 32 {
 		return nil
 	}
 	// best[i]: a split of w[:i] into known words, nil if none.
@@ -345,7 +413,7 @@ func glued(w string) []string {
 	best[0] = []string{}
 	for i := 1; i <= len(w); i++ {
 		for j := max(0, i-11); j < i; j++ {
-			if best[j] != nil && gluable[w[j:i]] {
+			if best[j] != nil && vocab[w[j:i]] {
 				best[i] = append(append([]string{}, best[j]...), w[j:i])
 				break
 			}

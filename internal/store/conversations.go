@@ -45,6 +45,9 @@ type CurrentConversation struct {
 	ID       int64
 	Status   ConversationStatus // "" when there is none yet
 	Priority int
+	// LastStaffReply is when a reply from staff last went to the number in
+	// this conversation (the carrier took it); zero when none has.
+	LastStaffReply time.Time
 }
 
 // Exists tells whether the conversation is on record.

@@ -53,6 +53,7 @@ func ViewInbound(ctx context.Context, tx pgx.Tx, l InboundLookup) (*InboundView,
 	b := &pgx.Batch{}
 	queueNumberLock(b, l.PhoneHash)
 	b.Queue(`SELECT `+lockedSubscriberColumns+`, p.reply_twiml, c.id, c.status, c.priority,
+			(SELECT max(created_at) FROM staff_replies WHERE conversation_id = c.id AND status = 'sent'),
 			CASE WHEN c.id IS NULL AND $4 THEN nextval('conversations_id_seq') END
 		FROM `+lockedSubscriberFrom+`
 		LEFT JOIN LATERAL (SELECT reply_twiml FROM inbound_messages WHERE message_sid = $3) p ON true
@@ -82,8 +83,9 @@ func readInboundView(br pgx.BatchResults, l InboundLookup) (*InboundView, error)
 		convID, reserved *int64
 		status           *ConversationStatus
 		priority         *int
+		staffReply       *time.Time
 	)
-	if err := br.QueryRow().Scan(append(sub.dest(), &prior, &convID, &status, &priority, &reserved)...); err != nil {
+	if err := br.QueryRow().Scan(append(sub.dest(), &prior, &convID, &status, &priority, &staffReply, &reserved)...); err != nil {
 		return nil, err
 	}
 	v := &InboundView{Subscriber: sub.subscriber(l.PhoneHash), Conversation: &CurrentConversation{}}
@@ -93,6 +95,9 @@ func readInboundView(br pgx.BatchResults, l InboundLookup) (*InboundView, error)
 	switch c := v.Conversation; {
 	case convID != nil:
 		c.ID, c.Status, c.Priority = *convID, *status, *priority
+		if staffReply != nil {
+			c.LastStaffReply = *staffReply
+		}
 	case reserved != nil:
 		c.ID = *reserved
 	}
