@@ -24,13 +24,13 @@ func TestHealthcheck(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv
 	}
-	// An address nothing listens on: a port just given up.
+	// An address nothing listens on: a port given up once the servers of
+	// the table below are listening, so that none of them is given it.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	closed := ln.Addr().String()
-	ln.Close()
 
 	tests := []struct {
 		name    string
@@ -47,6 +47,7 @@ func TestHealthcheck(t *testing.T) {
 		{name: "nothing listening", addr: closed, wantErr: []string{"http://" + closed + "/readyz: not reachable", "refused"}},
 		{name: "two URLs", args: []string{"http://a", "http://b"}, wantErr: []string{"usage"}},
 	}
+	ln.Close()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
