@@ -233,11 +233,27 @@ func expand(p string) []string {
 		return []string{p}
 	}
 	end += open
+	alts := strings.Split(p[open+1:end], "|")
+	if oneWordEach(alts) {
+		// {TEXTS|MESSAGES}: one slot of alternatives, TEXTS|MESSAGES, not
+		// a pattern for each (the same matches, far fewer patterns to try).
+		return expand(p[:open] + " " + strings.Join(alts, "|") + " " + p[end+1:])
+	}
 	var out []string
-	for _, alt := range strings.Split(p[open+1:end], "|") {
+	for _, alt := range alts {
 		out = append(out, expand(p[:open]+" "+alt+" "+p[end+1:])...)
 	}
 	return out
+}
+
+// oneWordEach: every alternative is one word, none empty or a marker.
+func oneWordEach(alts []string) bool {
+	for _, a := range alts {
+		if a == "" || strings.ContainsAny(a, " $^~_@") {
+			return false
+		}
+	}
+	return true
 }
 
 // wideRules is rules with groups (expand).
