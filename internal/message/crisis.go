@@ -265,7 +265,12 @@ func naloxoneNow(toks []string) bool {
 	if !slices.ContainsFunc(toks, func(t string) bool { return naloxoneWords[t] }) {
 		return false
 	}
-	return anyPattern(hurryCues, toks) && !longAgo(toks)
+	for _, p := range hurryCues {
+		if i := p.find(toks); i >= 0 && !negations[at(toks, i-1)] {
+			return !longAgo(toks) // not "no emergency, just want it around"
+		}
+	}
+	return false
 }
 
 var (

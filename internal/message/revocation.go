@@ -245,6 +245,8 @@ var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX 
 	"^ LEAVE $", "^ YA FUE $", "^ PERO YA NO $", "^ NO ES POR MAL $", "^ CANCEL EVERYTHING|ALL $", "^ NO THANKS|THX YA $", "^ THANK|THANKS ~ AND BYE $",
 	// A goodbye, naming nothing, to a line that texts daily: "bye", "chao",
 	// "ok bye", "oh great another one. bye".
+	"^ THANK YOU|THANKS BUT NO $", "^ ILL DECLINE $", "^ APPRECIATE IT BUT NO $", "^ ID RATHER NOT $", "^ IM COOL THX|THANKS $", "^ YA NEL $",
+	"^ NO MASS $", "^ NI UNO MAS $", "^ DUN $", "^ IM FINISHED $", "^ THATS PLENTY $", "^ THATLL DO $", "^ NOMO $", "^ NOLONGER $",
 	"^ BYE|BAI|BYEE|CHAO|CIAO|ADIOS|GOODBYE $", "^ OK|OKAY|K BYE|CHAO|ADIOS $", "^ BYE YA $", "^ OH GREAT ANOTHER ONE $", "^ OTRA VEZ USTEDES $")
 
 // reactionStop: a STOP said at a message, laughing or moved ("stop 😂
@@ -289,11 +291,11 @@ func reactionStop(clauses [][]string) bool {
 }
 
 var (
-	reactionOpeners = newSet("OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY")
+	reactionOpeners = newSet("OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
 	// reactionFollows: what comes after a STOP said at a message: "you're
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
-	reactionFollows = newSet("YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG")
+	reactionFollows = newSet("YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I")
 	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING")
 )
 

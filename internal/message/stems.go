@@ -1,6 +1,7 @@
 package message
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -19,6 +20,7 @@ type stemText struct {
 	clauses [][]string // tokens per clause, key words read through a typing mistake
 	toks    []string   // all clauses, "" between them, crisisFillers dropped, figures of speech blanked
 	laugh   bool       // lol, haha, 😂: "kms lol" is a joke
+	errand  bool       // "jump in the shower", "jump in the car": an everyday jump
 }
 
 func newStemText(body string, clauses [][]string) *stemText {
@@ -43,6 +45,7 @@ func newStemText(body string, clauses [][]string) *stemText {
 		st.laugh = true
 	}
 	blankFigures(st.toks, st.laugh)
+	st.errand = slices.Contains(st.toks, everydayJump)
 	return st
 }
 
@@ -171,7 +174,7 @@ func blankFigures(toks []string, laugh bool) {
 			if (n1 == "IN" || n1 == "ON" || n1 == "INTO") && (n2 == "THE" || n2 == "A") {
 				switch at(toks, i+3) {
 				case "SHOWER", "POOL", "BATH", "CAR", "CALL", "TRUCK", "LINE", "GAME", "CONVERSATION", "CHAT", "BED", "VAN", "UBER":
-					toks[i] = "_" // "going to jump in the shower"
+					toks[i] = everydayJump // "going to jump in the shower"
 				}
 			}
 		case "LIFE":
@@ -493,7 +496,7 @@ var (
 		"ESTOY|ESTA|ESTAN ~ USING|USANDO|INYECTANDO|INYECTANDOME|METIENDO", "ME ESTOY ~ INYECTANDO|METIENDO", "METERME",
 		"LO PRIMERO ~ METER*|USAR|PISTEAR|DROGAR*",
 		"BOUT TO ~ SHOOT|USE|DO|COP", "I BOUGHT $", "YA TENGO FENTA|FENTY|FENT|CHIVA", "YA TENGO LA|MI BOLSA", "VA A USAR", "HOY USE", "ME VOY A PONER",
-		"DOSIS DE SIEMPRE", "LO MISMO DE SIEMPRE", "ENCONTRAR|ENCONTRE|ENCONTRADO USANDO", "WRAPPER", "COMPRE ~ DE SIEMPRE")
+		"DOSIS DE SIEMPRE", "LO MISMO DE SIEMPRE", "ENCONTRAR|ENCONTRE|ENCONTRADO USANDO", "WRAPPER", "COMPRE ~ DE SIEMPRE", "^ PICKED UP $", "CONSEGUI FENTA|FENTY|CHIVA|FENT")
 	// abstinent: a stretch without use, after which the old dose can kill
 	// as surely as after jail: "6 months clean and im sitting in my car
 	// with a rig", "been sober 6 months but got a bag tonight".
@@ -526,13 +529,15 @@ func (st *stemText) lostTolerance() bool {
 // own for, or the rules read distress in it: an amount taken ("I took all
 // my meds today", "took a lot of time off"), release from jail or
 // treatment ("got out of rehab and got some sleep"), naloxone ("where can
-// I get naloxone?"), a weapon ("my dad has a gun"), or despair that is not
-// clearly a crisis ("I'm so tired of fighting this": a person reads it).
+// I get naloxone?"), a weapon ("my dad has a gun"), despair that is not
+// clearly a crisis ("I'm so tired of fighting this": a person reads it), an
+// everyday jump ("going to jump in the shower") or an end to a drug ("no
+// mas blues para mi").
 // Where no rule reads a crisis in such a text, the model (classifyText)
 // does not either: these are the look-alikes a reader of words confuses
 // most, and the rules were written for them.
 func (st *stemText) rulesOwn(distress bool) bool {
-	if distress {
+	if distress || st.errand || anyPattern(quitsADrug, st.toks) {
 		return true
 	}
 	place := false
@@ -551,6 +556,14 @@ func (st *stemText) rulesOwn(distress bool) bool {
 	}
 	return place && anyPattern(released, st.toks)
 }
+
+// everydayJump blanks JUMP in "jump in the shower": a figure the model,
+// which reads words, would take for a plan.
+const everydayJump = "_JUMP"
+
+// quitsADrug: the text ends something for the person, not their life: "no
+// mas blues para mi", "no more percs for me".
+var quitsADrug = compileWide("{NO MAS|NO MORE} ~ {PARA MI|FOR ME|PA MI} $")
 
 var ruledWords = newSet("NALOXONE", "NARCAN", "NALOXONA", "NARCAM", "GUN", "GUNS", "PISTOL", "RIFLE", "SHOTGUN",
 	"FIREARM", "PISTOLA", "ARMA", "REVOLVER",
