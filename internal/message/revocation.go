@@ -39,7 +39,7 @@ var (
 		"DETENER", "DETENGAN", "CANCELO", "DESACTIVAR", "DISCONTINUE", "DEACTIVATE", "UNSUB", "ESTOP",
 		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
 		"STAWP", "ENUF", "RMV", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
-		"PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
+		"STOPPIT", "PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
 		"UNINSTALL", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
 		"SALIDA", "JUNK", "EDN", "SALR", "YANO", "CANCELENLO", "ANULEN", "DUNZO", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
 
@@ -223,7 +223,7 @@ func declined(clauses [][]string) bool {
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
 var courtesy = compileAll("^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
-	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ ESTOY|TOY|STOY BIEN $")
+	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $")
 
 var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
@@ -245,9 +245,21 @@ var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX 
 	"^ LEAVE $", "^ YA FUE $", "^ PERO YA NO $", "^ NO ES POR MAL $", "^ CANCEL EVERYTHING|ALL $", "^ NO THANKS|THX YA $", "^ THANK|THANKS ~ AND BYE $",
 	// A goodbye, naming nothing, to a line that texts daily: "bye", "chao",
 	// "ok bye", "oh great another one. bye".
-	"^ THANK YOU|THANKS BUT NO $", "^ ILL DECLINE $", "^ APPRECIATE IT BUT NO $", "^ ID RATHER NOT $", "^ IM COOL THX|THANKS $", "^ YA NEL $",
+	"^ THANK YOU BUT NO $", "^ THANKS|THX BUT NO $", "^ ILL DECLINE $", "^ DONT $", "^ NO NO PLEASE|PLS DONT $", "^ SKIP ME $",
+	"^ IM|I AM FINISHED WITH THIS|IT $", "^ IM SET $", "^ IM GOOD THX|TY $", "^ YA NO EH $", "^ POS|PUES YA NO $", "^ KIERO|QUIERO PARAR ESTO $",
+	"^ QUIERO QUE|Q ESTO PARE $", "^ YA QUIERO PARARLE $", "^ NO INTERESADO|INTERESADA $", "^ OK|OKAY THATS ENOUGH $", "^ APPRECIATE IT BUT NO $", "^ ID RATHER NOT $", "^ IM COOL THX|THANKS $", "^ YA NEL $",
 	"^ NO MASS $", "^ NI UNO MAS $", "^ DUN $", "^ IM FINISHED $", "^ THATS PLENTY $", "^ THATLL DO $", "^ NOMO $", "^ NOLONGER $",
 	"^ BYE|BAI|BYEE|CHAO|CIAO|ADIOS|GOODBYE $", "^ OK|OKAY|K BYE|CHAO|ADIOS $", "^ BYE YA $", "^ OH GREAT ANOTHER ONE $", "^ OTRA VEZ USTEDES $")
+
+// onlyFillers: every token is a filler ("ok", "so"), or there are none.
+func onlyFillers(toks []string) bool {
+	for _, t := range toks {
+		if !fillers[t] {
+			return false
+		}
+	}
+	return true
+}
 
 // reactionStop: a STOP said at a message, laughing or moved ("stop 😂
 // that's so true", "omg stop you're gonna make me cry", "stop it lmao
@@ -291,7 +303,7 @@ func reactionStop(clauses [][]string) bool {
 }
 
 var (
-	reactionOpeners = newSet("OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
+	reactionOpeners = newSet("NO", "OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
 	// reactionFollows: what comes after a STOP said at a message: "you're
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
@@ -313,7 +325,11 @@ func bareOptOut(clauses [][]string) string {
 				return ""
 			case c[i] == "I" && at(c, i+1) == "SAID":
 				i++
-			case c[i] == "I" && at(c, i+1) == "QUIT" && len(clauses) == 1 && i == 0:
+			case c[i] == "SO" && at(c, i+1) == "MUCH" && i > 0:
+				i++ // "cancel thx so much"
+			case c[i] == "N" && i > 0:
+				// "stop pls n thank u"
+			case c[i] == "I" && at(c, i+1) == "QUIT" && len(clauses) == 1 && onlyFillers(c[:i]):
 				// "I quit", and nothing more: a refusal that names nothing,
 				// honoured (not "I quit last week", "I want to quit").
 			case c[i] == "I":

@@ -496,7 +496,7 @@ var (
 		"ESTOY|ESTA|ESTAN ~ USING|USANDO|INYECTANDO|INYECTANDOME|METIENDO", "ME ESTOY ~ INYECTANDO|METIENDO", "METERME",
 		"LO PRIMERO ~ METER*|USAR|PISTEAR|DROGAR*",
 		"BOUT TO ~ SHOOT|USE|DO|COP", "I BOUGHT $", "YA TENGO FENTA|FENTY|FENT|CHIVA", "YA TENGO LA|MI BOLSA", "VA A USAR", "HOY USE", "ME VOY A PONER",
-		"DOSIS DE SIEMPRE", "LO MISMO DE SIEMPRE", "ENCONTRAR|ENCONTRE|ENCONTRADO USANDO", "WRAPPER", "COMPRE ~ DE SIEMPRE", "^ PICKED UP $", "CONSEGUI FENTA|FENTY|CHIVA|FENT")
+		"DOSIS DE SIEMPRE", "LO MISMO DE SIEMPRE", "ENCONTRAR|ENCONTRE|ENCONTRADO USANDO", "WRAPPER", "COMPRE ~ DE SIEMPRE", "^ PICKED UP $", "CONSEGUI FENTA|FENTY|CHIVA|FENT", "ME PIQUE")
 	// abstinent: a stretch without use, after which the old dose can kill
 	// as surely as after jail: "6 months clean and im sitting in my car
 	// with a rig", "been sober 6 months but got a bag tonight".
@@ -611,9 +611,10 @@ var (
 		"MSGS", "TXTS", "MESAGES", "MESSEGES", "NOTIFICACIONES", "RECORDATORIOS", "AVISOS")
 	// ourGerunds are us texting the person.
 	ourGerunds = newSet("TEXTING", "MESSAGING", "CONTACTING", "SPAMMING", "SENDING", "BOTHERING", "HARASSING", "BUGGING",
-		"CALLING", "BLOWING", "HITTING", "TEXTEANDO", "MANDANDO", "ESCRIBIENDO", "ENVIANDO", "MOLESTANDO", "LLAMANDO")
+		"CALLING", "BLOWING", "HITTING", "TEXTEANDO", "MANDANDO", "ESCRIBIENDO", "ENVIANDO", "MOLESTANDO", "LLAMANDO",
+		"MSGIN", "MSGN", "MSGING", "TXTN", "TXTIN", "TXTING", "TEXTN", "TEXTIN", "MESSAGIN", "SENDIN")
 	// stemStopVerbs end something; the object decides what.
-	stemStopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE", "STAHP",
+	stemStopVerbs = newSet("STOP", "STP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE", "STAHP",
 		"REMOVE", "DELETE", "ERASE", "UNENROLL", "DROP", "UNFOLLOW", "BLOCK", "KILL", "TURN", "SHUT", "LOSE", "FORGET", "TRASH",
 		"PARA", "PARAR", "PAREN", "PARE", "ALTO", "BASTA", "CANCELA", "CANCELAR", "CANCELEN", "CANCELE", "SUSPENDE",
 		"SUSPENDAN", "QUITA", "QUITEN", "SACA", "SAQUEN", "BORRA", "BORREN", "ELIMINA", "ELIMINEN", "DETENGAN", "TERMINEN")
@@ -621,7 +622,7 @@ var (
 	// sending me all these damn texts", "cancel the reminders".
 	stemBridge = union(bridge, newSet("WHATEVER", "W", "GETTING", "RECEIVING", "SENDING", "ALL", "THOSE", "UR", "YALLS", "STUPID",
 		"ANNOYING", "CONSTANT", "RANDOM", "WEEKLY", "DAILY", "EVERYDAY", "MOTIVATIONAL", "REMINDER", "TEXT", "PLEASE",
-		"LOS", "LAS", "SUS", "ESTOS", "ESTAS", "TODOS", "TODAS", "MIS", "ME", "DE", "WITH"))
+		"LOS", "LAS", "SUS", "ESTOS", "ESTAS", "TODOS", "TODAS", "MIS", "ME", "DE", "WITH", "RECOVERY", "INSPIRATIONAL"))
 	// stemFillers may surround a bare stop: "omg just STOP already", "stop it wtf".
 	stemFillers = union(fillers, newSet("BOT", "BOTS", "ROBOT", "ROBOTS", "WTF", "FFS", "JESUS", "CHRIST", "LORD", "SMH", "UGH", "YO", "FOR", "REAL",
 		"FR", "ANYMORE", "EVER", "MORE", "WITH", "THAT", "THE", "NONSENSE", "SHIT", "CRAP", "BS", "BULLSHIT",
@@ -893,7 +894,7 @@ func (st *stemText) elsewhere() bool {
 					j++
 				}
 				o := at(c, j)
-				if (o == "THIS" || o == "THAT" || o == "ESTE" || o == "ESTA") && at(c, j+1) != "" {
+				if (o == "THIS" || o == "THAT" || o == "ESTE" || o == "ESTA") && at(c, j+1) != "" && !fillers[at(c, j+1)] {
 					o = at(c, j+1) // "unsubscribe me from this craving", not "from this list"
 				}
 				ours, other := false, false

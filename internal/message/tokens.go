@@ -70,7 +70,8 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 		}
 		clause = nil
 	}
-	for _, r := range strings.ToUpper(fold(odd(body))) {
+	body = strings.ToUpper(fold(odd(body)))
+	for i, r := range body {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			word.WriteRune(r)
@@ -79,9 +80,11 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 				hadApos = true
 			}
 		case r == '#':
-			// "wrong #" is "wrong number"; elsewhere # is just a separator.
+			// "wrong #", "lose my #", "this #" are a phone number; elsewhere
+			// ("#1 fan", "#blessed") # is just a separator.
+			hadWord := word.Len() > 0
 			flushWord()
-			if n := len(clause); n > 0 && clause[n-1] == "WRONG" {
+			if n := len(clause); n > 0 && !hadWord && numberSign[clause[n-1]] && !digitAfter(body, i) {
 				clause = append(clause, "NUMBER")
 			}
 		case strings.ContainsRune(".!?,;:\n\r\u2026\u3002\uFF01\uFF1F", r):
@@ -92,6 +95,14 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 	}
 	flushClause()
 	return clauses, typos
+}
+
+// numberSign: words after which # means a phone number.
+var numberSign = newSet("WRONG", "MY", "THIS", "YOUR", "UR", "HIS", "HER", "THAT", "THE", "OUR", "MI", "ESTE", "SU", "DIS")
+
+// digitAfter: a digit follows the # at byte i ("#1").
+func digitAfter(s string, i int) bool {
+	return i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9'
 }
 
 // stretchable are the words people stretch whose doubled letters are not
