@@ -17,10 +17,10 @@ import (
 	"textsupport/internal/vault"
 )
 
-// An opt-out whose caller has gone (Twilio stopped waiting, the connection
-// dropped) is still recorded: nothing depends on the request staying open.
-func TestOptOutSurvivesCallerLeaving(t *testing.T) {
-	t.Parallel()
+// newService is the inbound service of the default program over a fresh
+// database, its sender doing no work.
+func newService(t *testing.T) (*store.DB, *vault.Vault, *inbound.Service) {
+	t.Helper()
 	db := pgtest.New(t)
 	v, _ := vault.New(bytes.Repeat([]byte{3}, 32))
 	prog, err := program.Load("")
@@ -31,7 +31,14 @@ func TestOptOutSurvivesCallerLeaving(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &inbound.Service{DB: db, Vault: v, Replies: prog.Replies.ByName(), JoinKeywords: prog.Keywords, Subscriptions: sender}
+	return db, v, &inbound.Service{DB: db, Vault: v, Replies: prog.Replies.ByName(), JoinKeywords: prog.Keywords, Subscriptions: sender}
+}
+
+// An opt-out whose caller has gone (Twilio stopped waiting, the connection
+// dropped) is still recorded: nothing depends on the request staying open.
+func TestOptOutSurvivesCallerLeaving(t *testing.T) {
+	t.Parallel()
+	db, v, svc := newService(t)
 	if _, err := svc.Handle(context.Background(), inbound.Message{SID: "SM00000000000000000000000000000001", From: "+12125550190", Body: "JOIN"}); err != nil {
 		t.Fatal(err)
 	}
@@ -55,21 +62,11 @@ func TestOptOutSurvivesCallerLeaving(t *testing.T) {
 func TestDeclineAnswersStaff(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := pgtest.New(t)
-	v, _ := vault.New(bytes.Repeat([]byte{3}, 32))
-	prog, err := program.Load("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sender, err := sending.New(sending.Config{DB: db, Vault: v, Program: prog, NoWork: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, v, svc := newService(t)
 	staff, err := db.CreateStaff(ctx, "ada@clinic.example", "a long enough password", store.RoleResponder)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &inbound.Service{DB: db, Vault: v, Replies: prog.Replies.ByName(), JoinKeywords: prog.Keywords, Subscriptions: sender}
 	sid := 0
 	send := func(from, body string) inbound.Result {
 		t.Helper()
