@@ -122,8 +122,8 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 	now := time.Now()
 	view, err := store.ViewInbound(ctx, tx, store.InboundLookup{
 		PhoneHash: hash, MessageSID: m.SID,
-		ReserveSubscriber: mayChangeState(class.Class), ReserveConversation: mayNeedPerson(class.Class) || class.Decline,
-		RecentReplies: recent, Since: now.Add(-freeTextPeriod),
+		ReserveSubscriber: mayChangeState(class.Class), ReserveConversation: mayNeedPerson(class.Class),
+		RecentReplies: recent, Since: now.Add(-freeTextPeriod), StaffReplyWithin: answerWindow,
 	})
 	if err != nil {
 		return Result{}, err
@@ -131,7 +131,7 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 	if view.Repeat {
 		return Result{Class: class.Class, TwiML: view.PriorTwiML, Repeat: true}, nil
 	}
-	if class.Decline && answersStaff(view.Conversation, now) {
+	if class.Decline && !class.CarrierHandled && answersStaff(view.Conversation) {
 		class = asAnswer(class)
 	}
 	sub := view.Subscriber
@@ -174,10 +174,10 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 // the last text the person got was most likely the responder's.
 const answerWindow = 24 * time.Hour
 
-// answersStaff tells whether a reply from staff reached the number, in a
+// answersStaff tells whether a reply from staff went to the number, in a
 // conversation not closed, within answerWindow.
-func answersStaff(c *store.CurrentConversation, now time.Time) bool {
-	return c.Exists() && !c.LastStaffReply.IsZero() && now.Sub(c.LastStaffReply) < answerWindow
+func answersStaff(c *store.CurrentConversation) bool {
+	return c.Exists() && c.StaffRepliedLately
 }
 
 // asAnswer reads a decline said to a responder as a message in the

@@ -78,21 +78,28 @@ func TestDeclineAnswersStaff(t *testing.T) {
 		return res
 	}
 	for i, tc := range []struct {
-		name       string
-		staffAgo   time.Duration // 0: staff never replied
-		status     string
-		body       string
-		wantState  store.State
-		wantAnswer bool
+		name      string
+		staffAgo  time.Duration // when the carrier took staff's reply; 0: staff never replied
+		status    string        // the outbound message's status
+		heldFor   time.Duration // how long the reply waited for the send window
+		closed    bool          // staff closed the conversation since
+		body      string
+		wantState store.State
+		wantClass message.Class
+		answer    bool
 	}{
-		{"decline an hour after a staff reply", time.Hour, "sent", "no thanks im good", store.Active, true},
-		{"goodbye an hour after a staff reply", time.Hour, "sent", "ok bye", store.Active, true},
-		{"who is this, to a responder", 10 * time.Minute, "sent", "who is this?", store.Active, true},
-		{"STOP an hour after a staff reply", time.Hour, "sent", "STOP", store.Stopped, false},
-		{"a request naming the texts after a staff reply", time.Hour, "sent", "please stop texting me", store.Stopped, false},
-		{"decline with no staff reply", 0, "", "no thanks im good", store.Stopped, false},
-		{"decline a day after a staff reply", 25 * time.Hour, "sent", "no thanks im good", store.Stopped, false},
-		{"decline after a reply that never went", time.Hour, "refused", "no thanks im good", store.Stopped, false},
+		{"decline an hour after a staff reply", time.Hour, "delivered", 0, false, "no thanks im good", store.Active, message.ClassOther, true},
+		{"goodbye an hour after a staff reply", time.Hour, "sent", 0, false, "ok bye", store.Active, message.ClassOther, true},
+		{"who is this, to a responder", 10 * time.Minute, "delivered", 0, false, "who is this?", store.Active, message.ClassOther, true},
+		{"a reply held for the send window, then sent", time.Hour, "delivered", 30 * time.Hour, false, "no thanks im good", store.Active, message.ClassOther, true},
+		{"a farewell to a responder keeps its safety reply", time.Hour, "delivered", 0, false, "adios ✌️", store.Active, message.ClassCrisis, true},
+		{"STOP an hour after a staff reply", time.Hour, "delivered", 0, false, "STOP", store.Stopped, message.ClassOptOut, false},
+		{"a request naming the texts after a staff reply", time.Hour, "delivered", 0, false, "please stop texting me", store.Stopped, message.ClassOptOut, false},
+		{"not interested, then a request naming the texts", time.Hour, "delivered", 0, false, "not interested. stop texting me", store.Stopped, message.ClassOptOut, false},
+		{"decline with no staff reply", 0, "", 0, false, "no thanks im good", store.Stopped, message.ClassOptOut, false},
+		{"decline a day after a staff reply", 25 * time.Hour, "delivered", 0, false, "no thanks im good", store.Stopped, message.ClassOptOut, false},
+		{"decline after a reply that was not delivered", time.Hour, "undelivered", 0, false, "no thanks im good", store.Stopped, message.ClassOptOut, false},
+		{"decline after staff closed the conversation", time.Hour, "delivered", 0, true, "no thanks im good", store.Stopped, message.ClassOptOut, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			from := fmt.Sprintf("+1212555%04d", 100+i)
@@ -103,8 +110,18 @@ func TestDeclineAnswersStaff(t *testing.T) {
 				t.Fatalf("the free text opened no conversation: %v", err)
 			}
 			if tc.staffAgo > 0 {
-				if _, err := db.Pool.Exec(ctx, `INSERT INTO staff_replies (conversation_id, staff_id, request_key, body_enc, segments, status, created_at)
-					VALUES ($1, $2, $3, '\x00', 1, $4, now() - $5::interval)`, conv, staff.ID, fmt.Sprintf("k%d", i), tc.status, tc.staffAgo.String()); err != nil {
+				var out int64
+				if err := db.Pool.QueryRow(ctx, `INSERT INTO outbound_messages (kind, status, conversation_id, created_at)
+					VALUES ('staff_reply', $1, $2, now() - $3::interval) RETURNING id`, tc.status, conv, tc.staffAgo.String()).Scan(&out); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.Pool.Exec(ctx, `INSERT INTO staff_replies (conversation_id, staff_id, request_key, body_enc, segments, status, outbound_id, created_at)
+					VALUES ($1, $2, $3, '\x00', 1, 'sent', $4, now() - $5::interval)`, conv, staff.ID, fmt.Sprintf("k%d", i), out, (tc.staffAgo + tc.heldFor).String()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.closed {
+				if _, err := db.Pool.Exec(ctx, `UPDATE conversations SET status = 'closed', closed_at = now() WHERE id = $1`, conv); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -113,15 +130,15 @@ func TestDeclineAnswersStaff(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sub.State != tc.wantState {
-				t.Errorf("%q: state %s, want %s", tc.body, sub.State, tc.wantState)
+			if sub.State != tc.wantState || res.Class != tc.wantClass {
+				t.Errorf("%q: state %s, class %s; want %s, %s", tc.body, sub.State, res.Class, tc.wantState, tc.wantClass)
 			}
 			var rule string
 			if err := db.Pool.QueryRow(ctx, `SELECT rule FROM inbound_messages WHERE message_sid = $1`, fmt.Sprintf("SM%032d", sid)).Scan(&rule); err != nil {
 				t.Fatal(err)
 			}
-			if answer := strings.HasSuffix(rule, "(an answer to staff)"); answer != tc.wantAnswer || tc.wantAnswer && res.Class != message.ClassOther {
-				t.Errorf("%q: class %s, rule %q; want an answer to staff: %v", tc.body, res.Class, rule, tc.wantAnswer)
+			if answer := strings.HasSuffix(rule, "(an answer to staff)"); answer != tc.answer {
+				t.Errorf("%q: rule %q; want an answer to staff: %v", tc.body, rule, tc.answer)
 			}
 		})
 	}

@@ -262,6 +262,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	)
 	if use&phraseLayer != 0 {
 		revoked = revokes(clauses)
+		if revoked == "" && reactionStop(clauses) && laughsOrCries(body, clauses) {
+			revoked = "revocation:stop at a message"
+		}
 		crisis, distress = crisisIn(clauses)
 	}
 	var st *stemText
@@ -351,7 +354,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		c = Classification{Class: ClassOther}
 	}
 	c.Distress = distress
-	c.Decline = revoked != "" && declineRules[strings.TrimSuffix(revoked, " (broad)")]
+	c.Decline = revoked != "" && declineRules[strings.TrimSuffix(revoked, " (broad)")] && !ours
 	if len(typos) > 0 && c.Class != ClassOther {
 		c.Rule += " (typo:" + strings.Join(typos, ", ") + ")"
 	}
@@ -359,8 +362,8 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 }
 
 // farewellCue: a goodbye, said or done, that turns despair into a crisis.
-var farewellCue = compileAll("BYE", "GOODBYE", "ADIOS", "TELL MY", "LOS|LAS QUIERO", "LOVE YOU ALL", "GAVE|GIVING|GIVE ~ DOG|CAT|STUFF|THINGS|AWAY",
-	"NO ONE|NOBODY CAN HELP")
+var farewellCue = compileWide("BYE", "GOODBYE", "ADIOS", "TELL MY", "{LOS|LAS} QUIERO", "LOVE YOU ALL", "{GAVE|GIVING|GIVE} ~ {DOG|CAT|STUFF|THINGS|AWAY}",
+	"{NO ONE|NOBODY} CAN HELP")
 
 // gluableCrisis are the words a crisis run together is read from.
 var gluableCrisis = newSet("I", "IM", "GONNA", "GOING", "TO", "KILL", "MYSELF", "TONIGHT", "WANT", "WANNA", "DIE", "END", "IT", "ALL",

@@ -63,6 +63,10 @@ func TestDecline(t *testing.T) {
 		{"take me off this list", ClassOptOut, false},
 		{"why do you keep texting me", ClassOptOut, false},
 		{"quit it. this is my wifes phone and shes never had a drink in her life", ClassOptOut, false},
+		{"stop your texts", ClassOptOut, false},
+		{"stop you're spamming me", ClassOptOut, false},
+		{"not interested. stop texting me", ClassOptOut, false},
+		{"not interested, remove me from this list", ClassOptOut, false},
 		// Not opt-outs at all.
 		{"I'm fine", ClassOther, false},
 		{"estoy bien", ClassOther, false},

@@ -171,9 +171,6 @@ func revokes(clauses [][]string) string {
 	if declined(clauses) {
 		return "revocation:declined"
 	}
-	if reactionStop(clauses) {
-		return "revocation:stop at a message"
-	}
 	for _, c := range clauses {
 		for _, rule := range clauseRules {
 			if rule.f(c) {
@@ -238,7 +235,7 @@ var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX 
 	// "I'm all good", "im okay thx", "nah im straight", "estoy bien gracias":
 	// fine without us. "I'm fine" and "estoy bien" alone say how the person
 	// is, not what they want.
-	"^ IM ALL GOOD $", "^ IM OK|OKAY THANKS|THANK|THX|TY ~ $", "^ NAH|NAHH|NO IM STRAIGHT|GOOD|OK $", "^ IM STRAIGHT $", "^ NOPE|NAH|NAHH $",
+	"^ IM ALL GOOD $", "^ IM OK|OKAY THANKS|THX|TY $", "^ IM OK|OKAY THANK YOU $", "^ NAH|NAHH|NO IM STRAIGHT|GOOD|OK $", "^ IM STRAIGHT $", "^ NOPE|NAH|NAHH $",
 	"^ ESTOY|TOY|STOY BIEN GRACIAS $", "^ NO OCUPO|NECESITO NADA $", "^ NAH|NAHH|NEL ESTOY|TOY GOOD|BIEN $",
 	"^ NO|NOPE THANKS|THX|TY BYE $", "^ NOPE|NAH|NAHH NO MORE $", "^ NO MOREE $", "^ PLEASE|PLS|PLZ NO $", "^ NO|NOPE BUT THANKS|THANK|THX $",
 	"^ NOTHING ELSE PLEASE|PLS|PLZ|THANKS $", "^ DONT WANT ANY MORE $", "^ NOT MINE $", "^ NO QUIERO $", "^ SUFICIENTE $", "^ NEL $",
@@ -246,7 +243,7 @@ var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX 
 	// A goodbye, naming nothing, to a line that texts daily: "bye", "chao",
 	// "ok bye", "oh great another one. bye".
 	"^ THANK YOU BUT NO $", "^ THANKS|THX BUT NO $", "^ ILL DECLINE $", "^ DONT $", "^ NO NO PLEASE|PLS DONT $", "^ SKIP ME $",
-	"^ IM|I AM FINISHED WITH THIS|IT $", "^ IM SET $", "^ IM GOOD THX|TY $", "^ YA NO EH $", "^ POS|PUES YA NO $", "^ KIERO|QUIERO PARAR ESTO $",
+	"^ IM FINISHED WITH THIS|IT $", "^ I AM FINISHED WITH THIS|IT $", "^ IM SET $", "^ IM GOOD THX|TY $", "^ YA NO EH $", "^ POS|PUES YA NO $", "^ KIERO|QUIERO PARAR ESTO $",
 	"^ QUIERO QUE|Q ESTO PARE $", "^ YA QUIERO PARARLE $", "^ NO INTERESADO|INTERESADA $", "^ OK|OKAY THATS ENOUGH $", "^ APPRECIATE IT BUT NO $", "^ ID RATHER NOT $", "^ IM COOL THX|THANKS $", "^ YA NEL $",
 	"^ NO MASS $", "^ NI UNO MAS $", "^ DUN $", "^ IM FINISHED $", "^ THATS PLENTY $", "^ THATLL DO $", "^ NOMO $", "^ NOLONGER $",
 	"^ BYE|BAI|BYEE|CHAO|CIAO|ADIOS|GOODBYE $", "^ OK|OKAY|K BYE|CHAO|ADIOS $", "^ BYE YA $", "^ OH GREAT ANOTHER ONE $", "^ OTRA VEZ USTEDES $")
@@ -294,13 +291,27 @@ func reactionStop(clauses [][]string) bool {
 	}
 	for _, cl := range clauses {
 		for _, t := range cl {
-			if wantsMore[t] {
-				return false
+			if wantsMore[t] || ourNouns[t] || ourGerunds[t] || t == "NUMBER" || strings.HasPrefix(t, "SPAM") {
+				return false // praise, or our texts named: other rules read it
 			}
 		}
 	}
 	return true
 }
+
+// laughsOrCries: the text laughs or is moved, in words or pictures.
+func laughsOrCries(body string, clauses [][]string) bool {
+	for _, c := range clauses {
+		for _, t := range c {
+			if isLaugh(t) || movedWords[t] {
+				return true
+			}
+		}
+	}
+	return strings.ContainsAny(body, "\U0001F602\U0001F923\U0001F62D\U0001F979\U0001F480\U0001F606\U0001F605\U0001F97A\U0001F622")
+}
+
+var movedWords = newSet("CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
 
 var (
 	reactionOpeners = newSet("NO", "OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
@@ -308,7 +319,8 @@ var (
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
 	reactionFollows = newSet("YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I")
-	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING")
+	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING",
+		"BEST", "HELPFUL", "HELPS", "HELPED", "GREAT", "DAY", "PROUD", "APPRECIATE", "INSPIRING")
 )
 
 // bareOptOut: the whole text is opt-out words and fillers ("Stop please",

@@ -3,6 +3,7 @@ package message
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // tokenize splits a text into clauses (split at . ! ? , ; : and line breaks)
@@ -84,7 +85,7 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 			// ("#1 fan", "#blessed") # is just a separator.
 			hadWord := word.Len() > 0
 			flushWord()
-			if n := len(clause); n > 0 && !hadWord && numberSign[clause[n-1]] && !digitAfter(body, i) {
+			if n := len(clause); n > 0 && (clause[n-1] == "WRONG" || !hadWord && numberSign[clause[n-1]]) && !wordAfter(body, i) {
 				clause = append(clause, "NUMBER")
 			}
 		case strings.ContainsRune(".!?,;:\n\r\u2026\u3002\uFF01\uFF1F", r):
@@ -100,9 +101,10 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 // numberSign: words after which # means a phone number.
 var numberSign = newSet("WRONG", "MY", "THIS", "YOUR", "UR", "HIS", "HER", "THAT", "THE", "OUR", "MI", "ESTE", "SU", "DIS")
 
-// digitAfter: a digit follows the # at byte i ("#1").
-func digitAfter(s string, i int) bool {
-	return i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9'
+// wordAfter: a letter or digit follows the # at byte i ("#1", "#blessed").
+func wordAfter(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i+1:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // stretchable are the words people stretch whose doubled letters are not

@@ -45,9 +45,11 @@ type CurrentConversation struct {
 	ID       int64
 	Status   ConversationStatus // "" when there is none yet
 	Priority int
-	// LastStaffReply is when a reply from staff last went to the number in
-	// this conversation (the carrier took it); zero when none has.
-	LastStaffReply time.Time
+	// StaffRepliedLately: a reply from staff in this conversation went to
+	// the number (the carrier took it and has not reported it failed or
+	// undelivered) within the InboundLookup's StaffReplyWithin, by the
+	// database's clock.
+	StaffRepliedLately bool
 }
 
 // Exists tells whether the conversation is on record.

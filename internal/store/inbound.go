@@ -42,6 +42,9 @@ type InboundLookup struct {
 	// number after Since.
 	RecentReplies []string
 	Since         time.Time
+	// StaffReplyWithin: how far back a reply from staff counts for
+	// CurrentConversation.StaffRepliedLately.
+	StaffReplyWithin time.Duration
 }
 
 // ViewInbound, in one round trip (with the transaction's BEGIN): locks the
@@ -53,12 +56,14 @@ func ViewInbound(ctx context.Context, tx pgx.Tx, l InboundLookup) (*InboundView,
 	b := &pgx.Batch{}
 	queueNumberLock(b, l.PhoneHash)
 	b.Queue(`SELECT `+lockedSubscriberColumns+`, p.reply_twiml, c.id, c.status, c.priority,
-			(SELECT max(created_at) FROM staff_replies WHERE conversation_id = c.id AND status = 'sent'),
+			EXISTS (SELECT FROM staff_replies r JOIN outbound_messages o ON o.id = r.outbound_id
+				WHERE r.conversation_id = c.id AND r.status = 'sent' AND o.status NOT IN ('failed', 'undelivered', 'canceled')
+				AND o.created_at > now() - make_interval(secs => $5)),
 			CASE WHEN c.id IS NULL AND $4 THEN nextval('conversations_id_seq') END
 		FROM `+lockedSubscriberFrom+`
 		LEFT JOIN LATERAL (SELECT reply_twiml FROM inbound_messages WHERE message_sid = $3) p ON true
 		LEFT JOIN LATERAL (SELECT id, status, priority FROM conversations WHERE phone_hash = $1 AND status <> 'closed' FOR UPDATE) c ON true`,
-		l.PhoneHash, l.ReserveSubscriber, l.MessageSID, l.ReserveConversation)
+		l.PhoneHash, l.ReserveSubscriber, l.MessageSID, l.ReserveConversation, l.StaffReplyWithin.Seconds())
 	if len(l.RecentReplies) > 0 {
 		b.Queue(`SELECT reply_name, received_at FROM inbound_messages
 			WHERE phone_hash = $1 AND received_at > $2 AND reply_name = ANY ($3)
@@ -83,9 +88,9 @@ func readInboundView(br pgx.BatchResults, l InboundLookup) (*InboundView, error)
 		convID, reserved *int64
 		status           *ConversationStatus
 		priority         *int
-		staffReply       *time.Time
+		staffReplied     *bool
 	)
-	if err := br.QueryRow().Scan(append(sub.dest(), &prior, &convID, &status, &priority, &staffReply, &reserved)...); err != nil {
+	if err := br.QueryRow().Scan(append(sub.dest(), &prior, &convID, &status, &priority, &staffReplied, &reserved)...); err != nil {
 		return nil, err
 	}
 	v := &InboundView{Subscriber: sub.subscriber(l.PhoneHash), Conversation: &CurrentConversation{}}
@@ -95,9 +100,7 @@ func readInboundView(br pgx.BatchResults, l InboundLookup) (*InboundView, error)
 	switch c := v.Conversation; {
 	case convID != nil:
 		c.ID, c.Status, c.Priority = *convID, *status, *priority
-		if staffReply != nil {
-			c.LastStaffReply = *staffReply
-		}
+		c.StaffRepliedLately = staffReplied != nil && *staffReplied
 	case reserved != nil:
 		c.ID = *reserved
 	}
