@@ -143,3 +143,49 @@ func TestDeclineAnswersStaff(t *testing.T) {
 		})
 	}
 }
+
+// A text from a person and a staff reply to them, at the same moment, both
+// go through: the reply takes the number's lock before the conversation's,
+// in the same order as an inbound message, so neither waits on the other
+// in a circle (a deadlock would abort one; were it the text, an opt-out
+// could be lost).
+func TestInboundAndStaffReplyTogether(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, v, svc := newService(t)
+	staff, err := db.CreateStaff(ctx, "grace@clinic.example", "a long enough password", store.RoleResponder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender := svc.Subscriptions.(*sending.Sender)
+	actor := store.Actor{StaffID: staff.ID, ClientAddr: "192.0.2.1"}
+	sid := 0
+	nextSID := func() string { sid++; return fmt.Sprintf("SM%032d", sid) }
+	for i := range 40 {
+		from := fmt.Sprintf("+1212555%04d", 200+i)
+		for _, body := range []string{"JOIN", "can someone call me back"} {
+			if _, err := svc.Handle(ctx, inbound.Message{SID: nextSID(), From: from, Body: body}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var conv int64
+		if err := db.Pool.QueryRow(ctx, `SELECT id FROM conversations WHERE phone_hash = $1 AND status <> 'closed'`, v.Hash(from)).Scan(&conv); err != nil {
+			t.Fatal(err)
+		}
+		text := inbound.Message{SID: nextSID(), From: from, Body: "are you there?"}
+		errs := make(chan error, 2)
+		go func() {
+			_, err := svc.Handle(ctx, text)
+			errs <- err
+		}()
+		go func() {
+			_, _, err := sender.Reply(ctx, sending.ReplyRequest{ConversationID: conv, Body: "I'm here. Want me to call?", Key: fmt.Sprintf("k%d", i), Actor: actor})
+			errs <- err
+		}()
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatalf("a text and a staff reply at once: %v", err)
+			}
+		}
+	}
+}

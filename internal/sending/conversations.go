@@ -62,16 +62,12 @@ func (s *Sender) Reply(ctx context.Context, r ReplyRequest) (replyID int64, crea
 		return 0, false, errors.New("reply: the form's key is missing")
 	}
 	err = s.cfg.DB.InTx(ctx, func(tx pgx.Tx) error {
-		t, err := store.LockConversation(ctx, tx, r.ConversationID)
+		t, sub, err := lockReplyTarget(ctx, tx, r.ConversationID)
 		if err != nil {
 			return err
 		}
 		if t.Status == store.ConversationClosed {
 			return ErrConversationClosed
-		}
-		sub, err := store.LockNumber(ctx, tx, t.PhoneHash, false)
-		if err != nil {
-			return err
 		}
 		if optedOut(sub) {
 			return ErrReplyOptedOut
@@ -133,6 +129,25 @@ func (w *staffReplyWorker) Work(ctx context.Context, job *river.Job[StaffReplyAr
 	return w.s.sendStaffReply(ctx, job.Args, lookBackFrom(job.JobRow))
 }
 
+// lockReplyTarget locks a conversation's number, then the conversation:
+// the order an inbound message takes them in (store.ViewInbound), so that a
+// reply and a text from the person never wait on each other in a circle.
+func lockReplyTarget(ctx context.Context, tx pgx.Tx, conversationID int64) (*store.ReplyTarget, *store.Subscriber, error) {
+	hash, err := store.ConversationPhoneHash(ctx, tx, conversationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	sub, err := store.LockNumber(ctx, tx, hash, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := store.LockConversation(ctx, tx, conversationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, sub, nil
+}
+
 // sendStaffReply sends one staff reply under the number's lock: refused if
 // the person opted out meanwhile, held to the send window when the person
 // last wrote more than replyAnyHour ago; unless lookBack is zero it first
@@ -159,11 +174,7 @@ func (s *Sender) sendStaffReply(ctx context.Context, a StaffReplyArgs, lookBack 
 		if r.Status != "pending" {
 			return nil, errRollback // sent or refused already: at most once
 		}
-		t, err := store.LockConversation(ctx, tx, r.ConversationID)
-		if err != nil {
-			return nil, err
-		}
-		sub, err := store.LockNumber(ctx, tx, t.PhoneHash, false)
+		t, sub, err := lockReplyTarget(ctx, tx, r.ConversationID)
 		if err != nil {
 			return nil, err
 		}

@@ -413,7 +413,22 @@ type ReplyTarget struct {
 	LastInboundAt  time.Time
 }
 
-// LockConversation reads and locks a conversation for a reply.
+// ConversationPhoneHash reads, without a lock, the phone hash of a
+// conversation (it never changes), so that a caller can lock the number
+// before the conversation.
+func ConversationPhoneHash(ctx context.Context, tx pgx.Tx, id int64) ([]byte, error) {
+	var hash []byte
+	if err := tx.QueryRow(ctx, `SELECT phone_hash FROM conversations WHERE id = $1`, id).Scan(&hash); err != nil {
+		if err = notFound(err); errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("conversation phone: %w", err)
+	}
+	return hash, nil
+}
+
+// LockConversation reads and locks a conversation for a reply. Lock its
+// number first (LockNumber), as an inbound message does.
 func LockConversation(ctx context.Context, tx pgx.Tx, id int64) (*ReplyTarget, error) {
 	t := &ReplyTarget{ConversationID: id}
 	err := tx.QueryRow(ctx, `SELECT status, phone_hash, phone_enc, last_inbound_at FROM conversations WHERE id = $1 FOR UPDATE`, id).
