@@ -561,11 +561,11 @@ func (st *stemText) rulesOwn(distress bool) bool {
 // needed treatment. stillRecovering: unless the text speaks of their own
 // recovery too ("i dont use anymore", "clean", "cravings").
 var (
-	deniesUse = compileWide("{NEVER|DONT|DOESNT|DO NOT|DOES NOT|DIDNT|NEVA} {|EVEN|EVER} {USE|USED|DO|DID|DRINK|DRANK|SMOKE|SMOKED|TOUCHED|TRIED|NEEDED|TAKE|TOOK} {DRUGS|ANYTHING|WEED|ALCOHOL|REHAB|NOTHING|A THING|PILLS|DRUG|TREATMENT|$}",
+	deniesUse = wideRules("denies use", "{NEVER|DONT|DOESNT|DO NOT|DOES NOT|DIDNT|NEVA} {|EVEN|EVER} {USE|USED|DO|DID|DRINK|DRANK|SMOKE|SMOKED|TOUCHED|TRIED|NEEDED|TAKE|TOOK} {DRUGS|ANYTHING|WEED|ALCOHOL|REHAB|NOTHING|A THING|PILLS|DRUG|TREATMENT|$}",
 		"{NOT|NEVER} {AN ADDICT|A USER|A DRUG USER|IN RECOVERY|BEEN TO REHAB|BEEN IN REHAB|BEEN IN TREATMENT|BEEN AN ADDICT}",
 		"{DONT|DOESNT|DO NOT|DOES NOT} HAVE {AN|A} {ADDICTION|DRUG PROBLEM|PROBLEM}", "NO {SOY|ES|SON} {ADICTO|ADICTA|DROGADICTO|DROGADICTA|ADICTOS}",
 		"NO {CONSUMO|CONSUME|USO|USA|FUMO|FUMA} {NADA|DROGAS|$}", "NUNCA {HE|HA} {USADO|CONSUMIDO|PROBADO|TOMADO}", "NEVER BEEN TO {REHAB|TREATMENT|DETOX}")
-	stillRecovering = compileWide("ANYMORE", "NO MORE", "CLEAN", "SOBER", "RELAPS*", "CRAVING*", "RECAI*", "YA NO", "LIMPIO", "LIMPIA", "SINCE", "DESDE")
+	stillRecovering = wideRules("still recovering", "ANYMORE", "NO MORE", "CLEAN", "SOBER", "RELAPS*", "CRAVING*", "RECAI*", "YA NO", "LIMPIO", "LIMPIA", "SINCE", "DESDE")
 )
 
 // everydayJump blanks JUMP in "jump in the shower": a figure the model,
@@ -1008,7 +1008,7 @@ var denial = newSet("DONT", "NEVER", "NOT", "NO", "DIDNT", "AINT", "NUNCA", "DOE
 // recoveryTalk: the text speaks of a drug, use, a habit, a feeling, the
 // person themself, or treatment.
 func (st *stemText) recoveryTalk() bool {
-	if anyPattern(deniesUse, st.toks) && !anyPattern(stillRecovering, st.toks) {
+	if deniesUse.matches(st.toks) && !stillRecovering.matches(st.toks) {
 		// "why am i getting drug stuff i've never used anything", "parenle
 		// ya con sus msjs q no soy adicto": someone the texts reached by
 		// mistake; the drug words say what the texts are about.
