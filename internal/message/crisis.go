@@ -152,7 +152,7 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 		// a double. lol".
 		return "crisis:overdose signs", distress
 	}
-	if naloxoneNow(toks) {
+	if naloxoneNow(toks) || naloxoneAsked(toks) {
 		return "crisis:naloxone-now", distress
 	}
 	if pillFeelsWrong(toks) {
@@ -300,3 +300,23 @@ var overdoseSigns = compileAll("OUT COLD", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPE
 func isLaugh(t string) bool {
 	return laughWords[t] || strings.HasPrefix(t, "HAHA") || strings.HasPrefix(t, "JAJA") || strings.HasPrefix(t, "LMAO")
 }
+
+// naloxoneAsked: naloxone asked for, where or how to get it, with nothing
+// that puts it later ("to keep at home", "just in case", "for my kit"),
+// nor in the past: "can u guys mail me narcan", "do pharmacies carry
+// naloxone or do i need a doctor". The issue's policy reads a naloxone
+// request as a crisis; one for later is a question.
+func naloxoneAsked(toks []string) bool {
+	if !slices.ContainsFunc(toks, func(t string) bool { return naloxoneWords[t] }) {
+		return false
+	}
+	return askedFor.matches(toks) && !laterCues.matches(toks) && !longAgo(toks) && !slices.ContainsFunc(toks, isLaugh)
+}
+
+var (
+	askedFor = wideRules("asked for", "{WHERE|HOW} {CAN|DO|WOULD|SHOULD|COULD} {I|WE|PEOPLE|PPL|U|YOU} ~ {GET|FIND|BUY|PICK UP|GRAB|ORDER}",
+		"{CAN|COULD} {U|YOU|YALL|U GUYS|YOU GUYS} ~ {MAIL|SEND|GIVE|BRING|GET} ME", "{SELL|SELLS|CARRY|CARRIES|HAVE|GIVE OUT|GIVES OUT} {NARCAN|NALOXONE}",
+		"{NARCAN|NALOXONE} FREE", "FREE {NARCAN|NALOXONE} ~ {WHERE|ANYWHERE|NEAR}", "{DONDE|COMO} {CONSIGO|COMPRO|VENDEN|DAN|PUEDO CONSEGUIR}")
+	laterCues = wideRules("later", "KEEP", "KEEPING", "{JUST IN|IN} CASE", "POR SI ACASO", "HOME", "HOUSE", "CASA", "AROUND", "CAR", "PURSE", "BAG", "GLOVEBOX",
+		"TRAINING", "CLASS", "CLASE", "EXPIRE*", "FREE", "GRATIS", "KIT", "WHATS NARCAN", "WHAT IS NARCAN", "VENCE", "SCHOOL", "WORK", "STOCK", "SUPPLY", "FUTURE", "NOT USING", "NO EMERGENCY")
+)

@@ -40,7 +40,7 @@ var (
 		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
 		"STAWP", "ENUF", "RMV", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
 		"STOPPIT", "PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
-		"UNINSTALL", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
+		"UNINSTALL", "DETENGANSE", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
 		"SALIDA", "JUNK", "EDN", "SALR", "YANO", "CANCELENLO", "ANULEN", "DUNZO", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
@@ -197,8 +197,12 @@ func declined(clauses [][]string) bool {
 	if len(clauses) == 0 {
 		return false
 	}
-	refused := false
+	refused, weakNo, kind := false, false, false
 	for _, c := range clauses {
+		if len(c) == 1 && c[0] == "NO" && len(clauses) > 1 {
+			weakNo = true // "No, thanks anyway.": a refusal only beside a courtesy
+			continue
+		}
 		c = append(c[:len(c):len(c)], "")
 		ok := false
 		for _, p := range declinePatterns {
@@ -208,19 +212,22 @@ func declined(clauses [][]string) bool {
 			}
 		}
 		for _, p := range courtesy {
-			ok = ok || p.matchAt(c, 0, 0)
+			if p.matchAt(c, 0, 0) {
+				ok, kind = true, true
+			}
 		}
 		if !ok {
 			return false
 		}
 	}
-	return refused
+	return refused || weakNo && kind
 }
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
 var courtesy = compileAll("^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
-	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $")
+	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
+	"^ SORRY $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
 var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
@@ -246,6 +253,14 @@ var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX 
 	"^ IM FINISHED WITH THIS|IT $", "^ I AM FINISHED WITH THIS|IT $", "^ IM SET $", "^ IM GOOD THX|TY $", "^ YA NO EH $", "^ POS|PUES YA NO $", "^ KIERO|QUIERO PARAR ESTO $",
 	"^ QUIERO QUE|Q ESTO PARE $", "^ YA QUIERO PARARLE $", "^ NO INTERESADO|INTERESADA $", "^ OK|OKAY THATS ENOUGH $", "^ APPRECIATE IT BUT NO $", "^ ID RATHER NOT $", "^ IM COOL THX|THANKS $", "^ YA NEL $",
 	"^ NO MASS $", "^ NI UNO MAS $", "^ DUN $", "^ IM FINISHED $", "^ THATS PLENTY $", "^ THATLL DO $", "^ NOMO $", "^ NOLONGER $",
+	"^ NTY $", "^ NO THNKS|TAHNKS|THNX|THANX|TNX|THANKYOU $", "^ NOPE THANKS|THX|TY ~ $", "^ I APPRECIATE IT BUT NO ~ $", "^ APPRECIATE IT BUT NO ~ $",
+	"^ BUT ILL DECLINE $", "^ POLITELY DECLINING ~ $", "^ NO THANK YOU ~ $", "^ K|OK|OKAY IM DONE $", "^ HAD ENOUGH $", "^ IVE HAD ENOUGH $",
+	"^ MO MORE $", "^ NO MROE $", "^ NOO MAS $", "^ NAH NOT MY THING $", "^ NOT MY VIBE $", "^ EH NOT MY VIBE $", "^ NO NEED FOR IT ~ $", "^ IM PAST THIS $",
+	"^ NAH DONT $", "^ I SAID DONT $", "^ DEAL ME OUT $", "^ NOT IN $", "^ INCLUDE ME OUT ~ $", "^ I WANT NONE OF THIS $", "^ NOT DOING THIS ANYMORE $",
+	"^ NONE OF THIS ANYMORE PLZ|PLS|PLEASE $", "^ ENOUGH OF ALL THIS $", "^ NO MORE OF IT $", "^ IM SO DONE WITH IT|THIS $", "^ DONE W|WITH THIS ~ $",
+	"^ OVER IT HONESTLY|TBH|FR $", "^ IM STRAIGHT BRO $", "^ WE GOOD $", "^ IM ALRIGHT $", "^ GOOD FOR NOW ~ $", "^ NEL YA NO $", "^ IA NO $",
+	"^ YA NO MI PANA|COMPA|AMIGO|HERMANO|BRO $", "^ SE ACABO $", "^ HASTA AQUI $", "^ TERMINADO $", "^ KIERO|QUIERO PARAR YA $", "^ QUISIERA PARAR ESTO $",
+	"^ YA QUIERO QUE|Q PARE $", "^ NO INTERESA $",
 	"^ BYE|BAI|BYEE|CHAO|CIAO|ADIOS|GOODBYE $", "^ OK|OKAY|K BYE|CHAO|ADIOS $", "^ BYE YA $", "^ OH GREAT ANOTHER ONE $", "^ OTRA VEZ USTEDES $")
 
 // onlyFillers: every token is a filler ("ok", "so"), or there are none.
@@ -318,7 +333,7 @@ var (
 	// reactionFollows: what comes after a STOP said at a message: "you're
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
-	reactionFollows = newSet("YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I")
+	reactionFollows = newSet("YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
 	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING",
 		"BEST", "HELPFUL", "HELPS", "HELPED", "GREAT", "DAY", "PROUD", "APPRECIATE", "INSPIRING")
 )
@@ -341,6 +356,8 @@ func bareOptOut(clauses [][]string) string {
 				i++ // "cancel thx so much"
 			case c[i] == "N" && i > 0:
 				// "stop pls n thank u"
+			case firstNames[c[i]] && i > 0 && onlyWords(toks, bodyStopWords):
+				// "STOP - Linda": signed
 			case c[i] == "I" && at(c, i+1) == "QUIT" && len(clauses) == 1 && onlyFillers(c[:i]):
 				// "I quit", and nothing more: a refusal that names nothing,
 				// honoured (not "I quit last week", "I want to quit").
@@ -455,7 +472,8 @@ func gluedFrom(w string, vocab set) []string {
 	return nil
 }
 
-var gluable = union(union(bodyStopWords, fillers), newSet("TAKE", "OFF", "MANDEN", "MAS", "NO", "TEXTING", "STOP", "ME", "YA", "REMOVE", "UNSUBSCRIBE", "MORE", "TEXTS"))
+var gluable = union(union(bodyStopWords, fillers), newSet("TAKE", "OFF", "MANDEN", "MAS", "NO", "TEXTING", "STOP", "ME", "YA", "REMOVE", "UNSUBSCRIBE", "MORE", "TEXTS",
+	"GO", "AWAY"))
 
 // bareRealWords are words of their own one slip away from a key word.
 var bareRealWords = newSet("OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",
