@@ -147,12 +147,12 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 			return "crisis:overdose-amount", distress
 		}
 	}
-	if anyPattern(overdoseSigns, toks) && !slices.ContainsFunc(toks, isLaugh) {
+	if overdoseSigns.matches(toks) && !slices.ContainsFunc(toks, isLaugh) {
 		// "my roommate is out cold in the car", not "hes out cold, worked
 		// a double. lol".
 		return "crisis:overdose signs", distress
 	}
-	if naloxoneNow(toks) || naloxoneAsked(toks) {
+	if slices.ContainsFunc(toks, func(t string) bool { return naloxoneWords[t] }) && (naloxoneNow(toks) || naloxoneAsked(toks)) {
 		return "crisis:naloxone-now", distress
 	}
 	if pillFeelsWrong(toks) {
@@ -256,15 +256,12 @@ func routineDose(toks []string, k int) bool {
 // crisisBook reads a text once for all of crisisSets.
 var crisisBook = newRuleBook(crisisSets...)
 
-// naloxoneNow: naloxone spoken of, and time running out in any sentence of
+// naloxoneNow, in a text that speaks of naloxone: time running out in any sentence of
 // the text: "do u have narcan?? need it NOW", "q farmacia tiene narcan
 // abierta a esta hora? es pa ya", "where narcan at near the bridge hurry".
 // Never in a text that puts it in the past ("narcan saved my life 3 years
 // ago").
 func naloxoneNow(toks []string) bool {
-	if !slices.ContainsFunc(toks, func(t string) bool { return naloxoneWords[t] }) {
-		return false
-	}
 	for _, p := range hurryCues {
 		if i := p.find(toks); i >= 0 && !negations[at(toks, i-1)] {
 			return !longAgo(toks) // not "no emergency, just want it around"
@@ -284,32 +281,29 @@ var (
 // compre en la calle no eran lo que decian, me siento muy mal", "tome una
 // pastilla q me pasaron y me siento mal mal".
 func pillFeelsWrong(toks []string) bool {
-	return anyPattern(unknownPill, toks) && anyPattern(feelsWrong, toks) && !longAgo(toks)
+	return unknownPill.matches(toks) && feelsWrong.matches(toks) && !longAgo(toks)
 }
 
 var (
-	unknownPill = compileAll("NO ERAN|ERA LO QUE", "QUE|Q ME PASARON|DIERON|VENDIERON", "COMPRE EN LA CALLE", "FROM THE STREET", "PRESSED",
+	unknownPill = rules("unknown pill", "NO ERAN|ERA LO QUE", "QUE|Q ME PASARON|DIERON|VENDIERON", "COMPRE EN LA CALLE", "FROM THE STREET", "PRESSED",
 		"FAKE PILL|PILLS|PERC|PERCS|XANAX|BARS", "WASNT|WERENT WHAT", "NOT WHAT ~ SAID", "DONT KNOW WHAT ~ WAS $", "DONT KNOW WHAT WAS IN")
-	feelsWrong = compileAll("ME SIENTO MUY MAL|RARO|RARA", "ME SIENTO MAL MAL", "FEEL|FEELING ~ WEIRD|FAINT|WRONG|SICK|DIZZY $",
+	feelsWrong = rules("feels wrong", "ME SIENTO MUY MAL|RARO|RARA", "ME SIENTO MAL MAL", "FEEL|FEELING ~ WEIRD|FAINT|WRONG|SICK|DIZZY $",
 		"CANT FEEL", "HEART ~ RACING|POUNDING|CRAZY")
 )
 
 // overdoseSigns read as an overdose unless the text laughs.
-var overdoseSigns = compileAll("OUT COLD", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
+var overdoseSigns = rules("overdose signs", "OUT COLD", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
 
 func isLaugh(t string) bool {
 	return laughWords[t] || strings.HasPrefix(t, "HAHA") || strings.HasPrefix(t, "JAJA") || strings.HasPrefix(t, "LMAO")
 }
 
-// naloxoneAsked: naloxone asked for, where or how to get it, with nothing
+// naloxoneAsked, in a text that speaks of naloxone: asked for, where or how to get it, with nothing
 // that puts it later ("to keep at home", "just in case", "for my kit"),
 // nor in the past: "can u guys mail me narcan", "do pharmacies carry
 // naloxone or do i need a doctor". The issue's policy reads a naloxone
 // request as a crisis; one for later is a question.
 func naloxoneAsked(toks []string) bool {
-	if !slices.ContainsFunc(toks, func(t string) bool { return naloxoneWords[t] }) {
-		return false
-	}
 	return askedFor.matches(toks) && !laterCues.matches(toks) && !longAgo(toks) && !slices.ContainsFunc(toks, isLaugh)
 }
 

@@ -323,7 +323,7 @@ func laughsOrCries(body string, clauses [][]string) bool {
 			}
 		}
 	}
-	return strings.ContainsAny(body, "\U0001F602\U0001F923\U0001F62D\U0001F979\U0001F480\U0001F606\U0001F605\U0001F97A\U0001F622")
+	return strings.ContainsAny(body, laughEmoji+cryEmoji)
 }
 
 var movedWords = newSet("CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")

@@ -32,7 +32,7 @@ func newStemText(body string, clauses [][]string) *stemText {
 		}
 		st.clauses[i] = cc
 		for _, t := range cc {
-			if laughWords[t] || strings.HasPrefix(t, "HAHA") || strings.HasPrefix(t, "JAJA") || strings.HasPrefix(t, "LMAO") {
+			if isLaugh(t) {
 				st.laugh = true
 			}
 			if !crisisFillers[t] {
@@ -41,13 +41,19 @@ func newStemText(body string, clauses [][]string) *stemText {
 		}
 		st.toks = append(st.toks, "")
 	}
-	if strings.ContainsAny(body, "\U0001F602\U0001F923\U0001F480\U0001F606\U0001F605") { // 😂 🤣 💀 😆 😅
+	if strings.ContainsAny(body, laughEmoji) {
 		st.laugh = true
 	}
 	blankFigures(st.toks, st.laugh)
 	st.errand = slices.Contains(st.toks, everydayJump)
 	return st
 }
+
+// laughEmoji laugh (😂 🤣 💀 😆 😅); cryEmoji are moved to tears (😭 🥹 🥺 😢).
+const (
+	laughEmoji = "\U0001F602\U0001F923\U0001F480\U0001F606\U0001F605"
+	cryEmoji   = "\U0001F62D\U0001F979\U0001F97A\U0001F622"
+)
 
 var laughWords = newSet("LOL", "LMAO", "LMFAO", "ROFL", "HAHA", "JK", "JAJA", "XD", "LOLOL", "LMFAOO")
 
@@ -538,7 +544,7 @@ func (st *stemText) lostTolerance() bool {
 // does not either: these are the look-alikes a reader of words confuses
 // most, and the rules were written for them.
 func (st *stemText) rulesOwn(distress bool) bool {
-	if distress || st.errand || anyPattern(quitsADrug, st.toks) {
+	if distress || st.errand || quitsADrug.matches(st.toks) {
 		return true
 	}
 	place := false
@@ -575,7 +581,7 @@ const everydayJump = "_JUMP"
 
 // quitsADrug: the text ends something for the person, not their life: "no
 // mas blues para mi", "no more percs for me".
-var quitsADrug = compileWide("{NO MAS|NO MORE} ~ {PARA MI|FOR ME|PA MI} $")
+var quitsADrug = wideRules("quits a drug", "{NO MAS|NO MORE} ~ {PARA MI|FOR ME|PA MI} $")
 
 var ruledWords = newSet("NALOXONE", "NARCAN", "NALOXONA", "NARCAM", "GUN", "GUNS", "PISTOL", "RIFLE", "SHOTGUN",
 	"FIREARM", "PISTOLA", "ARMA", "REVOLVER",
