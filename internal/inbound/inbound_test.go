@@ -17,9 +17,16 @@ import (
 	"textsupport/internal/vault"
 )
 
-// newService is the inbound service of the default program over a fresh
-// database, its sender doing no work.
-func newService(t *testing.T) (*store.DB, *vault.Vault, *inbound.Service) {
+// harness is the inbound service of the default program over a fresh
+// database, its sender doing no work, and the MessageSids it has used.
+type harness struct {
+	db  *store.DB
+	v   *vault.Vault
+	svc *inbound.Service
+	sid int
+}
+
+func newService(t *testing.T) *harness {
 	t.Helper()
 	db := pgtest.New(t)
 	v, _ := vault.New(bytes.Repeat([]byte{3}, 32))
@@ -31,24 +38,51 @@ func newService(t *testing.T) (*store.DB, *vault.Vault, *inbound.Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return db, v, &inbound.Service{DB: db, Vault: v, Replies: prog.Replies.ByName(), JoinKeywords: prog.Keywords, Subscriptions: sender}
+	return &harness{db: db, v: v, svc: &inbound.Service{DB: db, Vault: v, Replies: prog.Replies.ByName(), JoinKeywords: prog.Keywords, Subscriptions: sender}}
+}
+
+// nextSID is a MessageSid not used before.
+func (h *harness) nextSID() string {
+	h.sid++
+	return fmt.Sprintf("SM%032d", h.sid)
+}
+
+// send handles one text from the number, as a new message.
+func (h *harness) send(t *testing.T, from, body string) inbound.Result {
+	t.Helper()
+	res, err := h.svc.Handle(context.Background(), inbound.Message{SID: h.nextSID(), From: from, Body: body})
+	if err != nil {
+		t.Fatalf("Handle(%q) = %v", body, err)
+	}
+	return res
+}
+
+// openConversation subscribes the number and has it ask for a person: it
+// returns the conversation that opens.
+func (h *harness) openConversation(t *testing.T, from string) int64 {
+	t.Helper()
+	h.send(t, from, "JOIN")
+	h.send(t, from, "can someone call me back")
+	var conv int64
+	if err := h.db.Pool.QueryRow(context.Background(), `SELECT id FROM conversations WHERE phone_hash = $1 AND status <> 'closed'`, h.v.Hash(from)).Scan(&conv); err != nil {
+		t.Fatalf("the free text opened no conversation: %v", err)
+	}
+	return conv
 }
 
 // An opt-out whose caller has gone (Twilio stopped waiting, the connection
 // dropped) is still recorded: nothing depends on the request staying open.
 func TestOptOutSurvivesCallerLeaving(t *testing.T) {
 	t.Parallel()
-	db, v, svc := newService(t)
-	if _, err := svc.Handle(context.Background(), inbound.Message{SID: "SM00000000000000000000000000000001", From: "+12125550190", Body: "JOIN"}); err != nil {
-		t.Fatal(err)
-	}
+	h := newService(t)
+	h.send(t, "+12125550190", "JOIN")
 	gone, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := svc.Handle(gone, inbound.Message{SID: "SM00000000000000000000000000000002", From: "+12125550190", Body: "please stop texting me"})
+	res, err := h.svc.Handle(gone, inbound.Message{SID: h.nextSID(), From: "+12125550190", Body: "please stop texting me"})
 	if err != nil {
 		t.Fatalf("Handle with the caller gone = %v, want the opt-out recorded", err)
 	}
-	sub, err := pgtest.FindSubscriberByHash(context.Background(), db, v.Hash("+12125550190"))
+	sub, err := pgtest.FindSubscriberByHash(context.Background(), h.db, h.v.Hash("+12125550190"))
 	if err != nil || sub.State != store.Stopped || res.Reply != inbound.ReplyStop {
 		t.Fatalf("after the opt-out: %v %v, reply %q; want stopped with the STOP reply", sub, err, res.Reply)
 	}
@@ -62,20 +96,11 @@ func TestOptOutSurvivesCallerLeaving(t *testing.T) {
 func TestDeclineAnswersStaff(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, v, svc := newService(t)
+	h := newService(t)
+	db, v := h.db, h.v
 	staff, err := db.CreateStaff(ctx, "ada@clinic.example", "a long enough password", store.RoleResponder)
 	if err != nil {
 		t.Fatal(err)
-	}
-	sid := 0
-	send := func(from, body string) inbound.Result {
-		t.Helper()
-		sid++
-		res, err := svc.Handle(ctx, inbound.Message{SID: fmt.Sprintf("SM%032d", sid), From: from, Body: body})
-		if err != nil {
-			t.Fatalf("Handle(%q) = %v", body, err)
-		}
-		return res
 	}
 	for i, tc := range []struct {
 		name      string
@@ -103,12 +128,7 @@ func TestDeclineAnswersStaff(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			from := fmt.Sprintf("+1212555%04d", 100+i)
-			send(from, "JOIN")
-			send(from, "can someone call me back")
-			var conv int64
-			if err := db.Pool.QueryRow(ctx, `SELECT id FROM conversations WHERE phone_hash = $1 AND status <> 'closed'`, v.Hash(from)).Scan(&conv); err != nil {
-				t.Fatalf("the free text opened no conversation: %v", err)
-			}
+			conv := h.openConversation(t, from)
 			if tc.staffAgo > 0 {
 				var out int64
 				if err := db.Pool.QueryRow(ctx, `INSERT INTO outbound_messages (kind, status, conversation_id, created_at)
@@ -125,7 +145,7 @@ func TestDeclineAnswersStaff(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			res := send(from, tc.body)
+			res := h.send(t, from, tc.body)
 			sub, err := pgtest.FindSubscriberByHash(ctx, db, v.Hash(from))
 			if err != nil {
 				t.Fatal(err)
@@ -134,7 +154,7 @@ func TestDeclineAnswersStaff(t *testing.T) {
 				t.Errorf("%q: state %s, class %s; want %s, %s", tc.body, sub.State, res.Class, tc.wantState, tc.wantClass)
 			}
 			var rule string
-			if err := db.Pool.QueryRow(ctx, `SELECT rule FROM inbound_messages WHERE message_sid = $1`, fmt.Sprintf("SM%032d", sid)).Scan(&rule); err != nil {
+			if err := db.Pool.QueryRow(ctx, `SELECT rule FROM inbound_messages WHERE message_sid = $1`, fmt.Sprintf("SM%032d", h.sid)).Scan(&rule); err != nil {
 				t.Fatal(err)
 			}
 			if answer := strings.HasSuffix(rule, "(an answer to staff)"); answer != tc.answer {
@@ -152,30 +172,20 @@ func TestDeclineAnswersStaff(t *testing.T) {
 func TestInboundAndStaffReplyTogether(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, v, svc := newService(t)
-	staff, err := db.CreateStaff(ctx, "grace@clinic.example", "a long enough password", store.RoleResponder)
+	h := newService(t)
+	staff, err := h.db.CreateStaff(ctx, "grace@clinic.example", "a long enough password", store.RoleResponder)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sender := svc.Subscriptions.(*sending.Sender)
+	sender := h.svc.Subscriptions.(*sending.Sender)
 	actor := store.Actor{StaffID: staff.ID, ClientAddr: "192.0.2.1"}
-	sid := 0
-	nextSID := func() string { sid++; return fmt.Sprintf("SM%032d", sid) }
 	for i := range 40 {
 		from := fmt.Sprintf("+1212555%04d", 200+i)
-		for _, body := range []string{"JOIN", "can someone call me back"} {
-			if _, err := svc.Handle(ctx, inbound.Message{SID: nextSID(), From: from, Body: body}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		var conv int64
-		if err := db.Pool.QueryRow(ctx, `SELECT id FROM conversations WHERE phone_hash = $1 AND status <> 'closed'`, v.Hash(from)).Scan(&conv); err != nil {
-			t.Fatal(err)
-		}
-		text := inbound.Message{SID: nextSID(), From: from, Body: "are you there?"}
+		conv := h.openConversation(t, from)
+		text := inbound.Message{SID: h.nextSID(), From: from, Body: "are you there?"}
 		errs := make(chan error, 2)
 		go func() {
-			_, err := svc.Handle(ctx, text)
+			_, err := h.svc.Handle(ctx, text)
 			errs <- err
 		}()
 		go func() {
