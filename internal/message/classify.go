@@ -202,7 +202,7 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.5
+	modelCrisisAt     = 0.4
 	modelCrisisBareAt = 0.6
 )
 
@@ -305,6 +305,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	if crisis == "" && distress && anyMatch(nowCue, clauses) {
 		crisis = "crisis:distress-tonight"
 	}
+	if crisis == "" && anyMatch(relapseCue, clauses) && anyMatch(despairCue, clauses) {
+		// "relapsed. nothing matters", "drank again after 90 days and I
+		// stopped caring": despair on a relapse, when an overdose is likeliest.
+		crisis = "crisis:distress-relapse"
+	}
 	if crisis == "" && distress && anyMatch(farewellCue, clauses) {
 		// "bye im done", "tell my kids que los quiero, im done", "gave my
 		// dog to my cousin. im done": despair with a goodbye.
@@ -315,6 +320,13 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if parts := gluedFrom(clauses[0][0], gluableCrisis); parts != nil {
 			crisis, _ = crisisIn([][]string{parts})
 		}
+	}
+	if crisis == "" && st != nil && len(clauses) == 1 && setMatch(&helpAsked, clauses) {
+		// Help asked for and nothing more: "help pls", "i need help", "can
+		// u help", "necesito ayuda". Whatever it is, a person should read
+		// it now; with more words ("i need help getting off xanax") the
+		// rest says what help.
+		crisis = "crisis:plea (help asked)"
 	}
 	if crisis == "" && st != nil {
 		var d bool
@@ -350,6 +362,10 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		c = Classification{Class: ClassOptOut, Rule: revoked}
 	case isSpanishHelp(clauses):
 		c = Classification{Class: ClassHelp, Rule: "es:ayuda"}
+	case len(clauses) == 1 && anyMatch(helpWord, clauses):
+		// The HELP keyword stretched, mistyped or with a courtesy ("heeelp",
+		// "hellp", "HELP pls"): what this line is and how to reach a person.
+		c = Classification{Class: ClassHelp, Rule: "help:in words"}
 	default:
 		c = Classification{Class: ClassOther}
 	}
@@ -360,6 +376,20 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	}
 	return c
 }
+
+// helpAsked: a whole text that asks for help and says nothing of what for.
+var helpAsked = wideRules("help asked",
+	"^ {I|} {REALLY|} NEED {SOME|} HELP {|PLEASE|NOW|ASAP|BAD|BADLY} $", "^ PLEASE I {REALLY|} NEED {SOME|} HELP $",
+	"^ {CAN|COULD} {YOU|SOMEONE|SOMEBODY|ANYONE|YALL} {PLEASE|} HELP {|ME|ME PLEASE|PLEASE} $", "^ HELP ME OUT {|HERE|PLEASE} $",
+	"^ NECESITO AYUDA {|PORFAVOR|YA|URGENTE} $", "^ ALGUIEN ~ {AYUDEME|AYUDENME|AYUDAME} $")
+
+// relapseCue: use again after a time without.
+var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|USING|DRINKING|SHOT UP|PICKED UP} AGAIN", "BACK ON {IT|THE}", "SLIPPED",
+	"RECAI", "RECAIDA", "VOLVI A {USAR|TOMAR|CONSUMIR|METERME|CAER}")
+
+// despairCue: not caring what happens to oneself.
+var despairCue = compileWide("NOTHING MATTERS", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS",
+	"WHATS THE POINT", "HOPELESS", "WORTHLESS", "HATE MYSELF", "NADA IMPORTA", "YA NO ME IMPORTA", "NO ME IMPORTA NADA", "{NO|YA NO} TIENE SENTIDO")
 
 // farewellCue: a goodbye, said or done, that turns despair into a crisis.
 var farewellCue = compileWide("BYE", "GOODBYE", "ADIOS", "TELL MY", "{LOS|LAS} QUIERO", "LOVE YOU ALL", "{GAVE|GIVING|GIVE} ~ {DOG|CAT|STUFF|THINGS|AWAY}",
@@ -577,6 +607,8 @@ var crisisCues = compileAll(strings.Join([]string{
 func isSpanishHelp(clauses [][]string) bool {
 	return len(clauses) == 1 && anyMatch(spanishHelp, clauses)
 }
+
+var helpWord = compileAll("^ HELP $", "^ HELP PLEASE $", "^ HELLP|HELPP|HEELP|HEPL $")
 
 var spanishHelp = compileAll("^ AYUDA $", "^ INFORMACION $", "^ QUE ES ESTO $", "^ MAS INFORMACION $")
 

@@ -258,7 +258,7 @@ func TestClassify(t *testing.T) {
 		{"where is naloxone", "where can I get naloxone?", "", crisis},
 		{"naloxone for later", "where can I get naloxone to keep at home just in case?", "", other},
 		{"naloxone training", "narcan training at the library thurs, anyone going?", "", other},
-		{"help me", "I need help", "", other},
+		{"help asked", "I need help", "", crisis},
 		{"thank you", "thank you, this helps", "", other},
 		{"empty", "", "", other},
 		{"only spaces", "   ", "", other},

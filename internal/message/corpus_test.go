@@ -46,7 +46,7 @@ func (s *corpusScore) add(c corpusText, got Classification) {
 	}
 	if c.Label == "recovery" && c.Safer != "opt_out" {
 		s.recovery++
-		if got.Class == ClassOptOut {
+		if got.Class == ClassOptOut || got.AlsoOptOut { // a crisis reply that also opts out unsubscribes too
 			s.falseOptOut++
 			miss = "false opt-out"
 		}
@@ -113,7 +113,7 @@ const (
 // now. A change that reads people worse than this fails; raise the floor
 // as the classifier improves, until it meets the targets above.
 const (
-	floorCrisisRecall = 94.3
+	floorCrisisRecall = 95.1
 	floorOptOutRecall = 90.4
 	floorFalseOptOuts = 0
 )

@@ -104,6 +104,7 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 		// Clause breaks are kept apart so phrases do not join across them.
 		toks = append(toks, "")
 	}
+	toks = foldPairs(toks) // "could just not exist" reads as COULDNT EXIST, as patterns are written
 	past := -1 // longAgo(toks), read only when a crisis word is found
 	for i, t := range toks {
 		if g := crisisWords[t]; g != "" {

@@ -27,7 +27,7 @@ type slot struct {
 
 func compile(p string) pattern {
 	var out pattern
-	for _, f := range strings.Fields(p) {
+	for _, f := range canonical(strings.Fields(p)) {
 		switch f {
 		case "_":
 			out = append(out, slot{any: true})
@@ -57,6 +57,36 @@ func compile(p string) pattern {
 		}
 	}
 	return out
+}
+
+// canonical writes a pattern's words as tokenize writes a text's, so that
+// a pattern written "{YOU|U} DID NOT" waits for the tokens YOU DIDNT, which
+// is what "u did not" becomes: U → YOU, PLS → PLEASE, WANNA → WANT TO, DID
+// NOT → DIDNT (spellings and pairs, tokens.go).
+func canonical(fields []string) []string {
+	var out []string
+	for _, f := range fields {
+		switch {
+		case strings.ContainsAny(f, "*~_$^@") && !strings.Contains(f, "|"):
+			out = append(out, f)
+		case strings.Contains(f, "|"):
+			alts := strings.Split(f, "|")
+			for i, a := range alts {
+				if s, ok := spellings[a]; ok && len(s) == 1 && a != "2" {
+					alts[i] = s[0]
+				}
+			}
+			out = append(out, strings.Join(alts, "|"))
+		default:
+			if s, ok := spellings[f]; ok && f != "2" {
+				// Not 2 (TO in a text): in a pattern it is a count.
+				out = append(out, s...)
+			} else {
+				out = append(out, f)
+			}
+		}
+	}
+	return foldPairs(out)
 }
 
 func compileAll(ps ...string) []pattern {

@@ -226,13 +226,13 @@ func declined(clauses [][]string) bool {
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
 var courtesy = compileAll("^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
-	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
+	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ TY|THANKS|THX|THANK YOU THO|THOUGH|MAAM|SIR $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
-var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $",
+var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ ALL GOOD|SET THANKS|THX|TY|HERE $", "^ IM ALL GOOD|SET THANKS|THX|TY $", "^ ALL GOOD $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
 	"^ IM GOOD $", "^ IM GOOD THANKS|THANK $", "^ NOT FOR ME $", "^ PLEASE DONT $", "^ NO GRACIAS $",
-	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $",
+	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $", "^ NO PLEASE $",
 	// Ending, leaving or declining, naming nothing: "im over this", "leave me
 	// out", "not anymore", "nope, but thank you".
 	"^ IM|YA DONE $", "^ I AM DONE $", "^ IM OVER THIS|IT $", "^ OVER THIS $", "^ FINISHED WITH THIS|IT $", "^ DONE W|WITH ALL THIS $",
@@ -261,6 +261,12 @@ var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX 
 	"^ OVER IT HONESTLY|TBH|FR $", "^ IM STRAIGHT BRO $", "^ WE GOOD $", "^ IM ALRIGHT $", "^ GOOD FOR NOW ~ $", "^ NEL YA NO $", "^ IA NO $",
 	"^ YA NO MI PANA|COMPA|AMIGO|HERMANO|BRO $", "^ SE ACABO $", "^ HASTA AQUI $", "^ TERMINADO $", "^ KIERO|QUIERO PARAR YA $", "^ QUISIERA PARAR ESTO $",
 	"^ YA QUIERO QUE|Q PARE $", "^ NO INTERESA $",
+	"^ I|ILL RESPECTFULLY|POLITELY DECLINE $", "^ RESPECTFULLY|POLITELY DECLINE $", "^ TIME OUT $", "^ NO MORE FOR ME $", "^ NOT ONE MORE $", "^ I WANT ZERO MORE $",
+	"^ NO FURTHER $", "^ I|IM DONT|DO NOT WANT ANY MORE OF IT|THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
+	"^ DONT NEED THIS|THESE|IT NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ KINDLY DONT $", "^ NAH NOT IN ON THIS $", "^ GOOD|ALL GOOD HERE $",
+	"^ IM ALRIGHT|OK|OKAY|GOOD|STRAIGHT THANK YOU|THANKS|THX|TY THO|THOUGH $", "^ NAH|NAW|NO IM OK|OKAY|GOOD|STRAIGHT|ALRIGHT|FINE THANKS|THX|TY ~ $",
+	"^ ALL DONE $", "^ ALL DONE HERE $", "^ SO|SOO DONE $", "^ DONE W|WITH IT $", "^ FIN DE ESTO $", "^ SALGO $", "^ YA ME SALGO $", "^ QUIERO CORTAR CON ESTO $",
+	"^ YA NO WE|GUEY|WEY|MANO|BRO|AMIGA|AMIGO|COMPA $", "^ NOMAS YA $",
 	"^ BYE|BAI|BYEE|CHAO|CIAO|ADIOS|GOODBYE $", "^ OK|OKAY|K BYE|CHAO|ADIOS $", "^ BYE YA $", "^ OH GREAT ANOTHER ONE $", "^ OTRA VEZ USTEDES $")
 
 // onlyFillers: every token is a filler ("ok", "so"), or there are none.
@@ -345,6 +351,7 @@ var (
 // for on those words alone. END on its own stays an opt-out.
 func bareOptOut(clauses [][]string) string {
 	var toks []string
+	held := "" // the rule when a key word had a letter doubled by a slip
 	for _, c := range clauses {
 		for i := 0; i < len(c); i++ {
 			switch {
@@ -356,11 +363,23 @@ func bareOptOut(clauses [][]string) string {
 				i++ // "cancel thx so much"
 			case c[i] == "N" && i > 0:
 				// "stop pls n thank u"
+			case isLaugh(c[i]):
+				// "ya basta jajaja", "stop lmaooo": a laugh beside the
+				// request, as "stop lol" (a filler).
 			case firstNames[c[i]] && i > 0 && onlyWords(toks, bodyStopWords):
 				// "STOP - Linda": signed
-			case c[i] == "I" && at(c, i+1) == "QUIT" && len(clauses) == 1 && onlyFillers(c[:i]):
-				// "I quit", and nothing more: a refusal that names nothing,
-				// honoured (not "I quit last week", "I want to quit").
+			case c[i] == "I" && at(c, i+1) == "QUIT" && len(clauses) == 1 && onlyWords(append(c[:i:i], "QUIT"), quitWords):
+				// "I quit", "I QUIT I QUIT", and nothing more: a refusal that
+				// names nothing, honoured (not "I quit last week", "I want to
+				// quit", "I need to quit": words about the person's life).
+			case (c[i] == "IM" || c[i] == "HEREBY") && at(c, i+1) == "QUITTING" && len(clauses) <= 2 && onlyWords(append(c[:i:i], "QUIT"), quitWords):
+				// "ok thats it im quitting", "Hereby quitting."
+				toks = append(toks, "QUIT")
+				i++
+			case c[i] == "QUITTING" && len(c) == 1 && len(clauses) == 1:
+				toks = append(toks, "QUIT")
+			case c[i] == "THATS" && at(c, i+1) == "IT" && (i == 0 || onlyFillers(c[:i])):
+				i++ // "ok thats it, stop"
 			case c[i] == "I":
 				return ""
 			case (c[i] == "NO" || c[i] == "YA") && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE" || at(c, i+1) == "NO"):
@@ -373,11 +392,24 @@ func bareOptOut(clauses [][]string) string {
 			case c[i] == "OF" && (at(c, i+1) == "THIS" || at(c, i+1) == "THAT" || at(c, i+1) == "THESE"):
 				i++
 			default:
-				toks = append(toks, c[i])
+				t := c[i]
+				if u := undouble(t); u != t && !bodyStopWords[t] && !fillers[t] && !bareRealWords[t] && (bodyStopWords[u] || fillers[u] || u == "PLZ") {
+					if bodyStopWords[u] && held == "" {
+						held = "typo:" + strings.ToLower(t) + "→" + u
+					}
+					t = u // "altoo altooo", "STOPPPPP plzz": a letter held down
+				}
+				if t == "PLZ" {
+					t = "PLEASE"
+				}
+				toks = append(toks, t)
 			}
 		}
 	}
 	if onlyWords(toks, bodyStopWords) {
+		if held != "" {
+			return held
+		}
 		for _, t := range toks {
 			if bodyStopWords[t] {
 				return "bare:" + t
@@ -402,6 +434,12 @@ func bareOptOut(clauses [][]string) string {
 	}
 	if k := shortTypoOf(word); k != "" {
 		return "typo:" + strings.ToLower(word) + "→" + k
+	}
+	if k := shortTypoOf(undouble(word)); k != "" && undouble(word) != word {
+		return "typo:" + strings.ToLower(word) + "→" + k // "sotppppp"
+	}
+	if stopShort[word] {
+		return "typo:" + strings.ToLower(word) + "→STOP" // "sto", "sop": a letter dropped
 	}
 	// Words run together: "stopstopstop", "takemeoff", "yanomemandenmas".
 	if parts := glued(word); parts != nil {
@@ -474,6 +512,13 @@ func gluedFrom(w string, vocab set) []string {
 
 var gluable = union(union(bodyStopWords, fillers), newSet("TAKE", "OFF", "MANDEN", "MAS", "NO", "TEXTING", "STOP", "ME", "YA", "REMOVE", "UNSUBSCRIBE", "MORE", "TEXTS",
 	"GO", "AWAY"))
+
+// stopShort are STOP with a letter dropped, read only as the whole text:
+// TOP and SOT are words people send alone.
+var stopShort = newSet("STO", "SOP", "SPT")
+
+// quitWords may come before an "I quit" that refuses the texts.
+var quitWords = union(fillers, newSet("QUIT", "I", "THATS", "SO", "WELL"))
 
 // bareRealWords are words of their own one slip away from a key word.
 var bareRealWords = newSet("OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",
@@ -651,6 +696,15 @@ func gerundObject(c []string, gerund string, k int) bool {
 			n = at(c, k+2) // "my work phone", "this old number"
 		}
 		return n == "" || phoneNoun(n) || (t == "MY" || t == "MI") && family[n]
+	case t == "HIS" || t == "HER" || t == "THEIR":
+		// "please stop texting his phone", not "I need to stop texting
+		// her phone" (the person's own habit).
+		for _, w := range c[:k] {
+			if ownStopCue[w] || w == "I" || w == "IM" {
+				return false
+			}
+		}
+		return phoneNoun(at(c, k+1))
 	case t == "IT" && at(c, k+1) == "":
 		return true // "please stop texting it" (this number)
 	}

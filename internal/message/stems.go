@@ -351,6 +351,8 @@ var stemCrisisSets = []ruleSet{
 		"USANDO|METIENDOME|DROGANDOME|INYECTANDOME|CONSUMIENDO|USAR|METERME|DROGARME|INYECTARME|CONSUMIR ~ SOLO|SOLA|SOLITO|SOLITA",
 		"DESPUES DE ~ MESES|ANOS|SEMANAS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN|LIMPIOS", "PRIMERA VEZ ~ EN|DESDE ~ MESES|ANOS|SEMANAS|REHAB|CARCEL",
 		"TOLERANCIA", "MISMA ~ CANTIDAD|DOSIS", "RECIEN SALI ~ CARCEL|REHAB|PRISION", "NADIE ~ AQUI|CONMIGO ~ SI|Y",
+		"STOPPED CARING", "CARE WHAT HAPPENS", "NOTHING {GOING TO|WILL|IS GOING TO|EVER} CHANGE", "WHAT FUTURE", "SAME HELL", "WHATS LEFT FOR ME",
+		"TEARS ALL NIGHT", "CRY EVERY {DAY|NIGHT}", "KEEP BREAKING DOWN", "{ROUGH|DARK|BAD} THOUGHTS", "NO MAS DOLOR",
 	),
 	wideRules("crisis:plea (broad)", "^ HELP ME $", "^ PLEASE HELP ME $", "^ SOMEONE HELP", "^ SOMEBODY HELP", "HELP ME PLEASE $", "HELP HELP",
 		"PLEASE HELP $", "^ AYUDAME $", "^ AYUDA AYUDA", "^ AYUDA PORFAVOR $", "^ AYUDA URGENTE", "AYUDENME", "AUXILIO", "SOCORRO",
@@ -503,13 +505,15 @@ var (
 		"LO PRIMERO ~ METER*|USAR|PISTEAR|DROGAR*",
 		"BOUT TO ~ SHOOT|USE|DO|COP", "I BOUGHT $", "YA TENGO FENTA|FENTY|FENT|CHIVA", "YA TENGO LA|MI BOLSA", "VA A USAR", "HOY USE", "ME VOY A PONER",
 		"DOSIS DE SIEMPRE", "LO MISMO DE SIEMPRE", "ENCONTRAR|ENCONTRE|ENCONTRADO USANDO", "WRAPPER", "COMPRE ~ DE SIEMPRE", "^ PICKED UP $", "CONSEGUI FENTA|FENTY|CHIVA|FENT", "ME PIQUE", "YA USE", "USE OTRA VEZ",
-		"PRIMERA VEZ QUE|Q USO|ME METO DESDE", "SE METIO HEROINA|FENTA|CHIVA|FENTANILO")
+		"SE METIO HEROINA|FENTA|CHIVA|FENTANILO", "VOLVI A ~ USAR|PASTILLAS|HEROINA|FENTA|FENTANILO|CHIVA|METERME|CONSUMIR|INYECTARME",
+		"USO|USA|USE|CONSUMIO|CONSUMI OTRA VEZ", "YA USO|USE|CONSUMIO|CONSUMI")
+	usingNowWide = compileWide("PRIMERA VEZ {QUE|Q} {USO|USE|ME METO|ME METI|CONSUMO|CONSUMI} DESDE")
 	// abstinent: a stretch without use, after which the old dose can kill
 	// as surely as after jail: "6 months clean and im sitting in my car
 	// with a rig", "been sober 6 months but got a bag tonight".
 	abstinent = compileAll("CLEAN|SOBER ~ DAYS|WEEKS|MONTHS|YEARS|SINCE", "OFF IT ~ DAYS|WEEKS|MONTHS|YEARS|SINCE", "DAYS|WEEKS|MONTHS|YEARS|YRS|MOS ~ CLEAN|SOBER|OFF",
 		"STOPPED ~ SUBS|SUBOXONE|METHADONE|VIVITROL", "LIMPIO|LIMPIA|SOBRIO|SOBRIA ~ DIAS|SEMANAS|MESES|ANOS",
-		"DIAS|SEMANAS|MESES|ANOS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR", "YA NO USABA")
+		"DIAS|SEMANAS|MESES|ANOS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR", "YA NO USABA", "LLEVABA|TENIA ~ DIAS|SEMANAS|MESES|ANOS SIN")
 )
 
 // lostTolerance: using, or about to, on release from jail, treatment or a
@@ -524,7 +528,7 @@ func (st *stemText) lostTolerance() bool {
 	if !(place && anyPattern(released, st.toks)) && !anyPattern(abstinent, st.toks) {
 		return false
 	}
-	for _, p := range usingNow {
+	for _, p := range append(usingNow[:len(usingNow):len(usingNow)], usingNowWide...) {
 		if i := p.find(st.toks); i >= 0 && !deniedAt(st.toks, i) {
 			return true
 		}
@@ -550,7 +554,8 @@ func (st *stemText) rulesOwn(distress bool) bool {
 	place := false
 	for i, t := range st.toks {
 		place = place || institutions[t]
-		if ruledWords[t] {
+		if ruledWords[t] || t == "ODD" && oddSaid[at(st.toks, i-1)] {
+			// "that's odd", "kinda odd": the word odd, not OD'd
 			return true
 		}
 		if takeVerbs[t] {
@@ -987,6 +992,29 @@ func notTheDrugWord(c []string, i int) bool {
 		return true // "I'm getting things about addiction"
 	}
 	switch c[i] {
+	case "MEETING", "MEETINGS":
+		// "in a meeting", "in meetings all day", "work meeting": not a
+		// recovery meeting, which people are at or go to.
+		if p == "IN" || p == "A" && at(c, i-2) == "IN" || workMeeting[p] {
+			return true
+		}
+	case "DRUG", "RELAPSE":
+		// "a drug program", "drug texts", "'relapse prevention'": what the
+		// texts are, not the writer's use.
+		if ourProgramNouns[n] {
+			return true
+		}
+	case "CLEAN":
+		if n == "START" || n == "SLATE" || n == "BREAK" {
+			return true
+		}
+	}
+	if recoveryPlaces[c[i]] && p == "IN" && (hasAny(c[:i], pastBe) || aboutSomeoneElse(c[:i])) {
+		// "you were great in detox", "he's in rehab with no phone": a
+		// stay that is over, or someone else's.
+		return true
+	}
+	switch c[i] {
 	case "NA":
 		switch p {
 		case "EN", "A", "DE", "PA", "PARA", "SIN", "NI", "POR", "PA'":
@@ -1004,6 +1032,33 @@ func notTheDrugWord(c []string, i int) bool {
 		}
 		switch p {
 		case "YOU", "U", "YALL", "THEY", "USTEDES":
+			return true
+		}
+	}
+	return false
+}
+
+// oddSaid come before the adjective odd.
+var oddSaid = newSet("THATS", "ITS", "SO", "VERY", "KINDA", "BIT", "SEEMS", "LOOKS", "FEELS", "HOW", "AN", "PRETTY", "REALLY", "SUPER", "IS", "WAS", "SOUNDS", "QUITE")
+
+var (
+	workMeeting     = newSet("WORK", "TEAM", "BUSINESS", "STAFF", "ZOOM", "BOARD", "CLIENT", "SALES", "PTA", "SCHOOL")
+	ourProgramNouns = newSet("PROGRAM", "REHAB", "TEXTS", "TEXT", "MESSAGES", "MESSAGE", "STUFF", "LINE", "SERVICE", "COMPANY", "PEOPLE", "PREVENTION", "CENTER", "HOTLINE", "SPAM")
+	recoveryPlaces  = newSet("REHAB", "DETOX", "TREATMENT", "SOBER", "CLINIC")
+	pastBe          = newSet("WAS", "WERE")
+	thirdPersons    = newSet("HE", "HES", "SHE", "SHES", "THEYRE", "HIS", "HER")
+	firstPersons    = newSet("I", "IM", "IVE", "ID", "ILL", "ME", "MYSELF", "MY")
+)
+
+// aboutSomeoneElse: the words before speak of someone else, not the writer: "he's
+// in rehab", "it was my brother, he's in a sober house".
+func aboutSomeoneElse(before []string) bool {
+	return hasAny(before, thirdPersons) && !hasAny(before, firstPersons)
+}
+
+func hasAny(toks []string, words set) bool {
+	for _, t := range toks {
+		if words[t] {
 			return true
 		}
 	}

@@ -164,6 +164,7 @@ var spellings = map[string][]string{
 	"ARRÊT": {"ARRET"}, "ARRÊTE": {"ARRETE"}, "ARRÊTEZ": {"ARRETEZ"}, "NOMORE": {"NO", "MORE"},
 	"2NITE": {"TONIGHT"}, "TONITE": {"TONIGHT"}, "2NIGHT": {"TONIGHT"}, "THRU": {"THROUGH"},
 	"NOONE": {"NO", "ONE"}, "EVERYBODY": {"EVERYONE"}, "STOPPPING": {"STOPPING"},
+	"MOR": {"MORE"}, "MOORE": {"MORE"}, "NOO": {"NO"}, "COMIN": {"COMING"}, "NUM": {"NUMBER"}, "FKN": {"FUCKING"}, "FKING": {"FUCKING"}, "FCKING": {"FUCKING"},
 	"HLEP": {"HELP"}, "JION": {"JOIN"}, "BLU": {"BLUE"}, "TURNIN": {"TURNING"}, "TEXTN": {"TEXTING"}, "SENDIN": {"SENDING"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
@@ -194,16 +195,21 @@ func foldTokens(in []string) []string {
 			out = append(out, t)
 		}
 	}
-	folded := out[:0:0]
-	for i := 0; i < len(out); i++ {
-		if i+1 < len(out) {
-			if p, ok := pairs[[2]string{out[i], out[i+1]}]; ok {
+	return foldPairs(out)
+}
+
+// foldPairs folds each two adjacent tokens of pairs into one.
+func foldPairs(in []string) []string {
+	folded := in[:0:0]
+	for i := 0; i < len(in); i++ {
+		if i+1 < len(in) {
+			if p, ok := pairs[[2]string{in[i], in[i+1]}]; ok {
 				folded = append(folded, p)
 				i++
 				continue
 			}
 		}
-		folded = append(folded, out[i])
+		folded = append(folded, in[i])
 	}
 	return folded
 }
