@@ -105,7 +105,7 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 		toks = append(toks, "")
 	}
 	toks = foldPairs(toks) // "could just not exist" reads as COULDNT EXIST, as patterns are written
-	past := -1 // longAgo(toks), read only when a crisis word is found
+	past := -1             // longAgo(toks), read only when a crisis word is found
 	for i, t := range toks {
 		if g := crisisWords[t]; g != "" {
 			if negatedAt(toks, i) {
