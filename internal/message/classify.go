@@ -284,7 +284,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			revoked = "revocation:does not want them"
 		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
-		ourObject := revoked != "" && st.ourObject()
+		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
 		ours = explicit || ourObject
 		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
 			setMatch(&comingBack, clauses) || !explicit && setMatch(&whatIfLeaving, clauses)) {
@@ -351,6 +351,16 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			crisis = r.rule(labelCrisis)
 		}
 	}
+	if crisis == "" && anyMatch(deniedRisk, clauses) {
+		// "not gonna do anything stupid", "no estoy en peligro": risk
+		// denied, which raises it. A person reads it; one who also leaves
+		// the line gets the safety reply once, as nobody will text them
+		// again.
+		distress = true
+		if revoked != "" {
+			crisis = "crisis:distress-leaving"
+		}
+	}
 	var c Classification
 	switch {
 	case crisis != "":
@@ -383,6 +393,10 @@ var helpAsked = wideRules("help asked",
 	"^ {CAN|COULD} {YOU|SOMEONE|SOMEBODY|ANYONE|YALL} {PLEASE|} HELP {|ME|ME PLEASE|PLEASE} $", "^ HELP ME OUT {|HERE|PLEASE} $",
 	"^ NECESITO AYUDA {|PORFAVOR|YA|URGENTE} $", "^ ALGUIEN ~ {AYUDEME|AYUDENME|AYUDAME} $")
 
+// deniedRisk: the writer says they are in no danger.
+var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
+	"NO ESTOY EN PELIGRO", "NO VOY A HACER {NINGUNA TONTERIA|UNA TONTERIA|NINGUNA LOCURA|NADA MALO|NADA}", "NO ME VOY A HACER NADA")
+
 // relapseCue: use again after a time without.
 var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|USING|DRINKING|SHOT UP|PICKED UP} AGAIN", "BACK ON {IT|THE}", "SLIPPED",
 	"RECAI", "RECAIDA", "VOLVI A {USAR|TOMAR|CONSUMIR|METERME|CAER}")
@@ -404,7 +418,7 @@ var gluableCrisis = newSet("I", "IM", "GONNA", "GOING", "TO", "KILL", "MYSELF", 
 // rather than revoke consent (Classification.Decline).
 var declineRules = map[string]bool{
 	"revocation:declined": true, "revocation:stop at a message": true, "revocation:who is this": true,
-	"revocation:not interested": true,
+	"revocation:not interested": true, "revocation:stop asking": true,
 }
 
 // stopSigns: the text is nothing but emoji, and they say stop: a stop

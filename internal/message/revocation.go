@@ -203,6 +203,9 @@ func declined(clauses [][]string) bool {
 			weakNo = true // "No, thanks anyway.": a refusal only beside a courtesy
 			continue
 		}
+		for len(c) > 1 && isLaugh(c[len(c)-1]) {
+			c = c[:len(c)-1] // "im good lol", "nah jaja"
+		}
 		c = append(c[:len(c):len(c)], "")
 		ok := false
 		for _, p := range declinePatterns {
@@ -225,11 +228,11 @@ func declined(clauses [][]string) bool {
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
-var courtesy = compileAll("^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
+var courtesy = compileAll("^ WHATEVER $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ TY|THANKS|THX|THANK YOU THO|THOUGH|MAAM|SIR $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
-var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ ALL GOOD|SET THANKS|THX|TY|HERE $", "^ IM ALL GOOD|SET THANKS|THX|TY $", "^ ALL GOOD $",
+var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL GOOD|SET THANKS|THX|TY|HERE $", "^ IM ALL GOOD|SET THANKS|THX|TY $", "^ ALL GOOD $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
 	"^ IM GOOD $", "^ IM GOOD THANKS|THANK $", "^ NOT FOR ME $", "^ PLEASE DONT $", "^ NO GRACIAS $",
 	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $", "^ NO PLEASE $",
@@ -267,6 +270,11 @@ var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX 
 	"^ IM ALRIGHT|OK|OKAY|GOOD|STRAIGHT THANK YOU|THANKS|THX|TY THO|THOUGH $", "^ NAH|NAW|NO IM OK|OKAY|GOOD|STRAIGHT|ALRIGHT|FINE THANKS|THX|TY ~ $",
 	"^ ALL DONE $", "^ ALL DONE HERE $", "^ SO|SOO DONE $", "^ DONE W|WITH IT $", "^ FIN DE ESTO $", "^ SALGO $", "^ YA ME SALGO $", "^ QUIERO CORTAR CON ESTO $",
 	"^ YA NO WE|GUEY|WEY|MANO|BRO|AMIGA|AMIGO|COMPA $", "^ NOMAS YA $",
+	// A bare no, alone or said again ("no", "NO.", "no no no"): a refusal
+	// naming nothing. To a person who wrote lately it is an answer
+	// (Classification.Decline, inbound.asAnswer).
+	"^ NO $", "^ NO NO $", "^ NO NO NO $", "^ NOT ME $", "^ I DONT WANT THIS|IT|THESE $", "^ I DONT WANT THIS|THESE STUFF|THING|SERVICE|ANYMORE $", "^ DONT WANT THIS|IT|THESE $", "^ NO QUIERO MAS $",
+	"^ CYA|PEACE|LATERS|LATER $", "^ DONE DONE $", "^ PEACE OUT $", "^ FINITO $", "^ LEAVE GROUP $", "^ DISLIKE $",
 	"^ BYE|BAI|BYEE|CHAO|CIAO|ADIOS|GOODBYE $", "^ OK|OKAY|K BYE|CHAO|ADIOS $", "^ BYE YA $", "^ OH GREAT ANOTHER ONE $", "^ OTRA VEZ USTEDES $")
 
 // onlyFillers: every token is a filler ("ok", "so"), or there are none.

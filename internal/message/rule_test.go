@@ -140,7 +140,11 @@ func TestClassifyRule(t *testing.T) {
 		{"quit blowin up my phone", ClassOptOut, false, "revocation:in plainer words", false},
 		{"UNSUBSCRIBE me from this please", ClassOptOut, false, "revocation:unsubscribe", false},
 		{"No, thanks anyway.", ClassOptOut, false, "revocation:declined", false},
-		{"no", ClassOther, false, "", false},
+		// A bare no names nothing: honoured as a refusal, as "no thanks" is
+		// (to a person who wrote lately it is an answer: inbound.asAnswer).
+		{"no", ClassOptOut, false, "revocation:declined", false},
+		{"no problem", ClassOther, false, "", false},
+		{"no worries", ClassOther, false, "", false},
 		{"STOP - Linda", ClassOptOut, false, "bare:STOP", false},
 		{"goaway", ClassOptOut, false, "glued:revocation:leave me alone", false},
 		{"can u guys mail me narcan", ClassCrisis, false, "crisis:naloxone-now", false},
