@@ -40,7 +40,7 @@ var (
 		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
 		"STAWP", "ENUF", "RMV", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
 		"STOPPIT", "PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
-		"UNINSTALL", "DETENGANSE", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
+		"UNINSTALL", "DELETE", "TERMINAR", "FINALIZAR", "DETENGANSE", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
 		"SALIDA", "JUNK", "EDN", "SALR", "YANO", "CANCELENLO", "ANULEN", "DUNZO", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
@@ -607,8 +607,8 @@ func onlyWords(toks []string, words set) bool {
 // are not.
 func stopsMessages(c []string) bool {
 	for i, t := range c {
-		if !stopVerbs[t] || selfNegations[at(c, i-1)] || toldSomeoneElse(c[:i]) {
-			continue
+		if !stopVerbs[t] || selfNegations[at(c, i-1)] || toldSomeoneElse(c[:i]) || theyStop[at(c, i-1)] {
+			continue // not "so they quit texting me happy hour deals"
 		}
 		if messageObject(c, i+1, bridge) || numberObject(c, i+1) {
 			return true
@@ -617,10 +617,16 @@ func stopsMessages(c []string) bool {
 	return false
 }
 
+// theyStop: someone else is the one who stops.
+var theyStop = newSet("THEY", "HE", "SHE", "THEYLL", "HELL", "SHELL")
+
 // toldSomeoneElse: "I told my dealer to stop texting me" reports what the
 // person asked of someone else.
 func toldSomeoneElse(before []string) bool {
 	for i, t := range before {
+		if (t == "DIJE" || t == "DIJO") && (at(before, i-1) == "LES" || at(before, i-1) == "LE") && at(before, i+1) == "A" {
+			return true // "les dije a los del barrio"
+		}
 		if t == "TOLD" || t == "ASKED" {
 			switch at(before, i+1) {
 			case "YOU", "YALL", "US", "THIS", "":
@@ -992,7 +998,8 @@ func goAway(c []string) bool {
 func neverConsented(c []string) bool {
 	for i, t := range c {
 		// "you have the wrong number", not "I have a wrong number for the clinic".
-		if t == "WRONG" && wrongWhat[at(c, i+1)] && at(c, i-1) != "A" {
+		// Nor "I was the wrong person for my family".
+		if t == "WRONG" && wrongWhat[at(c, i+1)] && at(c, i-1) != "A" && !(at(c, i-1) == "THE" && (at(c, i-2) == "WAS" || at(c, i-2) == "BEEN" || at(c, i-2) == "IM")) {
 			return true
 		}
 		if t != "NEVER" && t != "DIDNT" {
@@ -1016,13 +1023,16 @@ func neverConsented(c []string) bool {
 				return true
 			}
 		case "ASK", "ASKED", "REQUEST", "REQUESTED":
-			if at(c, j+1) == "FOR" && offList(c, j+2) && at(c, j+2) != "" {
-				return true
+			if at(c, j+1) == "FOR" && offList(c, j+2) && at(c, j+2) != "" && !lifeNouns[at(c, j+3)] {
+				return true // not "I didn't ask for this disease"
 			}
 		}
 	}
 	return false
 }
+
+// lifeNouns are what a person did not ask for in life, not texts.
+var lifeNouns = newSet("DISEASE", "ADDICTION", "LIFE", "PAIN", "ILLNESS", "SICKNESS", "CONDITION", "MESS", "TRAUMA", "BODY", "FAMILY")
 
 // forThis: nothing, or "for/to this", "to these texts", "for any of this".
 func forThis(c []string, k int) bool {

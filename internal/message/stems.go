@@ -748,7 +748,7 @@ func (st *stemText) revocation() string {
 	// A stop verb aimed at the texts: "stop sending me these damn texts",
 	// "quit messaging me", "cancel the reminders".
 	for i, t := range toks {
-		if !stemStopVerbs[t] || negations[at(toks, i-1)] || toldSomeoneElse(toks[clauseStart(toks, i):i]) {
+		if !stemStopVerbs[t] || negations[at(toks, i-1)] || toldSomeoneElse(toks[clauseStart(toks, i):i]) || theyStop[at(toks, i-1)] {
 			continue
 		}
 		k := i + 1
@@ -767,9 +767,11 @@ func (st *stemText) revocation() string {
 	if !recovery || ours {
 		if r := stemRevocationBook.first(toks, func(i int) bool {
 			if toks[i] == "WRONG" {
-				return at(toks, i-1) != "A" // "I have a wrong number for the clinic"
+				// "I have a wrong number for the clinic", "I was the wrong
+				// person for my family"
+				return at(toks, i-1) != "A" && !(at(toks, i-1) == "THE" && (at(toks, i-2) == "WAS" || at(toks, i-2) == "BEEN" || at(toks, i-2) == "IM"))
 			}
-			return !negations[at(toks, i-1)] && at(toks, i-1) != "NUNCA"
+			return !negations[at(toks, i-1)] && at(toks, i-1) != "NUNCA" && !theyStop[at(toks, i-1)]
 		}); r != "" {
 			return r
 		}

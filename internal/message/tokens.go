@@ -67,7 +67,9 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 		flushWord()
 		clause = heardUnsubscribe(joinSpelled(clause))
 		if len(clause) > 0 {
-			clauses = append(clauses, foldTokens(clause))
+			folded := foldTokens(clause)
+			typoAfterVerb(folded, &typos)
+			clauses = append(clauses, foldPairs(folded))
 		}
 		clause = nil
 	}

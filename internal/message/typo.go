@@ -181,3 +181,85 @@ func undouble(w string) string {
 	}
 	return b.String()
 }
+
+// Typing mistakes in the word after a request's verb: "stop txitng",
+// "stop sendign", "no thnaks", "wrong perosn", "remove nubmer". The word is
+// read as the one a request has there when it is one edit from it (two
+// neighbours swapped for four letters), and is not a word of its own
+// ("stop spending", "no tanks").
+var (
+	typoAfter = map[string][]string{
+		"STOP": stoppedThings, "QUIT": stoppedThings, "CEASE": stoppedThings, "HALT": stoppedThings,
+		"NO": {"THANKS", "GRACIAS", "TEXTS", "MESSAGES", "MORE", "INTERESTED", "MAS"}, "MORE": {"TEXTS", "MESSAGES"},
+		"CANCEL": {"PLEASE"}, "END": {"PLEASE"},
+		"WRONG": {"NUMBER", "PERSON"}, "REMOVE": {"NUMBER"}, "DELETE": {"NUMBER"}, "LOSE": {"NUMBER"}, "ERASE": {"NUMBER"},
+		"NOT": {"INTERESTED"}, "OPT": {"OUT"},
+	}
+	stoppedThings = []string{"TEXTING", "SENDING", "MESSAGING", "CONTACTING", "CALLING", "MESSAGES", "TEXTS", "THANKS", "PLEASE"}
+	nearRealWords = newSet("SPENDING", "LENDING", "TENDING", "SANDING", "SEEDING", "SENSING", "MENDING", "BENDING", "FENDING",
+		"TEXAS", "TANKS", "THINKS", "THANK", "TEXT", "MESSAGE", "NUMBERS", "PERSONS", "PARSON", "MOREE", "MOOR", "MARE", "MORN",
+		"MOTE", "MODE", "MOVE", "MOLE", "MORES", "OUR", "OUTS", "PUT", "OAT", "CURT", "CALLINGS", "COSTING", "CONTESTING",
+		"PLEAS", "PLEASED", "PLEASES", "GRACIA", "LEASE", "PEASE", "REMOTE", "REMOVED", "DELETED", "DEPLETE", "WRONGS", "WRING", "WRUNG",
+		"NO", "NOW", "NUT", "NET", "NOTE", "TOP", "SOP", "STEP", "MY", "ME", "ON", "TO", "IN")
+)
+
+// typoBefore: the same, for the request's verb before the word it has
+// after it: "sttop texting", "wrnog number", "rmove my number", "nto
+// interested".
+var typoBefore = map[string][]string{
+	"TEXTING": {"STOP"}, "MESSAGING": {"STOP"}, "SENDING": {"STOP"}, "TEXTS": {"STOP"}, "MESSAGES": {"STOP"}, "CONTACTING": {"STOP"},
+	"NUMBER": {"WRONG", "REMOVE", "DELETE"}, "PERSON": {"WRONG"}, "INTERESTED": {"NOT"}, "ME": {"REMOVE", "DELETE"}, "MY": {"REMOVE", "DELETE"},
+}
+
+// typoAfterVerb rewrites the word after a request's verb, or the verb
+// before the word a request has after it, when it is a slip of the word a
+// request has there; typos records it.
+func typoAfterVerb(c []string, typos *[]string) {
+	for i := 1; i < len(c); i++ {
+		if t := slipOf(c[i], typoAfter[c[i-1]]); t != "" {
+			*typos = append(*typos, strings.ToLower(c[i])+"→"+t)
+			c[i] = t
+		}
+	}
+	for i := 0; i+1 < len(c); i++ {
+		if t := slipOf(c[i], typoBefore[c[i+1]]); t != "" {
+			*typos = append(*typos, strings.ToLower(c[i])+"→"+t)
+			c[i] = t
+		}
+	}
+}
+
+// slipOf returns the target w is a slip of, or "": one edit from a target
+// of five letters or more, two neighbours swapped or a letter doubled in a
+// shorter one ("sotp", "sstop", "nto"), never a word of its own.
+func slipOf(w string, targets []string) string {
+	if len(targets) == 0 || len(w) < 2 || nearRealWords[w] || shortRealWords[w] || bareRealWords[w] || realWords[w] {
+		return ""
+	}
+	for _, t := range targets {
+		if w == t {
+			return ""
+		}
+	}
+	for _, t := range targets {
+		switch {
+		case len(t) >= 5 && len(w) >= 4 && editDistance(w, t, 1) <= 1:
+			return t
+		case len(t) < 5 && (len(w) == len(t) && swapped(w, t) || undouble(w) == t && len(w) == len(t)+1):
+			return t
+		case t == "STOP" && (stopShort[w] || shortTypoOf(w) == t):
+			return t
+		}
+	}
+	return ""
+}
+
+// swapped: w is t with two neighbouring letters swapped.
+func swapped(w, t string) bool {
+	for i := 0; i+1 < len(w); i++ {
+		if w[i] != t[i] {
+			return w[i] == t[i+1] && w[i+1] == t[i] && w[i+2:] == t[i+2:]
+		}
+	}
+	return false
+}
