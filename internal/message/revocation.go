@@ -21,7 +21,8 @@ var (
 		"ME", "IT", "THIS", "THESE", "SIR", "MAAM", "DUDE", "MAN", "BRO", "GUYS", "YALL", "HEY", "HI",
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
-		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF")
+		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF",
+		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "PRONTO", "RN", "TODAY")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -40,7 +41,7 @@ var (
 		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
 		"STAWP", "ENUF", "RMV", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
 		"STOPPIT", "PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
-		"UNINSTALL", "DELETE", "TERMINAR", "FINALIZAR", "DETENGANSE", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
+		"UNINSTALL", "DELETE", "TERMINAR", "FINALIZAR", "DETENTE", "CESE", "UNJOIN", "DEREGISTER", "WITHDRAW", "CANCELLED", "CANCELED", "CANCELLATION", "DEBAJA", "APAGAR", "OPTMEOUT", "SILENCIAR", "DETENGANSE", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
 		"SALIDA", "JUNK", "EDN", "SALR", "YANO", "CANCELENLO", "ANULEN", "DUNZO", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
@@ -80,7 +81,8 @@ var (
 	// texting, please"; anything else ("stop texting my dealer") is about
 	// someone else.
 	afterGerund = newSet("ME", "US", "PLEASE", "ANYMORE", "NOW", "AGAIN", "EVER", "ALREADY", "OK",
-		"OKAY", "THANKS", "THANK", "I", "IM", "SO", "EVERY", "ALL", "DAMN", "FUCKING", "HERE", "OMG")
+		"OKAY", "THANKS", "THANK", "I", "IM", "SO", "EVERY", "ALL", "DAMN", "FUCKING", "HERE", "OMG",
+		"RN", "TODAY", "PRONTO", "FAM", "BRO", "DUDE", "MAN", "LOL", "WTF", "SMH", "SHEESH", "JEEZ", "UGH", "YA", "AHORA", "PORFAVOR", "ASAP", "SERIOUSLY", "FR")
 
 	// sendObjects may follow "stop sending (me)".
 	sendObjects = newSet("THESE", "THIS", "THOSE", "THAT", "THEM", "ANY", "ANYTHING", "MORE", "STUFF",
@@ -519,7 +521,7 @@ func gluedFrom(w string, vocab set) []string {
 }
 
 var gluable = union(union(bodyStopWords, fillers), newSet("TAKE", "OFF", "MANDEN", "MAS", "NO", "TEXTING", "STOP", "ME", "YA", "REMOVE", "UNSUBSCRIBE", "MORE", "TEXTS",
-	"GO", "AWAY"))
+	"GO", "AWAY", "WRONG", "NUMBER", "NOT", "INTERESTED", "NUMERO", "EQUIVOCADO", "INTERESA", "CONOZCO", "LEAVE", "ALONE"))
 
 // stopShort are STOP with a letter dropped, read only as the whole text:
 // TOP and SOT are words people send alone.
