@@ -205,20 +205,32 @@ func declined(clauses [][]string) bool {
 			weakNo = true // "No, thanks anyway.": a refusal only beside a courtesy
 			continue
 		}
-		for len(c) > 1 && isLaugh(c[len(c)-1]) {
-			c = c[:len(c)-1] // "im good lol", "nah jaja"
-		}
-		c = append(c[:len(c):len(c)], "")
-		ok := false
-		for _, p := range declinePatterns {
-			if p.matchAt(c, 0, 0) {
-				ok, refused = true, true
-				break
+		// The clause as written, and without what may end a refusal without
+		// changing it: "im good lol", "nah ty maam", "time out pls", "no
+		// sir thank you".
+		bare := c
+		for len(bare) > 1 && (isLaugh(bare[len(bare)-1]) || softeners[bare[len(bare)-1]] || bare[len(bare)-1] == "YOU" && at(bare, len(bare)-2) == "THANK" && len(bare) > 2) {
+			if bare[len(bare)-1] == "YOU" {
+				bare = bare[:len(bare)-1]
 			}
+			bare = bare[:len(bare)-1]
 		}
-		for _, p := range courtesy {
-			if p.matchAt(c, 0, 0) {
-				ok, kind = true, true
+		ok := false
+		for _, form := range [][]string{c, bare} {
+			form = append(form[:len(form):len(form)], "")
+			for _, p := range declinePatterns {
+				if p.matchAt(form, 0, 0) {
+					ok, refused = true, true
+					break
+				}
+			}
+			for _, p := range courtesy {
+				if p.matchAt(form, 0, 0) {
+					ok, kind = true, true
+				}
+			}
+			if ok || len(bare) == len(c) {
+				break
 			}
 		}
 		if !ok {
@@ -228,13 +240,16 @@ func declined(clauses [][]string) bool {
 	return refused || weakNo && kind
 }
 
+// softeners may end a refusal without changing it.
+var softeners = newSet("PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
+
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
-var courtesy = compileAll("^ WHATEVER $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
-	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ TY|THANKS|THX|THANK YOU THO|THOUGH|MAAM|SIR $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
+var courtesy = compileWide("^ WHATEVER $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
+	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
-var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL GOOD|SET THANKS|THX|TY|HERE $", "^ IM ALL GOOD|SET THANKS|THX|TY $", "^ ALL GOOD $",
+var declinePatterns = compileWide("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL GOOD|SET THANKS|THX|TY|HERE $", "^ IM ALL GOOD|SET THANKS|THX|TY $", "^ ALL GOOD $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
 	"^ IM GOOD $", "^ IM GOOD THANKS|THANK $", "^ NOT FOR ME $", "^ PLEASE DONT $", "^ NO GRACIAS $",
 	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $", "^ NO PLEASE $",
@@ -267,9 +282,11 @@ var declinePatterns = compileAll("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX 
 	"^ YA NO MI PANA|COMPA|AMIGO|HERMANO|BRO $", "^ SE ACABO $", "^ HASTA AQUI $", "^ TERMINADO $", "^ KIERO|QUIERO PARAR YA $", "^ QUISIERA PARAR ESTO $",
 	"^ YA QUIERO QUE|Q PARE $", "^ NO INTERESA $",
 	"^ I|ILL RESPECTFULLY|POLITELY DECLINE $", "^ RESPECTFULLY|POLITELY DECLINE $", "^ TIME OUT $", "^ NO MORE FOR ME $", "^ NOT ONE MORE $", "^ I WANT ZERO MORE $",
-	"^ NO FURTHER $", "^ I|IM DONT|DO NOT WANT ANY MORE OF IT|THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
-	"^ DONT NEED THIS|THESE|IT NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ KINDLY DONT $", "^ NAH NOT IN ON THIS $", "^ GOOD|ALL GOOD HERE $",
-	"^ IM ALRIGHT|OK|OKAY|GOOD|STRAIGHT THANK YOU|THANKS|THX|TY THO|THOUGH $", "^ NAH|NAW|NO IM OK|OKAY|GOOD|STRAIGHT|ALRIGHT|FINE THANKS|THX|TY ~ $",
+	"^ NO FURTHER $", "^ I|IM DONT WANT ANY MORE OF IT|THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
+	"^ DONT NEED THIS|THESE|IT NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ NO|NAH|NOPE $", "^ NO FURTHER $", "^ TIME OUT $", "^ IM ALRIGHT $",
+	"^ THIS ISNT @NAME $", "^ THIS IS NOT @NAME $", "^ THIS IS OVER FOR ME $", "^ I DONT WANT ANY MORE OF IT|THIS $", "^ GOT NO USE FOR THIS|IT ~ $",
+	"^ DONT NEED IT ANYMORE $", "^ THIS ISNT SOMETHING I NEED $", "^ DONT THINK THIS IS MY KIND OF THING $", "^ KINDLY DONT $", "^ NAH NOT IN ON THIS $", "^ GOOD HERE $", "^ ALL GOOD HERE $",
+	"^ IM {ALRIGHT|OK|OKAY|GOOD|STRAIGHT} {THANK YOU|THANKS|THX|TY} {THO|THOUGH} $", "^ NAH|NAW|NO IM OK|OKAY|GOOD|STRAIGHT|ALRIGHT|FINE THANKS|THX|TY ~ $",
 	"^ ALL DONE $", "^ ALL DONE HERE $", "^ SO|SOO DONE $", "^ DONE W|WITH IT $", "^ FIN DE ESTO $", "^ SALGO $", "^ YA ME SALGO $", "^ QUIERO CORTAR CON ESTO $",
 	"^ YA NO WE|GUEY|WEY|MANO|BRO|AMIGA|AMIGO|COMPA $", "^ NOMAS YA $",
 	// A bare no, alone or said again ("no", "NO.", "no no no"): a refusal

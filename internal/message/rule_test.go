@@ -335,7 +335,7 @@ func TestClassifyRule(t *testing.T) {
 		{"scrub my digits from this", ClassOptOut, false, "revocation:lose my number", false},
 		{"No further contact please.", ClassOptOut, false, "revocation:no contact", false},
 		{"consent to text me is hereby revoked", ClassOptOut, false, "revocation:no contact", false},
-		{"nah thanks", ClassOptOut, false, "revocation:no contact", false},
+		{"nah thanks", ClassOptOut, false, "revocation:declined", false},
 		{"DESIST", ClassOptOut, false, "bare:DESIST", false},
 		{"STAP", ClassOptOut, false, "bare:STAP", false},
 		{"just quit? if only it were that simple", ClassOther, false, "", false},

@@ -1010,6 +1010,11 @@ func notTheDrugWord(c []string, i int) bool {
 		if n == "START" || n == "SLATE" || n == "BREAK" {
 			return true
 		}
+	case "COURT":
+		// "see you in court", "take you to court": a threat to us.
+		if p == "IN" && (at(c, i-2) == "YOU" || at(c, i-2) == "YALL") || p == "TO" && (at(c, i-2) == "YOU" || at(c, i-2) == "YALL") {
+			return true
+		}
 	case "CRYING":
 		// "stoppp im literally crying": moved by a message, not "I can't
 		// stop crying".
