@@ -480,11 +480,29 @@ func strongAsk(rule string) bool {
 // it back. A last sentence that points back ("how do i make them stop")
 // is not on its own.
 func lastAsks(clauses [][]string) string {
+	for len(clauses) > 2 && signOff(clauses[len(clauses)-1]) {
+		clauses = clauses[:len(clauses)-1] // "...please stop. thanks for everything"
+	}
 	if len(clauses) < 2 || onlyWords(clauses[len(clauses)-1], saidOfDrugs) {
 		return "" // "parce ayudeme a dejar el bazuco, ya no mas"
 	}
 	return clauseAsks(clauses[len(clauses)-1:])
 }
+
+// signOff: a clause that closes a message and says nothing more: "thanks
+// for everything", "take care", "god bless".
+func signOff(c []string) bool {
+	c = append(c[:len(c):len(c)], "")
+	for _, p := range signOffs {
+		if p.matchAt(c, 0, 0) {
+			return true
+		}
+	}
+	return false
+}
+
+var signOffs = compileWide("^ {THANKS|THANK YOU|THX|TY|GRACIAS} {|FOR EVERYTHING|FOR ALL YOU DO|FOR YOUR HELP|FOR THE HELP|SO MUCH|POR TODO|ANYWAY} $",
+	"^ TAKE CARE $", "^ GOD BLESS {|YOU|YALL} $", "^ {BYE|ADIOS|BENDICIONES|BLESSINGS|PEACE|CHEERS} $", "^ BEST $", "^ SINCERELY ~ $")
 
 // comingBack: the text asks to come back: "sign me back up, i was wrong to
 // quit these", "resubscribe me please", "me di de baja por error". It

@@ -231,6 +231,11 @@ func TestClassifyRule(t *testing.T) {
 		{"blocked the bar so they quit texting me happy hour deals", ClassOther, false, "", false},
 		{"didnt ask for this disease but its mine to deal with", ClassOther, false, "", false},
 		{"i was the wrong person for my family when i used", ClassOther, false, "", false},
+		// A request at the end of a long message, before a sign-off.
+		{"hey so i was in rehab last year and signed up for this there. sober 11 months, but getting these every day makes me think about using. please stop. thanks for everything", ClassOptOut, false, "revocation:stop", false},
+		{"i went to detox with you guys in 2022 and ive been clean since. no need to keep texting me. please and thank you", ClassOptOut, false, "revocation:in plainer words", false},
+		{"no sir thank you", ClassOptOut, false, "revocation:declined", false},
+		{"time out pls", ClassOptOut, false, "revocation:declined", false},
 		{"heeelp", ClassHelp, false, "help:in words", false},
 		{"need help", ClassCrisis, false, "crisis:plea (help asked)", false},
 		{"can u help me", ClassCrisis, false, "crisis:plea (help asked)", false},
