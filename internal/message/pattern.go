@@ -25,7 +25,22 @@ type slot struct {
 	end      bool
 }
 
+// compiled is every pattern the package compiled, with its source, so
+// that a test can check each can match a text (TestPatternsCanMatch).
+var compiled []compiledPattern
+
+type compiledPattern struct {
+	src string
+	p   pattern
+}
+
 func compile(p string) pattern {
+	out := compileFields(p)
+	compiled = append(compiled, compiledPattern{p, out})
+	return out
+}
+
+func compileFields(p string) pattern {
 	var out pattern
 	for _, f := range canonical(strings.Fields(p)) {
 		switch f {
@@ -90,11 +105,65 @@ func canonical(fields []string) []string {
 }
 
 func compileAll(ps ...string) []pattern {
-	out := make([]pattern, len(ps))
-	for i, p := range ps {
-		out[i] = compile(p)
+	out := make([]pattern, 0, len(ps))
+	for _, p := range ps {
+		for _, e := range expand(p) {
+			out = append(out, compile(e))
+		}
 	}
 	return out
+}
+
+// splitDead writes out, one pattern each, the alternatives of a slot that
+// tokenize never leaves as one token beside its neighbours: GOTTA (GOT TO
+// in a text) in "TEXTS ~ GOTTA|HAFTA GO", ARE in "ARE|IS NOT WANTED" (ARENT
+// in a text). It returns nil when there are none.
+func splitDead(p string) []string {
+	if strings.ContainsAny(p, "{}") {
+		return nil // groups first (expand)
+	}
+	fields := strings.Fields(p)
+	plain := func(f string) bool { return f != "" && !strings.ContainsAny(f, "{}|*~_$^@") }
+	for i, f := range fields {
+		if !strings.Contains(f, "|") || strings.ContainsAny(f, "{}*~_$^@") {
+			continue
+		}
+		alts := strings.Split(f, "|")
+		dead := false
+		for _, a := range alts {
+			one := a
+			if sp, ok := spellings[a]; ok {
+				if len(sp) > 1 {
+					dead = true
+					break
+				}
+				one = sp[0]
+			}
+			if i+1 < len(fields) && plain(fields[i+1]) {
+				if _, ok := pairs[[2]string{one, fields[i+1]}]; ok {
+					dead = true
+				}
+			}
+			if i > 0 && plain(fields[i-1]) {
+				if _, ok := pairs[[2]string{fields[i-1], one}]; ok {
+					dead = true
+				}
+			}
+		}
+		if !dead {
+			continue
+		}
+		var out []string
+		for _, a := range alts {
+			w := a
+			if sp, ok := spellings[a]; ok && a != "2" {
+				w = strings.Join(sp, " ")
+			}
+			out = append(out, strings.Join(append(append(append([]string{}, fields[:i]...), w), fields[i+1:]...), " "))
+		}
+		return out
+	}
+	return nil
 }
 
 func (s slot) matches(t string) bool {
@@ -254,6 +323,13 @@ func firstMatch(sets []ruleSet, toks []string) string {
 // whose alternatives may be several slots long (or empty: {|PLEASE}): one
 // pattern per choice.
 func expand(p string) []string {
+	if parts := splitDead(p); parts != nil {
+		var out []string
+		for _, part := range parts {
+			out = append(out, expand(part)...)
+		}
+		return out
+	}
 	open := strings.IndexByte(p, '{')
 	if open < 0 {
 		return []string{p}
@@ -363,4 +439,45 @@ func (b *ruleBook) first(toks []string, accept func(i int) bool) string {
 		return ""
 	}
 	return b.sets[best].name
+}
+
+// anchoredSet is patterns that each match a whole clause from its start
+// ("^ NO THANKS $"), indexed by the words of their first slot so that a
+// clause is tried only against the patterns that can begin it.
+type anchoredSet struct {
+	byFirst map[string][]pattern
+	other   []pattern
+}
+
+func anchored(ps ...string) anchoredSet {
+	a := anchoredSet{byFirst: map[string][]pattern{}}
+	for _, p := range compileWide(ps...) {
+		first := p[0]
+		if first.end && first.gap < 0 && len(p) > 1 {
+			first = p[1]
+		}
+		if len(first.words) == 0 || len(first.prefixes) > 0 || first.any || first.name {
+			a.other = append(a.other, p)
+			continue
+		}
+		for w := range first.words {
+			a.byFirst[w] = append(a.byFirst[w], p)
+		}
+	}
+	return a
+}
+
+// match: a pattern matches c (a clause ending in "") from its first token.
+func (a anchoredSet) match(c []string) bool {
+	for _, p := range a.byFirst[at(c, 0)] {
+		if p.matchAt(c, 0, 0) {
+			return true
+		}
+	}
+	for _, p := range a.other {
+		if p.matchAt(c, 0, 0) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,9 @@
 package message
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Revocation in other words. The FCC counts "any reasonable means" of
 // revoking consent (47 CFR 64.1200(a)(10), FCC 24-24), so "please stop
@@ -22,7 +25,7 @@ var (
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
 		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF",
-		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "PRONTO", "RN", "TODAY")
+		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -41,7 +44,7 @@ var (
 		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
 		"STAWP", "ENUF", "RMV", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
 		"STOPPIT", "PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
-		"UNINSTALL", "DELETE", "TERMINAR", "FINALIZAR", "DETENTE", "CESE", "UNJOIN", "DEREGISTER", "WITHDRAW", "CANCELLED", "CANCELED", "CANCELLATION", "DEBAJA", "APAGAR", "OPTMEOUT", "SILENCIAR", "DEJENME", "DEJAME", "CALLATE", "CALLENSE", "LARGATE", "LARGUENSE", "LARGO", "VETE", "VAYANSE", "SHOO", "BAJAR", "STOPPEN", "ERASE", "SHUTUP", "GTFO", "FUCKOFF", "UNREGISTER", "UNLIST", "NOTEXTS", "NOTEXT", "DETENGANSE", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
+		"UNINSTALL", "DELETE", "TERMINAR", "FINALIZAR", "DETENTE", "CESE", "UNJOIN", "DEREGISTER", "CANCELLATION", "DEBAJA", "APAGAR", "OPTMEOUT", "SILENCIAR", "DEJENME", "DEJAME", "CALLATE", "CALLENSE", "LARGATE", "LARGUENSE", "LARGO", "VETE", "VAYANSE", "SHOO", "BAJAR", "STOPPEN", "ERASE", "SHUTUP", "GTFO", "FUCKOFF", "UNREGISTER", "UNLIST", "NOTEXTS", "NOTEXT", "DETENGANSE", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
 		"SALIDA", "JUNK", "EDN", "SALR", "YANO", "CANCELENLO", "ANULEN", "DUNZO", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
@@ -199,6 +202,9 @@ func declined(clauses [][]string) bool {
 	if len(clauses) == 0 {
 		return false
 	}
+	if anyMatch(statusThanks, clauses) {
+		return false // "all good, thanks for checking in!": how the person is, to a question
+	}
 	refused, weakNo, kind := false, false, false
 	for _, c := range clauses {
 		if len(c) == 1 && c[0] == "NO" && len(clauses) > 1 {
@@ -218,16 +224,11 @@ func declined(clauses [][]string) bool {
 		ok := false
 		for _, form := range [][]string{c, bare} {
 			form = append(form[:len(form):len(form)], "")
-			for _, p := range declinePatterns {
-				if p.matchAt(form, 0, 0) {
-					ok, refused = true, true
-					break
-				}
+			if declinePatterns.match(form) {
+				ok, refused = true, true
 			}
-			for _, p := range courtesy {
-				if p.matchAt(form, 0, 0) {
-					ok, kind = true, true
-				}
+			if courtesy.match(form) {
+				ok, kind = true, true
 			}
 			if ok || len(bare) == len(c) {
 				break
@@ -240,16 +241,19 @@ func declined(clauses [][]string) bool {
 	return refused || weakNo && kind
 }
 
+// statusThanks thanks someone for asking after the writer.
+var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}")
+
 // softeners may end a refusal without changing it.
 var softeners = newSet("PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
-var courtesy = compileWide("^ WHATEVER $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
+var courtesy = anchored("^ WHATEVER $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
-var declinePatterns = compileWide("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL GOOD|SET THANKS|THX|TY|HERE $", "^ IM ALL GOOD|SET THANKS|THX|TY $", "^ ALL GOOD $",
+var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL SET THANKS|THX|TY $", "^ IM ALL GOOD|SET THANKS|THX|TY $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
 	"^ IM GOOD $", "^ IM GOOD THANKS|THANK $", "^ NOT FOR ME $", "^ PLEASE DONT $", "^ NO GRACIAS $",
 	"^ YA NO $", "^ YA NO GRACIAS $", "^ NO MAS $", "^ QUIERO PARAR $", "^ NO PORFAVOR $", "^ NO PLEASE $",
@@ -281,18 +285,23 @@ var declinePatterns = compileWide("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX
 	"^ OVER IT HONESTLY|TBH|FR $", "^ IM STRAIGHT BRO $", "^ WE GOOD $", "^ IM ALRIGHT $", "^ GOOD FOR NOW ~ $", "^ NEL YA NO $", "^ IA NO $",
 	"^ YA NO MI PANA|COMPA|AMIGO|HERMANO|BRO $", "^ SE ACABO $", "^ HASTA AQUI $", "^ TERMINADO $", "^ KIERO|QUIERO PARAR YA $", "^ QUISIERA PARAR ESTO $",
 	"^ YA QUIERO QUE|Q PARE $", "^ NO INTERESA $",
-	"^ I|ILL RESPECTFULLY|POLITELY DECLINE $", "^ RESPECTFULLY|POLITELY DECLINE $", "^ TIME OUT $", "^ NO MORE FOR ME $", "^ NOT ONE MORE $", "^ I WANT ZERO MORE $",
+	"^ I|ILL RESPECTFULLY|POLITELY DECLINE $", "^ RESPECTFULLY|POLITELY DECLINE $", "^ TIME OUT $", "^ I WANT ZERO MORE $",
 	"^ NO FURTHER $", "^ I|IM DONT WANT ANY MORE OF IT|THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
-	"^ DONT NEED THIS|THESE|IT NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ NO|NAH|NOPE $", "^ NO FURTHER $", "^ TIME OUT $", "^ IM ALRIGHT $",
-	"^ THIS ISNT @NAME $", "^ THIS IS NOT @NAME $", "^ THIS IS OVER FOR ME $", "^ I DONT WANT ANY MORE OF IT|THIS $", "^ GOT NO USE FOR THIS|IT ~ $",
-	"^ DONT NEED IT ANYMORE $", "^ THIS ISNT SOMETHING I NEED $", "^ DONT THINK THIS IS MY KIND OF THING $", "^ KINDLY DONT $", "^ NAH NOT IN ON THIS $", "^ GOOD HERE $", "^ ALL GOOD HERE $",
+	"^ DONT NEED THIS|THESE NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ NO|NAH|NOPE $", "^ NO FURTHER $", "^ TIME OUT $", "^ IM ALRIGHT $",
+	"^ THIS ISNT @NAME $", "^ THIS IS NOT @NAME $", "^ THIS IS OVER FOR ME $", "^ I DONT WANT ANY MORE OF IT|THIS $", "^ GOT NO USE FOR THIS ~ $",
+	"^ THIS ISNT SOMETHING I NEED $", "^ DONT THINK THIS IS MY KIND OF THING $", "^ KINDLY DONT $", "^ NAH NOT IN ON THIS $", 
 	"^ IM {ALRIGHT|OK|OKAY|GOOD|STRAIGHT} {THANK YOU|THANKS|THX|TY} {THO|THOUGH} $", "^ NAH|NAW|NO IM OK|OKAY|GOOD|STRAIGHT|ALRIGHT|FINE THANKS|THX|TY ~ $",
-	"^ ALL DONE $", "^ ALL DONE HERE $", "^ SO|SOO DONE $", "^ DONE W|WITH IT $", "^ FIN DE ESTO $", "^ SALGO $", "^ YA ME SALGO $", "^ QUIERO CORTAR CON ESTO $",
+	"^ ALL DONE $", "^ ALL DONE HERE $", "^ SO|SOO DONE $", "^ DONE W|WITH IT $", "^ FIN DE ESTO $", "^ SALGO $", "^ YA ME SALGO $",
 	"^ YA NO WE|GUEY|WEY|MANO|BRO|AMIGA|AMIGO|COMPA $", "^ NOMAS YA $",
+	// A break or some space asked of us, and nothing more: "taking a
+	// break ok", "need a breather", not "taking a break from social media".
+	"^ TAKING A BREAK {|OK|K|OKAY} $", "^ {I|WE|} {NEED|NEEDS} A BREATHER {FROM ALL THIS|FROM THIS|FROM THESE|FROM YOU|FROM YALL} $",
+	"^ {CAN|COULD} {WE|YOU|YALL} SLOW DOWN {|A BIT|FOR A WHILE|FOR A BIT} $", "^ {MEH|NAH|EH} NOT MY {THING|VIBE|STYLE} $", "^ I THINK WE NEED SOME SPACE $", "^ {I|} NEED SOME SPACE $",
+	"^ THIS|IT AINT|ISNT MY THING|VIBE|STYLE $",
 	// A bare no, alone or said again ("no", "NO.", "no no no"): a refusal
 	// naming nothing. To a person who wrote lately it is an answer
 	// (Classification.Decline, inbound.asAnswer).
-	"^ NO $", "^ NO NO $", "^ NO NO NO $", "^ NOT ME $", "^ I DONT WANT THIS|IT|THESE $", "^ I DONT WANT THIS|THESE STUFF|THING|SERVICE|ANYMORE $", "^ DONT WANT THIS|IT|THESE $", "^ NO QUIERO MAS $",
+	"^ NO $", "^ NO NO $", "^ NO NO NO $", "^ NOT ME $", "^ I DONT WANT THIS|THESE $", "^ I DONT WANT THIS|THESE STUFF|THING|SERVICE $", "^ DONT WANT THIS|THESE $",
 	"^ CYA|PEACE|LATERS|LATER $", "^ DONE DONE $", "^ PEACE OUT $", "^ FINITO $", "^ LEAVE GROUP $", "^ DISLIKE $",
 	"^ BYE|BAI|BYEE|CHAO|CIAO|ADIOS|GOODBYE $", "^ OK|OKAY|K BYE|CHAO|ADIOS $", "^ BYE YA $", "^ OH GREAT ANOTHER ONE $", "^ OTRA VEZ USTEDES $")
 
@@ -395,11 +404,11 @@ func bareOptOut(clauses [][]string) string {
 				// request, as "stop lol" (a filler).
 			case firstNames[c[i]] && i > 0 && onlyWords(toks, bodyStopWords):
 				// "STOP - Linda": signed
-			case c[i] == "I" && at(c, i+1) == "QUIT" && len(clauses) == 1 && onlyWords(append(c[:i:i], "QUIT"), quitWords):
+			case c[i] == "I" && at(c, i+1) == "QUIT" && len(clauses) == 1 && allIn(c, quitWords):
 				// "I quit", "I QUIT I QUIT", and nothing more: a refusal that
 				// names nothing, honoured (not "I quit last week", "I want to
 				// quit", "I need to quit": words about the person's life).
-			case (c[i] == "IM" || c[i] == "HEREBY") && at(c, i+1) == "QUITTING" && len(clauses) <= 2 && onlyWords(append(c[:i:i], "QUIT"), quitWords):
+			case (c[i] == "IM" || c[i] == "HEREBY") && at(c, i+1) == "QUITTING" && len(clauses) <= 2 && allIn(c, quitWords) && allIn(clauses[0], quitWords):
 				// "ok thats it im quitting", "Hereby quitting."
 				toks = append(toks, "QUIT")
 				i++
@@ -479,9 +488,9 @@ func bareOptOut(clauses [][]string) string {
 		return "typo:" + strings.ToLower(word) + "→" + u
 	}
 	// A long key word one edit off: "rmove", "detenr", "cancell".
-	if len(word) >= 5 && !bareRealWords[word] && !realWords[word] {
-		for t := range bodyStopWords {
-			if len(t) >= 5 && !bodyStopWords[word] && editDistance(word, t, 1) <= 1 {
+	if len(word) >= 5 && !bareRealWords[word] && !realWords[word] && !bodyStopWords[word] {
+		for _, t := range bareTypoTargets {
+			if editDistance(word, t, 1) <= 1 {
 				return "typo:" + strings.ToLower(word) + "→" + t
 			}
 		}
@@ -540,15 +549,46 @@ func gluedFrom(w string, vocab set) []string {
 var gluable = union(union(bodyStopWords, fillers), newSet("TAKE", "OFF", "MANDEN", "MAS", "NO", "TEXTING", "STOP", "ME", "YA", "REMOVE", "UNSUBSCRIBE", "MORE", "TEXTS",
 	"GO", "AWAY", "YANOMAS", "WRONG", "NUMBER", "NOT", "INTERESTED", "NUMERO", "EQUIVOCADO", "INTERESA", "CONOZCO", "LEAVE", "ALONE"))
 
+// bareTypoTargets are the key words of five letters or more that a whole
+// text one edit off is read as, in a fixed order. Not the words that only
+// dismiss (DEJENME, LARGATE) or are near words of their own (DETENTE and
+// demente, TERMINAR and terminal, DELETE and deleted).
+var bareTypoTargets = func() []string {
+	var out []string
+	for t := range bodyStopWords {
+		if len(t) >= 5 && !noTypoStopWords[t] {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}()
+
+var noTypoStopWords = newSet("DETENTE", "TERMINAR", "FINALIZAR", "DELETE", "UNJOIN", "DEREGISTER", "CANCELLATION", "DEBAJA", "APAGAR",
+	"OPTMEOUT", "SILENCIAR", "DEJENME", "DEJAME", "CALLATE", "CALLENSE", "LARGATE", "LARGUENSE", "LARGO", "VAYANSE", "BAJAR", "STOPPEN",
+	"ERASE", "SHUTUP", "FUCKOFF", "UNREGISTER", "UNLIST", "NOTEXTS", "NOTEXT")
+
 // stopShort are STOP with a letter dropped, read only as the whole text:
 // TOP and SOT are words people send alone.
 var stopShort = newSet("STO", "SOP", "SPT")
 
-// quitWords may come before an "I quit" that refuses the texts.
-var quitWords = union(fillers, newSet("QUIT", "I", "THATS", "SO", "WELL"))
+// allIn: every token is one of words.
+func allIn(toks []string, words set) bool {
+	for _, t := range toks {
+		if !words[t] {
+			return false
+		}
+	}
+	return true
+}
+
+// quitWords may stand beside an "I quit" that refuses the texts: "ok
+// thats it im quitting", "I QUIT I QUIT". Not TODAY, NOW, AGAIN or UGH:
+// "I quit today", "im quitting again", "ugh i quit" speak of a drug.
+var quitWords = newSet("QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "SO", "WELL", "WELP", "OK", "OKAY", "K", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
 
 // bareRealWords are words of their own one slip away from a key word.
-var bareRealWords = newSet("OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",
+var bareRealWords = newSet("PAGAR", "PAGAN", "PAGUE", "OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",
 	"OVEN", "ENDS", "QUITE", "QUITO", "QUITA", "CANCER", "SPAMS", "BORRAR", "DONE", "BLOCKED", "ENOUGH")
 
 // stopClause: one clause of a longer text is a bare STOP ("Stop. Thank you
@@ -626,8 +666,8 @@ func onlyWords(toks []string, words set) bool {
 // are not.
 func stopsMessages(c []string) bool {
 	for i, t := range c {
-		if !stopVerbs[t] || selfNegations[at(c, i-1)] || toldSomeoneElse(c[:i]) || theyStop[at(c, i-1)] {
-			continue // not "so they quit texting me happy hour deals"
+		if !stopVerbs[t] || selfNegations[at(c, i-1)] || toldSomeoneElse(c[:i]) {
+			continue
 		}
 		if messageObject(c, i+1, bridge) || numberObject(c, i+1) {
 			return true
@@ -635,9 +675,6 @@ func stopsMessages(c []string) bool {
 	}
 	return false
 }
-
-// theyStop: someone else is the one who stops.
-var theyStop = newSet("THEY", "HE", "SHE", "THEYLL", "HELL", "SHELL")
 
 // toldSomeoneElse: "I told my dealer to stop texting me" reports what the
 // person asked of someone else.

@@ -326,7 +326,7 @@ var stemCrisisSets = []ruleSet{
 		"BABY|KID|SON|DAUGHTER|CHILD|TODDLER|DOG|PUPPY|NINO|NINA|HIJO|HIJA|BEBE ~ SWALLOWED|ATE|TRAGO|SE TRAGO|SE COMIO", "CANT TELL IF ~ OK|OKAY|ALIVE|BREATHING",
 		"ASLEEP|SLEEPING|OUT ~ AFTER ~ USING|USED|SHOOTING|HIT", "ME ~ CORTAR|CORTANDO|CORTE|LASTIMANDO|LASTIMAR|QUEMANDO|QUEMAR", "CANT FEEL MY ~ LEGS|ARMS|FACE|BODY|HANDS|FEET", "NO SIENTO ~ PIERNAS|BRAZOS|CARA|CUERPO",
 		"NARCAN|NALOXONE|NALOXONA|NARCAM|NARKAN|NARCANS ~ NOW|ASAP|URGENT|HURRY|QUICK|FAST|PLEASE|HELP|NOT|ISNT|DIDNT|DOESNT|AINT|WORK*|AGAIN|TWICE|SECOND|ANOTHER|RAPIDO|YA|URGENTE|AYUDA|NO",
-		"{NEED|NEEDS|NEEDED|GAVE|GIVE|GIVING|USED|USING|SPRAYED|HIT HIM WITH|HIT HER WITH|HAVE ANY|GOT ANY|BRING|SECOND|ANOTHER|TWO|2|3} ~ NARCAN*|NALOXONE|NALOXONA|NARCAM",
+		"{NEED|NEEDS|NEEDED|GAVE|GIVE|GIVING|USED|USING|SPRAYED|HIT HIM WITH|HIT HER WITH|HAVE ANY|GOT ANY|BRING|SECOND|ANOTHER|TWO|3} ~ NARCAN*|NALOXONE|NALOXONA|NARCAM",
 		"OVERDOS*", "OVRDOS*", "OVERDOZ*", "OVER DOS*", "OD", "ODED", "ODING", "ODS", "ODIN",
 		// Spanish
 		"NO RESPIR*", "NO ESTA RESPIRANDO", "{APENAS|CASI NO} ~ RESPIR*", "RESPIR* ~ RARO|LENTO|LENTITO|POCO|MAL|FEO|DIFICIL|FUERTE|MUY",
@@ -748,7 +748,7 @@ func (st *stemText) revocation() string {
 	// A stop verb aimed at the texts: "stop sending me these damn texts",
 	// "quit messaging me", "cancel the reminders".
 	for i, t := range toks {
-		if !stemStopVerbs[t] || negations[at(toks, i-1)] || toldSomeoneElse(toks[clauseStart(toks, i):i]) || theyStop[at(toks, i-1)] {
+		if !stemStopVerbs[t] || negations[at(toks, i-1)] || toldSomeoneElse(toks[clauseStart(toks, i):i]) {
 			continue
 		}
 		k := i + 1
@@ -771,7 +771,7 @@ func (st *stemText) revocation() string {
 				// person for my family"
 				return at(toks, i-1) != "A" && !(at(toks, i-1) == "THE" && (at(toks, i-2) == "WAS" || at(toks, i-2) == "BEEN" || at(toks, i-2) == "IM"))
 			}
-			return !negations[at(toks, i-1)] && at(toks, i-1) != "NUNCA" && !theyStop[at(toks, i-1)]
+			return !negations[at(toks, i-1)] && at(toks, i-1) != "NUNCA"
 		}); r != "" {
 			return r
 		}
@@ -1001,9 +1001,10 @@ func notTheDrugWord(c []string, i int) bool {
 			return true
 		}
 	case "DRUG", "RELAPSE":
-		// "a drug program", "drug texts", "'relapse prevention'": what the
-		// texts are, not the writer's use.
-		if ourProgramNouns[n] {
+		// "why is a drug program texting her", "these drug texts",
+		// "'relapse prevention'": what the texts are, not the writer's use
+		// ("drug program starts monday" is).
+		if ourProgramNouns[n] && (ourProgramDeterminers[p] || n == "PREVENTION" || n == "TEXTS" || n == "MESSAGES" || n == "SPAM") {
 			return true
 		}
 	case "CLEAN":
@@ -1022,9 +1023,10 @@ func notTheDrugWord(c []string, i int) bool {
 			return true
 		}
 	}
-	if recoveryPlaces[c[i]] && p == "IN" && (hasAny(c[:i], pastBe) || aboutSomeoneElse(c[:i])) {
-		// "you were great in detox", "he's in rehab with no phone": a
-		// stay that is over, or someone else's.
+	if recoveryPlaces[c[i]] && p == "IN" && (saidOfUs(c[:i]) || aboutSomeoneElse(c[:i])) {
+		// "you guys were great in detox", "he's in rehab with no phone":
+		// thanks for a stay that is over, or someone else's. Not "I was in
+		// detox last week".
 		return true
 	}
 	switch c[i] {
@@ -1055,18 +1057,24 @@ func notTheDrugWord(c []string, i int) bool {
 var oddSaid = newSet("THATS", "ITS", "SO", "VERY", "KINDA", "BIT", "SEEMS", "LOOKS", "FEELS", "HOW", "AN", "PRETTY", "REALLY", "SUPER", "IS", "WAS", "SOUNDS", "QUITE")
 
 var (
-	workMeeting     = newSet("WORK", "TEAM", "BUSINESS", "STAFF", "ZOOM", "BOARD", "CLIENT", "SALES", "PTA", "SCHOOL")
-	ourProgramNouns = newSet("PROGRAM", "REHAB", "TEXTS", "TEXT", "MESSAGES", "MESSAGE", "STUFF", "LINE", "SERVICE", "COMPANY", "PEOPLE", "PREVENTION", "CENTER", "HOTLINE", "SPAM")
-	recoveryPlaces  = newSet("REHAB", "DETOX", "TREATMENT", "SOBER", "CLINIC")
-	pastBe          = newSet("WAS", "WERE")
-	thirdPersons    = newSet("HE", "HES", "SHE", "SHES", "THEYRE", "HIS", "HER")
-	firstPersons    = newSet("I", "IM", "IVE", "ID", "ILL", "ME", "MYSELF", "MY")
+	workMeeting           = newSet("WORK", "TEAM", "BUSINESS", "STAFF", "ZOOM", "BOARD", "CLIENT", "SALES", "PTA", "SCHOOL")
+	ourProgramNouns       = newSet("PROGRAM", "REHAB", "TEXTS", "TEXT", "MESSAGES", "MESSAGE", "STUFF", "LINE", "SERVICE", "COMPANY", "PEOPLE", "PREVENTION", "CENTER", "HOTLINE", "SPAM")
+	recoveryPlaces        = newSet("REHAB", "DETOX", "TREATMENT", "SOBER", "CLINIC")
+	ourProgramDeterminers = newSet("A", "THIS", "YOUR", "UR", "SOME", "RANDOM", "THESE", "THAT", "WHAT")
+	thirdPersons          = newSet("HE", "HES", "SHE", "SHES", "THEYRE", "HIS", "HER")
+	firstPersons          = newSet("I", "IM", "IVE", "ID", "ILL", "ME", "MYSELF", "MY")
 )
 
 // aboutSomeoneElse: the words before speak of someone else, not the writer: "he's
 // in rehab", "it was my brother, he's in a sober house".
 func aboutSomeoneElse(before []string) bool {
 	return hasAny(before, thirdPersons) && !hasAny(before, firstPersons)
+}
+
+// saidOfUs: the words before speak of us, in the past: "you guys were
+// great in detox".
+func saidOfUs(before []string) bool {
+	return hasAny(before, newSet("YOU", "YALL", "GUYS")) && hasAny(before, newSet("WERE", "WAS", "HELPED"))
 }
 
 func hasAny(toks []string, words set) bool {

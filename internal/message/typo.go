@@ -200,7 +200,9 @@ var (
 		"TEXAS", "TANKS", "THINKS", "THANK", "TEXT", "MESSAGE", "NUMBERS", "PERSONS", "PARSON", "MOREE", "MOOR", "MARE", "MORN",
 		"MOTE", "MODE", "MOVE", "MOLE", "MORES", "OUR", "OUTS", "PUT", "OAT", "CURT", "CALLINGS", "COSTING", "CONTESTING",
 		"PLEAS", "PLEASED", "PLEASES", "GRACIA", "LEASE", "PEASE", "REMOTE", "REMOVED", "DELETED", "DEPLETE", "WRONGS", "WRING", "WRUNG",
-		"NO", "NOW", "NUT", "NET", "NOTE", "TOP", "SOP", "STEP", "MY", "ME", "ON", "TO", "IN")
+		"NO", "NOW", "NUT", "NET", "NOTE", "TOP", "SOP", "STEP", "MY", "ME", "ON", "TO", "IN",
+		"ENDING", "TESTING", "TESTS", "FALLING", "CALMING", "BALLING", "SEXTING", "TENTS", "PENDING", "VENDING", "MASSAGES",
+		"TEXTO", "MASS", "WONG", "PRONG", "TEXTER", "SENDER", "CALLIN", "CALLER")
 )
 
 // typoBefore: the same, for the request's verb before the word it has
@@ -243,7 +245,10 @@ func slipOf(w string, targets []string) string {
 	}
 	for _, t := range targets {
 		switch {
-		case len(t) >= 5 && len(w) >= 4 && editDistance(w, t, 1) <= 1:
+		case len(t) >= 5 && len(w) >= 4 && (len(w) == len(t) && swapped(w, t) || dropped(w, t) || undouble(w) == t && len(w) == len(t)+1):
+			// Neighbours swapped, a letter left out (not the first) or one
+			// held down: never a letter changed, which makes words of their
+			// own (testing, falling, tests, pending).
 			return t
 		case len(t) < 5 && (len(w) == len(t) && swapped(w, t) || undouble(w) == t && len(w) == len(t)+1):
 			return t
@@ -252,6 +257,19 @@ func slipOf(w string, targets []string) string {
 		}
 	}
 	return ""
+}
+
+// dropped: w is t with one letter, not the first, left out.
+func dropped(w, t string) bool {
+	if len(w)+1 != len(t) || w[0] != t[0] {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if w[i] != t[i] {
+			return w[i:] == t[i+1:]
+		}
+	}
+	return true
 }
 
 // swapped: w is t with two neighbouring letters swapped.
