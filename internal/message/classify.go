@@ -202,7 +202,7 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.4
+	modelCrisisAt     = 0.5
 	modelCrisisBareAt = 0.6
 )
 
@@ -351,6 +351,13 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			crisis = r.rule(labelCrisis)
 		}
 	}
+	if crisis == "" && revoked != "" && anyMatch(leavingDespair, clauses) {
+		// "stop bugging me. doesnt matter anyway": despair from someone
+		// leaving the line, said in words the model is not asked to read
+		// in a request to stop.
+		crisis = "crisis:distress-leaving"
+		distress = true
+	}
 	if crisis == "" && anyMatch(deniedRisk, clauses) {
 		// "not gonna do anything stupid", "no estoy en peligro": risk
 		// denied, which raises it. A person reads it; one who also leaves
@@ -393,8 +400,13 @@ var helpAsked = wideRules("help asked",
 	"^ {CAN|COULD} {YOU|SOMEONE|SOMEBODY|ANYONE|YALL} {PLEASE|} HELP {|ME|ME PLEASE|PLEASE} $", "^ HELP ME OUT {|HERE|PLEASE} $",
 	"^ NECESITO AYUDA {|PORFAVOR|YA|URGENTE} $", "^ ALGUIEN ~ {AYUDEME|AYUDENME|AYUDAME} $")
 
+// leavingDespair: despair that, beside a request to stop, makes it a
+// goodbye.
+var leavingDespair = compileWide("DOESNT MATTER ANYWAY", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE", "DOESNT MATTER {NOW|ANYMORE}",
+	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE")
+
 // deniedRisk: the writer says they are in no danger.
-var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
+var deniedRisk = compileWide("NOT ACTING ON {THEM|IT}", "{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
 	"NO ESTOY EN PELIGRO", "NO VOY A HACER {NINGUNA TONTERIA|UNA TONTERIA|NINGUNA LOCURA|NADA MALO|NADA}", "NO ME VOY A HACER NADA")
 
 // relapseCue: use again after a time without.

@@ -210,7 +210,7 @@ func TestClassify(t *testing.T) {
 		{"stop txting me", "stop txting me plz", "", optOut},
 		{"you can stop now", "you can stop now", "", optOut},
 		{"can you stop", "can you please stop?", "", optOut},
-		{"run-on stop", "please stop I can't take it", "", optOut},
+		{"run-on stop", "please stop I'm at work", "", optOut},
 		{"I said stop", "I said STOP!!", "", optOut},
 		{"ending my subscription", "I'm ending my subscription", "", optOut},
 		{"I want off this list", "I want off this list", "", optOut},

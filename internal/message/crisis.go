@@ -279,7 +279,7 @@ func naloxoneNow(toks []string) bool {
 var (
 	naloxoneWords = newSet("NARCAN", "NALOXONE", "NALOXONA", "NARCAM")
 	hurryCues     = compileAll("NEED IT ~ NOW|ASAP|RN|FAST", "^ HURRY", "HURRY $", "URGENT*", "ES PA|PARA YA", "PA|PARA YA $",
-		"PA|PARA AHORITA", "AHORITA MISMO", "EMERGENCY", "ASAP", "RIGHT NOW")
+		"PA|PARA AHORITA", "AHORITA MISMO", "EMERGENCY", "ASAP", "RIGHT NOW", "THIS MINUTE")
 )
 
 // pillFeelsWrong: a pill of unknown make taken, and feeling very wrong

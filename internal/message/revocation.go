@@ -44,7 +44,7 @@ var (
 		"OFF", "FINISHED", "QUITTING", "OVER", "DETEN", "PARENLE", "QUITAR", "BORRAR", "TERMINATE", "SILENCE",
 		"STAWP", "ENUF", "RMV", "CALLENSE", "FUERA", "ANULAR", "ELIMINAR",
 		"STOPPIT", "PLEASESTOP", "STOPPLEASE", "STOPPLS", "PLSSTOP", "STOPIT", "STOPNOW", "BJA", "PRAR", "ALOTO", "STOOP",
-		"UNINSTALL", "DELETE", "TERMINAR", "FINALIZAR", "DETENTE", "CESE", "UNJOIN", "DEREGISTER", "CANCELLATION", "DEBAJA", "APAGAR", "OPTMEOUT", "SILENCIAR", "DEJENME", "DEJAME", "CALLATE", "CALLENSE", "LARGATE", "LARGUENSE", "LARGO", "VETE", "VAYANSE", "SHOO", "BAJAR", "STOPPEN", "ERASE", "SHUTUP", "GTFO", "FUCKOFF", "UNREGISTER", "UNLIST", "NOTEXTS", "NOTEXT", "DETENGANSE", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
+		"UNINSTALL", "DELETE", "TERMINAR", "FINALIZAR", "DETENTE", "CESE", "UNJOIN", "DEREGISTER", "CANCELLATION", "DEBAJA", "APAGAR", "OPTMEOUT", "SILENCIAR", "UNFOLLOWED", "UNADD", "DEJENME", "DEJAME", "CALLATE", "CALLENSE", "LARGATE", "LARGUENSE", "LARGO", "VETE", "VAYANSE", "SHOO", "BAJAR", "STOPPEN", "ERASE", "SHUTUP", "GTFO", "FUCKOFF", "UNREGISTER", "UNLIST", "NOTEXTS", "NOTEXT", "DETENGANSE", "REMUEVANME", "KWIT", "EXIT", "DESIST", "STAP", "STAHP", "SCRAM", "UNFRIEND", "UNFOLLOWING", "MUTE",
 		"SALIDA", "JUNK", "EDN", "SALR", "YANO", "CANCELENLO", "ANULEN", "DUNZO", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
@@ -126,7 +126,7 @@ var (
 
 	// addressed may come before a bare STOP: "can you please stop", "you
 	// can stop now". Never I or NEED: "I need to stop" is recovery talk.
-	addressed = newSet("PLEASE", "JUST", "CAN", "COULD", "WOULD", "WILL", "YOU", "YALL", "GUYS", "SO",
+	addressed = newSet("PLEASE", "JUST", "CAN", "COULD", "WOULD", "WILL", "YOU", "YALL", "GUYS", "SO", "KINDLY",
 		"OK", "OKAY", "NOW", "SERIOUSLY", "HEY", "DUDE", "MAN", "BRO", "AND", "OMG", "GOD", "NO")
 
 	// newSentence starts a sentence someone ran on without a full stop.
@@ -245,11 +245,11 @@ func declined(clauses [][]string) bool {
 var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
+var softeners = newSet("KINDLY", "NOW", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
-var courtesy = anchored("^ WHATEVER $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
+var courtesy = anchored("^ WHATEVER $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
@@ -292,10 +292,15 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ THIS ISNT SOMETHING I NEED $", "^ DONT THINK THIS IS MY KIND OF THING $", "^ KINDLY DONT $", "^ NAH NOT IN ON THIS $",
 	"^ IM {ALRIGHT|OK|OKAY|GOOD|STRAIGHT} {THANK YOU|THANKS|THX|TY} {THO|THOUGH} $", "^ NAH|NAW|NO IM OK|OKAY|GOOD|STRAIGHT|ALRIGHT|FINE THANKS|THX|TY ~ $",
 	"^ ALL DONE $", "^ ALL DONE HERE $", "^ SO|SOO DONE $", "^ DONE W|WITH IT $", "^ FIN DE ESTO $", "^ SALGO $", "^ YA ME SALGO $",
-	"^ YA NO WE|GUEY|WEY|MANO|BRO|AMIGA|AMIGO|COMPA $", "^ NOMAS YA $",
+	"^ YA NO WE|GUEY|WEY|MANO|BRO|AMIGA|AMIGO|COMPA|MIJA|MIJO|OIGA|SENOR|SENORA $", "^ NOMAS YA $",
 	// A break or some space asked of us, and nothing more: "taking a
 	// break ok", "need a breather", not "taking a break from social media".
-	"^ TAKING A BREAK {|OK|K|OKAY} $", "^ {I|WE|} {NEED|NEEDS} A BREATHER {FROM ALL THIS|FROM THIS|FROM THESE|FROM YOU|FROM YALL} $",
+	"^ TAKING A BREAK {|OK|K|OKAY} $", "^ LETS TAKE A {BREATHER|BREAK} {|OK} $", "^ I THINK WE NEED {SOME|} SPACE {FROM EACH OTHER|} $",
+	"^ NO MO $", "^ NO MORE OF {EM|THEM} $", "^ {NAH|} THIS AINT IT $", "^ NOT {REALLY|} MY {VIBE|THING|STYLE} $", "^ {EH|NAH|MEH|} {THIS|} DOESNT WORK FOR ME $",
+	"^ IM ALL SET WITH {THIS|THESE} {NOW|} $", "^ IM FINE WITHOUT {IT|THIS|THESE} {NOW|} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
+	"^ {THANKYOU|THANK YOU} NO $", "^ NO THANK YA $", "^ NO PLEASE DONT $", "^ NO MORE OF ALL THIS $", "^ {NOTHIN|NOTHING} MORE OF THIS $",
+	"^ I DONT WANT ANY OF THIS {NO MORE|ANYMORE} $", "^ IM SO DONE {W|WITH} THIS $", "^ FINISHED WITH THIS WHOLE THING $", "^ {NAH|NO} IM COOL $", "^ IM GUCCI $",
+	"^ NO MAS DE ESTO $", "^ NO MAS {SENOR|SENORA|MIJA|MIJO|OIGA|SENORITA} $", "^ EL FIN $", "^ {I|WE|} {NEED|NEEDS} A BREATHER {FROM ALL THIS|FROM THIS|FROM THESE|FROM YOU|FROM YALL} $",
 	"^ {CAN|COULD} {WE|YOU|YALL} SLOW DOWN {|A BIT|FOR A WHILE|FOR A BIT} $", "^ {MEH|NAH|EH} NOT MY {THING|VIBE|STYLE} $", "^ I THINK WE NEED SOME SPACE $", "^ {I|} NEED SOME SPACE $",
 	"^ THIS|IT AINT|ISNT MY THING|VIBE|STYLE $",
 	// A bare no, alone or said again ("no", "NO.", "no no no"): a refusal
@@ -368,14 +373,14 @@ func laughsOrCries(body string, clauses [][]string) bool {
 	return strings.ContainsAny(body, laughEmoji+cryEmoji)
 }
 
-var movedWords = newSet("CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
+var movedWords = newSet("TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
 
 var (
 	reactionOpeners = newSet("NO", "OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
 	// reactionFollows: what comes after a STOP said at a message: "you're
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
-	reactionFollows = newSet("YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
+	reactionFollows = newSet("TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
 	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING",
 		"BEST", "HELPFUL", "HELPS", "HELPED", "GREAT", "DAY", "PROUD", "APPRECIATE", "INSPIRING")
 )
@@ -564,7 +569,7 @@ var bareTypoTargets = func() []string {
 	return out
 }()
 
-var noTypoStopWords = newSet("DETENTE", "TERMINAR", "FINALIZAR", "DELETE", "UNJOIN", "DEREGISTER", "CANCELLATION", "DEBAJA", "APAGAR",
+var noTypoStopWords = newSet("UNFOLLOWED", "UNADD", "DETENTE", "TERMINAR", "FINALIZAR", "DELETE", "UNJOIN", "DEREGISTER", "CANCELLATION", "DEBAJA", "APAGAR",
 	"OPTMEOUT", "SILENCIAR", "DEJENME", "DEJAME", "CALLATE", "CALLENSE", "LARGATE", "LARGUENSE", "LARGO", "VAYANSE", "BAJAR", "STOPPEN",
 	"ERASE", "SHUTUP", "FUCKOFF", "UNREGISTER", "UNLIST", "NOTEXTS", "NOTEXT")
 
