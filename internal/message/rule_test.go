@@ -212,6 +212,8 @@ func TestClassifyRule(t *testing.T) {
 		{"my heart is racing, i need to slow down for a bit", ClassCrisis, false, "crisis:overdose-emergency", false},
 		{"my family needs to stop checking on me", ClassOther, false, "", false},
 		{"stop. i was in detox last week", ClassOther, false, "", false},
+		{"tire todas las botellas. basta", ClassOther, false, "", false},
+		{"stop all of them. every single text", ClassOptOut, false, "revocation:unsubscribe (broad)", false},
 		{"do i know you", ClassOptOut, false, "revocation:who is this", false},
 		{"ya basta jajaja", ClassOptOut, false, "bare:BASTA", false},
 		{"this is his girlfriend please stop texting his phone", ClassOptOut, false, "revocation:stop the texts", false},

@@ -678,7 +678,7 @@ var (
 		"VIVITROL", "SUBLOCADE", "NALTREXONE", "BUPRENORPHINE", "PO", "CASE", "CHARGES", "DUI", "CPS", "CUSTODY",
 		"JUNTAS", "PADRINO", "MADRINA", "TERAPIA", "CONSEJERO", "CONSEJERA", "DOCTORA", "CLINICA", "GRUPO",
 		"CONNECT", "CONNECTS", "PERKYS", "PERKY", "ROMO", "PISTO", "CHELA", "CHELAS", "GUARO", "TEQUILA", "DOSIS",
-		"BOTELLA", "BOTTLE", "LIQUOR", "BAR", "BARS", "BLUES", "CHEVES", "CHEVE", "TOMO", "USA", "USAN",
+		"BOTELLA", "BOTELLAS", "BOTTLE", "BOTTLES", "TOMADO", "TOMADA", "BORRACHO", "BORRACHA", "LIQUOR", "BAR", "BARS", "BLUES", "CHEVES", "CHEVE", "TOMO", "USA", "USAN",
 		"BAZUCO", "BASUCO", "PERICAZO", "PERICAZOS", "MERCANCIA", "MERCA", "BRAIN")
 	// selfStop makes the stopping the person's own: "I need to stop", "help
 	// me quit", "how do I stop", "quiero dejar de".

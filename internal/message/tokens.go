@@ -204,7 +204,7 @@ func foldTokens(in []string) []string {
 func foldPairs(in []string) []string {
 	folded := in[:0:0]
 	for i := 0; i < len(in); i++ {
-		if i+1 < len(in) {
+		if i+1 < len(in) && !(in[i] == "STOP" && in[i+1] == "ALL" && at(in, i+2) == "OF" && at(in, i+3) == "IT") { // "stop all of it, the pills"
 			if p, ok := pairs[[2]string{in[i], in[i+1]}]; ok {
 				folded = append(folded, p)
 				i++
