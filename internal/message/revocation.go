@@ -88,7 +88,7 @@ var (
 		"RN", "TODAY", "PRONTO", "FAM", "BRO", "DUDE", "MAN", "LOL", "WTF", "SMH", "SHEESH", "JEEZ", "UGH", "YA", "AHORA", "PORFAVOR", "ASAP", "SERIOUSLY", "FR")
 
 	// sendObjects may follow "stop sending (me)".
-	sendObjects = newSet("THESE", "THIS", "THOSE", "THAT", "THEM", "ANY", "ANYTHING", "MORE", "STUFF",
+	sendObjects = newSet("THESE", "THIS", "THOSE", "THAT", "THEM", "EM", "ANY", "ANYTHING", "MORE", "STUFF",
 		"ALL", "SHIT", "CRAP", "JUNK", "SPAM", "PLEASE", "NOW", "ANYMORE")
 
 	// listDeterminers and listObjects name what someone asks to be taken
@@ -221,8 +221,12 @@ func declined(clauses [][]string) bool {
 			}
 			bare = bare[:len(bare)-1]
 		}
+		led := bare
+		for len(led) > 1 && leadIns[led[0]] {
+			led = led[1:] // "yeah im over this", "ok im done here"
+		}
 		ok := false
-		for _, form := range [][]string{c, bare} {
+		for _, form := range [][]string{c, bare, led} {
 			form = append(form[:len(form):len(form)], "")
 			if declinePatterns.match(form) {
 				ok, refused = true, true
@@ -230,7 +234,7 @@ func declined(clauses [][]string) bool {
 			if courtesy.match(form) {
 				ok, kind = true, true
 			}
-			if ok || len(bare) == len(c) {
+			if ok {
 				break
 			}
 		}
@@ -244,8 +248,11 @@ func declined(clauses [][]string) bool {
 // statusThanks thanks someone for asking after the writer.
 var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}")
 
+// leadIns may begin a refusal without changing it.
+var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM")
+
 // softeners may end a refusal without changing it.
-var softeners = newSet("KINDLY", "NOW", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
+var softeners = newSet("YA", "KINDLY", "NOW", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
@@ -300,7 +307,7 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ IM ALL SET WITH {THIS|THESE} {NOW|} $", "^ IM FINE WITHOUT {IT|THIS|THESE} {NOW|} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
 	"^ {THANKYOU|THANK YOU} NO $", "^ NO THANK YA $", "^ NO PLEASE DONT $", "^ NO MORE OF ALL THIS $", "^ {NOTHIN|NOTHING} MORE OF THIS $",
 	"^ I DONT WANT ANY OF THIS {NO MORE|ANYMORE} $", "^ IM SO DONE {W|WITH} THIS $", "^ FINISHED WITH THIS WHOLE THING $", "^ {NAH|NO} IM COOL $", "^ IM GUCCI $",
-	"^ NO MAS DE ESTO $", "^ NO MAS {SENOR|SENORA|MIJA|MIJO|OIGA|SENORITA} $", "^ EL FIN $", "^ {I|WE|} {NEED|NEEDS} A BREATHER {FROM ALL THIS|FROM THIS|FROM THESE|FROM YOU|FROM YALL} $",
+	"^ NO MAS DE ESTO $", "^ NOT SOMETHING I NEED $", "^ SO|SOO DONE W|WITH THIS $", "^ IM DONE HERE $", "^ YA NO QUIERO $", "^ NO MAS {SENOR|SENORA|MIJA|MIJO|OIGA|SENORITA} $", "^ EL FIN $", "^ {I|WE|} {NEED|NEEDS} A BREATHER {FROM ALL THIS|FROM THIS|FROM THESE|FROM YOU|FROM YALL} $",
 	"^ {CAN|COULD} {WE|YOU|YALL} SLOW DOWN {|A BIT|FOR A WHILE|FOR A BIT} $", "^ {MEH|NAH|EH} NOT MY {THING|VIBE|STYLE} $", "^ I THINK WE NEED SOME SPACE $", "^ {I|} NEED SOME SPACE $",
 	"^ THIS|IT AINT|ISNT MY THING|VIBE|STYLE $",
 	// A bare no, alone or said again ("no", "NO.", "no no no"): a refusal
@@ -380,7 +387,7 @@ var (
 	// reactionFollows: what comes after a STOP said at a message: "you're
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
-	reactionFollows = newSet("TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
+	reactionFollows = newSet("WHY", "TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
 	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING",
 		"BEST", "HELPFUL", "HELPS", "HELPED", "GREAT", "DAY", "PROUD", "APPRECIATE", "INSPIRING")
 )
@@ -417,7 +424,7 @@ func bareOptOut(clauses [][]string) string {
 				// "ok thats it im quitting", "Hereby quitting."
 				toks = append(toks, "QUIT")
 				i++
-			case c[i] == "QUITTING" && len(c) == 1 && len(clauses) == 1:
+			case c[i] == "QUITTING" && len(clauses) == 1 && allIn(c, quitWords):
 				toks = append(toks, "QUIT")
 			case c[i] == "THATS" && at(c, i+1) == "IT" && (i == 0 || onlyFillers(c[:i])):
 				i++ // "ok thats it, stop"
@@ -440,7 +447,7 @@ func bareOptOut(clauses [][]string) string {
 					}
 					t = u // "altoo altooo", "STOPPPPP plzz": a letter held down
 				}
-				if t == "PLZ" {
+				if t == "PLZ" || t == "PLS" {
 					t = "PLEASE"
 				}
 				toks = append(toks, t)
@@ -516,6 +523,9 @@ func spacedOut(toks []string) string {
 		if len(t) > 2 {
 			return ""
 		}
+		if t == "0" {
+			t = "O" // "S T 0 P"
+		}
 		b.WriteString(t)
 		n++
 	}
@@ -590,7 +600,7 @@ func allIn(toks []string, words set) bool {
 // quitWords may stand beside an "I quit" that refuses the texts: "ok
 // thats it im quitting", "I QUIT I QUIT". Not TODAY, NOW, AGAIN or UGH:
 // "I quit today", "im quitting again", "ugh i quit" speak of a drug.
-var quitWords = newSet("QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "SO", "WELL", "WELP", "OK", "OKAY", "K", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
+var quitWords = newSet("YEP", "YUP", "YEAH", "QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "SO", "WELL", "WELP", "OK", "OKAY", "K", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
 
 // bareRealWords are words of their own one slip away from a key word.
 var bareRealWords = newSet("PAGAR", "PAGAN", "PAGUE", "OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",

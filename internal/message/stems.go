@@ -480,8 +480,16 @@ func (st *stemText) combination() string {
 	if alone && (use || downer) {
 		return "crisis:dangerous use (broad)"
 	}
+	if alone && (drink || benzo || opioid) && slices.ContainsFunc(st.toks, func(t string) bool { return withdrawalSigns[t] }) {
+		// "day 2 no alcohol alone at home, shaking like crazy": alcohol
+		// or benzo withdrawal alone can kill.
+		return "crisis:dangerous use (broad)"
+	}
 	return ""
 }
+
+// withdrawalSigns are what withdrawal does to a body.
+var withdrawalSigns = newSet("SHAKING", "SHAKES", "SHAKY", "TREMORS", "SEIZURE", "SEIZURES", "DTS", "SHIVERING", "HALLUCINATING", "TEMBLANDO", "TEMBLORES", "CONVULSIONES")
 
 var (
 	// benzos and opioids together are a dangerous mix: "took valium with
@@ -506,14 +514,15 @@ var (
 		"BOUT TO ~ SHOOT|USE|DO|COP", "I BOUGHT $", "YA TENGO FENTA|FENTY|FENT|CHIVA", "YA TENGO LA|MI BOLSA", "VA A USAR", "HOY USE", "ME VOY A PONER",
 		"DOSIS DE SIEMPRE", "LO MISMO DE SIEMPRE", "ENCONTRAR|ENCONTRE|ENCONTRADO USANDO", "WRAPPER", "COMPRE ~ DE SIEMPRE", "^ PICKED UP $", "CONSEGUI FENTA|FENTY|CHIVA|FENT", "ME PIQUE", "YA USE", "USE OTRA VEZ",
 		"SE METIO HEROINA|FENTA|CHIVA|FENTANILO", "VOLVI A ~ USAR|PASTILLAS|HEROINA|FENTA|FENTANILO|CHIVA|METERME|CONSUMIR|INYECTARME",
-		"USO|USA|USE|CONSUMIO|CONSUMI OTRA VEZ", "YA USO|USE|CONSUMIO|CONSUMI", "ME INYECTE", "LO MISMO QUE USABA", "ANDA|ANDO USANDO")
-	usingNowWide = compileWide("PRIMERA VEZ {QUE|Q} {USO|USE|ME METO|ME METI|CONSUMO|CONSUMI} DESDE")
+		"USO|USA|USE|CONSUMIO|CONSUMI OTRA VEZ", "YA USO|USE|CONSUMIO|CONSUMI", "ME INYECTE", "LO MISMO QUE USABA", "ANDA|ANDO USANDO", "RECAI CON")
+	usingNowWide = compileWide("PRIMERA VEZ {QUE|Q} {USO|USE|ME METO|ME METI|CONSUMO|CONSUMI} ~ DESDE")
 	// abstinent: a stretch without use, after which the old dose can kill
 	// as surely as after jail: "6 months clean and im sitting in my car
 	// with a rig", "been sober 6 months but got a bag tonight".
 	abstinent = compileAll("CLEAN|SOBER ~ DAYS|WEEKS|MONTHS|YEARS|SINCE", "OFF IT ~ DAYS|WEEKS|MONTHS|YEARS|SINCE", "DAYS|WEEKS|MONTHS|YEARS|YRS|MOS ~ CLEAN|SOBER|OFF",
 		"STOPPED ~ SUBS|SUBOXONE|METHADONE|VIVITROL", "LIMPIO|LIMPIA|SOBRIO|SOBRIA ~ DIAS|SEMANAS|MESES|ANOS",
-		"DIAS|SEMANAS|MESES|ANOS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR", "YA NO USABA", "LLEVABA|TENIA ~ DIAS|SEMANAS|MESES|ANOS SIN")
+		"DIAS|SEMANAS|MESES|ANOS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR", "YA NO USABA", "LLEVABA|TENIA ~ DIAS|SEMANAS|MESES|ANOS SIN",
+		"TRAS|DESPUES ~ DIAS|SEMANAS|MESES|ANOS SIN", "HAVENT|HADNT USED|DRANK|SHOT|TOUCHED ~ SINCE")
 )
 
 // lostTolerance: using, or about to, on release from jail, treatment or a
@@ -548,7 +557,7 @@ func (st *stemText) lostTolerance() bool {
 // does not either: these are the look-alikes a reader of words confuses
 // most, and the rules were written for them.
 func (st *stemText) rulesOwn(distress bool) bool {
-	if distress || st.errand || quitsADrug.matches(st.toks) {
+	if distress || st.errand || quitsADrug.matches(st.toks) || len(st.clauses) == 1 && callMe.matches(st.toks) {
 		return true
 	}
 	place := false
@@ -586,6 +595,12 @@ const everydayJump = "_JUMP"
 
 // quitsADrug: the text ends something for the person, not their life: "no
 // mas blues para mi", "no more percs for me".
+// callMe: a call asked for, and nothing more ("can someone call me"): a
+// person answers it in the conversation; the model read it as "someone
+// call 911".
+var callMe = wideRules("call me", "^ {CAN|COULD|WILL|WOULD} {SOMEONE|SOMEBODY|YOU|YALL|A PERSON|ANYONE} {PLEASE|} {CALL|PHONE|RING} ME {|BACK|TODAY|TOMORROW|LATER|PLEASE} $",
+	"^ {PLEASE|} {CALL|PHONE|RING} ME {|BACK|TODAY|TOMORROW|LATER|PLEASE|WHEN YOU CAN} $")
+
 var quitsADrug = wideRules("quits a drug", "{NO MAS|NO MORE} ~ {PARA MI|FOR ME|PA MI} $")
 
 var ruledWords = newSet("NALOXONE", "NARCAN", "NALOXONA", "NARCAM", "GUN", "GUNS", "PISTOL", "RIFLE", "SHOTGUN",
