@@ -402,7 +402,7 @@ var helpAsked = wideRules("help asked",
 
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
-var leavingDespair = compileWide("DOESNT MATTER ANYWAY", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE", "DOESNT MATTER {NOW|ANYMORE}",
+var leavingDespair = compileWide("NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "DOESNT MATTER ANYWAY", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE", "DOESNT MATTER {NOW|ANYMORE}",
 	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE")
 
 // deniedRisk: the writer says they are in no danger.

@@ -280,7 +280,7 @@ func TestClassify(t *testing.T) {
 		{"need to stop using my phone", "I need to stop using my phone", "", other},
 		{"no more pain", "no more pain", "", other},
 		{"no more drugs", "no more drugs for me", "", other},
-		{"make it stop", "please make it stop", "", other},
+		{"make the cravings stop", "please make the cravings stop", "", other},
 		{"cravings won't stop", "the cravings won't stop", "", other},
 		{"want the voices to stop", "I just want the voices to stop", "", other},
 		{"did the texts stop", "did the texts stop?", "", other},

@@ -252,7 +252,7 @@ var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECK
 var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("YA", "KINDLY", "NOW", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
+var softeners = newSet("DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "NOW", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
@@ -307,7 +307,11 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ IM ALL SET WITH {THIS|THESE} {NOW|} $", "^ IM FINE WITHOUT {IT|THIS|THESE} {NOW|} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
 	"^ {THANKYOU|THANK YOU} NO $", "^ NO THANK YA $", "^ NO PLEASE DONT $", "^ NO MORE OF ALL THIS $", "^ {NOTHIN|NOTHING} MORE OF THIS $",
 	"^ I DONT WANT ANY OF THIS {NO MORE|ANYMORE} $", "^ IM SO DONE {W|WITH} THIS $", "^ FINISHED WITH THIS WHOLE THING $", "^ {NAH|NO} IM COOL $", "^ IM GUCCI $",
-	"^ NO MAS DE ESTO $", "^ NOT SOMETHING I NEED $", "^ SO|SOO DONE W|WITH THIS $", "^ IM DONE HERE $", "^ YA NO QUIERO $", "^ NO MAS {SENOR|SENORA|MIJA|MIJO|OIGA|SENORITA} $", "^ EL FIN $", "^ {I|WE|} {NEED|NEEDS} A BREATHER {FROM ALL THIS|FROM THIS|FROM THESE|FROM YOU|FROM YALL} $",
+	"^ NO MAS DE ESTO $", "^ TOTALLY|COMPLETELY DONE $", "^ NONE ANYMORE $", "^ NOTHING MORE $", "^ NOT REALLY FOR ME $", "^ NOPE|NAH NOT FOR|4 ME $",
+	"^ NOT 4 ME $", "^ NOT MY CUP OF TEA $", "^ {CAN|COULD} WE {HIT|PRESS} PAUSE $", "^ NOT NEEDING {THIS|THESE} {NOW|ANYMORE|} $", "^ THIS ISNT SOMETHING I NEED ANYMORE $",
+	"^ NAW IM GOOD|OK|STRAIGHT|COOL $", "^ PASS $", "^ HIT UNFOLLOW $", "^ MUTE {THIS|THIS CHAT|THESE|IT|CHAT} $", "^ RATHER NOT $", "^ OUT $",
+	"^ NOT DOING THIS {NO MORE|ANYMORE} $", "^ NO MORE {DIS|THIS} $", "^ NO IM DONE $", "^ SO OVER IT $", "^ {NAH|NO} WE GOOD $", "^ YA NOP|NOUP|NOPE $",
+	"^ NOPE YA NO $", "^ NOT SOMETHING I NEED $", "^ SO|SOO DONE W|WITH THIS $", "^ IM DONE HERE $", "^ YA NO QUIERO $", "^ NO MAS {SENOR|SENORA|MIJA|MIJO|OIGA|SENORITA} $", "^ EL FIN $", "^ {I|WE|} {NEED|NEEDS} A BREATHER {FROM ALL THIS|FROM THIS|FROM THESE|FROM YOU|FROM YALL} $",
 	"^ {CAN|COULD} {WE|YOU|YALL} SLOW DOWN {|A BIT|FOR A WHILE|FOR A BIT} $", "^ {MEH|NAH|EH} NOT MY {THING|VIBE|STYLE} $", "^ I THINK WE NEED SOME SPACE $", "^ {I|} NEED SOME SPACE $",
 	"^ THIS|IT AINT|ISNT MY THING|VIBE|STYLE $",
 	// A bare no, alone or said again ("no", "NO.", "no no no"): a refusal
@@ -380,14 +384,14 @@ func laughsOrCries(body string, clauses [][]string) bool {
 	return strings.ContainsAny(body, laughEmoji+cryEmoji)
 }
 
-var movedWords = newSet("TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
+var movedWords = newSet("WATERING", "CHOKED", "TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
 
 var (
 	reactionOpeners = newSet("NO", "OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
 	// reactionFollows: what comes after a STOP said at a message: "you're
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
-	reactionFollows = newSet("WHY", "TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
+	reactionFollows = newSet("ITS", "YOULL", "CRYING", "WHY", "TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
 	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING",
 		"BEST", "HELPFUL", "HELPS", "HELPED", "GREAT", "DAY", "PROUD", "APPRECIATE", "INSPIRING")
 )
@@ -398,6 +402,13 @@ var (
 // may be in danger must not be unsubscribed from the support they signed up
 // for on those words alone. END on its own stays an opt-out.
 func bareOptOut(clauses [][]string) string {
+	if n := len(clauses); n <= 2 && n > 0 && allIn(clauses[n-1], quitWords) && (n == 1 || allIn(clauses[0], quitWords)) &&
+		(slices.Contains(clauses[n-1], "QUIT") && slices.Contains(clauses[n-1], "I") || slices.Contains(clauses[n-1], "QUITTING")) {
+		// "I quit", "yeah i'm quittin", "ok thats it. im quitting": a
+		// refusal naming nothing, with nothing beside it but a few words
+		// (quitWords; not "I quit today", "im quitting again").
+		return "bare:QUIT"
+	}
 	var toks []string
 	held := "" // the rule when a key word had a letter doubled by a slip
 	for _, c := range clauses {

@@ -87,7 +87,7 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 			// ("#1 fan", "#blessed") # is just a separator.
 			hadWord := word.Len() > 0
 			flushWord()
-			if n := len(clause); n > 0 && (clause[n-1] == "WRONG" || !hadWord && numberSign[clause[n-1]]) && !wordAfter(body, i) {
+			if n := len(clause); n > 0 && (clause[n-1] == "WRONG" || clause[n-1] == "WRNG" || !hadWord && numberSign[clause[n-1]]) && !wordAfter(body, i) {
 				clause = append(clause, "NUMBER")
 			}
 		case strings.ContainsRune(".!?,;:\n\r\u2026\u3002\uFF01\uFF1F", r):
@@ -101,7 +101,7 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 }
 
 // numberSign: words after which # means a phone number.
-var numberSign = newSet("WRONG", "MY", "THIS", "YOUR", "UR", "HIS", "HER", "THAT", "THE", "OUR", "MI", "ESTE", "SU", "DIS")
+var numberSign = newSet("WRNG", "RONG", "WRONG", "MY", "THIS", "YOUR", "UR", "HIS", "HER", "THAT", "THE", "OUR", "MI", "ESTE", "SU", "DIS")
 
 // wordAfter: a letter or digit follows the # at byte i ("#1", "#blessed").
 func wordAfter(s string, i int) bool {
@@ -166,7 +166,7 @@ var spellings = map[string][]string{
 	"ARRÊT": {"ARRET"}, "ARRÊTE": {"ARRETE"}, "ARRÊTEZ": {"ARRETEZ"}, "NOMORE": {"NO", "MORE"},
 	"2NITE": {"TONIGHT"}, "TONITE": {"TONIGHT"}, "2NIGHT": {"TONIGHT"}, "THRU": {"THROUGH"},
 	"NOONE": {"NO", "ONE"}, "EVERYBODY": {"EVERYONE"}, "STOPPPING": {"STOPPING"},
-	"UNSCRIBE": {"UNSUBSCRIBE"}, "SNDIN": {"SENDING"}, "SNDING": {"SENDING"}, "SENDN": {"SENDING"}, "FUCKIN": {"FUCKING"}, "FREAKIN": {"FREAKING"},
+	"QUITING": {"QUITTING"}, "MAZ": {"MAS"}, "NOP": {"NOPE"}, "NOUP": {"NO"}, "UNSCRIBE": {"UNSUBSCRIBE"}, "SNDIN": {"SENDING"}, "SNDING": {"SENDING"}, "SENDN": {"SENDING"}, "FUCKIN": {"FUCKING"}, "FREAKIN": {"FREAKING"},
 	"FRICKIN": {"FREAKING"}, "FORGT": {"FORGET"}, "NUMBR": {"NUMBER"}, "XFAVOR": {"PORFAVOR"}, "INTEREZA": {"INTERESA"}, "QUITTIN": {"QUITTING"}, "QIERO": {"QUIERO"}, "5TOP": {"STOP"}, "ST0P": {"STOP"}, "MOR": {"MORE"}, "MOORE": {"MORE"}, "NOO": {"NO"}, "COMIN": {"COMING"}, "NUM": {"NUMBER"}, "FKN": {"FUCKING"}, "FKING": {"FUCKING"}, "FCKING": {"FUCKING"},
 	"HLEP": {"HELP"}, "JION": {"JOIN"}, "BLU": {"BLUE"}, "TURNIN": {"TURNING"}, "TEXTN": {"TEXTING"}, "SENDIN": {"SENDING"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
