@@ -402,11 +402,11 @@ var helpAsked = wideRules("help asked",
 
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
-var leavingDespair = compileWide("NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "DOESNT MATTER ANYWAY", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE", "DOESNT MATTER {NOW|ANYMORE}",
+var leavingDespair = compileWide("NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
 	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE")
 
 // deniedRisk: the writer says they are in no danger.
-var deniedRisk = compileWide("NOT ACTING ON {THEM|IT}", "{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
+var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
 	"NO ESTOY EN PELIGRO", "NO VOY A HACER {NINGUNA TONTERIA|UNA TONTERIA|NINGUNA LOCURA|NADA MALO|NADA}", "NO ME VOY A HACER NADA")
 
 // relapseCue: use again after a time without.
@@ -430,7 +430,7 @@ var gluableCrisis = newSet("I", "IM", "GONNA", "GOING", "TO", "KILL", "MYSELF", 
 // rather than revoke consent (Classification.Decline).
 var declineRules = map[string]bool{
 	"revocation:declined": true, "revocation:stop at a message": true, "revocation:who is this": true,
-	"revocation:not interested": true, "revocation:stop asking": true,
+	"revocation:not interested": true, "revocation:stop asking": true, "revocation:i quit": true,
 }
 
 // stopSigns: the text is nothing but emoji, and they say stop: a stop

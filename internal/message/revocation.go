@@ -252,7 +252,7 @@ var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECK
 var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "NOW", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
+var softeners = newSet("DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
@@ -303,8 +303,8 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	// A break or some space asked of us, and nothing more: "taking a
 	// break ok", "need a breather", not "taking a break from social media".
 	"^ TAKING A BREAK {|OK|K|OKAY} $", "^ LETS TAKE A {BREATHER|BREAK} {|OK} $", "^ I THINK WE NEED {SOME|} SPACE {FROM EACH OTHER|} $",
-	"^ NO MO $", "^ NO MORE OF {EM|THEM} $", "^ {NAH|} THIS AINT IT $", "^ NOT {REALLY|} MY {VIBE|THING|STYLE} $", "^ {EH|NAH|MEH|} {THIS|} DOESNT WORK FOR ME $",
-	"^ IM ALL SET WITH {THIS|THESE} {NOW|} $", "^ IM FINE WITHOUT {IT|THIS|THESE} {NOW|} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
+	"^ NO MO $", "^ {NAH|} THIS AINT IT $", "^ NOT {REALLY|} MY {VIBE|THING|STYLE} $", "^ {EH|NAH|MEH|} {THIS|} DOESNT WORK FOR ME $",
+	"^ IM ALL SET WITH {THIS|THESE} {NOW|} $", "^ IM FINE WITHOUT {THIS|THESE} {NOW|} $", "^ OK|OKAY THATS ENOUGH NOW $", "^ IM DONE NOW|HERE $", "^ {|THANKS BUT|THX BUT|TY BUT} {ITS|THIS IS|THATS} NOT {REALLY|} MY {THING|VIBE|CUP OF TEA|STYLE} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
 	"^ {THANKYOU|THANK YOU} NO $", "^ NO THANK YA $", "^ NO PLEASE DONT $", "^ NO MORE OF ALL THIS $", "^ {NOTHIN|NOTHING} MORE OF THIS $",
 	"^ I DONT WANT ANY OF THIS {NO MORE|ANYMORE} $", "^ IM SO DONE {W|WITH} THIS $", "^ FINISHED WITH THIS WHOLE THING $", "^ {NAH|NO} IM COOL $", "^ IM GUCCI $",
 	"^ NO MAS DE ESTO $", "^ TOTALLY|COMPLETELY DONE $", "^ NONE ANYMORE $", "^ NOTHING MORE $", "^ NOT REALLY FOR ME $", "^ NOPE|NAH NOT FOR|4 ME $",
@@ -406,8 +406,10 @@ func bareOptOut(clauses [][]string) string {
 		(slices.Contains(clauses[n-1], "QUIT") && slices.Contains(clauses[n-1], "I") || slices.Contains(clauses[n-1], "QUITTING")) {
 		// "I quit", "yeah i'm quittin", "ok thats it. im quitting": a
 		// refusal naming nothing, with nothing beside it but a few words
-		// (quitWords; not "I quit today", "im quitting again").
-		return "bare:QUIT"
+		// (quitWords; not "I quit today", "im quitting again", "yeah i
+		// quit"). To a person who wrote lately it is an answer
+		// (declineRules): "did you quit?" "I quit".
+		return "revocation:i quit"
 	}
 	var toks []string
 	held := "" // the rule when a key word had a letter doubled by a slip
@@ -611,7 +613,7 @@ func allIn(toks []string, words set) bool {
 // quitWords may stand beside an "I quit" that refuses the texts: "ok
 // thats it im quitting", "I QUIT I QUIT". Not TODAY, NOW, AGAIN or UGH:
 // "I quit today", "im quitting again", "ugh i quit" speak of a drug.
-var quitWords = newSet("YEP", "YUP", "YEAH", "QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "SO", "WELL", "WELP", "OK", "OKAY", "K", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
+var quitWords = newSet("OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
 
 // bareRealWords are words of their own one slip away from a key word.
 var bareRealWords = newSet("PAGAR", "PAGAN", "PAGUE", "OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",

@@ -480,12 +480,28 @@ func (st *stemText) combination() string {
 	if alone && (use || downer) {
 		return "crisis:dangerous use (broad)"
 	}
-	if alone && (drink || benzo || opioid) && slices.ContainsFunc(st.toks, func(t string) bool { return withdrawalSigns[t] }) {
+	if alone && (drink || benzo || opioid) && withdrawing(st.toks) {
 		// "day 2 no alcohol alone at home, shaking like crazy": alcohol
 		// or benzo withdrawal alone can kill.
 		return "crisis:dangerous use (broad)"
 	}
 	return ""
+}
+
+// withdrawing: the text speaks of what withdrawal does to a body, not
+// "shaking my head".
+func withdrawing(toks []string) bool {
+	for i, t := range toks {
+		if withdrawalSigns[t] && at(toks, i+1) != "MY" && at(toks, i+1) != "HIS" && at(toks, i+1) != "HER" && at(toks, i+1) != "HEAD" {
+			return true
+		}
+	}
+	return false
+}
+
+// isDrugWord: a substance or a word of use ("the pills, the drinking").
+func isDrugWord(t string) bool {
+	return substances[t] || drinkWords[t] || downers[t] || t == "DRINKING" || t == "USING"
 }
 
 // withdrawalSigns are what withdrawal does to a body.

@@ -167,7 +167,7 @@ var spellings = map[string][]string{
 	"2NITE": {"TONIGHT"}, "TONITE": {"TONIGHT"}, "2NIGHT": {"TONIGHT"}, "THRU": {"THROUGH"},
 	"NOONE": {"NO", "ONE"}, "EVERYBODY": {"EVERYONE"}, "STOPPPING": {"STOPPING"},
 	"QUITING": {"QUITTING"}, "MAZ": {"MAS"}, "NOP": {"NOPE"}, "NOUP": {"NO"}, "UNSCRIBE": {"UNSUBSCRIBE"}, "SNDIN": {"SENDING"}, "SNDING": {"SENDING"}, "SENDN": {"SENDING"}, "FUCKIN": {"FUCKING"}, "FREAKIN": {"FREAKING"},
-	"FRICKIN": {"FREAKING"}, "FORGT": {"FORGET"}, "NUMBR": {"NUMBER"}, "XFAVOR": {"PORFAVOR"}, "INTEREZA": {"INTERESA"}, "QUITTIN": {"QUITTING"}, "QIERO": {"QUIERO"}, "5TOP": {"STOP"}, "ST0P": {"STOP"}, "MOR": {"MORE"}, "MOORE": {"MORE"}, "NOO": {"NO"}, "COMIN": {"COMING"}, "NUM": {"NUMBER"}, "FKN": {"FUCKING"}, "FKING": {"FUCKING"}, "FCKING": {"FUCKING"},
+	"FRICKIN": {"FREAKING"}, "FORGT": {"FORGET"}, "NUMBR": {"NUMBER"}, "XFAVOR": {"PORFAVOR"}, "INTEREZA": {"INTERESA"}, "QUITTIN": {"QUITTING"}, "QIERO": {"QUIERO"}, "5TOP": {"STOP"}, "ST0P": {"STOP"}, "MOR": {"MORE"}, "MOORE": {"MORE"}, "NOO": {"NO"}, "COMIN": {"COMING"}, "FKN": {"FUCKING"}, "FKING": {"FUCKING"}, "FCKING": {"FUCKING"},
 	"HLEP": {"HELP"}, "JION": {"JOIN"}, "BLU": {"BLUE"}, "TURNIN": {"TURNING"}, "TEXTN": {"TEXTING"}, "SENDIN": {"SENDING"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
@@ -205,7 +205,7 @@ func foldTokens(in []string) []string {
 func foldPairs(in []string) []string {
 	folded := in[:0:0]
 	for i := 0; i < len(in); i++ {
-		if i+1 < len(in) && !(in[i] == "STOP" && in[i+1] == "ALL" && at(in, i+2) == "OF" && at(in, i+3) == "IT") { // "stop all of it, the pills"
+		if i+1 < len(in) && !(in[i] == "STOP" && in[i+1] == "ALL" && at(in, i+2) == "OF" && at(in, i+3) == "IT") { // "stop all of it, the pills": a request only as a whole sentence (revocation_lexicon.go)
 			if p, ok := pairs[[2]string{in[i], in[i+1]}]; ok {
 				folded = append(folded, p)
 				i++
