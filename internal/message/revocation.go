@@ -71,7 +71,7 @@ var (
 
 	// bridge words may stand between a stop verb and the messages:
 	// "stop all these damn texts", "stop getting messages".
-	bridge = newSet("THE", "THESE", "THIS", "THOSE", "ALL", "ANY", "YOUR", "WITH", "GETTING",
+	bridge = newSet("DRUG", "RECOVERY", "REHAB", "MOTIVATIONAL", "THE", "THESE", "THIS", "THOSE", "ALL", "ANY", "YOUR", "WITH", "GETTING",
 		"RECEIVING", "ME", "MY", "MORE", "OF", "DAMN", "STUPID", "FUCKING", "FREAKING", "AUTOMATED",
 		"DAILY", "SO", "MANY", "YOU", "THAT", "SUCH", "IT")
 
@@ -307,7 +307,9 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ IM ALL SET WITH {THIS|THESE} {NOW|} $", "^ IM FINE WITHOUT {THIS|THESE} {NOW|} $", "^ OK|OKAY THATS ENOUGH NOW $", "^ IM DONE NOW|HERE $", "^ {|THANKS BUT|THX BUT|TY BUT} {ITS|THIS IS|THATS} NOT {REALLY|} MY {THING|VIBE|CUP OF TEA|STYLE} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
 	"^ {THANKYOU|THANK YOU} NO $", "^ NO THANK YA $", "^ NO PLEASE DONT $", "^ NO MORE OF ALL THIS $", "^ {NOTHIN|NOTHING} MORE OF THIS $",
 	"^ I DONT WANT ANY OF THIS {NO MORE|ANYMORE} $", "^ IM SO DONE {W|WITH} THIS $", "^ FINISHED WITH THIS WHOLE THING $", "^ {NAH|NO} IM COOL $", "^ IM GUCCI $",
-	"^ NO MAS DE ESTO $", "^ TOTALLY|COMPLETELY DONE $", "^ NONE ANYMORE $", "^ NOTHING MORE $", "^ NOT REALLY FOR ME $", "^ NOPE|NAH NOT FOR|4 ME $",
+	"^ NO MAS DE ESTO $", "^ {CAN I GET|I NEED|NEED} A {LIL|LITTLE|} BREAK {FOR A BIT|FOR A WHILE|FROM ALL THIS|FROM THIS|FROM THESE} $",
+	"^ {I THINK|} IM FINE WITHOUT {THIS|THESE} {NOW|} $", "^ NAH PLEASE NO $", "^ {IM|SO} OVER {ALL THIS|THIS} $", "^ NONE OF THIS NO MORE $",
+	"^ IM FINISHED WITH {ALL OF THIS|ALL THIS|THIS} $", "^ YA NO QUIERO NADA $", "^ TOTALLY|COMPLETELY DONE $", "^ NONE ANYMORE $", "^ NOTHING MORE $", "^ NOT REALLY FOR ME $", "^ NOPE|NAH NOT FOR|4 ME $",
 	"^ NOT 4 ME $", "^ NOT MY CUP OF TEA $", "^ {CAN|COULD} WE {HIT|PRESS} PAUSE $", "^ NOT NEEDING {THIS|THESE} {NOW|ANYMORE|} $", "^ THIS ISNT SOMETHING I NEED ANYMORE $",
 	"^ NAW IM GOOD|OK|STRAIGHT|COOL $", "^ PASS $", "^ HIT UNFOLLOW $", "^ MUTE {THIS|THIS CHAT|THESE|IT|CHAT} $", "^ RATHER NOT $", "^ OUT $",
 	"^ NOT DOING THIS {NO MORE|ANYMORE} $", "^ NO MORE {DIS|THIS} $", "^ NO IM DONE $", "^ SO OVER IT $", "^ {NAH|NO} WE GOOD $", "^ YA NOP|NOUP|NOPE $",
@@ -387,7 +389,7 @@ func laughsOrCries(body string, clauses [][]string) bool {
 var movedWords = newSet("WATERING", "CHOKED", "TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
 
 var (
-	reactionOpeners = newSet("NO", "OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
+	reactionOpeners = newSet("OMGG", "NO", "OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
 	// reactionFollows: what comes after a STOP said at a message: "you're
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
@@ -446,6 +448,9 @@ func bareOptOut(clauses [][]string) string {
 			case (c[i] == "NO" || c[i] == "YA") && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE" || at(c, i+1) == "NO"):
 				toks = append(toks, "BASTA")
 				i++
+				if c[i] == "NO" && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE") {
+					i++ // "STOP ya no mas pls"
+				}
 			case (c[i] == "POR" || c[i] == "X") && at(c, i+1) == "FAVOR":
 				i++
 			case c[i] == "STOP" && at(c, i+1) == "ME":
