@@ -203,7 +203,7 @@ const (
 // that the cross-validation can sweep them.
 var (
 	modelCrisisAt     = 0.5
-	modelCrisisBareAt = 0.6
+	modelCrisisBareAt = 0.65
 )
 
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {
@@ -279,6 +279,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			if last := lastAsks(clauses); strongAsk(last) {
 				revoked, asked = last, true
 			}
+		}
+		if revoked == "revocation:i quit" && strings.ContainsAny(body, celebrateEmoji) {
+			revoked = "" // "I quit 💪", "I QUIT 🎉": quitting a drug, celebrated
 		}
 		if revoked == "" && notWantedAfter(clauses) {
 			revoked = "revocation:does not want them"
@@ -402,12 +405,15 @@ var helpAsked = wideRules("help asked",
 
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
-var leavingDespair = compileWide("NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
+var leavingDespair = compileWide("IT ALL DOESNT MATTER", "NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
 	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE")
 
 // deniedRisk: the writer says they are in no danger.
 var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
 	"NO ESTOY EN PELIGRO", "NO VOY A HACER {NINGUNA TONTERIA|UNA TONTERIA|NINGUNA LOCURA|NADA MALO|NADA}", "NO ME VOY A HACER NADA")
+
+// celebrateEmoji beside "I quit" celebrate it.
+const celebrateEmoji = "💪🎉🥳🙏👏🙌✨🏆🎊❤️💯😊☺️🥹"
 
 // relapseCue: use again after a time without.
 var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|USING|DRINKING|SHOT UP|PICKED UP} AGAIN", "BACK ON {IT|THE}", "SLIPPED",

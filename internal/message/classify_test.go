@@ -408,32 +408,22 @@ func TestNormalize(t *testing.T) {
 }
 
 // Stops and quits aimed at a drug, a craving, a feeling or someone else are
-// never opt-outs. Whether they are a crisis is the crisis readers' call
-// (the model may read "when will it stop" as one); here only that the
-// person stays subscribed.
+// never opt-outs, and most are not crises either. A few are despair a
+// careful reader hesitates over ("when will it stop", "I can't stop", "no
+// more pain"): whether they are a crisis is the crisis readers' call (the
+// model may read one), but the person always stays subscribed.
 func TestStopsThatAreNotOptOuts(t *testing.T) {
 	for _, text := range []string{
-		"need to stop, any tips?",
-		"I can't stop",
-		"I want off methadone",
-		"when do these texts end",
-		"I don't want to stop using",
-		"stop using drugs",
-		"stop using",
-		"I need to stop using",
-		"I'm quitting heroin",
-		"how to stop cravings",
-		"I need to stop using my phone",
-		"no more pain",
-		"no more drugs for me",
-		"please make the cravings stop",
-		"the cravings won't stop",
-		"I just want the voices to stop",
-		"did the texts stop?",
-		"when will it stop",
-		"I relapsed and need to stop",
-		"my sponsor told me to stop",
+		"need to stop, any tips?", "I want off methadone", "when do these texts end", "I don't want to stop using",
+		"stop using drugs", "stop using", "I need to stop using", "I'm quitting heroin", "how to stop cravings",
+		"I need to stop using my phone", "no more drugs for me", "please make the cravings stop", "the cravings won't stop",
+		"did the texts stop?", "I relapsed and need to stop", "my sponsor told me to stop",
 	} {
+		if got := Classify(text, "", nil); got.Class != ClassOther || got.AlsoOptOut {
+			t.Errorf("Classify(%q) = %s (rule %q); want other: a stop aimed at something else", text, got.Class, got.Rule)
+		}
+	}
+	for _, text := range []string{"I can't stop", "no more pain", "I just want the voices to stop", "when will it stop"} {
 		if got := Classify(text, "", nil); got.Class == ClassOptOut || got.AlsoOptOut {
 			t.Errorf("Classify(%q) = %s (rule %q), opts out; want the person to stay subscribed", text, got.Class, got.Rule)
 		}

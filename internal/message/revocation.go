@@ -71,7 +71,7 @@ var (
 
 	// bridge words may stand between a stop verb and the messages:
 	// "stop all these damn texts", "stop getting messages".
-	bridge = newSet("DRUG", "RECOVERY", "REHAB", "MOTIVATIONAL", "THE", "THESE", "THIS", "THOSE", "ALL", "ANY", "YOUR", "WITH", "GETTING",
+	bridge = newSet("THE", "THESE", "THIS", "THOSE", "ALL", "ANY", "YOUR", "WITH", "GETTING",
 		"RECEIVING", "ME", "MY", "MORE", "OF", "DAMN", "STUPID", "FUCKING", "FREAKING", "AUTOMATED",
 		"DAILY", "SO", "MANY", "YOU", "THAT", "SUCH", "IT")
 
@@ -252,7 +252,7 @@ var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECK
 var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
+var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
@@ -297,7 +297,7 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ DONT NEED THIS|THESE NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ NO|NAH|NOPE $", "^ NO FURTHER $", "^ TIME OUT $", "^ IM ALRIGHT $",
 	"^ THIS ISNT @NAME $", "^ THIS IS NOT @NAME $", "^ THIS IS OVER FOR ME $", "^ I DONT WANT ANY MORE OF THIS $", "^ GOT NO USE FOR THIS ~ $",
 	"^ THIS ISNT SOMETHING I NEED $", "^ DONT THINK THIS IS MY KIND OF THING $", "^ KINDLY DONT $", "^ NAH NOT IN ON THIS $",
-	"^ IM {ALRIGHT|OK|OKAY|GOOD|STRAIGHT} {THANK YOU|THANKS|THX|TY} {THO|THOUGH} $", "^ NAH|NAW|NO IM OK|OKAY|GOOD|STRAIGHT|ALRIGHT|FINE THANKS|THX|TY ~ $",
+	"^ IM {ALRIGHT|OK|OKAY|GOOD|STRAIGHT} {THANK YOU|THANKS|THX|TY} {THO|THOUGH} $", "^ NAH|NAW|NO|NOPE IM OK|OKAY|GOOD|STRAIGHT|ALRIGHT|FINE THANKS|THX|TY ~ $",
 	"^ ALL DONE $", "^ ALL DONE HERE $", "^ SO|SOO DONE $", "^ DONE W|WITH IT $", "^ FIN DE ESTO $", "^ SALGO $", "^ YA ME SALGO $",
 	"^ YA NO WE|GUEY|WEY|MANO|BRO|AMIGA|AMIGO|COMPA|MIJA|MIJO|OIGA|SENOR|SENORA $", "^ NOMAS YA $",
 	// A break or some space asked of us, and nothing more: "taking a
@@ -307,13 +307,16 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ IM ALL SET WITH {THIS|THESE} {NOW|} $", "^ IM FINE WITHOUT {THIS|THESE} {NOW|} $", "^ OK|OKAY THATS ENOUGH NOW $", "^ IM DONE NOW|HERE $", "^ {|THANKS BUT|THX BUT|TY BUT} {ITS|THIS IS|THATS} NOT {REALLY|} MY {THING|VIBE|CUP OF TEA|STYLE} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
 	"^ {THANKYOU|THANK YOU} NO $", "^ NO THANK YA $", "^ NO PLEASE DONT $", "^ NO MORE OF ALL THIS $", "^ {NOTHIN|NOTHING} MORE OF THIS $",
 	"^ I DONT WANT ANY OF THIS {NO MORE|ANYMORE} $", "^ IM SO DONE {W|WITH} THIS $", "^ FINISHED WITH THIS WHOLE THING $", "^ {NAH|NO} IM COOL $", "^ IM GUCCI $",
-	"^ NO MAS DE ESTO $", "^ {CAN I GET|I NEED|NEED} A {LIL|LITTLE|} BREAK {FOR A BIT|FOR A WHILE|FROM ALL THIS|FROM THIS|FROM THESE} $",
+	"^ NO MAS DE ESTO $", "^ BUT NO $", "^ {THATS|THAT IS} {KIND|SWEET|NICE} OF {YOU|YALL} BUT NO $", "^ OUT FOR ME $",
+	"^ {NOPE|NAH|} NOT DOING THIS {NO MORE|ANYMORE} $", "^ DONT WANT ANY MORE OF {THIS|THESE} $", "^ I AM FINISHED WITH {ALL OF THIS|ALL THIS|THIS} $",
+	"^ {THIS|IT|} DOESNT APPLY TO ME $", "^ CAN {YOU|YALL} {GUYS|} CHILL {FOR A BIT|FOR A WHILE|} $", "^ MAYBE A {LITTLE|LIL} BREAK $",
+	"^ LETS PAUSE {THIS|THESE|IT} {FOR NOW|} $", "^ GIVE ME A {BREATHER|BREAK} $", "^ THIS ISNT SOMETHING I NEED NOW $", "^ {CAN I GET|I NEED|NEED} A {LIL|LITTLE|} BREAK {FOR A BIT|FOR A WHILE|FROM ALL THIS|FROM THIS|FROM THESE} $",
 	"^ {I THINK|} IM FINE WITHOUT {THIS|THESE} {NOW|} $", "^ NAH PLEASE NO $", "^ {IM|SO} OVER {ALL THIS|THIS} $", "^ NONE OF THIS NO MORE $",
-	"^ IM FINISHED WITH {ALL OF THIS|ALL THIS|THIS} $", "^ YA NO QUIERO NADA $", "^ TOTALLY|COMPLETELY DONE $", "^ NONE ANYMORE $", "^ NOTHING MORE $", "^ NOT REALLY FOR ME $", "^ NOPE|NAH NOT FOR|4 ME $",
+	"^ IM FINISHED WITH {ALL OF THIS|ALL THIS|THIS} $", "^ TOTALLY|COMPLETELY DONE $", "^ NONE ANYMORE $", "^ NOTHING MORE $", "^ NOT REALLY FOR ME $", "^ NOPE|NAH NOT FOR|4 ME $",
 	"^ NOT 4 ME $", "^ NOT MY CUP OF TEA $", "^ {CAN|COULD} WE {HIT|PRESS} PAUSE $", "^ NOT NEEDING {THIS|THESE} {NOW|ANYMORE|} $", "^ THIS ISNT SOMETHING I NEED ANYMORE $",
 	"^ NAW IM GOOD|OK|STRAIGHT|COOL $", "^ PASS $", "^ HIT UNFOLLOW $", "^ MUTE {THIS|THIS CHAT|THESE|IT|CHAT} $", "^ RATHER NOT $", "^ OUT $",
 	"^ NOT DOING THIS {NO MORE|ANYMORE} $", "^ NO MORE {DIS|THIS} $", "^ NO IM DONE $", "^ SO OVER IT $", "^ {NAH|NO} WE GOOD $", "^ YA NOP|NOUP|NOPE $",
-	"^ NOPE YA NO $", "^ NOT SOMETHING I NEED $", "^ SO|SOO DONE W|WITH THIS $", "^ IM DONE HERE $", "^ YA NO QUIERO $", "^ NO MAS {SENOR|SENORA|MIJA|MIJO|OIGA|SENORITA} $", "^ EL FIN $", "^ {I|WE|} {NEED|NEEDS} A BREATHER {FROM ALL THIS|FROM THIS|FROM THESE|FROM YOU|FROM YALL} $",
+	"^ NOPE YA NO $", "^ NOT SOMETHING I NEED $", "^ SO|SOO DONE W|WITH THIS $", "^ IM DONE HERE $", "^ NO MAS {SENOR|SENORA|MIJA|MIJO|OIGA|SENORITA} $", "^ EL FIN $", "^ {I|WE|} {NEED|NEEDS} A BREATHER {FROM ALL THIS|FROM THIS|FROM THESE|FROM YOU|FROM YALL} $",
 	"^ {CAN|COULD} {WE|YOU|YALL} SLOW DOWN {|A BIT|FOR A WHILE|FOR A BIT} $", "^ {MEH|NAH|EH} NOT MY {THING|VIBE|STYLE} $", "^ I THINK WE NEED SOME SPACE $", "^ {I|} NEED SOME SPACE $",
 	"^ THIS|IT AINT|ISNT MY THING|VIBE|STYLE $",
 	// A bare no, alone or said again ("no", "NO.", "no no no"): a refusal
@@ -361,8 +364,8 @@ func reactionStop(clauses [][]string) bool {
 	if at(c, i) == "IT" {
 		i++
 	}
-	if !reactionFollows[at(c, i)] {
-		return false
+	if !reactionFollows[at(c, i)] && !(at(c, i) == "" && len(clauses) > 1 && reactionFollows[clauses[1][0]]) {
+		return false // not "stop it, you'll have me crying at work" either
 	}
 	for _, cl := range clauses {
 		for _, t := range cl {
@@ -386,7 +389,7 @@ func laughsOrCries(body string, clauses [][]string) bool {
 	return strings.ContainsAny(body, laughEmoji+cryEmoji)
 }
 
-var movedWords = newSet("WATERING", "CHOKED", "TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
+var movedWords = newSet("BAWLING", "WATERING", "CHOKED", "TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
 
 var (
 	reactionOpeners = newSet("OMGG", "NO", "OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
@@ -409,12 +412,13 @@ func bareOptOut(clauses [][]string) string {
 		// "I quit", "yeah i'm quittin", "ok thats it. im quitting": a
 		// refusal naming nothing, with nothing beside it but a few words
 		// (quitWords; not "I quit today", "im quitting again", "yeah i
-		// quit"). To a person who wrote lately it is an answer
+		// quit", but "yeah i quit" is one). To a person who wrote lately it is an answer
 		// (declineRules): "did you quit?" "I quit".
 		return "revocation:i quit"
 	}
 	var toks []string
-	held := "" // the rule when a key word had a letter doubled by a slip
+	held := ""      // the rule when a key word had a letter doubled by a slip
+	saidNoMore := 0 // BASTA read from "no mas", "ya no", "no more"
 	for _, c := range clauses {
 		for i := 0; i < len(c); i++ {
 			switch {
@@ -447,6 +451,7 @@ func bareOptOut(clauses [][]string) string {
 				return ""
 			case (c[i] == "NO" || c[i] == "YA") && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE" || at(c, i+1) == "NO"):
 				toks = append(toks, "BASTA")
+				saidNoMore++
 				i++
 				if c[i] == "NO" && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE") {
 					i++ // "STOP ya no mas pls"
@@ -475,6 +480,19 @@ func bareOptOut(clauses [][]string) string {
 	if onlyWords(toks, bodyStopWords) {
 		if held != "" {
 			return held
+		}
+		if n := 0; saidNoMore > 0 {
+			for _, t := range toks {
+				if bodyStopWords[t] {
+					n++
+				}
+			}
+			if n == saidNoMore {
+				// "ya no mas", "no no mas": a refusal naming nothing, read
+				// as an answer to a person who wrote lately, as "no mas"
+				// is.
+				return "revocation:declined"
+			}
 		}
 		for _, t := range toks {
 			if bodyStopWords[t] {

@@ -345,7 +345,7 @@ var stemCrisisSets = []ruleSet{
 		"ALONE ~ USING|USE|SHOOT|HIGH|FENT*|DOPE|PILLS", "{NOBODY|NO ONE|NOONE} ~ HERE|AROUND|HOME ~ IF|NARCAN|OD|USING|HAPPENS",
 		"TOLERANCE", "FIRST TIME ~ IN|SINCE ~ MONTHS|YEARS|WEEKS|WHILE|LONG|REHAB|DETOX|JAIL|PRISON|TREATMENT",
 		"AFTER ~ MONTHS|YEARS|WEEKS|REHAB|DETOX|JAIL|PRISON|LOCKUP ~ CLEAN|SOBER|OFF|OUT|INSIDE|AWAY|DRY", "JUST GOT OUT ~ JAIL|PRISON|REHAB|DETOX|TREATMENT|LOCKUP",
-		"SAME ~ AMOUNT|DOSE", "OLD ~ DOSE|AMOUNT", "USUAL|NORMAL ~ AMOUNT", "USUAL ~ DOSE", "FIRST TIME BACK IN ~ YEAR|MONTHS|WHILE|WEEKS", "HOT SHOT", "BAD BATCH", "LACED", "CARFENT*", "XYLAZINE", "TRANQ",
+		"SAME ~ AMOUNT|DOSE", "OLD ~ DOSE|AMOUNT", "USUAL ~ AMOUNT|DOSE", "HOT SHOT", "BAD BATCH", "LACED", "CARFENT*", "XYLAZINE", "TRANQ",
 		"{GOING TO|ABOUT TO} ~ USE|SHOOT|SNORT|SMOKE|DO ~ TONIGHT|NOW|RN|ALONE",
 		// Spanish
 		"MEZCL*", "COMBINE|COMBINANDO|COMBINAR", "CON ~ ALCOHOL|PISTO|CERVEZA*|TRAGOS ~ Y|CON ~ PASTILLAS|XANAX|FENTA*|CHIVA|HEROINA",
@@ -368,7 +368,7 @@ var (
 	pastCues = wideRules("past", "{YEAR|YEARS|MONTH|MONTHS|WEEKS|DECADE|DECADES|LONG TIME|WHILE|LIFETIME} AGO", "LAST YEAR|MONTH|SUMMER|WINTER|SPRING|FALL|CHRISTMAS|JANUARY|DECEMBER", "USED TO",
 		"SURVIV*", "ANNIVERSARY", "BACK IN|WHEN", "WHEN I WAS", "AS A KID|TEEN|TEENAGER", "IN HIGH SCHOOL", "YEARS BACK",
 		"HACE ~ ANO|ANOS|MESES|TIEMPO|SEMANAS", "ANO PASADO", "CUANDO ERA", "SOBREVIVI*", "YA PASO", "EN EL PASADO", "IN THE PAST")
-	presentCues = wideRules("present", "FIRST TIME BACK", "NOW", "RN", "{ABOUT|BOUT} TO", "FIRST TIME SINCE", "URGENT", "URGENTE", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "QUICK", "TONIGHT", "TODAY", "AGAIN", "ANYMORE", "STILL", "CURRENTLY", "THIS MORNING",
+	presentCues = wideRules("present", "NOW", "RN", "{ABOUT|BOUT} TO", "FIRST TIME SINCE", "URGENT", "URGENTE", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "QUICK", "TONIGHT", "TODAY", "AGAIN", "ANYMORE", "STILL", "CURRENTLY", "THIS MORNING",
 		"AHORA", "AHORITA", "HOY", "ESTA NOCHE", "OTRA VEZ", "DE NUEVO", "TODAVIA", "AUN", "YA NO")
 	// otherDeath: a death the person speaks of, someone else's and past:
 	// "my brother died of an overdose" is grief, not an emergency.
@@ -480,7 +480,8 @@ func (st *stemText) combination() string {
 	if alone && (use || downer) {
 		return "crisis:dangerous use (broad)"
 	}
-	if alone && (drink || benzo || opioid) && withdrawing(st.toks) {
+	onMyOwn := hasPhrase(st.toks, []string{"ON", "MY", "OWN"}) && (slices.Contains(st.toks, "DETOX") || slices.Contains(st.toks, "DETOXING"))
+	if (alone && (drink || benzo || opioid) || onMyOwn) && withdrawing(st.toks) {
 		// "day 2 no alcohol alone at home, shaking like crazy": alcohol
 		// or benzo withdrawal alone can kill.
 		return "crisis:dangerous use (broad)"
@@ -512,7 +513,7 @@ var (
 	// my oxy", "tome klonopin y voy a usar heroina".
 	benzos = newSet("XANAX", "XANS", "XANAS", "BARS", "KLONOPIN", "KPINS", "VALIUM", "CLONAZEPAM", "RIVOTRIL",
 		"ATIVAN", "ALPRAZOLAM", "DIAZEPAM")
-	opioids = newSet("FETTY", "FENTI", "HEROIN", "HEROINA", "DOPE", "METHADONE", "METADONA", "MORPHINE", "MORFINA", "CHIVA", "M30",
+	opioids = newSet("FETTY", "HEROIN", "HEROINA", "DOPE", "METHADONE", "METADONA", "MORPHINE", "MORFINA", "CHIVA", "M30",
 		"M30S", "BLUES", "ROXYS", "TRAMADOL", "LEAN", "OXICODONA", "OPIOIDS", "OPIOIDES", "NORCO", "VICODIN")
 	// released: out of jail, treatment or a hospital, where tolerance was
 	// lost. usingNow: using, or about to.

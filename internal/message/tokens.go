@@ -166,7 +166,7 @@ var spellings = map[string][]string{
 	"ARRÊT": {"ARRET"}, "ARRÊTE": {"ARRETE"}, "ARRÊTEZ": {"ARRETEZ"}, "NOMORE": {"NO", "MORE"},
 	"2NITE": {"TONIGHT"}, "TONITE": {"TONIGHT"}, "2NIGHT": {"TONIGHT"}, "THRU": {"THROUGH"},
 	"NOONE": {"NO", "ONE"}, "EVERYBODY": {"EVERYONE"}, "STOPPPING": {"STOPPING"},
-	"QUITING": {"QUITTING"}, "MAZ": {"MAS"}, "NOP": {"NOPE"}, "NOUP": {"NO"}, "UNSCRIBE": {"UNSUBSCRIBE"}, "SNDIN": {"SENDING"}, "SNDING": {"SENDING"}, "SENDN": {"SENDING"}, "FUCKIN": {"FUCKING"}, "FREAKIN": {"FREAKING"},
+	"SOPT": {"STOP"}, "STIO": {"STOP"}, "MOAR": {"MORE"}, "CNT": {"CANT"}, "HELPP": {"HELP"}, "QUITING": {"QUITTING"}, "MAZ": {"MAS"}, "NOP": {"NOPE"}, "NOUP": {"NO"}, "UNSCRIBE": {"UNSUBSCRIBE"}, "SNDIN": {"SENDING"}, "SNDING": {"SENDING"}, "SENDN": {"SENDING"}, "FUCKIN": {"FUCKING"}, "FREAKIN": {"FREAKING"},
 	"FRICKIN": {"FREAKING"}, "FORGT": {"FORGET"}, "NUMBR": {"NUMBER"}, "XFAVOR": {"PORFAVOR"}, "INTEREZA": {"INTERESA"}, "QUITTIN": {"QUITTING"}, "QIERO": {"QUIERO"}, "5TOP": {"STOP"}, "ST0P": {"STOP"}, "MOR": {"MORE"}, "MOORE": {"MORE"}, "NOO": {"NO"}, "COMIN": {"COMING"}, "FKN": {"FUCKING"}, "FKING": {"FUCKING"}, "FCKING": {"FUCKING"},
 	"HLEP": {"HELP"}, "JION": {"JOIN"}, "BLU": {"BLUE"}, "TURNIN": {"TURNING"}, "TEXTN": {"TEXTING"}, "SENDIN": {"SENDING"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
