@@ -413,7 +413,7 @@ var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING
 	"NO ESTOY EN PELIGRO", "NO VOY A HACER {NINGUNA TONTERIA|UNA TONTERIA|NINGUNA LOCURA|NADA MALO|NADA}", "NO ME VOY A HACER NADA")
 
 // celebrateEmoji beside "I quit" celebrate it.
-const celebrateEmoji = "💪🎉🥳🙏👏🙌✨🏆🎊❤️💯😊☺️🥹"
+const celebrateEmoji = "💪🎉🥳👏🙌✨🏆🎊💯"
 
 // relapseCue: use again after a time without.
 var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|USING|DRINKING|SHOT UP|PICKED UP} AGAIN", "BACK ON {IT|THE}", "SLIPPED",

@@ -308,9 +308,9 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ {THANKYOU|THANK YOU} NO $", "^ NO THANK YA $", "^ NO PLEASE DONT $", "^ NO MORE OF ALL THIS $", "^ {NOTHIN|NOTHING} MORE OF THIS $",
 	"^ I DONT WANT ANY OF THIS {NO MORE|ANYMORE} $", "^ IM SO DONE {W|WITH} THIS $", "^ FINISHED WITH THIS WHOLE THING $", "^ {NAH|NO} IM COOL $", "^ IM GUCCI $",
 	"^ NO MAS DE ESTO $", "^ BUT NO $", "^ {THATS|THAT IS} {KIND|SWEET|NICE} OF {YOU|YALL} BUT NO $", "^ OUT FOR ME $",
-	"^ {NOPE|NAH|} NOT DOING THIS {NO MORE|ANYMORE} $", "^ DONT WANT ANY MORE OF {THIS|THESE} $", "^ I AM FINISHED WITH {ALL OF THIS|ALL THIS|THIS} $",
+	"^ {NOPE|NAH|} NOT DOING THIS {NO MORE|ANYMORE} $", "^ DONT WANT ANY MORE OF THIS $", "^ I AM FINISHED WITH {ALL OF THIS|ALL THIS|THIS} $",
 	"^ {THIS|IT|} DOESNT APPLY TO ME $", "^ CAN {YOU|YALL} {GUYS|} CHILL {FOR A BIT|FOR A WHILE|} $", "^ MAYBE A {LITTLE|LIL} BREAK $",
-	"^ LETS PAUSE {THIS|THESE|IT} {FOR NOW|} $", "^ GIVE ME A {BREATHER|BREAK} $", "^ THIS ISNT SOMETHING I NEED NOW $", "^ {CAN I GET|I NEED|NEED} A {LIL|LITTLE|} BREAK {FOR A BIT|FOR A WHILE|FROM ALL THIS|FROM THIS|FROM THESE} $",
+	"^ LETS PAUSE {THIS|THESE|IT} {FOR NOW|} $", "^ GIVE ME A BREATHER $", "^ THIS ISNT SOMETHING I NEED NOW $", "^ {CAN I GET|I NEED|NEED} A {LIL|LITTLE|} BREAK {FOR A BIT|FOR A WHILE|FROM ALL THIS|FROM THIS|FROM THESE} $",
 	"^ {I THINK|} IM FINE WITHOUT {THIS|THESE} {NOW|} $", "^ NAH PLEASE NO $", "^ {IM|SO} OVER {ALL THIS|THIS} $", "^ NONE OF THIS NO MORE $",
 	"^ IM FINISHED WITH {ALL OF THIS|ALL THIS|THIS} $", "^ TOTALLY|COMPLETELY DONE $", "^ NONE ANYMORE $", "^ NOTHING MORE $", "^ NOT REALLY FOR ME $", "^ NOPE|NAH NOT FOR|4 ME $",
 	"^ NOT 4 ME $", "^ NOT MY CUP OF TEA $", "^ {CAN|COULD} WE {HIT|PRESS} PAUSE $", "^ NOT NEEDING {THIS|THESE} {NOW|ANYMORE|} $", "^ THIS ISNT SOMETHING I NEED ANYMORE $",
@@ -364,7 +364,7 @@ func reactionStop(clauses [][]string) bool {
 	if at(c, i) == "IT" {
 		i++
 	}
-	if !reactionFollows[at(c, i)] && !(at(c, i) == "" && len(clauses) > 1 && reactionFollows[clauses[1][0]]) {
+	if !reactionFollows[at(c, i)] && !(at(c, i) == "" && len(clauses) > 1 && at(c, 0) != "QUIT" && movedNext[clauses[1][0]]) {
 		return false // not "stop it, you'll have me crying at work" either
 	}
 	for _, cl := range clauses {
@@ -376,6 +376,11 @@ func reactionStop(clauses [][]string) bool {
 	}
 	return true
 }
+
+// movedNext may begin the sentence after a bare "stop it" said at a
+// message: "Stop it, you'll have me crying at work", "noooo stop, crying in
+// the car now".
+var movedNext = newSet("YOULL", "YOURE", "CRYING", "IM", "THIS", "THATS")
 
 // laughsOrCries: the text laughs or is moved, in words or pictures.
 func laughsOrCries(body string, clauses [][]string) bool {
@@ -417,8 +422,7 @@ func bareOptOut(clauses [][]string) string {
 		return "revocation:i quit"
 	}
 	var toks []string
-	held := ""      // the rule when a key word had a letter doubled by a slip
-	saidNoMore := 0 // BASTA read from "no mas", "ya no", "no more"
+	held := "" // the rule when a key word had a letter doubled by a slip
 	for _, c := range clauses {
 		for i := 0; i < len(c); i++ {
 			switch {
@@ -451,7 +455,6 @@ func bareOptOut(clauses [][]string) string {
 				return ""
 			case (c[i] == "NO" || c[i] == "YA") && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE" || at(c, i+1) == "NO"):
 				toks = append(toks, "BASTA")
-				saidNoMore++
 				i++
 				if c[i] == "NO" && (at(c, i+1) == "MAS" || at(c, i+1) == "MORE") {
 					i++ // "STOP ya no mas pls"
@@ -480,19 +483,6 @@ func bareOptOut(clauses [][]string) string {
 	if onlyWords(toks, bodyStopWords) {
 		if held != "" {
 			return held
-		}
-		if n := 0; saidNoMore > 0 {
-			for _, t := range toks {
-				if bodyStopWords[t] {
-					n++
-				}
-			}
-			if n == saidNoMore {
-				// "ya no mas", "no no mas": a refusal naming nothing, read
-				// as an answer to a person who wrote lately, as "no mas"
-				// is.
-				return "revocation:declined"
-			}
 		}
 		for _, t := range toks {
 			if bodyStopWords[t] {

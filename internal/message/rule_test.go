@@ -214,6 +214,18 @@ func TestClassifyRule(t *testing.T) {
 		{"stop. i was in detox last week", ClassOther, false, "", false},
 		{"tire todas las botellas. basta", ClassOther, false, "", false},
 		{"can someone call me", ClassOther, false, "", false},
+		// From a fourth review: the last changes' over- and under-reach.
+		{"he hasnt woken up", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"texting u before i do it", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"any advice before I do it", ClassOther, false, "", false},
+		{"dont send my son back to that place", ClassOther, false, "", false},
+		{"bet my sponsor gave you my number lol", ClassOther, false, "", false},
+		{"I quit 💪", ClassOther, false, "", false},
+		{"I quit ✌️", ClassOptOut, false, "revocation:i quit", false},
+		{"stop sending her this stuff, she's 14", ClassOptOut, false, "revocation:in plainer words", false},
+		{"quitting weed, detoxing on my own, kinda shaky", ClassOther, false, "", false},
+		{"my phone is done w life lol", ClassOther, false, "", false},
+		{"no more", ClassOptOut, false, "bare:BASTA", false},
 		// From a second review: stops and refusals said of a drug, or to
 		// someone else; friendly answers.
 		{"I quit today", ClassOther, false, "", false},

@@ -480,7 +480,8 @@ func (st *stemText) combination() string {
 	if alone && (use || downer) {
 		return "crisis:dangerous use (broad)"
 	}
-	onMyOwn := hasPhrase(st.toks, []string{"ON", "MY", "OWN"}) && (slices.Contains(st.toks, "DETOX") || slices.Contains(st.toks, "DETOXING"))
+	onMyOwn := hasPhrase(st.toks, []string{"ON", "MY", "OWN"}) && (slices.Contains(st.toks, "DETOX") || slices.Contains(st.toks, "DETOXING")) &&
+		!slices.ContainsFunc(st.toks, func(t string) bool { return milderHabits[t] })
 	if (alone && (drink || benzo || opioid) || onMyOwn) && withdrawing(st.toks) {
 		// "day 2 no alcohol alone at home, shaking like crazy": alcohol
 		// or benzo withdrawal alone can kill.
@@ -504,6 +505,9 @@ func withdrawing(toks []string) bool {
 func isDrugWord(t string) bool {
 	return substances[t] || drinkWords[t] || downers[t] || t == "DRINKING" || t == "USING"
 }
+
+// milderHabits are what a detox on one's own is not dangerous from.
+var milderHabits = newSet("WEED", "CIGS", "CIGARETTES", "NICOTINE", "CAFFEINE", "COFFEE", "VAPE", "VAPING", "SUGAR", "SODA", "SMOKING", "POT", "SOCIAL")
 
 // withdrawalSigns are what withdrawal does to a body.
 var withdrawalSigns = newSet("SHAKING", "SHAKES", "SHAKY", "TREMORS", "SEIZURE", "SEIZURES", "DTS", "SHIVERING", "HALLUCINATING", "TEMBLANDO", "TEMBLORES", "CONVULSIONES")
