@@ -416,9 +416,9 @@ func bareOptOut(clauses [][]string) string {
 		(slices.Contains(clauses[n-1], "QUIT") && slices.Contains(clauses[n-1], "I") || slices.Contains(clauses[n-1], "QUITTING")) {
 		// "I quit", "yeah i'm quittin", "ok thats it. im quitting": a
 		// refusal naming nothing, with nothing beside it but a few words
-		// (quitWords; not "I quit today", "im quitting again", "yeah i
-		// quit", but "yeah i quit" is one). To a person who wrote lately it is an answer
-		// (declineRules): "did you quit?" "I quit".
+		// (quitWords; not "I quit today", "im quitting again"; nor "I quit
+		// 💪", classifyText). To a person who wrote lately it is an
+		// answer (declineRules): "did you quit?" "I quit".
 		return "revocation:i quit"
 	}
 	var toks []string
