@@ -214,7 +214,8 @@ func TestClassifyRule(t *testing.T) {
 		{"stop. i was in detox last week", ClassOther, false, "", false},
 		{"tire todas las botellas. basta", ClassOther, false, "", false},
 		{"can someone call me", ClassOther, false, "", false},
-		// From a fourth review: the last changes' over- and under-reach.
+		// A crisis said of someone else, a goodbye before an act; what a
+		// parent, a friend or a celebration says that is not a request.
 		{"he hasnt woken up", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"texting u before i do it", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"any advice before I do it", ClassOther, false, "", false},
@@ -226,7 +227,7 @@ func TestClassifyRule(t *testing.T) {
 		{"quitting weed, detoxing on my own, kinda shaky", ClassOther, false, "", false},
 		{"my phone is done w life lol", ClassOther, false, "", false},
 		{"no more", ClassOptOut, false, "bare:BASTA", false},
-		// From a second review: stops and refusals said of a drug, or to
+		// Stops and refusals said of a drug, or to
 		// someone else; friendly answers.
 		{"I quit today", ClassOther, false, "", false},
 		{"im through with em", ClassOther, false, "", false},
