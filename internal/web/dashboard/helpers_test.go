@@ -59,6 +59,7 @@ type staffOption func(*dashboard.Config)
 
 func setupStaff(t *testing.T, opts ...staffOption) *staffBundle {
 	t.Helper()
+	clearOfMidnight()
 	ctx := context.Background()
 	db := pgtest.New(t)
 	v, err := vault.New(bytes.Repeat([]byte{9}, 32))
@@ -325,4 +326,16 @@ func textOf(t *testing.T, page, id string) string {
 		t.Fatalf("no element #%s in the page", id)
 	}
 	return html.UnescapeString(strings.TrimSpace(m[1]))
+}
+
+// clearOfMidnight waits, when the next UTC midnight is under two minutes
+// away, until just past it. The tests seed history by days before "today"
+// and then read figures for today: a test that seeded at 23:59:59 and read
+// at 00:00:01 would find today's events under yesterday.
+func clearOfMidnight() {
+	now := time.Now().UTC()
+	next := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	if wait := next.Sub(now); wait < 2*time.Minute {
+		time.Sleep(wait + 2*time.Second)
+	}
 }
