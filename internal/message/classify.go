@@ -355,7 +355,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		}
 	}
 	if crisis == "" && revoked != "" && anyMatch(leavingDespair, clauses) {
-		// "stop bugging me. doesnt matter anyway": despair from someone
+		// "stop bothering me nothing means anything": despair from someone
 		// leaving the line, said in words the model is not asked to read
 		// in a request to stop.
 		crisis = "crisis:distress-leaving"
@@ -658,7 +658,7 @@ func isSpanishHelp(clauses [][]string) bool {
 	return len(clauses) == 1 && anyMatch(spanishHelp, clauses)
 }
 
-var helpWord = compileAll("^ HELP $", "^ HELP PLEASE $", "^ HELLP|HELPP|HEELP|HEPL $")
+var helpWord = compileAll("^ HELP $", "^ HELP PLEASE $", "^ HELLP|HEELP|HEPL $") // HELPP is spelt HELP (tokens.go)
 
 var spanishHelp = compileAll("^ AYUDA $", "^ INFORMACION $", "^ QUE ES ESTO $", "^ MAS INFORMACION $")
 

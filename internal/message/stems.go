@@ -1110,8 +1110,10 @@ func aboutSomeoneElse(before []string) bool {
 // saidOfUs: the words before speak of us, in the past: "you guys were
 // great in detox".
 func saidOfUs(before []string) bool {
-	return hasAny(before, newSet("YOU", "YALL", "GUYS")) && hasAny(before, newSet("WERE", "WAS", "HELPED"))
+	return hasAny(before, usWho) && hasAny(before, usWere)
 }
+
+var usWho, usWere = newSet("YOU", "YALL", "GUYS"), newSet("WERE", "WAS", "HELPED")
 
 func hasAny(toks []string, words set) bool {
 	for _, t := range toks {
