@@ -420,7 +420,7 @@ var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|US
 	"RECAI", "RECAIDA", "VOLVI A {USAR|TOMAR|CONSUMIR|METERME|CAER}")
 
 // despairCue: not caring what happens to oneself.
-var despairCue = compileWide("NOTHING MATTERS", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS",
+var despairCue = compileWide("NOTHING {EVEN|REALLY|} MATTERS", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS",
 	"WHATS THE POINT", "HOPELESS", "WORTHLESS", "HATE MYSELF", "NADA IMPORTA", "YA NO ME IMPORTA", "NO ME IMPORTA NADA", "{NO|YA NO} TIENE SENTIDO")
 
 // farewellCue: a goodbye, said or done, that turns despair into a crisis.

@@ -252,13 +252,13 @@ var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECK
 var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK")
+var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
 var courtesy = anchored("^ WHATEVER $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
-	"^ SORRY $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
+	"^ SORRY $", "^ NO LO|LA NECESITO $", "^ DONT NEED IT {ANYMORE|NO MORE|} $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
 var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL SET THANKS|THX|TY $", "^ IM ALL GOOD|SET THANKS|THX|TY $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
@@ -268,7 +268,7 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	// out", "not anymore", "nope, but thank you".
 	"^ IM|YA DONE $", "^ I AM DONE $", "^ IM OVER THIS|IT $", "^ OVER THIS $", "^ FINISHED WITH THIS|IT $", "^ DONE W|WITH ALL THIS $",
 	"^ NOT ANYMORE $", "^ NONE OF THIS ANYMORE $", "^ LEAVE ME OUT $", "^ IM NOT IN $", "^ IM OUT $",
-	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ IM ALL SET $", "^ DONT NEED IT $",
+	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ NO|NOPE BUT THANK YOU|U {KINDLY|SO MUCH|VERY MUCH|} $", "^ GRACIAS PERO NO $", "^ DONT NEED IT|THIS|THESE {NO MORE|ANYMORE} $", "^ IM ALL SET $", "^ DONT NEED IT $",
 	"^ NO DONT $", "^ YA KIERO|QUIERO PARAR $", "^ KIERO PARAR $", "^ YA ESTUVO $", "^ NOT THE RIGHT NUMBER|PERSON $",
 	// "I'm all good", "im okay thx", "nah im straight", "estoy bien gracias":
 	// fine without us. "I'm fine" and "estoy bien" alone say how the person
@@ -303,7 +303,7 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	// A break or some space asked of us, and nothing more: "taking a
 	// break ok", "need a breather", not "taking a break from social media".
 	"^ TAKING A BREAK {|OK|K|OKAY} $", "^ LETS TAKE A {BREATHER|BREAK} {|OK} $", "^ I THINK WE NEED {SOME|} SPACE {FROM EACH OTHER|} $",
-	"^ NO MO $", "^ {NAH|} THIS AINT IT $", "^ NOT {REALLY|} MY {VIBE|THING|STYLE} $", "^ {EH|NAH|MEH|} {THIS|} DOESNT WORK FOR ME $",
+	"^ NO MO $", "^ {NAH|} THIS AINT IT $", "^ NOT {REALLY|} MY {VIBE|THING|STYLE} $", "^ {EH|NAH|MEH|} {THIS|} DOESNT WORK FOR ME $", "^ {THIS|IT|} DOESNT {FIT|SUIT} ME $",
 	"^ IM ALL SET WITH {THIS|THESE} {NOW|} $", "^ IM FINE WITHOUT {THIS|THESE} {NOW|} $", "^ OK|OKAY THATS ENOUGH NOW $", "^ IM DONE NOW|HERE $", "^ {|THANKS BUT|THX BUT|TY BUT} {ITS|THIS IS|THATS} NOT {REALLY|} MY {THING|VIBE|CUP OF TEA|STYLE} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
 	"^ {THANKYOU|THANK YOU} NO $", "^ NO THANK YA $", "^ NO PLEASE DONT $", "^ NO MORE OF ALL THIS $", "^ {NOTHIN|NOTHING} MORE OF THIS $",
 	"^ I DONT WANT ANY OF THIS {NO MORE|ANYMORE} $", "^ IM SO DONE {W|WITH} THIS $", "^ FINISHED WITH THIS WHOLE THING $", "^ {NAH|NO} IM COOL $", "^ IM GUCCI $",

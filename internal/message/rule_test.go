@@ -415,6 +415,20 @@ func TestClassifyRule(t *testing.T) {
 		{"changed my beneficiary to my son this morning. last thing on the list", ClassCrisis, false, "crisis:last wishes", false},
 		{"cars running in the garage. doors shut. just wanted to text someone", ClassCrisis, false, "crisis:overdose (more words)", false},
 		{"my homie is slumped over on the couch after thanksgiving dinner lmao", ClassOther, false, "", false},
+		// Something unknown taken, told as past; a gift is not.
+		{"someone gave me something idk what it was", ClassCrisis, false, "crisis:overdose (broad)", false},
+		{"my mom gave me something idk what it is yet its wrapped lol", ClassOther, false, "", false},
+		// Despair beside a request to stop, with a word between; a veiled
+		// farewell in Spanish beside one.
+		{"stop bothering me nothing even matters", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
+		{"no me manden mas msjs, donde voy ya no los necesito", ClassCrisis, true, "crisis:suicide + revocation:list", false},
+		// Refusals with a courtesy or an "ok" after them.
+		{"nah no more k", ClassOptOut, false, "revocation:declined", false},
+		{"No but thank you kindly", ClassOptOut, false, "revocation:declined", false},
+		{"gracias pero no, no lo necesito", ClassOptOut, false, "revocation:declined", false},
+		{"no lo necesito", ClassOther, false, "", false},
+		{"dont need it anymore, been clean 2 years", ClassOther, false, "", false},
+		{"halt all contact with me", ClassOptOut, false, "revocation:no contact", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
