@@ -313,6 +313,12 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// stopped caring": despair on a relapse, when an overdose is likeliest.
 		crisis = "crisis:distress-relapse"
 	}
+	if crisis == "" && anyMatch(usedNow, clauses) && anyMatch(timeAway, clauses) {
+		// "relapsed on fent today, had 4 months clean", "sali del centro
+		// la semana pasada y hoy me meti": use now after weeks without,
+		// when the old dose can kill.
+		crisis = "crisis:use after time away"
+	}
 	if crisis == "" && distress && anyMatch(farewellCue, clauses) {
 		// "bye im done", "tell my kids que los quiero, im done", "gave my
 		// dog to my cousin. im done": despair with a goodbye.
@@ -418,6 +424,15 @@ const celebrateEmoji = "💪🎉🥳👏🙌✨🏆🎊💯"
 // relapseCue: use again after a time without.
 var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|USING|DRINKING|SHOT UP|PICKED UP} AGAIN", "BACK ON {IT|THE}", "SLIPPED",
 	"RECAI", "RECAIDA", "VOLVI A {USAR|TOMAR|CONSUMIR|METERME|CAER}")
+
+// usedNow: use said of today or just now.
+var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
+	"{TODAY|TONIGHT|JUST|HOY|AHORITA|ORITA} ~ {RELAPSED|USED|SHOT UP|PICKED UP|RECAI|CONSUMI|ME METI|ME INYECTE}")
+
+// timeAway: weeks or more without, or just out of a place without.
+var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|MESES|SEMANAS|ANOS|MES|ANO} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
+	"{CLEAN|SOBER} {FOR|SINCE} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}",
+	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO}")
 
 // despairCue: not caring what happens to oneself.
 var despairCue = compileWide("NOTHING {EVEN|REALLY|} MATTERS", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS",

@@ -252,7 +252,7 @@ var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECK
 var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY")
+var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
@@ -293,7 +293,7 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ YA NO MI PANA|COMPA|AMIGO|HERMANO|BRO $", "^ SE ACABO $", "^ HASTA AQUI $", "^ TERMINADO $", "^ KIERO|QUIERO PARAR YA $", "^ QUISIERA PARAR ESTO $",
 	"^ YA QUIERO QUE|Q PARE $", "^ NO INTERESA $",
 	"^ I|ILL RESPECTFULLY|POLITELY DECLINE $", "^ RESPECTFULLY|POLITELY DECLINE $", "^ TIME OUT $", "^ I WANT ZERO MORE $",
-	"^ NO FURTHER $", "^ I|IM DONT WANT ANY MORE OF THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
+	"^ NO FURTHER {ONES|TEXTS|MESSAGES|} $", "^ NOTHING|NOTHIN FURTHER $", "^ NOTHIN ELSE $", "^ NOTHING ELSE $", "^ {JUST|PLEASE|PLS|NOW} LET ME BE $", "^ {NAH|NO|} NOT IN ON THIS $", "^ {CAN|COULD} WE {MAYBE|} TAKE {SOME TIME OFF|A BREAK|A PAUSE} $", "^ KISIERA|QUISIERA PARAR YA $", "^ I|IM DONT WANT ANY MORE OF THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
 	"^ DONT NEED THIS|THESE NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ NO|NAH|NOPE $", "^ NO FURTHER $", "^ TIME OUT $", "^ IM ALRIGHT $",
 	"^ THIS ISNT @NAME $", "^ THIS IS NOT @NAME $", "^ THIS IS OVER FOR ME $", "^ I DONT WANT ANY MORE OF THIS $", "^ GOT NO USE FOR THIS ~ $",
 	"^ THIS ISNT SOMETHING I NEED $", "^ DONT THINK THIS IS MY KIND OF THING $", "^ KINDLY DONT $", "^ NAH NOT IN ON THIS $",

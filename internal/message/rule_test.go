@@ -429,6 +429,17 @@ func TestClassifyRule(t *testing.T) {
 		{"no lo necesito", ClassOther, false, "", false},
 		{"dont need it anymore, been clean 2 years", ClassOther, false, "", false},
 		{"halt all contact with me", ClassOptOut, false, "revocation:no contact", false},
+		{"nothing further", ClassOptOut, false, "revocation:declined", false},
+		{"ur texting me like 5x a day", ClassOptOut, false, "revocation:in plainer words", false},
+		{"es el telefono de mi marido, no queremos recibir eso", ClassOptOut, false, "revocation:no contact", false},
+		// Use today after weeks or months without, when the old dose can
+		// kill; not clean time told, nor use told of the past.
+		{"relapsed on fent today, had 4 months clean", ClassCrisis, false, "crisis:use after time away", false},
+		{"sali del centro la semana pasada y hoy me meti fenta", ClassCrisis, false, "crisis:use after time away", false},
+		{"i have 6 months clean today", ClassOther, false, "", false},
+		{"just got out of jail, used to use a lot", ClassOther, false, "", false},
+		{"paren los mensajes, despues de hoy ya no hacen falta", ClassCrisis, true, "crisis:suicide + revocation:stop the texts (broad)", false},
+		{"me hago quemaduras con el cigarro", ClassCrisis, false, "crisis:self-harm (broad)", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
