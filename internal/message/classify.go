@@ -262,7 +262,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	)
 	if use&phraseLayer != 0 {
 		revoked = revokes(clauses)
-		if revoked == "" && reactionStop(clauses) && laughsOrCries(body, clauses) {
+		if revoked == "" && reactionStop(clauses) {
 			revoked = "revocation:stop at a message"
 		}
 		crisis, distress = crisisIn(clauses)

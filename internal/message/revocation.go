@@ -336,9 +336,9 @@ func onlyFillers(toks []string) bool {
 	return true
 }
 
-// reactionStop: a STOP said at a message, laughing or moved ("stop 😂
-// that's so true", "omg stop you're gonna make me cry", "stop it lmao
-// facts"). Many writers mean it as praise, but it names no drug and asks
+// reactionStop: a STOP said at a message, laughing, moved or struck by it
+// ("stop 😂 that's so true", "omg stop you're gonna make me cry", "stop it
+// lmao facts", "stop this is literally me"). Many writers mean it as praise, but it names no drug and asks
 // us to stop: honouring it is the safer side, and the confirmation says
 // how to come back. A text that thanks us or wants more ("stop it ur
 // making me cry 🥹 thank u", "keep em coming") wants the texts; a STOP
@@ -382,19 +382,21 @@ func reactionStop(clauses [][]string) bool {
 // the car now".
 var movedNext = newSet("YOULL", "YOURE", "CRYING", "IM", "THIS", "THATS")
 
-// laughsOrCries: the text laughs or is moved, in words or pictures.
-func laughsOrCries(body string, clauses [][]string) bool {
-	for _, c := range clauses {
-		for _, t := range c {
-			if isLaugh(t) || movedWords[t] {
-				return true
-			}
-		}
+// saidStop: the clause is a STOP and nothing more, said at a message:
+// "stop", "omg stop", "stop it".
+func saidStop(c []string) bool {
+	i := 0
+	for i < len(c) && reactionOpeners[c[i]] {
+		i++
 	}
-	return strings.ContainsAny(body, laughEmoji+cryEmoji)
+	if at(c, i) != "STOP" && at(c, i) != "STAHP" {
+		return false
+	}
+	if at(c, i+1) == "IT" {
+		i++
+	}
+	return i+1 == len(c)
 }
-
-var movedWords = newSet("BAWLING", "WATERING", "CHOKED", "TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
 
 var (
 	reactionOpeners = newSet("OMGG", "NO", "OMG", "LOL", "LMAO", "LMFAO", "HAHA", "JAJA", "OH", "GIRL", "BRO", "DUDE", "OMFG", "AY", "AYY", "NAH", "UGH", "UGHH")
@@ -403,7 +405,7 @@ var (
 	// literally crying".
 	reactionFollows = newSet("ITS", "YOULL", "CRYING", "WHY", "TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
 	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING",
-		"BEST", "HELPFUL", "HELPS", "HELPED", "GREAT", "DAY", "PROUD", "APPRECIATE", "INSPIRING")
+		"BEST", "HELPFUL", "HELPS", "HELPED", "GREAT", "DAY", "PROUD", "APPRECIATE", "INSPIRING", "BLUSH", "BLUSHING")
 )
 
 // bareOptOut: the whole text is opt-out words and fillers ("Stop please",

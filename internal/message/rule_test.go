@@ -440,6 +440,13 @@ func TestClassifyRule(t *testing.T) {
 		{"just got out of jail, used to use a lot", ClassOther, false, "", false},
 		{"paren los mensajes, despues de hoy ya no hacen falta", ClassCrisis, true, "crisis:suicide + revocation:stop the texts (broad)", false},
 		{"me hago quemaduras con el cigarro", ClassCrisis, false, "crisis:self-harm (broad)", false},
+		// A STOP said at a message, laughing or not, is honoured; praise
+		// wants the texts; tears told in the next sentence are not a
+		// withdrawal sign.
+		{"stop this is literally me", ClassOptOut, false, "revocation:stop at a message", false},
+		{"haha stop it youre making me blush", ClassOther, false, "", false},
+		{"Stop, I'm crying at work 😢", ClassOptOut, false, "revocation:stop", false},
+		{"stop. i cant stop crying since i quit", ClassCrisis, false, "crisis:despair (broad)", true},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

@@ -49,11 +49,8 @@ func newStemText(body string, clauses [][]string) *stemText {
 	return st
 }
 
-// laughEmoji laugh (😂 🤣 💀 😆 😅); cryEmoji are moved to tears (😭 🥹 🥺 😢).
-const (
-	laughEmoji = "\U0001F602\U0001F923\U0001F480\U0001F606\U0001F605"
-	cryEmoji   = "\U0001F62D\U0001F979\U0001F97A\U0001F622"
-)
+// laughEmoji laugh (😂 🤣 💀 😆 😅).
+const laughEmoji = "\U0001F602\U0001F923\U0001F480\U0001F606\U0001F605"
 
 var laughWords = newSet("LOL", "LMAO", "LMFAO", "ROFL", "HAHA", "JK", "JAJA", "XD", "LOLOL", "LMFAOO")
 
@@ -1135,8 +1132,16 @@ func (st *stemText) recoveryTalk() bool {
 		// mistake; the drug words say what the texts are about.
 		return false
 	}
-	for _, c := range st.clauses {
+	for k, c := range st.clauses {
 		for i, t := range c {
+			if t == "CRYING" && k > 0 && saidStop(st.clauses[k-1]) {
+				// "Stop, I'm crying at work", "stop it. you'll have me
+				// crying": moved by a message, in two sentences.
+				prev := st.clauses[k-1]
+				if notTheDrugWord(append(slices.Clip(prev), c...), len(prev)+i) {
+					continue
+				}
+			}
 			if t == "ME" {
 				// "stop me", "help me stop", not "text me" / "remove me".
 				if p := at(c, i-1); p == "STOP" || p == "HELP" || p == "QUIT" {
