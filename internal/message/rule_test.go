@@ -447,6 +447,28 @@ func TestClassifyRule(t *testing.T) {
 		{"haha stop it youre making me blush", ClassOther, false, "", false},
 		{"Stop, I'm crying at work 😢", ClassOptOut, false, "revocation:stop", false},
 		{"stop. i cant stop crying since i quit", ClassCrisis, false, "crisis:despair (broad)", true},
+		// Text-speak with the vowels or the g dropped.
+		{"pls dont txt this num again its my new phone", ClassOptOut, false, "revocation:do not contact", false},
+		{"how i stop gettin these txts bro", ClassOptOut, false, "revocation:stop the texts", false},
+		{"jus wna sleep 4ever", ClassCrisis, false, "crisis:suicide", false},
+		{"leav me alon nuthin matters", ClassCrisis, true, "crisis:distress-leaving + revocation:leave me alone", true},
+		{"stoooooooop tho srsly", ClassOptOut, false, "bare:STOP", false},
+		// Formal words for the same requests and dangers.
+		{"I have no recollection of subscribing to this service.", ClassOptOut, false, "revocation:take me off", false},
+		{"i dont remember joining AA", ClassOther, false, "", false},
+		{"We will pass, thank you kindly.", ClassOptOut, false, "revocation:declined", false},
+		{"My neighbor used some drug and now he is snoring loudly and cannot be woken. His lips are an odd color.", ClassCrisis, false, "crisis:overdose (broad)", false},
+		{"I fear I may do something foolish this evening.", ClassCrisis, false, "crisis:suicide (broad)", false},
+		{"Please stop sending messages. I would like to vanish.", ClassCrisis, true, "crisis:suicide + revocation:stop the texts", false},
+		{"ya paren con los msjs, despues de hoy no voy a estar viva", ClassCrisis, true, "crisis:suicide + revocation:turn off", false},
+		{"relapsed lol idc whatever happens at this point", ClassCrisis, false, "crisis:distress-relapse", false},
+		// Not requests: someone else's number, the writer's own troubles,
+		// messages wanted at other hours, a laugh.
+		{"discard his number", ClassOther, false, "", false},
+		{"my panic attacks come way too often", ClassOther, false, "", false},
+		{"can the messages be turned off at night?", ClassOther, false, "", false},
+		{"mi ex me hostiga, tomare acciones legales contra el", ClassOther, false, "", false},
+		{"lol im done", ClassOther, false, "", true},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

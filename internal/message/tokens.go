@@ -114,7 +114,7 @@ func wordAfter(s string, i int) bool {
 var stretchable = newSet("STOP", "PLEASE", "PLS", "PLZ", "NO", "YES", "HELP", "SO", "BYE", "OK",
 	"AYUDA", "ALTO", "BASTA", "YA", "UNSUBSCRIBE", "CANCEL", "QUIT", "END", "DONE",
 	"BAJA", "PARAR", "PARA", "CANCELAR", "SALIR", "DETENER", "REMOVE", "EQUIVOCADO", "EQUIVOCADA", "ALONE",
-	"ME", "TODO", "AWAY", "MORE", "MAS", "PAZ", "MENSAJES")
+	"ME", "TODO", "AWAY", "MORE", "MAS", "PAZ", "MENSAJES", "CEASE")
 
 // joinSpelled joins a clause written one letter at a time: S T O P.
 // heardUnsubscribe reads UNSUBSCRIBE as voice-to-text writes it, "on
@@ -169,6 +169,11 @@ var spellings = map[string][]string{
 	"SOPT": {"STOP"}, "STIO": {"STOP"}, "MOAR": {"MORE"}, "CNT": {"CANT"}, "HELPP": {"HELP"}, "QUITING": {"QUITTING"}, "MAZ": {"MAS"}, "NOP": {"NOPE"}, "NOUP": {"NO"}, "UNSCRIBE": {"UNSUBSCRIBE"}, "SNDIN": {"SENDING"}, "SNDING": {"SENDING"}, "SENDN": {"SENDING"}, "FUCKIN": {"FUCKING"}, "FREAKIN": {"FREAKING"},
 	"FRICKIN": {"FREAKING"}, "FORGT": {"FORGET"}, "NUMBR": {"NUMBER"}, "XFAVOR": {"PORFAVOR"}, "INTEREZA": {"INTERESA"}, "QUITTIN": {"QUITTING"}, "QIERO": {"QUIERO"}, "5TOP": {"STOP"}, "ST0P": {"STOP"}, "MOR": {"MORE"}, "MOORE": {"MORE"}, "NOO": {"NO"}, "COMIN": {"COMING"}, "FKN": {"FUCKING"}, "FKING": {"FUCKING"}, "FCKING": {"FUCKING"},
 	"HLEP": {"HELP"}, "JION": {"JOIN"}, "BLU": {"BLUE"}, "TURNIN": {"TURNING"}, "TEXTN": {"TEXTING"}, "SENDIN": {"SENDING"},
+	"THS": {"THIS"}, "THSE": {"THESE"}, "NUM": {"NUMBER"}, "FRM": {"FROM"}, "SENDNG": {"SENDING"}, "GETTIN": {"GETTING"}, "TRYIN": {"TRYING"},
+	"KNO": {"KNOW"}, "DUN": {"DONE"}, "GUD": {"GOOD"}, "STR8": {"STRAIGHT"}, "GVE": {"GAVE"}, "JUS": {"JUST"}, "WNA": {"WANT", "TO"},
+	"4EVER": {"FOREVER"}, "EVRYTHING": {"EVERYTHING"}, "EVRY": {"EVERY"}, "FUTUR": {"FUTURE"}, "GIV": {"GIVE"}, "LEAV": {"LEAVE"},
+	"ALON": {"ALONE"}, "NUTHIN": {"NOTHING"}, "NOTHIN": {"NOTHING"}, "CRYIN": {"CRYING"}, "HLP": {"HELP"}, "SRY": {"SORRY"}, "RLY": {"REALLY"},
+	"SRSLY": {"SERIOUSLY"}, "MO": {"MORE"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
 	"Q": {"QUE"}, "KE": {"QUE"}, "XQ": {"PORQUE"}, "PQ": {"PORQUE"}, "PORFA": {"PORFAVOR"}, "XFA": {"PORFAVOR"},
