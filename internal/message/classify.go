@@ -256,6 +256,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		return Classification{Class: ClassOptOut, Rule: "emoji:stop"}
 	}
 	clauses, typos := tokenize(body)
+	clauses = unsigned(clauses)
 	var (
 		revoked, crisis string
 		distress        bool
@@ -521,6 +522,18 @@ func lastAsks(clauses [][]string) string {
 	}
 	return clauseAsks(clauses[len(clauses)-1:])
 }
+
+// unsigned drops the name a text is signed with: "Enough, thank you.
+// Dad", "Stop texting this number. - Karen". A name alone says nothing of
+// what the text asks.
+func unsigned(clauses [][]string) [][]string {
+	if n := len(clauses); n > 1 && len(clauses[n-1]) == 1 && (firstNames[clauses[n-1][0]] || signers[clauses[n-1][0]]) {
+		return clauses[:n-1]
+	}
+	return clauses
+}
+
+var signers = newSet("MOM", "DAD", "MOTHER", "FATHER", "GRANDMA", "GRANDPA", "MAMA", "PAPA", "ABUELA", "ABUELO", "MAMI", "PAPI")
 
 // signOff: a clause that closes a message and says nothing more: "thanks
 // for everything", "take care", "god bless".

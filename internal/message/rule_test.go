@@ -469,6 +469,10 @@ func TestClassifyRule(t *testing.T) {
 		{"can the messages be turned off at night?", ClassOther, false, "", false},
 		{"mi ex me hostiga, tomare acciones legales contra el", ClassOther, false, "", false},
 		{"lol im done", ClassOther, false, "", true},
+		// A name a text is signed with says nothing of what it asks.
+		{"Enough, thank you. Dad", ClassOptOut, false, "bare:ENOUGH", false},
+		{"i want to die. mom", ClassCrisis, false, "crisis:suicide", false},
+		{"mom", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

@@ -173,7 +173,7 @@ var spellings = map[string][]string{
 	"KNO": {"KNOW"}, "DUN": {"DONE"}, "GUD": {"GOOD"}, "STR8": {"STRAIGHT"}, "GVE": {"GAVE"}, "JUS": {"JUST"}, "WNA": {"WANT", "TO"},
 	"4EVER": {"FOREVER"}, "EVRYTHING": {"EVERYTHING"}, "EVRY": {"EVERY"}, "FUTUR": {"FUTURE"}, "GIV": {"GIVE"}, "LEAV": {"LEAVE"},
 	"ALON": {"ALONE"}, "NUTHIN": {"NOTHING"}, "NOTHIN": {"NOTHING"}, "CRYIN": {"CRYING"}, "HLP": {"HELP"}, "SRY": {"SORRY"}, "RLY": {"REALLY"},
-	"SRSLY": {"SERIOUSLY"}, "MO": {"MORE"},
+	"SRSLY": {"SERIOUSLY"}, "MO": {"MORE"}, "WIT": {"WITH"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
 	"Q": {"QUE"}, "KE": {"QUE"}, "XQ": {"PORQUE"}, "PQ": {"PORQUE"}, "PORFA": {"PORFAVOR"}, "XFA": {"PORFAVOR"},
