@@ -473,6 +473,11 @@ func TestClassifyRule(t *testing.T) {
 		{"Enough, thank you. Dad", ClassOptOut, false, "bare:ENOUGH", false},
 		{"i want to die. mom", ClassCrisis, false, "crisis:suicide", false},
 		{"mom", ClassOther, false, "", false},
+		// Naloxone asked for, free or in a kit, is a crisis; asked for to
+		// keep for later is a question.
+		{"how would i get a narcan kit", ClassCrisis, false, "crisis:naloxone-now", false},
+		{"is narcan free anywhere around here", ClassCrisis, false, "crisis:naloxone-now", false},
+		{"where can i get free narcan to keep around the house", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
