@@ -436,7 +436,7 @@ var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|MESES|SEMANAS|ANOS|ME
 	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO}")
 
 // despairCue: not caring what happens to oneself.
-var despairCue = compileWide("NOTHING {EVEN|REALLY|} MATTERS", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS", "{IDC|DONT CARE} {WHAT|WHATEVER} HAPPENS", "WHATEVER HAPPENS ~ {AT THIS POINT|NOW|ANYMORE}",
+var despairCue = compileWide("NOTHING {EVEN|REALLY|} MATTERS", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|NO MORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS", "{IDC|DONT CARE} {WHAT|WHATEVER} HAPPENS", "WHATEVER HAPPENS ~ {AT THIS POINT|NOW|ANYMORE}",
 	"WHATS THE POINT", "HOPELESS", "WORTHLESS", "HATE MYSELF", "NADA IMPORTA", "YA NO ME IMPORTA", "NO ME IMPORTA NADA", "{NO|YA NO} TIENE SENTIDO")
 
 // farewellCue: a goodbye, said or done, that turns despair into a crisis.
@@ -527,8 +527,14 @@ func lastAsks(clauses [][]string) string {
 // Dad", "Stop texting this number. - Karen". A name alone says nothing of
 // what the text asks.
 func unsigned(clauses [][]string) [][]string {
-	if n := len(clauses); n > 1 && len(clauses[n-1]) == 1 && (firstNames[clauses[n-1][0]] || signers[clauses[n-1][0]]) {
-		return clauses[:n-1]
+	n := len(clauses)
+	if n < 2 {
+		return clauses
+	}
+	switch last := clauses[n-1]; {
+	case len(last) == 1 && (firstNames[last[0]] || signers[last[0]]),
+		len(last) == 2 && (last[0] == "HIS" || last[0] == "HER" || last[0] == "THEIR") && signers[last[1]]:
+		return clauses[:n-1] // "please don't. her mom."
 	}
 	return clauses
 }

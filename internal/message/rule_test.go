@@ -478,6 +478,16 @@ func TestClassifyRule(t *testing.T) {
 		{"how would i get a narcan kit", ClassCrisis, false, "crisis:naloxone-now", false},
 		{"is narcan free anywhere around here", ClassCrisis, false, "crisis:naloxone-now", false},
 		{"where can i get free narcan to keep around the house", ClassOther, false, "", false},
+		// Letters typed three times are read back to the word the rules
+		// know; a text signed "her mom" is read without its signature.
+		{"im sooo donee wit thisss", ClassOptOut, false, "revocation:declined", false},
+		{"wayyy 2 many txts dude", ClassOptOut, false, "revocation:list", false},
+		{"please don't. her mom.", ClassOptOut, false, "revocation:declined", false},
+		{"feel lik givin up tbh", ClassCrisis, false, "crisis:suicide", false},
+		// Farewells in formal words, beside a request.
+		{"I have made my final arrangements. Kindly take my name off your list, as I will have no use for it where I am going soon.", ClassCrisis, true, "crisis:suicide + revocation:in other words", false},
+		{"Les ruego que no me escriban más. Ya no deseo seguir con vida.", ClassCrisis, true, "crisis:suicide + revocation:list", false},
+		{"ya regale todas mis cosas viejas a la iglesia, la casa quedo vacia jaja", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

@@ -52,9 +52,12 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 		}
 		hadApos = false
 		if sq, stretched := squash(w); stretched {
+			orig := w
 			w = sq
 			if u := undouble(sq); stretchable[u] {
 				w = u
+			} else if one := unstretch(orig); !ruleWords[sq] && ruleWords[one] {
+				w = one // "thisss" → THIS, "outtt" → OUT; "sleeep" stays SLEEP
 			}
 		}
 		if t := typoOf(w); t != "" {
@@ -174,6 +177,11 @@ var spellings = map[string][]string{
 	"4EVER": {"FOREVER"}, "EVRYTHING": {"EVERYTHING"}, "EVRY": {"EVERY"}, "FUTUR": {"FUTURE"}, "GIV": {"GIVE"}, "LEAV": {"LEAVE"},
 	"ALON": {"ALONE"}, "NUTHIN": {"NOTHING"}, "NOTHIN": {"NOTHING"}, "CRYIN": {"CRYING"}, "HLP": {"HELP"}, "SRY": {"SORRY"}, "RLY": {"REALLY"},
 	"SRSLY": {"SERIOUSLY"}, "MO": {"MORE"}, "WIT": {"WITH"},
+	"NEVR": {"NEVER"}, "SIGND": {"SIGNED"}, "GAV": {"GAVE"}, "GONA": {"GOING", "TO"}, "FOREVR": {"FOREVER"}, "WHATEVR": {"WHATEVER"},
+	"HAPPNS": {"HAPPENS"}, "LIK": {"LIKE"}, "GIVIN": {"GIVING"}, "SMTHIN": {"SOMETHING"}, "SMTHN": {"SOMETHING"}, "SUMTHIN": {"SOMETHING"}, "TNIGHT": {"TONIGHT"},
+	"NEMORE": {"ANYMORE"}, "NEMOR": {"ANYMORE"}, "KIL": {"KILL"}, "MYSLF": {"MYSELF"}, "WHRE": {"WHERE"}, "NARCN": {"NARCAN"}, "DISSAPEAR": {"DISAPPEAR"},
+	"DISAPEAR": {"DISAPPEAR"}, "RELAPSD": {"RELAPSED"}, "SLEP": {"SLEEP"}, "THNK": {"THANK"}, "THNKS": {"THANKS"}, "GRAX": {"GRACIAS"}, "HEPL": {"HELP"},
+	"DONEE": {"DONE"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
 	"Q": {"QUE"}, "KE": {"QUE"}, "XQ": {"PORQUE"}, "PQ": {"PORQUE"}, "PORFA": {"PORFAVOR"}, "XFA": {"PORFAVOR"},

@@ -169,6 +169,48 @@ func squash(w string) (out string, stretched bool) {
 	return b.String(), stretched
 }
 
+// unstretch writes each letter typed three times or more once, and keeps
+// letters typed twice: THISSS → THIS, SLEEEP → SLEP.
+func unstretch(w string) string {
+	rs := []rune(w)
+	var b strings.Builder
+	for i := 0; i < len(rs); {
+		j := i
+		for j < len(rs) && rs[j] == rs[i] {
+			j++
+		}
+		if j-i >= 3 {
+			b.WriteRune(rs[i])
+		} else {
+			b.WriteString(string(rs[i:j]))
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// ruleWords are the words some pattern looks for, and the spellings texts
+// are folded to: the words a stretched token is read back to ("thisss").
+// It is filled once every pattern is compiled; a text tokenized while the
+// package's variables are made reads stretched words as before.
+var ruleWords set
+
+func init() {
+	ruleWords = set{}
+	for _, c := range compiled {
+		for _, s := range c.p {
+			for w := range s.words {
+				ruleWords[w] = true
+			}
+		}
+	}
+	for _, f := range spellings {
+		for _, w := range f {
+			ruleWords[w] = true
+		}
+	}
+}
+
 // undouble drops every doubled letter: STOOP → STOP.
 func undouble(w string) string {
 	var b strings.Builder
