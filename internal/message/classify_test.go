@@ -423,7 +423,9 @@ func TestStopsThatAreNotOptOuts(t *testing.T) {
 			t.Errorf("Classify(%q) = %s (rule %q); want other: a stop aimed at something else", text, got.Class, got.Rule)
 		}
 	}
-	for _, text := range []string{"I can't stop", "no more pain", "I just want the voices to stop", "when will it stop"} {
+	// Despair, or a plea the model may read as a crisis ("dont send my son
+	// back to that place"): never an opt-out.
+	for _, text := range []string{"I can't stop", "no more pain", "I just want the voices to stop", "when will it stop", "dont send my son back to that place"} {
 		if got := Classify(text, "", nil); got.Class == ClassOptOut || got.AlsoOptOut {
 			t.Errorf("Classify(%q) = %s (rule %q), opts out; want the person to stay subscribed", text, got.Class, got.Rule)
 		}

@@ -219,7 +219,6 @@ func TestClassifyRule(t *testing.T) {
 		{"he hasnt woken up", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"texting u before i do it", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"any advice before I do it", ClassOther, false, "", false},
-		{"dont send my son back to that place", ClassOther, false, "", false},
 		{"bet my sponsor gave you my number lol", ClassOther, false, "", false},
 		{"I quit 💪", ClassOther, false, "", false},
 		{"I quit ✌️", ClassOptOut, false, "revocation:i quit", false},
