@@ -25,7 +25,7 @@ var (
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
 		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF",
-		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "THO", "THOUGH", "NEL")
+		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "THO", "THOUGH", "NEL", "SIGH")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -249,16 +249,16 @@ func declined(clauses [][]string) bool {
 var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}")
 
 // leadIns may begin a refusal without changing it.
-var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL")
+var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "IDK", "AND")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH")
+var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
 var courtesy = anchored("^ WHATEVER $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
-	"^ SORRY $", "^ PORFAVOR $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ I SWEAR $", "^ {THANK YOU|THANKS} {ALL THE SAME|ANYWAY|ANYWAYS} $", "^ IM SERIOUS $", "^ I MEAN IT $", "^ SERIOUSLY $", "^ WHO {EVEN|} IS THIS $", "^ NO LO|LA NECESITO $", "^ DONT NEED IT {ANYMORE|NO MORE|} $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
+	"^ SORRY $", "^ PORFAVOR $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ I SWEAR $", "^ GOOD LUCK ~ $", "^ NO OFFENSE $", "^ SIGH $", "^ {THANK YOU|THANKS} {ALL THE SAME|ANYWAY|ANYWAYS} $", "^ IM SERIOUS $", "^ I MEAN IT $", "^ SERIOUSLY $", "^ WHO {EVEN|} IS THIS $", "^ NO LO|LA NECESITO $", "^ DONT NEED IT {ANYMORE|NO MORE|} $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
 var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL SET THANKS|THX|TY $", "^ IM ALL GOOD|SET THANKS|THX|TY $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
@@ -269,7 +269,7 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ IM|YA DONE $", "^ I AM DONE $", "^ IM OVER THIS|IT $", "^ OVER THIS $", "^ FINISHED WITH THIS|IT $", "^ DONE W|WITH ALL THIS $",
 	"^ NOT ANYMORE $", "^ NONE OF THIS ANYMORE $", "^ LEAVE ME OUT $", "^ IM NOT IN $", "^ IM OUT $",
 	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ I AM FINISHED $", "^ I WOULD RATHER NOT $", "^ {THIS|IT} {JUST|REALLY|} {ISNT|AINT} {REALLY|} FOR ME $", "^ {I|} DONT WANT THIS {CRAP|STUFF|SHIT|JUNK} {ANYMORE|NO MORE} $",
-	"^ NONE OF THIS {JUNK|STUFF|CRAP|SHIT} $", "^ DONE HERE $", "^ NOLONGER NEEDED $", "^ {MENSAJES|TEXTOS} NO $", "^ CERO {MENSAJES|TEXTOS} $", "^ WE ARE {DONE|FINISHED} WITH {THIS|THESE} $", "^ THAT WILL BE {QUITE|} ENOUGH $", "^ {WE|I} {WILL|SHALL} PASS $", "^ WELL PASS $",
+	"^ NONE OF THIS {JUNK|STUFF|CRAP|SHIT} $", "^ {THIS|IT} {JUST|REALLY|} {ISNT|AINT} {REALLY|} MY {THING|VIBE|STYLE} $", "^ THATS {SWEET|KIND|NICE} BUT NO {THANK YOU|THANKS|} $", "^ {YA|} QUIERO PARAR CON ESTO $", "^ DONE HERE $", "^ NOLONGER NEEDED $", "^ {MENSAJES|TEXTOS} NO $", "^ CERO {MENSAJES|TEXTOS} $", "^ WE ARE {DONE|FINISHED} WITH {THIS|THESE} $", "^ THAT WILL BE {QUITE|} ENOUGH $", "^ {WE|I} {WILL|SHALL} PASS $", "^ WELL PASS $",
 	"^ I NOLONGER {REQUIRE|NEED} {THIS|THESE|IT|THEM} $", "^ I HAVE {ZERO|NO} NEED FOR {THIS|THESE|IT|THEM} $", "^ {IM|} SO OVER {THIS|IT} $", "^ {NAH|} THIS {AINT|ISNT} {4|FOR} ME $",
 	"^ NO MORE OF {THIS|THESE|THAT} {SHIT|CRAP|STUFF|} $", "^ {THEY|THESE} {ARE|ARENT} NOT {REALLY|} FOR ME $", "^ THEY ARENT {REALLY|} FOR ME $", "^ {I THINK|} WE NEED A {LITTLE|LIL|} BREAK {FOR A WHILE|FOR A BIT|} $",
 	"^ {DESEO|QUIERO} {SALIR|SALIRME} $", "^ QUISIERA|KISIERA PARAR $", "^ {PUES|POS} FIN $", "^ NO|NOPE BUT THANK YOU|U {KINDLY|SO MUCH|VERY MUCH|} $", "^ GRACIAS PERO NO $", "^ DONT {REALLY|} NEED IT|THIS|THESE {NO MORE|ANYMORE} $", "^ IM ALL SET $", "^ DONT NEED IT $",
@@ -358,7 +358,7 @@ func reactionStop(clauses [][]string) bool {
 		i++
 	}
 	switch {
-	case at(c, i) == "STOP" || at(c, i) == "STAHP":
+	case at(c, i) == "STOP" || at(c, i) == "STAWP":
 		i++
 	case at(c, i) == "QUIT" && at(c, i+1) == "IT":
 		i++
@@ -393,7 +393,7 @@ func saidStop(c []string) bool {
 	for i < len(c) && reactionOpeners[c[i]] {
 		i++
 	}
-	if at(c, i) != "STOP" && at(c, i) != "STAHP" {
+	if at(c, i) != "STOP" && at(c, i) != "STAWP" {
 		return false
 	}
 	if at(c, i+1) == "IT" {
