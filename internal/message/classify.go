@@ -338,6 +338,12 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// rest says what help.
 		crisis = "crisis:plea (help asked)"
 	}
+	if crisis == "" && urgentHelp(body, clauses) {
+		// "heeelp", "helppp", "help 😭", "help.. please": help said with
+		// letters held down, tears or a pause is a plea, not the HELP
+		// keyword ("HELP", "help?", "hellp", "HELP pls" are).
+		crisis = "crisis:plea (urgent)"
+	}
 	if crisis == "" && st != nil {
 		var d bool
 		crisis, d = st.crisis()
@@ -691,6 +697,34 @@ var crisisCues = compileAll(strings.Join([]string{
 func isSpanishHelp(clauses [][]string) bool {
 	return len(clauses) == 1 && anyMatch(spanishHelp, clauses)
 }
+
+// urgentHelp: the text is HELP, or HELP and PLEASE, typed with a letter
+// held down (three times or more), beside a crying or frightened face, or
+// with PLEASE as a sentence of its own.
+func urgentHelp(body string, clauses [][]string) bool {
+	var toks []string
+	for _, c := range clauses {
+		toks = append(toks, c...)
+	}
+	if len(toks) == 0 || toks[0] != "HELP" || len(toks) > 2 || len(toks) == 2 && toks[1] != "PLEASE" {
+		return false
+	}
+	if len(clauses) == 2 {
+		return true // "help.. please"
+	}
+	if strings.ContainsAny(body, distressEmoji) {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(strings.ToUpper(fold(body)), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if _, stretched := squash(w); stretched && strings.HasPrefix(undouble(w), "HE") {
+			return true // "heeelp", "HELPPPP"; not "pleaseee"
+		}
+	}
+	return false
+}
+
+// distressEmoji cry or are afraid: 😭 😢 🥺 😩 😫 😰 😱 😥 🆘.
+const distressEmoji = "\U0001F62D\U0001F622\U0001F97A\U0001F629\U0001F62B\U0001F630\U0001F631\U0001F625\U0001F198"
 
 var helpWord = compileAll("^ HELP $", "^ HELP PLEASE $", "^ HELLP|HEELP|HEPL $") // HELPP is spelt HELP (tokens.go)
 

@@ -286,7 +286,13 @@ func TestClassifyRule(t *testing.T) {
 		{"i went to detox with you guys in 2022 and ive been clean since. no need to keep texting me. please and thank you", ClassOptOut, false, "revocation:in plainer words", false},
 		{"no sir thank you", ClassOptOut, false, "revocation:declined", false},
 		{"time out pls", ClassOptOut, false, "revocation:declined", false},
-		{"heeelp", ClassHelp, false, "help:in words", false},
+		// HELP held down, in tears or with a pause is a plea; mistyped or
+		// with a courtesy it is the HELP keyword.
+		{"heeelp", ClassCrisis, false, "crisis:plea (urgent)", false},
+		{"help 😭", ClassCrisis, false, "crisis:plea (urgent)", false},
+		{"help.. please", ClassCrisis, false, "crisis:plea (urgent)", false},
+		{"hellp", ClassHelp, false, "help:in words", false},
+		{"help pleaseee", ClassHelp, false, "help:in words", false},
 		{"need help", ClassCrisis, false, "crisis:plea (help asked)", false},
 		{"can u help me", ClassCrisis, false, "crisis:plea (help asked)", false},
 		{"necesito ayuda", ClassCrisis, false, "crisis:plea (help asked)", false},
