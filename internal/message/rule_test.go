@@ -493,6 +493,17 @@ func TestClassifyRule(t *testing.T) {
 		{"I have made my final arrangements. Kindly take my name off your list, as I will have no use for it where I am going soon.", ClassCrisis, true, "crisis:suicide + revocation:in other words", false},
 		{"Les ruego que no me escriban más. Ya no deseo seguir con vida.", ClassCrisis, true, "crisis:suicide + revocation:list", false},
 		{"ya regale todas mis cosas viejas a la iglesia, la casa quedo vacia jaja", ClassOther, false, "", false},
+		// Dictated by voice, or said after a late-reply apology.
+		{"i re voke consent for you to text me period", ClassOptOut, false, "revocation:unsubscribe", false},
+		{"please know more text messages to this phone i mean it", ClassOptOut, false, "revocation:lose my number", false},
+		{"my bad, just saw this. can i get a break for a bit", ClassOptOut, false, "revocation:declined", false},
+		{"unsubscribe me from all of it", ClassOptOut, false, "revocation:unsubscribe", false},
+		{"oh my god stop your going to make me cry", ClassOptOut, false, "revocation:stop at a message", false},
+		{"omg my stop is coming up", ClassOther, false, "", false},
+		{"im good thanks, have a good one", ClassOther, false, "", false},
+		// Use planned for the first time in months, in passing.
+		{"can you tell me if Medicaid covers the outpatient program? Also I'm going to use for the first time since March and do the dose I used to do.", ClassCrisis, false, "crisis:dangerous use (broad)", false},
+		{"drank saturday. first time since march. not proud", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

@@ -198,7 +198,7 @@ var pairs = map[[2]string]string{
 	{"WILL", "NOT"}: "WONT", {"IS", "NOT"}: "ISNT", {"ARE", "NOT"}: "ARENT", {"WOULD", "NOT"}: "WOULDNT",
 	{"COULD", "NOT"}: "COULDNT", {"OPT", "OUT"}: "OPTOUT", {"OPTED", "OUT"}: "OPTOUT", {"OPTING", "OUT"}: "OPTOUT",
 	{"MY", "SELF"}: "MYSELF", {"NO", "LONGER"}: "NOLONGER", {"STOP", "ALL"}: "STOPALL",
-	{"POR", "FAVOR"}: "PORFAVOR", {"X", "FA"}: "PORFAVOR", {"X", "FAVOR"}: "PORFAVOR", {"W", "O"}: "WITHOUT",
+	{"POR", "FAVOR"}: "PORFAVOR", {"X", "FA"}: "PORFAVOR", {"X", "FAVOR"}: "PORFAVOR", {"W", "O"}: "WITHOUT", {"RE", "VOKE"}: "REVOKE",
 }
 
 func foldTokens(in []string) []string {
