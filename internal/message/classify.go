@@ -291,7 +291,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
 		ours = explicit || ourObject
 		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
-			setMatch(&comingBack, clauses) || !explicit && setMatch(&whatIfLeaving, clauses)) {
+			comesBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses)) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
@@ -561,6 +561,14 @@ func signOff(c []string) bool {
 
 var signOffs = compileWide("^ {THANKS|THANK YOU|THX|TY|GRACIAS} {|FOR EVERYTHING|FOR ALL YOU DO|FOR YOUR HELP|FOR THE HELP|SO MUCH|POR TODO|ANYWAY} $",
 	"^ TAKE CARE $", "^ GOD BLESS {|YOU|YALL} $", "^ {BYE|ADIOS|BENDICIONES|BLESSINGS|PEACE|CHEERS} $", "^ BEST $", "^ SINCERELY ~ $")
+
+// comesBack: the text asks to come back, and does not refuse to ("no
+// quiero volver a recibir contacto").
+func comesBack(clauses [][]string) bool {
+	return setMatch(&comingBack, clauses) && !anyMatch(refusedBack, clauses)
+}
+
+var refusedBack = compileWide("{NO|NUNCA} {QUIERO|QUEREMOS|DESEO|DESEAMOS|QUISIERA} VOLVER A", "{DONT|NEVER} WANT TO {GET|BE|GO} BACK ON")
 
 // comingBack: the text asks to come back: "sign me back up, i was wrong to
 // quit these", "resubscribe me please", "me di de baja por error". It

@@ -504,6 +504,9 @@ func TestClassifyRule(t *testing.T) {
 		// Use planned for the first time in months, in passing.
 		{"can you tell me if Medicaid covers the outpatient program? Also I'm going to use for the first time since March and do the dose I used to do.", ClassCrisis, false, "crisis:dangerous use (broad)", false},
 		{"drank saturday. first time since march. not proud", ClassOther, false, "", false},
+		{"sorry hours late lol. but yeah im over this", ClassOptOut, false, "revocation:declined", false},
+		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
+		{"oh no", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
