@@ -249,16 +249,18 @@ func declined(clauses [][]string) bool {
 var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}")
 
 // leadIns may begin a refusal without changing it.
-var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "IDK", "AND", "BUT")
+var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "IDK", "AND", "BUT", "ISTG", "TBH")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH")
+var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH", "SERIOUSLY", "NETA")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
 var courtesy = anchored("^ WHATEVER $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
-	"^ SORRY $", "^ PORFAVOR $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ I SWEAR $", "^ GOOD LUCK ~ $", "^ MY BAD $", "^ {OH|} {SORRY|OOPS|UGH|} {I|} {JUST|ONLY JUST|JUST NOW|} {SAW|SEEN|SEEING|MISSED|DIDNT SEE} {THIS|ALL THIS|THESE|THIS ONE|YOUR TEXTS|YOUR MESSAGES|YOUR TEXT|YOUR MESSAGE|ALL THESE|} {EARLIER|NOW|TIL NOW|UNTIL NOW|HOURS LATER|} $",
+	"^ SORRY $", "^ PORFAVOR $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ I SWEAR $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
+	"^ PRAISE {THE LORD|GOD|JESUS} $", "^ THANK YOU AND {GOD|} BLESS {YOU|YALL} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
+	"^ THANK YOU {VERY MUCH|SO MUCH} $", "^ MY BAD $", "^ {OH|} {SORRY|OOPS|UGH|} {I|} {JUST|ONLY JUST|JUST NOW|} {SAW|SEEN|SEEING|MISSED|DIDNT SEE} {THIS|ALL THIS|THESE|THIS ONE|YOUR TEXTS|YOUR MESSAGES|YOUR TEXT|YOUR MESSAGE|ALL THESE|} {EARLIER|NOW|TIL NOW|UNTIL NOW|HOURS LATER|} $",
 	"^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $",
 	"^ {BUT|} {THANK YOU|THANKS} FOR {THINKING OF ME|REACHING OUT|ASKING|THE OFFER} $", "^ SINCERELY $", "^ THANK YA {KINDLY|} $", "^ NOT MAD JUST CONFUSED $", "^ NO OFFENSE $", "^ SIGH $", "^ {THANK YOU|THANKS} {ALL THE SAME|ANYWAY|ANYWAYS} $", "^ IM SERIOUS $", "^ I MEAN IT $", "^ SERIOUSLY $", "^ WHO {EVEN|} IS THIS $", "^ NO LO|LA NECESITO $", "^ DONT NEED IT {ANYMORE|NO MORE|} $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
@@ -270,7 +272,8 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	// out", "not anymore", "nope, but thank you".
 	"^ IM|YA DONE $", "^ I AM DONE $", "^ IM OVER THIS|IT $", "^ OVER THIS $", "^ FINISHED WITH THIS|IT $", "^ DONE W|WITH ALL THIS $",
 	"^ NOT ANYMORE $", "^ NONE OF THIS ANYMORE $", "^ LEAVE ME OUT $", "^ IM NOT IN $", "^ IM OUT $",
-	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ I AM FINISHED $", "^ I WOULD RATHER NOT $", "^ {I|} {JUST|} DONT THINK {IM|I AM} INTERESTED $", "^ {OH|} NO THANK YOU SO MUCH {THOUGH|} $", "^ I AM DONE NOW $",
+	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ I AM FINISHED $", "^ I WOULD RATHER NOT $", "^ ILL HAVE TO DECLINE $", "^ I HAVE NO NEED OF {THIS|IT|THESE} {ANY LONGER|ANYMORE|} $", "^ DONT COUNT {WITH|ON} ME $",
+	"^ {IM|I AM} DONE {W|WITH} {THIS|IT|ALL THIS} $", "^ I {DONT|NOT} WANT $", "^ {I|} {JUST|} DONT THINK {IM|I AM} INTERESTED $", "^ {OH|} NO THANK YOU SO MUCH {THOUGH|} $", "^ I AM DONE NOW $",
 	"^ IM {THRU|THROUGH} {WITH THIS|WITH THESE|} $", "^ THAT WILL BE {QUITE|} ENOUGH NOW $", "^ I {DONT|DO NOT} {BELIEVE|THINK} {THIS|IT} IS {REALLY|} FOR ME $",
 	"^ {I|} {DONT|AINT} {REALLY|} NEED {THIS|IT|THESE} {ANY LONGER|ANY MORE} $", "^ I {AINT|DONT} NEED THIS NO MORE $", "^ I DONT WANT NONE OF THIS {NO MORE|ANYMORE|} $",
 	"^ {COULD|CAN} WE {MAYBE|PLEASE|} {TAKE|HAVE} {A LITTLE BREAK|A LIL BREAK} {FOR A WHILE|FOR A BIT|} $", "^ {THIS|IT} {JUST|REALLY|} {ISNT|AINT} {REALLY|} FOR ME $", "^ {I|} DONT WANT THIS {CRAP|STUFF|SHIT|JUNK} {ANYMORE|NO MORE} $",
@@ -359,7 +362,7 @@ func reactionStop(clauses [][]string) bool {
 	}
 	c := clauses[0]
 	i := 0
-	for i < len(c) && reactionOpeners[c[i]] {
+	for i < len(c) && (reactionOpeners[c[i]] || isLaugh(c[i])) {
 		i++
 	}
 	switch {
@@ -412,7 +415,7 @@ var (
 	// reactionFollows: what comes after a STOP said at a message: "you're
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
-	reactionFollows = newSet("ITS", "SORRY", "YALL", "YOULL", "CRYING", "WHY", "TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
+	reactionFollows = newSet("ITS", "SORRY", "YALL", "FR", "LORD", "YOULL", "CRYING", "WHY", "TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
 	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING",
 		"BEST", "HELPFUL", "HELPS", "HELPED", "GREAT", "DAY", "PROUD", "APPRECIATE", "INSPIRING", "BLUSH", "BLUSHING")
 )

@@ -68,7 +68,7 @@ func tokenize(body string) (clauses [][]string, typos []string) {
 	}
 	flushClause := func() {
 		flushWord()
-		clause = heardUnsubscribe(joinSpelled(clause))
+		clause = heardUnsubscribe(joinSpelled(withoutIntensifiers(clause)))
 		if len(clause) > 0 {
 			folded := foldTokens(clause)
 			typoAfterVerb(folded, &typos)
@@ -118,6 +118,32 @@ var stretchable = newSet("STOP", "PLEASE", "PLS", "PLZ", "NO", "YES", "HELP", "S
 	"AYUDA", "ALTO", "BASTA", "YA", "UNSUBSCRIBE", "CANCEL", "QUIT", "END", "DONE",
 	"BAJA", "PARAR", "PARA", "CANCELAR", "SALIR", "DETENER", "REMOVE", "EQUIVOCADO", "EQUIVOCADA", "ALONE",
 	"ME", "TODO", "AWAY", "MORE", "MAS", "PAZ", "MENSAJES", "CEASE")
+
+// withoutIntensifiers drops the swearing that only adds force ("never
+// text this fucking number again", "get me the hell off this"), unless it
+// is all the clause says.
+func withoutIntensifiers(c []string) []string {
+	out := c[:0:0]
+	for i, t := range c {
+		switch {
+		case intensifiers[t] && !phrasalParticles[at(c, i+1)]:
+			continue // not "freaking out", "fucking up"
+		case t == "THE" && at(c, i+1) == "HELL" && (at(c, i+2) == "OFF" || at(c, i+2) == "OUT" || at(c, i+2) == "AWAY" || at(c, i+2) == "UP"):
+			continue
+		case t == "HELL" && at(c, i-1) == "THE" && (at(c, i+1) == "OFF" || at(c, i+1) == "OUT" || at(c, i+1) == "AWAY" || at(c, i+1) == "UP"):
+			continue
+		}
+		out = append(out, t)
+	}
+	if len(out) == 0 {
+		return c
+	}
+	return out
+}
+
+var phrasalParticles = newSet("OUT", "UP", "OFF", "AROUND", "WITH", "")
+
+var intensifiers = newSet("FUCKING", "FUCKIN", "FCKING", "FKING", "FKN", "FRICKING", "FRICKIN", "FRIGGIN", "FRIGGING", "FREAKING", "FREAKIN", "EFFING", "GODDAMN", "GODDAMNED", "BLOODY")
 
 // joinSpelled joins a clause written one letter at a time: S T O P.
 // heardUnsubscribe reads UNSUBSCRIBE as voice-to-text writes it, "on
@@ -180,7 +206,7 @@ var spellings = map[string][]string{
 	"NEVR": {"NEVER"}, "SIGND": {"SIGNED"}, "GAV": {"GAVE"}, "GONA": {"GOING", "TO"}, "FOREVR": {"FOREVER"}, "WHATEVR": {"WHATEVER"},
 	"HAPPNS": {"HAPPENS"}, "LIK": {"LIKE"}, "GIVIN": {"GIVING"}, "SMTHIN": {"SOMETHING"}, "SMTHN": {"SOMETHING"}, "SUMTHIN": {"SOMETHING"}, "TNIGHT": {"TONIGHT"},
 	"NEMORE": {"ANYMORE"}, "NEMOR": {"ANYMORE"}, "KIL": {"KILL"}, "MYSLF": {"MYSELF"}, "WHRE": {"WHERE"}, "NARCN": {"NARCAN"}, "DISSAPEAR": {"DISAPPEAR"},
-	"DISAPEAR": {"DISAPPEAR"}, "RELAPSD": {"RELAPSED"}, "SLEP": {"SLEEP"}, "THNK": {"THANK"}, "THNKS": {"THANKS"}, "GRAX": {"GRACIAS"}, "HEPL": {"HELP"}, "DONEE": {"DONE"}, "BYEE": {"BYE"},
+	"DISAPEAR": {"DISAPPEAR"}, "RELAPSD": {"RELAPSED"}, "SLEP": {"SLEEP"}, "THNK": {"THANK"}, "THNKS": {"THANKS"}, "GRAX": {"GRACIAS"}, "HEPL": {"HELP"}, "DONEE": {"DONE"}, "BYEE": {"BYE"}, "STUVO": {"ESTUVO"}, "DSPS": {"DESPUES"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
 	"Q": {"QUE"}, "KE": {"QUE"}, "XQ": {"PORQUE"}, "PQ": {"PORQUE"}, "PORFA": {"PORFAVOR"}, "XFA": {"PORFAVOR"},
