@@ -263,8 +263,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	)
 	if use&phraseLayer != 0 {
 		revoked = revokes(clauses)
-		if revoked == "" && reactionStop(clauses) {
+		if revoked == "" && reactionStop(clauses) && laughsOrCries(body, clauses) {
 			revoked = "revocation:stop at a message"
+		}
+		if revoked == "revocation:too many" && praises(clauses) {
+			revoked = "" // "yall send a lot of texts but honestly they help"
 		}
 		crisis, distress = crisisIn(clauses)
 	}
@@ -314,7 +317,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// stopped caring": despair on a relapse, when an overdose is likeliest.
 		crisis = "crisis:distress-relapse"
 	}
-	if crisis == "" && anyMatch(usedNow, clauses) && anyMatch(timeAway, clauses) {
+	if crisis == "" && usedAfterTimeAway(clauses) {
 		// "relapsed on fent today, had 4 months clean", "sali del centro
 		// la semana pasada y hoy me meti": use now after weeks without,
 		// when the old dose can kill.
@@ -432,13 +435,37 @@ const celebrateEmoji = "💪🎉🥳👏🙌✨🏆🎊💯"
 var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|USING|DRINKING|SHOT UP|PICKED UP} AGAIN", "BACK ON {IT|THE}", "SLIPPED",
 	"RECAI", "RECAIDA", "VOLVI A {USAR|TOMAR|CONSUMIR|METERME|CAER}")
 
+// usedAfterTimeAway: use said of today, after weeks or more without, and
+// it is a drug that was used: a relapse or drug word, or the verb alone
+// ("used today"). Not "picked up my 6 month chip", "used my coping skills
+// today, 2 months sober".
+func usedAfterTimeAway(clauses [][]string) bool {
+	if !anyMatch(usedNow, clauses) || !anyMatch(timeAway, clauses) {
+		return false
+	}
+	if anyMatch(relapseCue, clauses) || anyMatch(usedBare, clauses) {
+		return true
+	}
+	for _, c := range clauses {
+		for _, t := range c {
+			if substances[t] || downers[t] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|$}", "HOY {USE|CONSUMI|RECAI}")
+
 // usedNow: use said of today or just now.
 var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
 	"{TODAY|TONIGHT|JUST|HOY|AHORITA|ORITA} ~ {RELAPSED|USED|SHOT UP|PICKED UP|RECAI|CONSUMI|ME METI|ME INYECTE}", "{HOY|AHORITA|ORITA} {USE|FUME}")
 
 // timeAway: weeks or more without, or just out of a place without.
-var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|MESES|SEMANAS|ANOS|MES|ANO} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
-	"{CLEAN|SOBER} {FOR|SINCE} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}",
+var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|ANOS|MES|ANO|DIAS} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
+	"{CLEAN|SOBER} {FOR|SINCE|} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}", "AFTER {REHAB|DETOX|JAIL|PRISON|TREATMENT}",
+	"DESPUES DE ~ {MESES|ANOS|SEMANAS|MES|ANO}",
 	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO}")
 
 // despairCue: not caring what happens to oneself.
@@ -731,8 +758,8 @@ func urgentHelp(body string, clauses [][]string) bool {
 	return false
 }
 
-// distressEmoji cry or are afraid: 😭 😢 🥺 😩 😫 😰 😱 😥 🆘.
-const distressEmoji = "\U0001F62D\U0001F622\U0001F97A\U0001F629\U0001F62B\U0001F630\U0001F631\U0001F625\U0001F198"
+// distressEmoji cry or are afraid: 😢 🥺 😩 😫 😰 😱 😥 🆘 (😭 is as often a laugh).
+const distressEmoji = "\U0001F622\U0001F97A\U0001F629\U0001F62B\U0001F630\U0001F631\U0001F625\U0001F198"
 
 var helpWord = compileAll("^ HELP $", "^ HELP PLEASE $", "^ HELLP|HEELP|HEPL $") // HELPP is spelt HELP (tokens.go)
 

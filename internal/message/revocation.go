@@ -25,7 +25,7 @@ var (
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
 		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF",
-		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "THO", "THOUGH", "NEL", "SIGH")
+		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "NEL")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -249,20 +249,20 @@ func declined(clauses [][]string) bool {
 var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}")
 
 // leadIns may begin a refusal without changing it.
-var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "IDK", "AND", "BUT", "ISTG", "TBH")
+var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH", "SERIOUSLY", "NETA")
+var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
 var courtesy = anchored("^ WHATEVER $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
-	"^ SORRY $", "^ PORFAVOR $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ I SWEAR $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
+	"^ SORRY $", "^ PORFAVOR $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
 	"^ PRAISE {THE LORD|GOD|JESUS} $", "^ THANK YOU AND {GOD|} BLESS {YOU|YALL} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
 	"^ THANK YOU {VERY MUCH|SO MUCH} $", "^ MY BAD $", "^ {OH|} {SORRY|OOPS|UGH|} {I|} {JUST|ONLY JUST|JUST NOW|} {SAW|SEEN|SEEING|MISSED|DIDNT SEE} {THIS|ALL THIS|THESE|THIS ONE|YOUR TEXTS|YOUR MESSAGES|YOUR TEXT|YOUR MESSAGE|ALL THESE|} {EARLIER|NOW|TIL NOW|UNTIL NOW|HOURS LATER|} $",
 	"^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $",
-	"^ {BUT|} {THANK YOU|THANKS} FOR {THINKING OF ME|REACHING OUT|ASKING|THE OFFER} $", "^ SINCERELY $", "^ THANK YA {KINDLY|} $", "^ NOT MAD JUST CONFUSED $", "^ NO OFFENSE $", "^ SIGH $", "^ {THANK YOU|THANKS} {ALL THE SAME|ANYWAY|ANYWAYS} $", "^ IM SERIOUS $", "^ I MEAN IT $", "^ SERIOUSLY $", "^ WHO {EVEN|} IS THIS $", "^ NO LO|LA NECESITO $", "^ DONT NEED IT {ANYMORE|NO MORE|} $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
+	"^ {BUT|} {THANK YOU|THANKS} FOR {THINKING OF ME|REACHING OUT|ASKING|THE OFFER} $", "^ SINCERELY $", "^ THANK YA {KINDLY|} $", "^ NOT MAD JUST CONFUSED $", "^ NO OFFENSE $", "^ SIGH $", "^ {THANK YOU|THANKS} {ALL THE SAME|ANYWAY|ANYWAYS} $", "^ WHO {EVEN|} IS THIS $", "^ NO LO|LA NECESITO $", "^ DONT NEED IT {ANYMORE|NO MORE|} $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
 var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL SET THANKS|THX|TY $", "^ IM ALL GOOD|SET THANKS|THX|TY $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
@@ -272,14 +272,14 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	// out", "not anymore", "nope, but thank you".
 	"^ IM|YA DONE $", "^ I AM DONE $", "^ IM OVER THIS|IT $", "^ OVER THIS $", "^ FINISHED WITH THIS|IT $", "^ DONE W|WITH ALL THIS $",
 	"^ NOT ANYMORE $", "^ NONE OF THIS ANYMORE $", "^ LEAVE ME OUT $", "^ IM NOT IN $", "^ IM OUT $",
-	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ I AM FINISHED $", "^ I WOULD RATHER NOT $", "^ ILL HAVE TO DECLINE $", "^ I HAVE NO NEED OF {THIS|IT|THESE} {ANY LONGER|ANYMORE|} $", "^ DONT COUNT {WITH|ON} ME $",
+	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ I AM FINISHED $", "^ DONE $", "^ IM DUN $", "^ I WOULD RATHER NOT $", "^ ILL HAVE TO DECLINE $", "^ I HAVE NO NEED OF {THIS|IT|THESE} {ANY LONGER|ANYMORE|} $", "^ DONT COUNT {WITH|ON} ME $",
 	"^ {IM|I AM} DONE {W|WITH} {THIS|IT|ALL THIS} $", "^ I {DONT|NOT} WANT $", "^ {I|} {JUST|} DONT THINK {IM|I AM} INTERESTED $", "^ {OH|} NO THANK YOU SO MUCH {THOUGH|} $", "^ I AM DONE NOW $",
 	"^ IM {THRU|THROUGH} {WITH THIS|WITH THESE|} $", "^ THAT WILL BE {QUITE|} ENOUGH NOW $", "^ I {DONT|DO NOT} {BELIEVE|THINK} {THIS|IT} IS {REALLY|} FOR ME $",
 	"^ {I|} {DONT|AINT} {REALLY|} NEED {THIS|IT|THESE} {ANY LONGER|ANY MORE} $", "^ I {AINT|DONT} NEED THIS NO MORE $", "^ I DONT WANT NONE OF THIS {NO MORE|ANYMORE|} $",
 	"^ {COULD|CAN} WE {MAYBE|PLEASE|} {TAKE|HAVE} {A LITTLE BREAK|A LIL BREAK} {FOR A WHILE|FOR A BIT|} $", "^ {THIS|IT} {JUST|REALLY|} {ISNT|AINT} {REALLY|} FOR ME $", "^ {I|} DONT WANT THIS {CRAP|STUFF|SHIT|JUNK} {ANYMORE|NO MORE} $",
 	"^ NONE OF THIS {JUNK|STUFF|CRAP|SHIT} $", "^ {THIS|IT} {JUST|REALLY|} {ISNT|AINT} {REALLY|} MY {THING|VIBE|STYLE} $", "^ THATS {SWEET|KIND|NICE} BUT NO {THANK YOU|THANKS|} $", "^ {YA|} QUIERO PARAR CON ESTO $", "^ DONE HERE $", "^ NOLONGER NEEDED $", "^ {MENSAJES|TEXTOS} NO $", "^ CERO {MENSAJES|TEXTOS} $", "^ WE ARE {DONE|FINISHED} WITH {THIS|THESE} $", "^ THAT WILL BE {QUITE|} ENOUGH $", "^ {WE|I} {WILL|SHALL} PASS $", "^ WELL PASS $",
-	"^ I NOLONGER {REQUIRE|NEED} {THIS|THESE|IT|THEM} $", "^ I HAVE {ZERO|NO} NEED FOR {THIS|THESE|IT|THEM} $", "^ {IM|} SO OVER {THIS|IT} $", "^ {NAH|} THIS {AINT|ISNT} {4|FOR} ME $",
-	"^ NO MORE OF {THIS|THESE|THAT} {SHIT|CRAP|STUFF|} $", "^ {THEY|THESE} {ARE|ARENT} NOT {REALLY|} FOR ME $", "^ THEY ARENT {REALLY|} FOR ME $", "^ {I THINK|} WE NEED A {LITTLE|LIL|} BREAK {FOR A WHILE|FOR A BIT|} $",
+	"^ I NOLONGER {REQUIRE|NEED} {THIS|THESE|IT|THEM} $", "^ I HAVE {ZERO|NO} NEED FOR {THIS|THESE} $", "^ {IM|} SO OVER {THIS|IT} $", "^ {NAH|} THIS {AINT|ISNT} {4|FOR} ME $",
+	"^ NO MORE OF {THIS|THESE} {SHIT|CRAP|STUFF|} $", "^ {THEY|THESE} {ARE|ARENT} NOT {REALLY|} FOR ME $", "^ THEY ARENT {REALLY|} FOR ME $", "^ {I THINK|} WE NEED A {LITTLE|LIL|} BREAK {FOR A WHILE|FOR A BIT|} $",
 	"^ {DESEO|QUIERO} {SALIR|SALIRME} $", "^ QUISIERA|KISIERA PARAR $", "^ {PUES|POS} FIN $", "^ NO|NOPE BUT THANK YOU|U {KINDLY|SO MUCH|VERY MUCH|} $", "^ GRACIAS PERO NO $", "^ DONT {REALLY|} NEED IT|THIS|THESE {NO MORE|ANYMORE|ANY MORE} $", "^ IM ALL SET $", "^ DONT NEED IT $",
 	"^ NO DONT $", "^ YA KIERO|QUIERO PARAR $", "^ KIERO PARAR $", "^ YA ESTUVO $", "^ NOT THE RIGHT NUMBER|PERSON $",
 	// "I'm all good", "im okay thx", "nah im straight", "estoy bien gracias":
@@ -305,7 +305,7 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ YA NO MI PANA|COMPA|AMIGO|HERMANO|BRO $", "^ SE ACABO $", "^ HASTA AQUI $", "^ TERMINADO $", "^ KIERO|QUIERO PARAR YA $", "^ QUISIERA PARAR ESTO $",
 	"^ YA QUIERO QUE|Q PARE $", "^ NO INTERESA $",
 	"^ I|ILL RESPECTFULLY|POLITELY DECLINE $", "^ RESPECTFULLY|POLITELY DECLINE $", "^ TIME OUT $", "^ I WANT ZERO MORE $",
-	"^ NO FURTHER {ONES|TEXTS|MESSAGES|} $", "^ NOTHING|NOTHIN FURTHER $", "^ NOTHIN ELSE $", "^ NOTHING ELSE $", "^ {JUST|PLEASE|PLS|NOW} LET ME BE $", "^ {NAH|NO|} NOT IN ON THIS $", "^ {CAN|COULD} WE {MAYBE|} TAKE {SOME TIME OFF|A BREAK|A PAUSE} $", "^ KISIERA|QUISIERA PARAR YA $", "^ I|IM DONT WANT ANY MORE OF THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
+	"^ NO FURTHER {ONES|TEXTS|MESSAGES|} $", "^ NOTHING|NOTHIN FURTHER $", "^ {JUST|PLEASE|PLS|NOW} LET ME BE $", "^ {NAH|NO|} NOT IN ON THIS $", "^ {CAN|COULD} WE {MAYBE|} TAKE {SOME TIME OFF|A BREAK|A PAUSE} $", "^ KISIERA|QUISIERA PARAR YA $", "^ I|IM DONT WANT ANY MORE OF THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
 	"^ DONT NEED THIS|THESE NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ NO|NAH|NOPE $", "^ NO FURTHER $", "^ TIME OUT $", "^ IM ALRIGHT $",
 	"^ THIS ISNT @NAME $", "^ THIS IS NOT @NAME $", "^ THIS IS OVER FOR ME $", "^ I DONT WANT ANY MORE OF THIS $", "^ GOT NO USE FOR THIS ~ $",
 	"^ THIS ISNT SOMETHING I NEED $", "^ DONT THINK THIS IS MY KIND OF THING $", "^ KINDLY DONT $", "^ NAH NOT IN ON THIS $",
@@ -348,9 +348,9 @@ func onlyFillers(toks []string) bool {
 	return true
 }
 
-// reactionStop: a STOP said at a message, laughing, moved or struck by it
-// ("stop 😂 that's so true", "omg stop you're gonna make me cry", "stop it
-// lmao facts", "stop this is literally me"). Many writers mean it as praise, but it names no drug and asks
+// reactionStop: a STOP said at a message, laughing or moved ("stop 😂
+// that's so true", "omg stop you're gonna make me cry", "stop it lmao
+// facts"). Many writers mean it as praise, but it names no drug and asks
 // us to stop: honouring it is the safer side, and the confirmation says
 // how to come back. A text that thanks us or wants more ("stop it ur
 // making me cry 🥹 thank u", "keep em coming") wants the texts; a STOP
@@ -393,6 +393,36 @@ func reactionStop(clauses [][]string) bool {
 // message: "Stop it, you'll have me crying at work", "noooo stop, crying in
 // the car now".
 var movedNext = newSet("YOULL", "YOURE", "CRYING", "IM", "THIS", "THATS")
+
+// laughsOrCries: the text laughs or is moved, in words or pictures. A STOP
+// said at a message without either ("stop thats so true", "stop this
+// hurts") is not read as a request.
+func laughsOrCries(body string, clauses [][]string) bool {
+	for _, c := range clauses {
+		for _, t := range c {
+			if isLaugh(t) || movedWords[t] {
+				return true
+			}
+		}
+	}
+	return strings.ContainsAny(body, laughEmoji+cryEmoji)
+}
+
+var movedWords = newSet("BAWLING", "WATERING", "CHOKED", "TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
+
+// praises: the text says the texts help or are liked.
+func praises(clauses [][]string) bool {
+	for _, c := range clauses {
+		for _, t := range c {
+			if (wantsMore[t] || praiseWords[t]) && t != "DAY" { // "5x a day" counts texts
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var praiseWords = newSet("KEEPING", "PERFECT", "ENJOY", "HELPING", "HELP", "ALIVE", "SOBER", "LOVED")
 
 // saidStop: the clause is a STOP and nothing more, said at a message:
 // "stop", "omg stop", "stop it".
@@ -477,6 +507,8 @@ func bareOptOut(clauses [][]string) string {
 				i++
 			case c[i] == "STOP" && at(c, i+1) == "ME":
 				return "" // "please stop me" asks for help, not for silence
+			case (c[i] == "THO" || c[i] == "THOUGH") && i > 0 && clauseStopWords[c[i-1]]:
+				// "stop tho srsly"; not "quit tho", "end tho?"
 			case c[i] == "OF" && (at(c, i+1) == "THIS" || at(c, i+1) == "THAT" || at(c, i+1) == "THESE"):
 				i++
 			default:

@@ -289,7 +289,8 @@ func TestClassifyRule(t *testing.T) {
 		// HELP held down, in tears or with a pause is a plea; mistyped or
 		// with a courtesy it is the HELP keyword.
 		{"heeelp", ClassCrisis, false, "crisis:plea (urgent)", false},
-		{"help 😭", ClassCrisis, false, "crisis:plea (urgent)", false},
+		{"help 😢", ClassCrisis, false, "crisis:plea (urgent)", false},
+		{"help 😭", ClassHelp, false, "help:in words", false},
 		{"help.. please", ClassCrisis, false, "crisis:plea (urgent)", false},
 		{"hellp", ClassHelp, false, "help:in words", false},
 		{"help pleaseee", ClassHelp, false, "help:in words", false},
@@ -435,7 +436,8 @@ func TestClassifyRule(t *testing.T) {
 		{"dont need it anymore, been clean 2 years", ClassOther, false, "", false},
 		{"halt all contact with me", ClassOptOut, false, "revocation:no contact", false},
 		{"nothing further", ClassOptOut, false, "revocation:declined", false},
-		{"ur texting me like 5x a day", ClassOptOut, false, "revocation:in plainer words", false},
+		{"ur texting me like 5x a day", ClassOptOut, false, "revocation:too many", false},
+		{"ur texting me twice a day, its the best part of my day", ClassOther, false, "", false},
 		{"es el telefono de mi marido, no queremos recibir eso", ClassOptOut, false, "revocation:no contact", false},
 		// Use today after weeks or months without, when the old dose can
 		// kill; not clean time told, nor use told of the past.
@@ -445,10 +447,12 @@ func TestClassifyRule(t *testing.T) {
 		{"just got out of jail, used to use a lot", ClassOther, false, "", false},
 		{"paren los mensajes, despues de hoy ya no hacen falta", ClassCrisis, true, "crisis:suicide + revocation:stop the texts (broad)", false},
 		{"me hago quemaduras con el cigarro", ClassCrisis, false, "crisis:self-harm (broad)", false},
-		// A STOP said at a message, laughing or not, is honoured; praise
-		// wants the texts; tears told in the next sentence are not a
-		// withdrawal sign.
-		{"stop this is literally me", ClassOptOut, false, "revocation:stop at a message", false},
+		// A STOP said at a message is honoured when it laughs or cries, not
+		// when it agrees or hurts; praise wants the texts; tears told in the
+		// next sentence are not a withdrawal sign.
+		{"stop this is literally me", ClassOther, false, "", false},
+		{"stop this hurts", ClassOther, false, "", false},
+		{"stop that's so true, 60 days today", ClassOther, false, "", false},
 		{"haha stop it youre making me blush", ClassOther, false, "", false},
 		{"Stop, I'm crying at work 😢", ClassOptOut, false, "revocation:stop", false},
 		{"stop. i cant stop crying since i quit", ClassCrisis, false, "crisis:despair (broad)", true},
@@ -486,7 +490,7 @@ func TestClassifyRule(t *testing.T) {
 		// Letters typed three times are read back to the word the rules
 		// know; a text signed "her mom" is read without its signature.
 		{"im sooo donee wit thisss", ClassOptOut, false, "revocation:declined", false},
-		{"wayyy 2 many txts dude", ClassOptOut, false, "revocation:list", false},
+		{"wayyy 2 many txts dude", ClassOptOut, false, "revocation:too many", false},
 		{"please don't. her mom.", ClassOptOut, false, "revocation:declined", false},
 		{"feel lik givin up tbh", ClassCrisis, false, "crisis:suicide", false},
 		// Farewells in formal words, beside a request.
@@ -504,7 +508,22 @@ func TestClassifyRule(t *testing.T) {
 		// Use planned for the first time in months, in passing.
 		{"can you tell me if Medicaid covers the outpatient program? Also I'm going to use for the first time since March and do the dose I used to do.", ClassCrisis, false, "crisis:dangerous use (broad)", false},
 		{"drank saturday. first time since march. not proud", ClassOther, false, "", false},
-		{"sorry hours late lol. but yeah im over this", ClassOptOut, false, "revocation:declined", false},
+		{"sorry hours late lol. yeah im over this", ClassOptOut, false, "revocation:declined", false},
+		{"idk no", ClassOther, false, "", false},
+		{"not anymore. i swear", ClassOther, false, "", false},
+		{"quit tho", ClassOther, false, "", false},
+		// Milestones, news and chores that share words with a request or a
+		// danger.
+		{"i finished with these workbooks, what next", ClassOther, false, "", false},
+		{"nobody signed up for this disease", ClassOther, false, "", false},
+		{"yall send a lot of texts but honestly they help", ClassOther, false, "", false},
+		{"esto ya es hostigamiento de mi ex", ClassOther, false, "", false},
+		{"i just picked up my 6 month chip! 6 months clean", ClassOther, false, "", false},
+		{"hit the gym first time since january!", ClassOther, false, "", false},
+		{"making final arrangements for my dads funeral", ClassOther, false, "", false},
+		{"i got my 1 year chip today!! wanted to tell you first", ClassOther, false, "", false},
+		{"relapsed today after 90 days sober", ClassCrisis, false, "crisis:use after time away", false},
+		{"hoy recai despues de 6 meses", ClassCrisis, false, "crisis:use after time away", false},
 		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
 		{"oh no", ClassOther, false, "", false},
 	}

@@ -199,7 +199,7 @@ var spellings = map[string][]string{
 	"FRICKIN": {"FREAKING"}, "FORGT": {"FORGET"}, "NUMBR": {"NUMBER"}, "XFAVOR": {"PORFAVOR"}, "INTEREZA": {"INTERESA"}, "QUITTIN": {"QUITTING"}, "QIERO": {"QUIERO"}, "5TOP": {"STOP"}, "ST0P": {"STOP"}, "MOR": {"MORE"}, "MOORE": {"MORE"}, "NOO": {"NO"}, "COMIN": {"COMING"}, "FKN": {"FUCKING"}, "FKING": {"FUCKING"}, "FCKING": {"FUCKING"},
 	"HLEP": {"HELP"}, "JION": {"JOIN"}, "BLU": {"BLUE"}, "TURNIN": {"TURNING"}, "TEXTN": {"TEXTING"}, "SENDIN": {"SENDING"},
 	"THS": {"THIS"}, "THSE": {"THESE"}, "NUM": {"NUMBER"}, "FRM": {"FROM"}, "SENDNG": {"SENDING"}, "GETTIN": {"GETTING"}, "TRYIN": {"TRYING"},
-	"KNO": {"KNOW"}, "DUN": {"DONE"}, "GUD": {"GOOD"}, "STR8": {"STRAIGHT"}, "GVE": {"GAVE"}, "JUS": {"JUST"}, "WNA": {"WANT", "TO"},
+	"KNO": {"KNOW"}, "GUD": {"GOOD"}, "STR8": {"STRAIGHT"}, "GVE": {"GAVE"}, "JUS": {"JUST"}, "WNA": {"WANT", "TO"},
 	"4EVER": {"FOREVER"}, "EVRYTHING": {"EVERYTHING"}, "EVRY": {"EVERY"}, "FUTUR": {"FUTURE"}, "GIV": {"GIVE"}, "LEAV": {"LEAVE"},
 	"ALON": {"ALONE"}, "NUTHIN": {"NOTHING"}, "NOTHIN": {"NOTHING"}, "CRYIN": {"CRYING"}, "HLP": {"HELP"}, "SRY": {"SORRY"}, "RLY": {"REALLY"},
 	"SRSLY": {"SERIOUSLY"}, "MO": {"MORE"}, "WIT": {"WITH"},
