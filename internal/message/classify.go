@@ -203,7 +203,7 @@ const (
 // that the cross-validation can sweep them.
 var (
 	modelCrisisAt     = 0.3
-	modelCrisisBareAt = 0.65
+	modelCrisisBareAt = 0.6
 )
 
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {
