@@ -440,7 +440,7 @@ var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|US
 // ("used today"). Not "picked up my 6 month chip", "used my coping skills
 // today, 2 months sober".
 func usedAfterTimeAway(clauses [][]string) bool {
-	if !anyMatch(usedNow, clauses) || !anyMatch(timeAway, clauses) {
+	if !hasAnyToken(clauses, timeAwayWords) || !anyMatch(timeAway, clauses) || !anyMatch(usedNow, clauses) {
 		return false
 	}
 	if anyMatch(relapseCue, clauses) || anyMatch(usedBare, clauses) {
@@ -457,6 +457,23 @@ func usedAfterTimeAway(clauses [][]string) bool {
 }
 
 var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|$}", "HOY {USE|CONSUMI|RECAI}")
+
+// hasAnyToken: a token of the text is in s.
+func hasAnyToken(clauses [][]string, s set) bool {
+	for _, c := range clauses {
+		for _, t := range c {
+			if s[t] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// timeAwayWords: every timeAway pattern has one of them
+// (TestTimeAwayWords), so a text with none is not read further.
+var timeAwayWords = newSet("CLEAN", "SOBER", "LIMPIO", "LIMPIA", "SOBRIO", "SOBRIA", "SIN", "OFF", "LLEVABA", "DESPUES", "AFTER",
+	"REHAB", "DETOX", "JAIL", "PRISON", "TREATMENT", "CENTRO", "CARCEL", "BOTE", "TANQUE", "PRISION", "ANEXO")
 
 // usedNow: use said of today or just now.
 var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",

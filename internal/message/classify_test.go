@@ -431,3 +431,24 @@ func TestStopsThatAreNotOptOuts(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeAwayWords: every pattern of timeAway has a word of
+// timeAwayWords in a slot of its own, so the gate never hides a match.
+func TestTimeAwayWords(t *testing.T) {
+	for _, p := range timeAway {
+		found := false
+		for _, s := range p {
+			if len(s.words) == 0 {
+				continue
+			}
+			all := true
+			for w := range s.words {
+				all = all && timeAwayWords[w]
+			}
+			found = found || all
+		}
+		if !found {
+			t.Errorf("a timeAway pattern has no slot of timeAwayWords alone: %v", p)
+		}
+	}
+}

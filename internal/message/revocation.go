@@ -202,9 +202,6 @@ func declined(clauses [][]string) bool {
 	if len(clauses) == 0 {
 		return false
 	}
-	if anyMatch(statusThanks, clauses) {
-		return false // "all good, thanks for checking in!": how the person is, to a question
-	}
 	refused, weakNo, kind := false, false, false
 	for _, c := range clauses {
 		if len(c) == 1 && c[0] == "NO" && len(clauses) > 1 {
@@ -231,7 +228,7 @@ func declined(clauses [][]string) bool {
 			if declinePatterns.match(form) {
 				ok, refused = true, true
 			}
-			if courtesy.match(form) {
+			if courtesy.match(form) || lateReply(form) {
 				ok, kind = true, true
 			}
 			if ok {
@@ -242,7 +239,11 @@ func declined(clauses [][]string) bool {
 			return false
 		}
 	}
-	return refused || weakNo && kind
+	if !refused && !(weakNo && kind) {
+		return false
+	}
+	// "all good, thanks for checking in!": how the person is, to a question.
+	return !anyMatch(statusThanks, clauses)
 }
 
 // statusThanks thanks someone for asking after the writer.
@@ -260,8 +261,7 @@ var courtesy = anchored("^ WHATEVER $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ PORFAVOR $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
 	"^ PRAISE {THE LORD|GOD|JESUS} $", "^ THANK YOU AND {GOD|} BLESS {YOU|YALL} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
-	"^ THANK YOU {VERY MUCH|SO MUCH} $", "^ MY BAD $", "^ {OH|} {SORRY|OOPS|UGH|} {I|} {JUST|ONLY JUST|JUST NOW|} {SAW|SEEN|SEEING|MISSED|DIDNT SEE} {THIS|ALL THIS|THESE|THIS ONE|YOUR TEXTS|YOUR MESSAGES|YOUR TEXT|YOUR MESSAGE|ALL THESE|} {EARLIER|NOW|TIL NOW|UNTIL NOW|HOURS LATER|} $",
-	"^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $",
+	"^ THANK YOU {VERY MUCH|SO MUCH} $", "^ MY BAD $", "^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $",
 	"^ {BUT|} {THANK YOU|THANKS} FOR {THINKING OF ME|REACHING OUT|ASKING|THE OFFER} $", "^ SINCERELY $", "^ THANK YA {KINDLY|} $", "^ NOT MAD JUST CONFUSED $", "^ NO OFFENSE $", "^ SIGH $", "^ {THANK YOU|THANKS} {ALL THE SAME|ANYWAY|ANYWAYS} $", "^ WHO {EVEN|} IS THIS $", "^ NO LO|LA NECESITO $", "^ DONT NEED IT {ANYMORE|NO MORE|} $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
 
 var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL SET THANKS|THX|TY $", "^ IM ALL GOOD|SET THANKS|THX|TY $",
@@ -409,6 +409,31 @@ func laughsOrCries(body string, clauses [][]string) bool {
 }
 
 var movedWords = newSet("BAWLING", "WATERING", "CHOKED", "TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")
+
+// lateReply: the clause says sorry for answering late and nothing more:
+// "oh sorry i missed this earlier", "just now seeing all this", "oops
+// didnt see this til now". c ends in "".
+func lateReply(c []string) bool {
+	i := 0
+	for lateOpeners[at(c, i)] {
+		i++
+	}
+	if !lateSeen[at(c, i)] {
+		return false
+	}
+	for i++; at(c, i) != ""; i++ {
+		if !lateWhat[c[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	lateOpeners = newSet("OH", "SORRY", "OOPS", "UGH", "APOLOGIES", "I", "JUST", "ONLY", "NOW", "DIDNT")
+	lateSeen    = newSet("SAW", "SEEN", "SEEING", "MISSED", "SEE")
+	lateWhat    = newSet("THIS", "THESE", "ALL", "ONE", "YOUR", "TEXT", "TEXTS", "MESSAGE", "MESSAGES", "EARLIER", "NOW", "TIL", "UNTIL", "HOURS", "LATER", "TODAY")
+)
 
 // praises: the text says the texts help or are liked.
 func praises(clauses [][]string) bool {
