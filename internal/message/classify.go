@@ -448,7 +448,7 @@ func usedAfterTimeAway(clauses [][]string) bool {
 	}
 	for _, c := range clauses {
 		for _, t := range c {
-			if substances[t] || downers[t] {
+			if (substances[t] || downers[t]) && t != "IT" && t != "THEM" && t != "STUFF" && t != "SHIT" {
 				return true
 			}
 		}

@@ -524,6 +524,14 @@ func TestClassifyRule(t *testing.T) {
 		{"i got my 1 year chip today!! wanted to tell you first", ClassOther, false, "", false},
 		{"relapsed today after 90 days sober", ClassCrisis, false, "crisis:use after time away", false},
 		{"hoy recai despues de 6 meses", ClassCrisis, false, "crisis:use after time away", false},
+		// A phone about to die, a big meal, a long shift; dealers blocked,
+		// a party crowd left: no danger and no request.
+		{"phone about to die, at 2% ttyl", ClassOther, false, "", false},
+		{"im finished, ate way too much turkey", ClassOther, false, "", false},
+		{"ya termine my shift finally, estoy muerta", ClassOther, false, "", false},
+		{"los bloquie a todos los q venden, hasta a mi primo", ClassOther, false, "", false},
+		{"im out. told the guys i dont party anymore", ClassOther, false, "", false},
+		{"want to take a break from the dabs bc my memory is trash", ClassOther, false, "", false},
 		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
 		{"oh no", ClassOther, false, "", false},
 	}

@@ -105,6 +105,19 @@ var (
 		"SUBSCRIBING", "SUBSCRIBER", "RESUBSCRIBED")
 )
 
+// foods: "ate way too much turkey" is a meal.
+var foods = newSet("TURKEY", "FOOD", "PIZZA", "CAKE", "CANDY", "PIE", "COOKIES", "TACOS", "DINNER", "LUNCH", "BREAKFAST", "CHOCOLATE",
+	"ICE", "CHIPS", "SNACKS", "PASTA", "RICE", "BREAD", "TAMALES", "CARBS", "SUGAR", "WINGS", "BURGERS", "FRIES", "HAM", "STUFFING", "DESSERT", "COMIDA")
+
+// isTiredWord: work or tiredness, beside "estoy muerta".
+func isTiredWord(t string) bool {
+	switch t {
+	case "SHIFT", "TURNO", "TRABAJO", "WORK", "CHAMBA", "TERMINE", "DOBLE", "CANSANCIO", "SUENO":
+		return true
+	}
+	return strings.HasPrefix(t, "CANSAD")
+}
+
 // blankFigures blanks the key word of figures of speech, so that no
 // lexicon reads them: "this traffic is killing me", "dying to know",
 // "me muero de risa", "my phone died", "killed it", "kms lol".
@@ -134,8 +147,8 @@ func blankFigures(toks []string, laugh bool) {
 			case "PHONE", "BATTERY", "CAR", "LAPTOP", "PLANT", "PLANTS", "BATT", "CHARGER", "SCREEN", "PHONES", "BATTERIES", "SIGNAL", "WIFI", "CONVERSATION", "CHAT", "PARTY", "PLAY", "DEADASS":
 				toks[i] = "_"
 			}
-			if at(toks, i-2) == "PHONE" || at(toks, i-2) == "BATTERY" {
-				toks[i] = "_"
+			if p := at(toks, i-2) + " " + at(toks, i-3); strings.Contains(" "+p+" ", " PHONE ") || strings.Contains(" "+p+" ", " BATTERY ") {
+				toks[i] = "_" // "my phone is dying", "phone about to die"
 			}
 		case "DEATH":
 			if at(toks, i-1) == "TO" || n1 == "BY" || n1 == "METAL" || n1 == "OF" && n2 == "ME" || laugh {
@@ -153,8 +166,14 @@ func blankFigures(toks []string, laugh bool) {
 					toks[i] = "_"
 				}
 			}
-			if laugh {
-				toks[i] = "_"
+			if laugh || (t == "MUERTA" || t == "MUERTO") && (at(toks, i-1) == "ESTOY" || at(toks, i-1) == "TOY") && slices.ContainsFunc(toks, isTiredWord) {
+				toks[i] = "_" // "ya termine my shift finally, estoy muerta": worn out
+			}
+		case "ATE", "EATEN", "EAT", "EATING":
+			for k := i + 1; k <= i+5 && at(toks, k) != ""; k++ {
+				if foods[toks[k]] {
+					toks[i] = "_" // "ate way too much turkey"
+				}
 			}
 		case "MATA", "MATAN", "MATANDO":
 			toks[i] = "_" // "el trabajo me esta matando"
@@ -696,7 +715,7 @@ var (
 		"DETENGAN", "UNSUB", "OPTOUT", "UNFOLLOW")
 	// recoveryWords are drugs, use, habits, feelings and treatment: a text
 	// with one of them stops the texts only when it names them.
-	recoveryWords = newSet("USING", "USE", "DRUG", "DRUGS", "DRINK", "DRINKING", "DRANK", "DRUNK", "ALCOHOL",
+	recoveryWords = newSet("DABS", "DABBING", "USING", "USE", "DRUG", "DRUGS", "DRINK", "DRINKING", "DRANK", "DRUNK", "ALCOHOL",
 		"BOOZE", "BEER", "BEERS", "WINE", "LIQUOR", "VODKA", "SMOKE", "SMOKING", "VAPE", "VAPING", "WEED", "POT",
 		"MARIJUANA", "METH", "ICE", "COKE", "COCAINE", "CRACK", "HEROIN", "DOPE", "FENT", "FENTANYL", "PILL", "PILLS",
 		"OXY", "OXYS", "PERCS", "XANAX", "XANS", "BARS", "BENZOS", "OPIOIDS", "OPIATES", "SUBS", "SUBOXONE",
@@ -1002,7 +1021,7 @@ var (
 	usWords       = newSet("THIS", "THESE", "YOUR", "UR", "YOU", "U", "YALL", "USTEDES", "ESTO", "ESTOS", "ESTA", "ESTE", "SU", "SUS",
 		"LISTA", "LIST", "SISTEMA", "PROGRAMA", "PROGRAM", "SERVICE", "SERVICIO", "TEXTS", "MESSAGES", "MENSAJES", "TEXTOS")
 	dealerWords = newSet("DEALER", "DEALERS", "PLUG", "PLUGS", "CONNECT", "CONNECTS", "SELLS", "SELLER", "SELLERS",
-		"VENDIA", "VENDE", "VENDEDOR", "VENDIAN", "JALE", "CONECTE", "CONECTA", "CONECT", "COMPRAR", "BUYING", "COPPING",
+		"VENDIA", "VENDE", "VENDEN", "VENDIENDO", "VENDEDOR", "VENDEDORES", "VENDIAN", "JALE", "CONECTE", "CONECTA", "CONECT", "COMPRAR", "BUYING", "COPPING",
 		"OFRECIA", "OFFERING", "MERCANCIA", "MERCA")
 )
 
@@ -1157,6 +1176,9 @@ func (st *stemText) recoveryTalk() bool {
 					}
 				}
 				continue
+			}
+			if (t == "PARTY" || t == "PARTYING") && (at(c, i-1) == "DONT" || at(c, i-1) == "STOPPED" || at(c, i-1) == "QUIT" || at(c, i-1) == "MORE" || at(c, i-1) == "CANT") {
+				return true // "i dont party anymore", "no more partying": the writer's own use
 			}
 			if recoveryWords[t] {
 				// "I don't do drugs", "I'm not an addict": someone the texts
