@@ -532,6 +532,11 @@ func TestClassifyRule(t *testing.T) {
 		{"los bloquie a todos los q venden, hasta a mi primo", ClassOther, false, "", false},
 		{"im out. told the guys i dont party anymore", ClassOther, false, "", false},
 		{"want to take a break from the dabs bc my memory is trash", ClassOther, false, "", false},
+		// A request beside a plan, said plainly or with a laugh.
+		{"stop txting my phone lol it doesnt even matter, ill be dead by morning", ClassCrisis, true, "crisis:suicide + revocation:stop the texts", false},
+		{"quiting your messages. also quiting life. goodnight", ClassCrisis, true, "crisis:suicide + revocation:stop the texts", false},
+		{"cansela los msjs, hoy voy a chocar el carro a proposito", ClassCrisis, true, "crisis:suicide + revocation:list", false},
+		{"i crashed my car on purpose to get insurance lol", ClassOther, false, "", false},
 		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
 		{"oh no", ClassOther, false, "", false},
 	}
