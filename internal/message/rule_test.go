@@ -537,6 +537,15 @@ func TestClassifyRule(t *testing.T) {
 		{"quiting your messages. also quiting life. goodnight", ClassCrisis, true, "crisis:suicide + revocation:stop the texts", false},
 		{"cansela los msjs, hoy voy a chocar el carro a proposito", ClassCrisis, true, "crisis:suicide + revocation:list", false},
 		{"i crashed my car on purpose to get insurance lol", ClassOther, false, "", false},
+		// A relative answering for the person, a phone that was someone
+		// else's, a question of who writes; frequency told as a joke or
+		// with praise.
+		{"he says thanks but hes good", ClassOptOut, false, "revocation:lose my number", false},
+		{"this was his phone. he passed in march", ClassOptOut, false, "revocation:goodbye to the texts", false},
+		{"my moms old phone has all my pics", ClassOther, false, "", false},
+		{"my son says he doesnt want to use anymore", ClassOther, false, "", false},
+		{"how do i stop thinking about fent every 5 min", ClassOther, false, "", false},
+		{"gracias pero esto no es pa mi", ClassOptOut, false, "revocation:declined", false},
 		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
 		{"oh no", ClassOther, false, "", false},
 	}

@@ -206,7 +206,7 @@ var spellings = map[string][]string{
 	"NEVR": {"NEVER"}, "SIGND": {"SIGNED"}, "GAV": {"GAVE"}, "GONA": {"GOING", "TO"}, "FOREVR": {"FOREVER"}, "WHATEVR": {"WHATEVER"},
 	"HAPPNS": {"HAPPENS"}, "LIK": {"LIKE"}, "GIVIN": {"GIVING"}, "SMTHIN": {"SOMETHING"}, "SMTHN": {"SOMETHING"}, "SUMTHIN": {"SOMETHING"}, "TNIGHT": {"TONIGHT"},
 	"NEMORE": {"ANYMORE"}, "NEMOR": {"ANYMORE"}, "KIL": {"KILL"}, "MYSLF": {"MYSELF"}, "WHRE": {"WHERE"}, "NARCN": {"NARCAN"}, "DISSAPEAR": {"DISAPPEAR"},
-	"DISAPEAR": {"DISAPPEAR"}, "RELAPSD": {"RELAPSED"}, "SLEP": {"SLEEP"}, "THNK": {"THANK"}, "THNKS": {"THANKS"}, "GRAX": {"GRACIAS"}, "HEPL": {"HELP"}, "DONEE": {"DONE"}, "BYEE": {"BYE"}, "STUVO": {"ESTUVO"}, "DSPS": {"DESPUES"},
+	"DISAPEAR": {"DISAPPEAR"}, "RELAPSD": {"RELAPSED"}, "SLEP": {"SLEEP"}, "THNK": {"THANK"}, "THNKS": {"THANKS"}, "GRAX": {"GRACIAS"}, "HEPL": {"HELP"}, "DONEE": {"DONE"}, "BYEE": {"BYE"}, "STUVO": {"ESTUVO"}, "DSPS": {"DESPUES"}, "EVN": {"EVEN"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
 	"Q": {"QUE"}, "KE": {"QUE"}, "XQ": {"PORQUE"}, "PQ": {"PORQUE"}, "PORFA": {"PORFAVOR"}, "XFA": {"PORFAVOR"},
