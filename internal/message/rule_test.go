@@ -546,6 +546,7 @@ func TestClassifyRule(t *testing.T) {
 		{"my son says he doesnt want to use anymore", ClassOther, false, "", false},
 		{"how do i stop thinking about fent every 5 min", ClassOther, false, "", false},
 		{"gracias pero esto no es pa mi", ClassOptOut, false, "revocation:declined", false},
+		{"HALT is real. I was hungry and tired and snapped at my wife", ClassOther, false, "", false},
 		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
 		{"oh no", ClassOther, false, "", false},
 	}

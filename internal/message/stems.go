@@ -845,6 +845,9 @@ func (st *stemText) revocation() string {
 			if (t == "END" || t == "ENDING") && at(c, j+1) == "IT" {
 				other = true // "end it" is how people speak of ending their life
 			}
+			if t == "HALT" && (at(c, j+1) == "IS" || at(c, j+1) == "WORKS") {
+				other = true // "HALT is real": hungry, angry, lonely, tired
+			}
 			switch {
 			case (t == "QUIT" || shortTypoOf(t) == "QUIT") && ci < len(st.clauses)-1 && at(c, j+1) != "IT":
 				other = true
