@@ -61,7 +61,7 @@ var crisisSets = []ruleSet{
 		"NEXT ONE KILLS|WILL KILL ME", "HOPE|WISH|PRAY ~ KILLS|KILL ME", "DONT CARE IF I DIE|LIVE",
 		"IF I DIE I DIE", "BETTER OFF ~ WITHOUT ME", "BETTER ~ WITHOUT ME", "BETTER OFF IF ~ GONE|DEAD",
 		"IF I WAS|WERE GONE", "IF I DISAPPEARED", "WONT BE AROUND", "NOT GOING TO BE AROUND",
-		"NOT GOING TO MAKE IT", "WONT MAKE IT THROUGH|TIL|TILL|PAST", "DONE LIVING", "DONE WITH LIFE|LIVING",
+		"NOT GOING TO MAKE IT {$|THROUGH|TONIGHT|MUCH LONGER|ANYMORE|THIS TIME}", "WONT MAKE IT THROUGH|TIL|TILL|PAST", "DONE LIVING", "DONE WITH LIFE|LIVING",
 		"TIRED OF LIFE", "SICK OF LIVING|LIFE", "POINT OF|IN LIVING", "WHATS THE POINT", "NO POINT",
 		"NO REASON TO KEEP GOING|LIVING", "WHATS ~ REASON TO {KEEP LIVING|LIVE}", "NO REASON TO GO ON", "NO REASON TO BE HERE", "NO REASON TO WAKE UP", "NO REASON TO ~ ANYMORE",
 		"DONT|CANT SEE A|ANY FUTURE", "NO FUTURE", "NEVER ~ GET BETTER", "WONT EVER|EVER ~ GET BETTER",
@@ -317,7 +317,7 @@ var distressSets = []ruleSet{
 		"SO TIRED OF ~ ALL", "CANT DO THIS", "WHATS WRONG WITH ME", "IM A BURDEN", "GIVE UP $", "GIVING UP $",
 		"DONT CARE ANYMORE", "IM DONE $", "I AM DONE $", "SO DONE", "DONT WANT TO BE HERE",
 		// Spanish
-		"TRISTE", "DEPRIMID*", "CANSAD* DE LUCHAR", "NADA IMPORTA", "ME SIENTO ~ SOLO|SOLA|VACIO|VACIA|MAL",
+		"{ESTOY|ANDO|ME SIENTO|TOY|STOY|SIENTO} ~ TRISTE", "DEPRIMID*", "CANSAD* DE LUCHAR", "NADA IMPORTA", "ME SIENTO ~ SOLO|SOLA|VACIO|VACIA|MAL",
 		"NADIE ME QUIERE", "NO AGUANTO",
 		"{DARK|BAD|DARKEST} PLACE", "HEAD IS ~ DARK", "CRIED NONSTOP", "HAVENT STOPPED CRYING", "TEARS WONT {STOP|QUIT}",
 		"{NEED TO|WANNA|WANT TO|HAVE TO|GOTTA} TALK TO {SOMEONE|SOMEBODY|A PERSON|SOMEONE NOW|A REAL PERSON} $", "^ {I NEED|NEED} {SOMEONE|SOMEBODY} $",
@@ -368,13 +368,17 @@ var (
 	pastOrAdvice = newSet("NEVER", "DONT", "AGO", "USED", "YEAR", "YEARS", "WHY", "SHOULDNT", "NOT")
 )
 
+// notUseObjects follow DOING or TRYING when what is done is not a drug:
+// "I feel like I'm doing this alone".
+var notUseObjects = newSet("THIS", "EVERYTHING", "IT", "MY", "THE", "TO", "OK", "OKAY", "WELL", "GOOD", "BETTER", "FINE", "MY BEST", "HARD", "ALRIGHT")
+
 // dangerousUse: drinking with downers, or using alone, said of now.
 func dangerousUse(toks []string) string {
 	drink, downer, use, past := false, false, false, false
-	for _, t := range toks {
+	for i, t := range toks {
 		drink = drink || drinkWords[t]
 		downer = downer || downers[t] || substances[t] && t != "IT" && t != "THEM" && t != "STUFF" && t != "SHIT"
-		use = use || useWords[t]
+		use = use || useWords[t] && !((t == "DOING" || t == "TRYING") && notUseObjects[at(toks, i+1)]) // not "doing this alone"
 		past = past || pastOrAdvice[t]
 	}
 	if past {

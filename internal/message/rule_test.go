@@ -547,6 +547,22 @@ func TestClassifyRule(t *testing.T) {
 		{"how do i stop thinking about fent every 5 min", ClassOther, false, "", false},
 		{"gracias pero esto no es pa mi", ClassOptOut, false, "revocation:declined", false},
 		{"HALT is real. I was hungry and tired and snapped at my wife", ClassOther, false, "", false},
+		// Everyday words that sound like danger: a lift at 9, a bet of 20
+		// bucks, a phone about to die, dead wifi, a relative's death told,
+		// a bath for the first time in weeks, a letter from the doctor.
+		{"can u pick me up at 9 pls. dont be late again", ClassOther, false, "", false},
+		{"u owe me 20 bucks, told u theyd win", ClassOther, false, "", false},
+		{"my phone is about to die, ill text back tomorrow", ClassOther, false, "", false},
+		{"work is so dead today i might leave early", ClassOther, false, "", false},
+		{"anniversary of my dads death today. sad but sober. just wanted to say it somewhere", ClassOther, false, "", false},
+		{"Thank you for the message about self-care. I took a bath for the first time in weeks.", ClassOther, false, "", false},
+		{"si ya hable con el seguro dicen que si cubre la terapia pero necesito una carta del doctor", ClassOther, false, "", false},
+		{"this heat is gonna kill me. 104 today and the ac is out", ClassOther, false, "", false},
+		{"no me dio tiempo de comer hoy, me muero. ni modo", ClassOther, false, "", false},
+		{"Is there a support group just for parents? I feel like I'm doing this alone.", ClassOther, false, "", false},
+		{"Buenas tardes. Hoy no podre responder porque tengo turno doble en el trabajo.", ClassOther, false, "", false},
+		{"used for the first time in months, same amount as before", ClassCrisis, false, "crisis:dangerous use (broad)", false},
+		{"me tome 20 pastillas", ClassCrisis, false, "crisis:overdose (broad)", false},
 		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
 		{"oh no", ClassOther, false, "", false},
 	}

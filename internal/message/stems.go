@@ -105,6 +105,36 @@ var (
 		"SUBSCRIBING", "SUBSCRIBER", "RESUBSCRIBED")
 )
 
+var (
+	// lateWords: a delay forgiven, not a farewell.
+	lateWords = newSet("DELAY", "LATE", "REPLY", "REPLYING", "RESPONDING", "RESPONSE", "SILENCE", "TARDANZA", "DEMORA")
+	// paperFrom: a letter from the doctor, not a farewell note.
+	paperFrom = newSet("DOCTOR", "MEDICO", "SEGURO", "TRABAJO", "JUEZ", "ABOGADO", "ESCUELA", "BANCO", "PATRON", "RECOMENDACION", "CORTE")
+	// pointOfLife: "whats the point of living", not "of algebra".
+	pointOfLife = newSet("LIFE", "LIVING", "ANYTHING", "IT", "TRYING", "GOING", "EVEN", "ME", "THIS", "ANY", "ALL", "WAKING", "BEING", "STAYING", "FIGHTING", "EXISTING")
+	// cutThings: hours, power or hair cut, not skin.
+	cutThings = newSet("HORAS", "LUZ", "AGUA", "PELO", "CABELLO", "SERVICIO", "LINEA", "CEL", "TELEFONO", "CHECK", "SUELDO", "PAGO")
+	// deadThings: what is dead in everyday speech ("work is so dead", "the
+	// wifi is dead again", "my feet are dead").
+	deadThings = newSet("WORK", "WIFI", "FEET", "LEGS", "ARMS", "TOWN", "STORE", "SHIFT", "BAR", "PARTY", "CLUB", "GYM", "CHAT", "GROUP", "PHONE", "BATTERY", "CAR", "LAPTOP", "SIGNAL", "INTERNET", "TV", "REMOTE")
+	// relativesOf: a relative's death, told.
+	relativesOf = newSet("DADS", "MOMS", "FATHERS", "MOTHERS", "BROTHERS", "SISTERS", "SONS", "DAUGHTERS", "HUSBANDS", "WIFES", "FRIENDS", "GRANDMAS", "GRANDPAS", "COUSINS", "UNCLES", "AUNTS", "GRANDMOTHERS", "GRANDFATHERS")
+	// killers in everyday speech: "this heat is gonna kill me".
+	everydayKillers = newSet("HEAT", "WEATHER", "SUN", "TRAFFIC", "WORK", "JOB", "BOSS", "KIDS", "HOMEWORK", "TEST", "EXAM", "SCHOOL", "CLASS", "COLD", "HUMIDITY", "COMMUTE", "LINE", "MOM", "WIFE", "HUSBAND", "SHOES", "FEET", "BACK")
+	// placesOfWaiting: "im dying in this waiting room".
+	placesOfWaiting = newSet("WAITING", "ROOM", "LINE", "TRAFFIC", "HEAT", "SUN", "WORK", "CLASS", "MEETING", "OFFICE", "DMV", "BANK", "CAR", "LOBBY")
+)
+
+// anyBefore: a token of s stands in the n tokens before i.
+func anyBefore(toks []string, i, n int, s set) bool {
+	for k := max(0, i-n); k < i; k++ {
+		if s[toks[k]] {
+			return true
+		}
+	}
+	return false
+}
+
 // foods: "ate way too much turkey" is a meal.
 var foods = newSet("TURKEY", "FOOD", "PIZZA", "CAKE", "CANDY", "PIE", "COOKIES", "TACOS", "DINNER", "LUNCH", "BREAKFAST", "CHOCOLATE",
 	"ICE", "CHIPS", "SNACKS", "PASTA", "RICE", "BREAD", "TAMALES", "CARBS", "SUGAR", "WINGS", "BURGERS", "FRIES", "HAM", "STUFFING", "DESSERT", "COMIDA")
@@ -130,8 +160,9 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_"
 			}
 		case "KILL", "KILLED":
-			if n1 == "IT" || n1 == "TIME" || n1 == "FOR" || laugh && n1 == "ME" {
-				toks[i] = "_"
+			if n1 == "IT" || n1 == "TIME" || n1 == "FOR" || laugh && n1 == "ME" || at(toks, i-1) == "ALMOST" ||
+				n1 == "ME" && anyBefore(toks, i, 4, everydayKillers) {
+				toks[i] = "_" // "this heat is gonna kill me", "the test almost kill me"
 			}
 		case "DYING", "DIE", "DIED", "DEAD", "DIES":
 			switch n1 {
@@ -147,11 +178,12 @@ func blankFigures(toks []string, laugh bool) {
 			case "PHONE", "BATTERY", "CAR", "LAPTOP", "PLANT", "PLANTS", "BATT", "CHARGER", "SCREEN", "PHONES", "BATTERIES", "SIGNAL", "WIFI", "CONVERSATION", "CHAT", "PARTY", "PLAY", "DEADASS":
 				toks[i] = "_"
 			}
-			if p := at(toks, i-2) + " " + at(toks, i-3); strings.Contains(" "+p+" ", " PHONE ") || strings.Contains(" "+p+" ", " BATTERY ") {
-				toks[i] = "_" // "my phone is dying", "phone about to die"
+			if anyBefore(toks, i, 4, deadThings) || t == "DEAD" && n1 == "MAN" && n2 == "IF" ||
+				t == "DYING" && (n1 == "IN" || n1 == "AT") && (placesOfWaiting[n2] || placesOfWaiting[at(toks, i+3)]) {
+				toks[i] = "_" // "my phone is about to die", "work is so dead today", "im dying in this waiting room"
 			}
 		case "DEATH":
-			if at(toks, i-1) == "TO" || n1 == "BY" || n1 == "METAL" || n1 == "OF" && n2 == "ME" || laugh {
+			if at(toks, i-1) == "TO" || n1 == "BY" || n1 == "METAL" || n1 == "OF" && n2 == "ME" || laugh || relativesOf[at(toks, i-1)] {
 				toks[i] = "_"
 			}
 		case "KMS", "KYS", "KMSS":
@@ -159,15 +191,45 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_"
 			}
 		case "MUERO", "MUERE", "MORIR", "MORIRME", "MUERTO", "MUERTA", "MUERTOS", "MURIENDO", "MORIA":
-			if n1 == "DE" || n1 == "POR" || n1 == "X" {
+			if n1 == "DE" || n1 == "DEL" || n1 == "POR" || n1 == "X" {
 				switch n2 {
 				case "SOBREDOSIS", "OVERDOSE", "TRISTEZA", "DOLOR", "PENA":
 				default:
 					toks[i] = "_"
 				}
 			}
-			if laugh || (t == "MUERTA" || t == "MUERTO") && (at(toks, i-1) == "ESTOY" || at(toks, i-1) == "TOY") && slices.ContainsFunc(toks, isTiredWord) {
-				toks[i] = "_" // "ya termine my shift finally, estoy muerta": worn out
+			if laugh || (t == "MUERTA" || t == "MUERTO") && (at(toks, i-1) == "ESTOY" || at(toks, i-1) == "TOY") && slices.ContainsFunc(toks, isTiredWord) ||
+				(t == "MUERTA" || t == "MUERTO") && at(toks, i-1) == "TIENE" || t == "MUERO" && (slices.Contains(toks, "COMER") || slices.Contains(toks, "HAMBRE")) ||
+				t == "MURIENDO" && (slices.Contains(toks, "CEL") || slices.Contains(toks, "TELEFONO") || slices.Contains(toks, "BATERIA")) {
+				toks[i] = "_" // "estoy muerta" after a shift, "este calor me tiene muerta", "no comi, me muero", "se me esta muriendo el cel"
+			}
+		case "MATO", "MATARON":
+			if laugh {
+				toks[i] = "_" // "ese meme me mato 💀"
+			}
+		case "FORGIVE", "PERDONEN", "PERDONA", "PERDONE":
+			for k := i + 1; k <= i+5 && at(toks, k) != ""; k++ {
+				if lateWords[toks[k]] {
+					toks[i] = "_" // "please forgive my delay in responding"
+				}
+			}
+		case "CARTA", "CARTAS":
+			if (n1 == "DEL" || n1 == "DE") && paperFrom[n2] {
+				toks[i] = "_" // "una carta del doctor"
+			}
+		case "LEFT":
+			if at(toks, i-1) == "NOTHING" && n1 == "IN" && n2 == "THE" && at(toks, i+3) == "TANK" {
+				toks[i-1] = "_" // "nothing left in the tank": worn out
+			}
+		case "POINT":
+			if at(toks, i-1) == "THE" && n1 == "OF" && n2 != "" && !pointOfLife[n2] {
+				toks[i] = "_" // "whats the point of algebra"
+			}
+		case "CORTARON", "CORTAN":
+			for k := i + 1; k <= i+3 && at(toks, k) != ""; k++ {
+				if cutThings[toks[k]] {
+					toks[i] = "_" // "me cortaron las horas"
+				}
 			}
 		case "ATE", "EATEN", "EAT", "EATING":
 			for k := i + 1; k <= i+5 && at(toks, k) != ""; k++ {
@@ -207,7 +269,7 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_" // "taking my life back"
 			}
 		case "CORTE", "CORTO", "CORTAR", "CORTARME":
-			if n2 == "PELO" || n2 == "CABELLO" || n2 == "UNAS" || n1 == "PELO" {
+			if n2 == "PELO" || n2 == "CABELLO" || n2 == "UNAS" || n1 == "PELO" || cutThings[n1] || cutThings[n2] || cutThings[at(toks, i+3)] {
 				toks[i] = "_"
 			}
 		}
@@ -328,7 +390,7 @@ var stemCrisisSets = []ruleSet{
 		"GASPING", "GURGL*", "SNORING|SNORE|SNORES|SNORIN ~ WEIRD|LOUD|FUNNY|STRANGE|BAD|LIKE|HEAVY|GURGL*", "{HIS|HER|THEIR} {LIPS|FACE|SKIN} ~ {ODD|WEIRD|STRANGE|FUNNY|BAD} {COLOR|COLOUR|SHADE}", "DEATH RATTLE", "CHOK* ~ VOMIT|THROW|PUKE|ON",
 		"BLUE|GRAY|GREY|PURPLE|ASHY ~ LIPS|FACE|FINGERS|FINGERTIPS|NAILS|SKIN|TINT", "LIPS|FACE|FINGERS|FINGERTIPS|NAILS|SKIN ~ BLUE|GRAY|GREY|PURPLE|ASHY|PALE|WHITE|COLD",
 		"TURNING|TURNED|GOING|GONE|LOOKS|LOOK ~ BLUE|GRAY|GREY|PURPLE", "{HES|SHES|HE IS|SHE IS|THEYRE|THEY ARE} {BLUE|GRAY|GREY|PURPLE}",
-		"UNRESPONSIV*", "UNRESPONSIBLE", "NOT|ISNT|WONT|CANT|NO|AINT ~ RESPOND*|REACT*|MOVING|MOVE|AWAKE",
+		"UNRESPONSIV*", "UNRESPONSIBLE", "NOT|ISNT|WONT|CANT|NO|AINT ~ RESPOND|RESPONDING|RESPONDS|RESPONSIVE|REACT*|MOVING|MOVE|AWAKE",
 		"{WONT|CANT|CANNOT|NOT|COULDNT|CAN NOT|ISNT|AINT} ~ WAKE*|WAKING", "{CANNOT|CANT|CAN NOT|COULDNT|WONT} BE {WOKEN|AWOKEN|ROUSED}", "WONT|CANT|COULDNT GET HIM|HER|THEM ~ UP|WAKE|RESPOND",
 		"PASSED|PASSING|PASSES OUT", "FELL|FALLEN OUT", "NODDING|NODDED|NODDIN|NOD OUT|OFF", "COLLAPS*", "UNCONSCIOUS*", "KNOCKED OUT",
 		"SEIZURE*", "SEIZING", "HAVING A FIT", "CONVULS*", "FOAM*", "LIMP", "PUPILS ~ PINNED|PINPOINT|TINY",
@@ -349,7 +411,7 @@ var stemCrisisSets = []ruleSet{
 		"OVERDOS*", "OVRDOS*", "OVERDOZ*", "OVER DOS*", "OD", "ODED", "ODING", "ODS", "ODIN",
 		// Spanish
 		"NO RESPIR*", "NO ESTA RESPIRANDO", "{APENAS|CASI NO} ~ RESPIR*", "RESPIR* ~ RARO|LENTO|LENTITO|POCO|MAL|FEO|DIFICIL|FUERTE|MUY",
-		"NO PUEDO|PUEDE RESPIRAR", "MORAD*", "{SE PUSO|ESTA|ESTAN|TIENE} ~ AZUL*|GRIS|PALID*|BLANCO|FRIO", "LABIOS|CARA|DEDOS|UNAS ~ AZUL*|MORAD*|GRIS|PALID*",
+		"NO PUEDO|PUEDE RESPIRAR", "MORAD*", "{SE PUSO|ESTA|ESTAN|TIENE} ~ AZUL*|GRIS|PALID*|BLANCO", "LABIOS|CARA|DEDOS|UNAS ~ AZUL*|MORAD*|GRIS|PALID*",
 		"NO DESPIERTA*", "NO REACCIONA*", "NO RESPONDE", "NO SE MUEVE", "NO SE DESPIERTA", "NO LO|LA PUEDO DESPERTAR", "INCONSCIENTE",
 		"DESMAY*", "CONVULS*", "ATAQUE", "ESPUMA", "AMBULANCIA", "SOBREDOSIS", "SOBRE DOSIS", "SOBREDOSI*",
 		"{ME PASE|SE PASO} ~ DOSIS|PASTILLAS|DROGA|FENTA*|CHIVA|MANO",
@@ -360,9 +422,9 @@ var stemCrisisSets = []ruleSet{
 	),
 	wideRules("crisis:dangerous use (broad)",
 		"MIX|MIXED|MIXING|MIXIN|COMBIN*|PLUS ~ BENZO*|XANAX|XANS|XANNIES|BARS|KLONOPIN|KLONOS|KPINS|VALIUM|ATIVAN|ALCOHOL|DRINKING|DRANK|BOOZE|LIQUOR|VODKA|LEAN|GABAPENTIN|GABBIES|DOWNERS|SOMAS|FENT*|DOPE|HEROIN|OXY*|METHADONE|SUBS|PILLS|BEER*|WINE|WHISKEY",
-		"{USING|USE|SHOOT|SHOOTING|SNORT|SNORTING|SMOKING|DOING|DO IT|GET HIGH|GETTING HIGH|HIGH|DOSE|DOSING|FIX} ~ {ALONE|BY MYSELF|WITH NO ONE|WITHOUT ANYONE|NOBODY AROUND|NO ONE AROUND}",
+		"{USING|USE|SHOOT|SHOOTING|SNORT|SNORTING|SMOKING|DO IT|GET HIGH|GETTING HIGH|HIGH|DOSE|DOSING|FIX} ~ {ALONE|BY MYSELF|WITH NO ONE|WITHOUT ANYONE|NOBODY AROUND|NO ONE AROUND}",
 		"ALONE ~ USING|USE|SHOOT|HIGH|FENT*|DOPE|PILLS", "{NOBODY|NO ONE|NOONE} ~ HERE|AROUND|HOME ~ IF|NARCAN|OD|USING|HAPPENS",
-		"TOLERANCE", "FIRST TIME ~ IN|SINCE ~ MONTHS|YEARS|WEEKS|WHILE|LONG|REHAB|DETOX|JAIL|PRISON|TREATMENT",
+		"TOLERANCE", "FIRST TIME SINCE {SALI|GOT OUT|I GOT OUT|GETTING OUT|RELEASE|LEAVING} ~ {USING|USED|HIGH|SHOOTING|FENT|DOPE|PILLS|DRINKING|DRANK|$}", "{USE|USING|USED|SHOOT|SHOOTING|SHOT|SNORT|SNORTED|SMOKE|SMOKED|DRINK|DRANK|DRINKING|HIGH|TOOK|RELAPSED|HIT|FENT|DOPE|PILLS} ~ FIRST TIME ~ IN|SINCE ~ MONTHS|YEARS|WEEKS|WHILE|LONG|REHAB|DETOX|JAIL|PRISON|TREATMENT", "FIRST TIME {USING|SHOOTING|DRINKING|SMOKING|GETTING HIGH} ~ IN|SINCE",
 		"{USE|USING|SHOOT|SHOOTING|SNORT|SMOKE} ~ FIRST TIME SINCE {JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|CHRISTMAS|LAST YEAR|SPRING|SUMMER|FALL|WINTER}", "{DO|TAKE|TAKING|DOING|DID|USE|USING|SHOOT} THE DOSE I USED TO",
 		"AFTER ~ MONTHS|YEARS|WEEKS|REHAB|DETOX|JAIL|PRISON|LOCKUP ~ CLEAN|SOBER|OFF|OUT|INSIDE|AWAY|DRY", "JUST GOT OUT ~ JAIL|PRISON|REHAB|DETOX|TREATMENT|LOCKUP",
 		"SAME ~ AMOUNT|DOSE", "OLD ~ DOSE|AMOUNT", "USUAL ~ AMOUNT|DOSE", "HOT SHOT", "BAD BATCH", "LACED", "CARFENT*", "XYLAZINE", "TRANQ",
@@ -371,7 +433,7 @@ var stemCrisisSets = []ruleSet{
 		"MEZCL*", "COMBINE|COMBINANDO|COMBINAR", "CON ~ ALCOHOL|PISTO|CERVEZA*|TRAGOS ~ Y|CON ~ PASTILLAS|XANAX|FENTA*|CHIVA|HEROINA",
 		"SOLO|SOLA|SOLITO|SOLITA ~ USANDO|METIENDO|DROGANDO|INYECTANDO|FUMANDO|CONSUMIENDO|USAR|METERME|DROGARME|INYECTARME|CONSUMIR",
 		"USANDO|METIENDOME|DROGANDOME|INYECTANDOME|CONSUMIENDO|USAR|METERME|DROGARME|INYECTARME|CONSUMIR ~ SOLO|SOLA|SOLITO|SOLITA",
-		"DESPUES DE ~ MESES|ANOS|SEMANAS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN|LIMPIOS", "{MEDIO ANO|UN ANO|UN MES} {LIMPIO|LIMPIA|SOBRIO|SOBRIA}", "PRIMERA VEZ ~ EN|DESDE ~ MESES|ANOS|SEMANAS|REHAB|CARCEL",
+		"DESPUES DE ~ MESES|ANOS|SEMANAS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN|LIMPIOS", "{MEDIO ANO|UN ANO|UN MES} {LIMPIO|LIMPIA|SOBRIO|SOBRIA}", "{USE|CONSUMI|ME METI|FUME|TOME|INYECTE|ME DROGUE|RECAI} ~ PRIMERA VEZ ~ EN|DESDE ~ MESES|ANOS|SEMANAS|REHAB|CARCEL", "PRIMERA VEZ QUE {USO|CONSUMO|ME METO|FUMO|ME DROGO} ~ EN|DESDE",
 		"TOLERANCIA", "MISMA ~ CANTIDAD|DOSIS", "RECIEN SALI ~ CARCEL|REHAB|PRISION", "NADIE ~ AQUI|CONMIGO ~ SI|Y",
 	),
 	wideRules("crisis:plea (broad)", "^ HELP ME $", "^ PLEASE HELP ME $", "^ SOMEONE HELP", "^ SOMEBODY HELP", "HELP ME PLEASE $", "HELP HELP",
@@ -460,7 +522,7 @@ func deniedAt(toks []string, i int) bool {
 }
 
 var (
-	spanishTake = newSet("TOME", "TOMO", "TRAGUE", "TRAGO", "METI", "INYECTE", "TOMARME", "TOMAR", "ME", "POPPED")
+	spanishTake = newSet("TOME", "TOMO", "TRAGUE", "TRAGO", "METI", "INYECTE", "TOMARME", "TOMAR", "ECHE", "AVENTE", "POPPED")
 	aloneNow    = wideRules("alone", "{NO ONE|NOBODY|NOONE} {|ELSE} {HERE|AROUND|HOME|WITH ME}", "NADIE ~ {AQUI|CONMIGO|EN CASA}")
 )
 
@@ -476,7 +538,7 @@ func (st *stemText) combination() string {
 		opioid = opioid || opioids[t] || strings.HasPrefix(t, "FENT") || strings.HasPrefix(t, "OXY") || strings.HasPrefix(t, "PERC") ||
 			t == "H" && (at(st.toks, i-1) == "SOME" || at(st.toks, i-1) == "OF" || at(st.toks, i-1) == "DID")
 		downer = downer || downers[t] || t == "PILLS" || t == "MEDS" || strings.HasPrefix(t, "FENT") || strings.HasPrefix(t, "BENZO")
-		use = use || useWords[t] || t == "COPPED" || t == "SHOOTING" || t == "FIX"
+		use = use || useWords[t] && !((t == "DOING" || t == "TRYING") && notUseObjects[at(st.toks, i+1)]) || t == "COPPED" || t == "SHOOTING" || t == "FIX"
 		alone = alone || t == "ALONE" || t == "SOLO" && at(st.toks, i-1) != "NO" || t == "SOLA" || t == "SOLITO" || t == "SOLITA" ||
 			t == "MYSELF" && at(st.toks, i-1) == "BY"
 	}
