@@ -202,7 +202,7 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.6
+	modelCrisisAt     = 0.4
 	modelCrisisBareAt = 0.7
 )
 
@@ -309,7 +309,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// reply once, since nobody will text them again.
 		crisis = "crisis:distress-leaving"
 	}
-	if crisis == "" && distress && anyMatch(nowCue, clauses) {
+	if crisis == "" && distress && anyMatch(nowCue, clauses) && !laughs(body, clauses) {
 		crisis = "crisis:distress-tonight"
 	}
 	if crisis == "" && anyMatch(relapseCue, clauses) && anyMatch(despairCue, clauses) {
@@ -457,6 +457,16 @@ func usedAfterTimeAway(clauses [][]string) bool {
 }
 
 var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|$}", "HOY {USE|CONSUMI|RECAI}")
+
+// laughs: the text laughs, in words or pictures ("jaja", "lol", 😂).
+func laughs(body string, clauses [][]string) bool {
+	for _, c := range clauses {
+		if slices.ContainsFunc(c, isLaugh) {
+			return true
+		}
+	}
+	return strings.ContainsAny(body, laughEmoji)
+}
 
 // hasAnyToken: a token of the text is in s.
 func hasAnyToken(clauses [][]string, s set) bool {

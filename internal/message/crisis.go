@@ -174,6 +174,10 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 			switch at(toks, i+2) {
 			case "TO", "FOR", "OF", "LAUGHING", "LAUGHIN", "LMAO", "LOL", "HERE", "OVER":
 				continue
+			case "IN", "AT":
+				if placesOfWaiting[at(toks, i+3)] || placesOfWaiting[at(toks, i+4)] {
+					continue // "im dying in this waiting room", "I am dying in the work"
+				}
 			}
 			return "crisis:dying", distress
 		}

@@ -282,9 +282,10 @@ func TestModelReads(t *testing.T) {
 // crises the rules miss for few false ones, and leaves opt-outs alone.
 // With -model.cv it prints a sweep of modelCrisisAt and modelCrisisBareAt,
 // to choose them: the most crises found for at most 4 points more false
-// crises than the rules alone on the extra free text, and at most 3 points
-// more on its everyday texts (everydayLines), and among settings within 0.1
-// point of that recall, the fewest false crises.
+// crises than the rules alone on the extra free text, and at most 4% false
+// crises in all on its everyday texts (everydayLines: what staff would be
+// alerted to for nothing), and among settings within 0.1 point of that
+// recall, the fewest false crises.
 // everydayLines are the lines of extra.jsonl (first, last; counted from 1)
 // written as the everyday texts a recovery line gets: thanks, rides,
 // appointments, family news, texts meant for someone else
@@ -354,8 +355,8 @@ func TestModelCrossValidation(t *testing.T) {
 	}
 	e, re := with["everyday"], rulesScores["everyday"]
 	t.Logf("extra texts, cross-validated, everyday texts: %s; rules alone %s", everyday(e), everyday(re))
-	if more := pct(e.falseCrisis, e.freeText) - pct(re.falseCrisis, re.freeText); more > 3 {
-		t.Errorf("the model adds %.1f points of false crises on everyday texts, want at most 3", more)
+	if got := pct(e.falseCrisis, e.freeText); got > 4 {
+		t.Errorf("%.1f%% false crises on everyday texts, want at most 4%%", got)
 	}
 	if w.optOutHit != rules.optOutHit || w.falseOptOut != rules.falseOptOut {
 		t.Errorf("the model changed opt-outs: %d read, %d false; the rules alone %d, %d", w.optOutHit, w.falseOptOut, rules.optOutHit, rules.falseOptOut)

@@ -563,6 +563,10 @@ func TestClassifyRule(t *testing.T) {
 		{"Buenas tardes. Hoy no podre responder porque tengo turno doble en el trabajo.", ClassOther, false, "", false},
 		{"used for the first time in months, same amount as before", ClassCrisis, false, "crisis:dangerous use (broad)", false},
 		{"me tome 20 pastillas", ClassCrisis, false, "crisis:overdose (broad)", false},
+		{"whats the point of algebra fr", ClassOther, false, "", false},
+		{"ugh im dying in this waiting room. been here an hour", ClassOther, false, "", false},
+		{"me cortaron las horas en el trabajo", ClassOther, false, "", false},
+		{"me corte otra vez", ClassCrisis, false, "crisis:self-harm", false},
 		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
 		{"oh no", ClassOther, false, "", false},
 	}

@@ -121,6 +121,8 @@ var (
 	relativesOf = newSet("DADS", "MOMS", "FATHERS", "MOTHERS", "BROTHERS", "SISTERS", "SONS", "DAUGHTERS", "HUSBANDS", "WIFES", "FRIENDS", "GRANDMAS", "GRANDPAS", "COUSINS", "UNCLES", "AUNTS", "GRANDMOTHERS", "GRANDFATHERS")
 	// killers in everyday speech: "this heat is gonna kill me".
 	everydayKillers = newSet("HEAT", "WEATHER", "SUN", "TRAFFIC", "WORK", "JOB", "BOSS", "KIDS", "HOMEWORK", "TEST", "EXAM", "SCHOOL", "CLASS", "COLD", "HUMIDITY", "COMMUTE", "LINE", "MOM", "WIFE", "HUSBAND", "SHOES", "FEET", "BACK")
+	// endingThings end without harm: "my favorite novela ends tonight".
+	endingThings = newSet("NOVELA", "SHOW", "SEASON", "SERIES", "GAME", "PARTY", "SALE", "CLASS", "SHIFT", "MOVIE", "SEMESTER", "LEASE", "PLAN", "CONTRACT", "PROMO", "TRIAL")
 	// placesOfWaiting: "im dying in this waiting room".
 	placesOfWaiting = newSet("WAITING", "ROOM", "LINE", "TRAFFIC", "HEAT", "SUN", "WORK", "CLASS", "MEETING", "OFFICE", "DMV", "BANK", "CAR", "LOBBY")
 )
@@ -178,7 +180,7 @@ func blankFigures(toks []string, laugh bool) {
 			case "PHONE", "BATTERY", "CAR", "LAPTOP", "PLANT", "PLANTS", "BATT", "CHARGER", "SCREEN", "PHONES", "BATTERIES", "SIGNAL", "WIFI", "CONVERSATION", "CHAT", "PARTY", "PLAY", "DEADASS":
 				toks[i] = "_"
 			}
-			if anyBefore(toks, i, 4, deadThings) || t == "DEAD" && n1 == "MAN" && n2 == "IF" ||
+			if anyBefore(toks, i, 5, deadThings) || t == "DEAD" && n1 == "MAN" && n2 == "IF" ||
 				t == "DYING" && (n1 == "IN" || n1 == "AT") && (placesOfWaiting[n2] || placesOfWaiting[at(toks, i+3)]) {
 				toks[i] = "_" // "my phone is about to die", "work is so dead today", "im dying in this waiting room"
 			}
@@ -246,9 +248,9 @@ func blankFigures(toks []string, laugh bool) {
 					toks[i] = "_"
 				}
 			}
-		case "END", "ENDING", "ENDED":
-			if (n1 == "THINGS" || n1 == "IT") && n2 == "WITH" {
-				toks[i] = "_"
+		case "END", "ENDING", "ENDED", "ENDS":
+			if (n1 == "THINGS" || n1 == "IT") && n2 == "WITH" || anyBefore(toks, i, 3, endingThings) {
+				toks[i] = "_" // "my novela ends tonight", "the season finale ends tonight"
 			}
 		case "QUIERO":
 			// "ya no quiero que me lleguen sus recados", "ya no quiero these
@@ -381,7 +383,7 @@ var stemCrisisSets = []ruleSet{
 		"RAZOR*", "BLADE*", "BLEED|BLEEDING ~ {CANT|WONT|A LOT|ALOT|BAD|EVERYWHERE|OUT|STOP}", "SH {AGAIN|RN|TONIGHT|URGE*}",
 		"URGE|URGES|WANT|NEED ~ TO {CUT|HURT MYSELF|SH|BURN}", "RELAPS* ~ {CUTTING|ON SH|SELF HARM}",
 		// Spanish
-		"ME CORT*", "CORTARME", "CORTANDOME", "ME ESTOY CORTANDO", "ME LASTIM*", "LASTIMARME", "LASTIMANDOME", "HACERME DANO",
+		"ME {CORTE|CORTO|CORTADO|CORTANDO|CORTARE|CORTAR}", "CORTARME", "CORTANDOME", "ME ESTOY CORTANDO", "ME LASTIM*", "LASTIMARME", "LASTIMANDOME", "HACERME DANO",
 		"ME HAGO DANO", "ME HICE DANO", "{ME HAGO|ME HICE|HACERME|ME ESTOY HACIENDO} ~ {QUEMADURAS|CORTES|CORTADAS}", "ME {TOY|ESTOY} HACIENDO DANO", "ME QUEM*", "QUEMARME", "NAVAJA", "CUCHILLA", "RASURADORA", "SANGR*", "LAS MUNECAS",
 	),
 	wideRules("crisis:overdose (broad)",
