@@ -202,7 +202,7 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.4
+	modelCrisisAt     = 0.5
 	modelCrisisBareAt = 0.7
 )
 
@@ -266,8 +266,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" && reactionStop(clauses) && laughsOrCries(body, clauses) {
 			revoked = "revocation:stop at a message"
 		}
-		if revoked == "revocation:too many" && praises(clauses) {
-			revoked = "" // "yall send a lot of texts but honestly they help"
+		if (revoked == "revocation:too many" || revoked == "revocation:for them") && praises(clauses) ||
+			revoked == "revocation:who is this" && (praises(clauses) || hasAnyToken(clauses, helpNeeded)) {
+			revoked = "" // "yall send a lot of texts but honestly they help", "i dont recognize this number, is this my counselor? i need to talk"
 		}
 		crisis, distress = crisisIn(clauses)
 	}
@@ -440,6 +441,9 @@ var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|US
 // ("used today"). Not "picked up my 6 month chip", "used my coping skills
 // today, 2 months sober".
 func usedAfterTimeAway(clauses [][]string) bool {
+	if hasAnyToken(clauses, firstWords) && anyMatch(firstTimeIn, clauses) && anyMatch(relapseCue, clauses) {
+		return true // "i slipped, first time in 9 months"
+	}
 	if !hasAnyToken(clauses, timeAwayWords) || !anyMatch(timeAway, clauses) || !anyMatch(usedNow, clauses) {
 		return false
 	}
@@ -467,6 +471,11 @@ func laughs(body string, clauses [][]string) bool {
 	}
 	return strings.ContainsAny(body, laughEmoji)
 }
+
+var (
+	firstWords  = newSet("FIRST")
+	firstTimeIn = compileWide("FIRST TIME {IN|SINCE} ~ {MONTHS|YEARS|WEEKS|REHAB|DETOX|JAIL|PRISON|TREATMENT}")
+)
 
 // hasAnyToken: a token of the text is in s.
 func hasAnyToken(clauses [][]string, s set) bool {

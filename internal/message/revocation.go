@@ -228,8 +228,10 @@ func declined(clauses [][]string) bool {
 			if declinePatterns.match(form) {
 				ok, refused = true, true
 			}
-			if courtesy.match(form) || lateReply(form) {
+			if courtesy.match(form) {
 				ok, kind = true, true
+			} else if busyOrLate.match(form) || lateReply(form) {
+				ok = true // beside a refusal, but it does not make a lone "no" one: "no, at work"
 			}
 			if ok {
 				break
@@ -259,10 +261,16 @@ var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONE
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
 var courtesy = anchored("^ WHATEVER $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
-	"^ SORRY $", "^ PERDON $", "^ PORFAVOR $", "^ {AT WORK|RUNNING LATE|IM AT WORK|IM DRIVING} $", "^ AMEN AND THANK YOU $", "^ GRACIAS IGUAL $", "^ {CUIDENSE|CUIDATE|TAKE CARE} $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
-	"^ PRAISE {THE LORD|GOD|JESUS} $", "^ THANK YOU AND {GOD|} BLESS {YOU|YALL} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
-	"^ THANK YOU {VERY MUCH|SO MUCH} $", "^ MY BAD $", "^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $",
+	"^ SORRY $", "^ PERDON $", "^ PORFAVOR $", "^ AMEN AND THANK YOU $", "^ GRACIAS IGUAL $", "^ {CUIDENSE|CUIDATE|TAKE CARE} $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
+	"^ PRAISE {THE LORD|GOD|JESUS} $", "^ THANK YOU AND {GOD|} BLESS {YOU|YALL} $",
+	"^ THANK YOU {VERY MUCH|SO MUCH} $",
 	"^ {BUT|} {THANK YOU|THANKS} FOR {THINKING OF ME|REACHING OUT|ASKING|THE OFFER} $", "^ SINCERELY $", "^ THANK YA {KINDLY|} $", "^ NOT MAD JUST CONFUSED $", "^ NO OFFENSE $", "^ SIGH $", "^ {THANK YOU|THANKS} {ALL THE SAME|ANYWAY|ANYWAYS} $", "^ WHO {EVEN|} IS THIS $", "^ NO LO|LA NECESITO $", "^ DONT NEED IT {ANYMORE|NO MORE|} $", "^ GOD BLESS ~ $", "^ BLESSINGS $", "^ IM FINE ~ $", "^ GOT WHAT I NEEDED $", "^ THANKS|THX ANYWAY|ANYWAYS $")
+
+// busyOrLate may stand beside a refusal ("dont need this no more. thx. gotta
+// go", "sorry for the late reply. this isnt for me") but does not make a
+// lone "no" one: "no, at work" answers a question.
+var busyOrLate = anchored("^ {AT WORK|RUNNING LATE|IM AT WORK|IM DRIVING} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
+	"^ MY BAD $", "^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $")
 
 var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL SET THANKS|THX|TY $", "^ IM ALL GOOD|SET THANKS|THX|TY $",
 	"^ GRACIAS|THANKS|THX PERO|BUT NO THANKS|GRACIAS|THX $", "^ NO THX|THANKS YA $", "^ NAH YA NO $", "^ IM GOOD YA NO $", "^ NO THANK YOU $", "^ NO THANKS YOU $",
@@ -272,10 +280,10 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	// out", "not anymore", "nope, but thank you".
 	"^ IM|YA DONE $", "^ I AM DONE $", "^ IM OVER THIS|IT $", "^ OVER THIS $", "^ FINISHED WITH THIS|IT $", "^ DONE W|WITH ALL THIS $",
 	"^ NOT ANYMORE $", "^ NONE OF THIS ANYMORE $", "^ LEAVE ME OUT $", "^ IM NOT IN $", "^ IM OUT $",
-	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ I AM FINISHED $", "^ DONE $", "^ IM DUN $", "^ NO MORE NEEDED $", "^ NOT MORE {PLEASE|} $", "^ {PLEASE|} {IS|ITS} ENOUGH $",
-	"^ {NO THANK YOU|NO THANKS} {NO THANK YOU|NO THANKS} ~ $", "^ {BUT|} THATS ENOUGH FOR ME $", "^ NO TIME FOR {THIS|THESE} $", "^ {I|} DONT HAVE TIME FOR {THIS|THESE} {ANYMORE|NO MORE|} $",
+	"^ NOPE THANKS|THX|TY $", "^ NOPE BUT THANKS|THANK $", "^ I AM FINISHED $", "^ DONE $", "^ IM DUN $", "^ NO MORE NEEDED $", "^ NOT MORE {PLEASE|} $", "^ {PLEASE|} IS ENOUGH $",
+	"^ {NO THANK YOU|NO THANKS} {NO THANK YOU|NO THANKS} ~ $", "^ {BUT|} THATS ENOUGH FOR ME $", "^ NO TIME FOR THESE $", "^ {I|} DONT HAVE TIME FOR THESE {ANYMORE|NO MORE|} $", "^ {I|} DONT HAVE TIME FOR THIS {ANYMORE|NO MORE} $",
 	"^ {GRACIAS PERO|} ESTO NO ES {PA|PARA} MI $", "^ NO ES {PA|PARA} MI $", "^ YA FUE SUFICIENTE {PARA MI|PA MI|} $", "^ YA TERMINE CON ESTO $", "^ NOT FOR US $",
-	"^ NOT SOMETHING WE NEED $", "^ THAT WILL BE ALL $", "^ {LOL|LMAO} {NO|NOPE|NAH} $", "^ BYE BYE $", "^ {GOODBYE|BYE|ADIOS} {AND|Y} {GOOD LUCK|GOD BLESS|THANK YOU|THANKS|GRACIAS} ~ $", "^ I WOULD RATHER NOT $", "^ ILL HAVE TO DECLINE $", "^ I HAVE NO NEED OF {THIS|IT|THESE} {ANY LONGER|ANYMORE|} $", "^ DONT COUNT {WITH|ON} ME $",
+	"^ NOT SOMETHING WE NEED $", "^ THAT WILL BE ALL $", "^ {GOODBYE|BYE|ADIOS} {AND|Y} {GOOD LUCK|GOD BLESS|THANK YOU|THANKS|GRACIAS} ~ $", "^ I WOULD RATHER NOT $", "^ ILL HAVE TO DECLINE $", "^ I HAVE NO NEED OF {THIS|IT|THESE} {ANY LONGER|ANYMORE|} $", "^ DONT COUNT {WITH|ON} ME $",
 	"^ {IM|I AM} DONE {W|WITH} {THIS|IT|ALL THIS} $", "^ I {DONT|NOT} WANT $", "^ {I|} {JUST|} DONT THINK {IM|I AM} INTERESTED $", "^ {OH|} NO THANK YOU SO MUCH {THOUGH|} $", "^ I AM DONE NOW $",
 	"^ IM {THRU|THROUGH} {WITH THIS|WITH THESE|} $", "^ THAT WILL BE {QUITE|} ENOUGH NOW $", "^ I {DONT|DO NOT} {BELIEVE|THINK} {THIS|IT} IS {REALLY|} FOR ME $",
 	"^ {I|} {DONT|AINT} {REALLY|} NEED {THIS|IT|THESE} {ANY LONGER|ANY MORE} $", "^ I {AINT|DONT} NEED THIS NO MORE $", "^ I DONT WANT NONE OF THIS {NO MORE|ANYMORE|} $",
@@ -438,19 +446,18 @@ var (
 	lateWhat    = newSet("THIS", "THESE", "ALL", "ONE", "YOUR", "TEXT", "TEXTS", "MESSAGE", "MESSAGES", "EARLIER", "NOW", "TIL", "UNTIL", "HOURS", "LATER", "TODAY")
 )
 
-// praises: the text says the texts help or are liked.
+// praises: the text says the texts help or are liked ("they help", "she
+// loves the texts", "what keeps me going"); a thanks is a courtesy.
 func praises(clauses [][]string) bool {
-	for _, c := range clauses {
-		for _, t := range c {
-			if (wantsMore[t] || praiseWords[t]) && t != "DAY" { // "5x a day" counts texts
-				return true
-			}
-		}
-	}
-	return false
+	return hasAnyToken(clauses, praiseWords) || anyMatch(keepsMeGoing, clauses)
 }
 
-var praiseWords = newSet("KEEPING", "PERFECT", "ENJOY", "HELPING", "HELP", "ALIVE", "SOBER", "LOVED")
+var keepsMeGoing = compileAll("{KEEPS|KEEPING} ME {GOING|SANE|ALIVE|SOBER|CLEAN|STRONG}")
+
+// helpNeeded: the text asks for a person's help.
+var helpNeeded = newSet("HELP", "AYUDA", "NEED", "NEEDS", "NECESITA", "NECESITO", "COUNSELOR", "CONSEJERO", "CONSEJERA")
+
+var praiseWords = newSet("BEST", "AMAZING", "AWESOME", "LOVE", "LOVES", "HELPS", "HELPED", "HELPFUL", "APPRECIATE", "NEEDED", "INSPIRING", "BLESSED", "PERFECT", "ENJOY", "HELP", "LOVED")
 
 // saidStop: the clause is a STOP and nothing more, said at a message:
 // "stop", "omg stop", "stop it".

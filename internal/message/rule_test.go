@@ -540,7 +540,7 @@ func TestClassifyRule(t *testing.T) {
 		// A relative answering for the person, a phone that was someone
 		// else's, a question of who writes; frequency told as a joke or
 		// with praise.
-		{"he says thanks but hes good", ClassOptOut, false, "revocation:lose my number", false},
+		{"he says thanks but hes good", ClassOptOut, false, "revocation:for them", false},
 		{"this was his phone. he passed in march", ClassOptOut, false, "revocation:goodbye to the texts", false},
 		{"my moms old phone has all my pics", ClassOther, false, "", false},
 		{"my son says he doesnt want to use anymore", ClassOther, false, "", false},
@@ -567,6 +567,18 @@ func TestClassifyRule(t *testing.T) {
 		{"ugh im dying in this waiting room. been here an hour", ClassOther, false, "", false},
 		{"me cortaron las horas en el trabajo", ClassOther, false, "", false},
 		{"me corte otra vez", ClassCrisis, false, "crisis:self-harm", false},
+		// Danger beside an everyday word: a person dead where a thing would
+		// be, a drug beside the heat, a refusal relayed beside a danger.
+		{"my friend at work is dead", ClassCrisis, false, "crisis:death words (broad)", false},
+		{"phone about to die and so am i", ClassCrisis, false, "crisis:suicide (broad)", false},
+		{"the pills and the heat are gonna kill me", ClassCrisis, false, "crisis:suicide (broad)", false},
+		{"she says shes fine but she wont wake up", ClassCrisis, false, "crisis:overdose-emergency", false},
+		{"i slipped, first time in 9 months", ClassCrisis, false, "crisis:use after time away", false},
+		{"me zampe 20 pastillas", ClassCrisis, false, "crisis:overdose (broad)", false},
+		{"she says thanks but shes good, she loves the texts", ClassOther, false, "", false},
+		{"i dont recognize this number, is this my counselor? i need to talk", ClassOther, false, "", false},
+		{"my mom texts me every 5 minutes since i relapsed", ClassOther, false, "", false},
+		{"no, at work", ClassOther, false, "", false},
 		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
 		{"oh no", ClassOther, false, "", false},
 	}

@@ -116,16 +116,55 @@ var (
 	cutThings = newSet("HORAS", "LUZ", "AGUA", "PELO", "CABELLO", "SERVICIO", "LINEA", "CEL", "TELEFONO", "CHECK", "SUELDO", "PAGO")
 	// deadThings: what is dead in everyday speech ("work is so dead", "the
 	// wifi is dead again", "my feet are dead").
-	deadThings = newSet("WORK", "WIFI", "FEET", "LEGS", "ARMS", "TOWN", "STORE", "SHIFT", "BAR", "PARTY", "CLUB", "GYM", "CHAT", "GROUP", "PHONE", "BATTERY", "CAR", "LAPTOP", "SIGNAL", "INTERNET", "TV", "REMOTE")
+	deadThings = newSet("WORK", "WIFI", "FEET", "LEGS", "ARMS", "SHIFT", "PHONE", "BATTERY", "CAR", "LAPTOP", "SIGNAL", "INTERNET", "TV", "REMOTE", "CHAT")
 	// relativesOf: a relative's death, told.
 	relativesOf = newSet("DADS", "MOMS", "FATHERS", "MOTHERS", "BROTHERS", "SISTERS", "SONS", "DAUGHTERS", "HUSBANDS", "WIFES", "FRIENDS", "GRANDMAS", "GRANDPAS", "COUSINS", "UNCLES", "AUNTS", "GRANDMOTHERS", "GRANDFATHERS")
 	// killers in everyday speech: "this heat is gonna kill me".
-	everydayKillers = newSet("HEAT", "WEATHER", "SUN", "TRAFFIC", "WORK", "JOB", "BOSS", "KIDS", "HOMEWORK", "TEST", "EXAM", "SCHOOL", "CLASS", "COLD", "HUMIDITY", "COMMUTE", "LINE", "MOM", "WIFE", "HUSBAND", "SHOES", "FEET", "BACK")
+	everydayKillers = newSet("HEAT", "WEATHER", "SUN", "TRAFFIC", "WORK", "JOB", "BOSS", "KIDS", "HOMEWORK", "TEST", "EXAM", "SCHOOL", "CLASS", "COLD", "HUMIDITY", "COMMUTE", "SHOES", "FEET", "BACK",
+		"MOM", "DAD", "WIFE", "HUSBAND", "MOTHER", "GIRLFRIEND", "BOYFRIEND") // never beside a drug or a weapon (isDrugOrWeapon)
+	// weatherWords: the cold is the weather's.
+	weatherWords = newSet("CLIMA", "HACE", "AFUERA", "TIEMPO", "DIA", "CAFE", "AGUA", "CUARTO", "CASA", "INVIERNO", "NOCHE", "MANANA", "COMIDA")
 	// endingThings end without harm: "my favorite novela ends tonight".
 	endingThings = newSet("NOVELA", "SHOW", "SEASON", "SERIES", "GAME", "PARTY", "SALE", "CLASS", "SHIFT", "MOVIE", "SEMESTER", "LEASE", "PLAN", "CONTRACT", "PROMO", "TRIAL")
 	// placesOfWaiting: "im dying in this waiting room".
-	placesOfWaiting = newSet("WAITING", "ROOM", "LINE", "TRAFFIC", "HEAT", "SUN", "WORK", "CLASS", "MEETING", "OFFICE", "DMV", "BANK", "CAR", "LOBBY")
+	placesOfWaiting = newSet("WAITING", "ROOM", "LINE", "TRAFFIC", "HEAT", "SUN", "CLASS", "MEETING", "DMV", "BANK", "LOBBY")
 )
+
+// countedDrug: a drug is named a few words after i ("me zampe 20
+// pastillas"), so ME before a count is the taking.
+func countedDrug(toks []string, i int) bool {
+	for k := i + 1; k <= i+6 && at(toks, k) != ""; k++ {
+		if downers[toks[k]] || toks[k] == "PASTILLAS" || toks[k] == "PILLS" {
+			return true
+		}
+	}
+	return false
+}
+
+// isDrugOrWeapon: a drug or a weapon named ("the pills and the heat are
+// gonna kill me").
+func isDrugOrWeapon(t string) bool {
+	return downers[t] || substances[t] && t != "IT" && t != "THEM" && t != "STUFF" && t != "SHIT" || t == "GUN" || t == "KNIFE" || t == "LINE" || t == "LINES"
+}
+
+// subjectBefore: the word before i, past the little words between a thing
+// and what it is: "my phone is about to DIE" → PHONE, "work is so DEAD"
+// → WORK.
+func subjectBefore(toks []string, i int) string {
+	for k := i - 1; k >= 0; k-- {
+		if !linkWords[toks[k]] {
+			switch at(toks, k-1) {
+			case "AT", "FROM", "IN", "ON", "OF", "AFTER":
+				return "" // "my friend at work is dead": a person, not the thing
+			}
+			return toks[k]
+		}
+	}
+	return ""
+}
+
+var linkWords = newSet("IS", "ARE", "WAS", "ESTA", "KEEPS", "KEEP", "KEEPING", "SO", "ABOUT", "TO", "ALMOST", "GONNA", "GOING", "AGAIN", "ALREADY", "LIKE", "BASICALLY", "TOTALLY",
+	"KINDA", "REALLY", "PRETTY", "COMPLETELY", "JUST", "ALL", "DEAD")
 
 // anyBefore: a token of s stands in the n tokens before i.
 func anyBefore(toks []string, i, n int, s set) bool {
@@ -163,7 +202,7 @@ func blankFigures(toks []string, laugh bool) {
 			}
 		case "KILL", "KILLED":
 			if n1 == "IT" || n1 == "TIME" || n1 == "FOR" || laugh && n1 == "ME" || at(toks, i-1) == "ALMOST" ||
-				n1 == "ME" && anyBefore(toks, i, 4, everydayKillers) {
+				n1 == "ME" && anyBefore(toks, i, 4, everydayKillers) && !slices.ContainsFunc(toks, isDrugOrWeapon) {
 				toks[i] = "_" // "this heat is gonna kill me", "the test almost kill me"
 			}
 		case "DYING", "DIE", "DIED", "DEAD", "DIES":
@@ -180,9 +219,9 @@ func blankFigures(toks []string, laugh bool) {
 			case "PHONE", "BATTERY", "CAR", "LAPTOP", "PLANT", "PLANTS", "BATT", "CHARGER", "SCREEN", "PHONES", "BATTERIES", "SIGNAL", "WIFI", "CONVERSATION", "CHAT", "PARTY", "PLAY", "DEADASS":
 				toks[i] = "_"
 			}
-			if anyBefore(toks, i, 5, deadThings) || t == "DEAD" && n1 == "MAN" && n2 == "IF" ||
-				t == "DYING" && (n1 == "IN" || n1 == "AT") && (placesOfWaiting[n2] || placesOfWaiting[at(toks, i+3)]) {
-				toks[i] = "_" // "my phone is about to die", "work is so dead today", "im dying in this waiting room"
+			if n1 != "AND" && deadThings[subjectBefore(toks, i)] ||
+				t == "DYING" && (at(toks, i-1) == "IM" || at(toks, i-1) == "AM") && (n1 == "IN" || n1 == "AT") && (placesOfWaiting[n2] || placesOfWaiting[at(toks, i+3)]) {
+				toks[i] = "_" // "my phone is about to die", "work is so dead today", "im dying in this waiting room"; not "and so am i"
 			}
 		case "DEATH":
 			if at(toks, i-1) == "TO" || n1 == "BY" || n1 == "METAL" || n1 == "OF" && n2 == "ME" || laugh || relativesOf[at(toks, i-1)] {
@@ -202,8 +241,16 @@ func blankFigures(toks []string, laugh bool) {
 			}
 			if laugh || (t == "MUERTA" || t == "MUERTO") && (at(toks, i-1) == "ESTOY" || at(toks, i-1) == "TOY") && slices.ContainsFunc(toks, isTiredWord) ||
 				(t == "MUERTA" || t == "MUERTO") && at(toks, i-1) == "TIENE" || t == "MUERO" && (slices.Contains(toks, "COMER") || slices.Contains(toks, "HAMBRE")) ||
-				t == "MURIENDO" && (slices.Contains(toks, "CEL") || slices.Contains(toks, "TELEFONO") || slices.Contains(toks, "BATERIA")) {
+				t == "MURIENDO" && ((n1 == "EL" || n1 == "MI") && (n2 == "CEL" || n2 == "TELEFONO" || n2 == "BATERIA") || n1 == "CEL" || n1 == "TELEFONO") {
 				toks[i] = "_" // "estoy muerta" after a shift, "este calor me tiene muerta", "no comi, me muero", "se me esta muriendo el cel"
+			}
+		case "FRIO", "FRIA":
+			if anyBefore(toks, i, 4, weatherWords) {
+				toks[i] = "_" // "el clima esta muy frio hoy"
+			}
+		case "RESPONDER":
+			if at(toks, i-1) == "PODRE" || at(toks, i-1) == "PUEDO" || at(toks, i-1) == "PODER" {
+				toks[i] = "_" // "hoy no podre responder": busy, not unresponsive
 			}
 		case "MATO", "MATARON":
 			if laugh {
@@ -392,7 +439,7 @@ var stemCrisisSets = []ruleSet{
 		"GASPING", "GURGL*", "SNORING|SNORE|SNORES|SNORIN ~ WEIRD|LOUD|FUNNY|STRANGE|BAD|LIKE|HEAVY|GURGL*", "{HIS|HER|THEIR} {LIPS|FACE|SKIN} ~ {ODD|WEIRD|STRANGE|FUNNY|BAD} {COLOR|COLOUR|SHADE}", "DEATH RATTLE", "CHOK* ~ VOMIT|THROW|PUKE|ON",
 		"BLUE|GRAY|GREY|PURPLE|ASHY ~ LIPS|FACE|FINGERS|FINGERTIPS|NAILS|SKIN|TINT", "LIPS|FACE|FINGERS|FINGERTIPS|NAILS|SKIN ~ BLUE|GRAY|GREY|PURPLE|ASHY|PALE|WHITE|COLD",
 		"TURNING|TURNED|GOING|GONE|LOOKS|LOOK ~ BLUE|GRAY|GREY|PURPLE", "{HES|SHES|HE IS|SHE IS|THEYRE|THEY ARE} {BLUE|GRAY|GREY|PURPLE}",
-		"UNRESPONSIV*", "UNRESPONSIBLE", "NOT|ISNT|WONT|CANT|NO|AINT ~ RESPOND|RESPONDING|RESPONDS|RESPONSIVE|REACT*|MOVING|MOVE|AWAKE",
+		"UNRESPONSIV*", "UNRESPONSIBLE", "NOT|ISNT|WONT|CANT|NO|AINT ~ RESPOND*|REACT*|MOVING|MOVE|AWAKE",
 		"{WONT|CANT|CANNOT|NOT|COULDNT|CAN NOT|ISNT|AINT} ~ WAKE*|WAKING", "{CANNOT|CANT|CAN NOT|COULDNT|WONT} BE {WOKEN|AWOKEN|ROUSED}", "WONT|CANT|COULDNT GET HIM|HER|THEM ~ UP|WAKE|RESPOND",
 		"PASSED|PASSING|PASSES OUT", "FELL|FALLEN OUT", "NODDING|NODDED|NODDIN|NOD OUT|OFF", "COLLAPS*", "UNCONSCIOUS*", "KNOCKED OUT",
 		"SEIZURE*", "SEIZING", "HAVING A FIT", "CONVULS*", "FOAM*", "LIMP", "PUPILS ~ PINNED|PINPOINT|TINY",
@@ -413,7 +460,7 @@ var stemCrisisSets = []ruleSet{
 		"OVERDOS*", "OVRDOS*", "OVERDOZ*", "OVER DOS*", "OD", "ODED", "ODING", "ODS", "ODIN",
 		// Spanish
 		"NO RESPIR*", "NO ESTA RESPIRANDO", "{APENAS|CASI NO} ~ RESPIR*", "RESPIR* ~ RARO|LENTO|LENTITO|POCO|MAL|FEO|DIFICIL|FUERTE|MUY",
-		"NO PUEDO|PUEDE RESPIRAR", "MORAD*", "{SE PUSO|ESTA|ESTAN|TIENE} ~ AZUL*|GRIS|PALID*|BLANCO", "LABIOS|CARA|DEDOS|UNAS ~ AZUL*|MORAD*|GRIS|PALID*",
+		"NO PUEDO|PUEDE RESPIRAR", "MORAD*", "{SE PUSO|ESTA|ESTAN|TIENE} ~ AZUL*|GRIS|PALID*|BLANCO|FRIO", "LABIOS|CARA|DEDOS|UNAS ~ AZUL*|MORAD*|GRIS|PALID*",
 		"NO DESPIERTA*", "NO REACCIONA*", "NO RESPONDE", "NO SE MUEVE", "NO SE DESPIERTA", "NO LO|LA PUEDO DESPERTAR", "INCONSCIENTE",
 		"DESMAY*", "CONVULS*", "ATAQUE", "ESPUMA", "AMBULANCIA", "SOBREDOSIS", "SOBRE DOSIS", "SOBREDOSI*",
 		"{ME PASE|SE PASO} ~ DOSIS|PASTILLAS|DROGA|FENTA*|CHIVA|MANO",
@@ -426,7 +473,8 @@ var stemCrisisSets = []ruleSet{
 		"MIX|MIXED|MIXING|MIXIN|COMBIN*|PLUS ~ BENZO*|XANAX|XANS|XANNIES|BARS|KLONOPIN|KLONOS|KPINS|VALIUM|ATIVAN|ALCOHOL|DRINKING|DRANK|BOOZE|LIQUOR|VODKA|LEAN|GABAPENTIN|GABBIES|DOWNERS|SOMAS|FENT*|DOPE|HEROIN|OXY*|METHADONE|SUBS|PILLS|BEER*|WINE|WHISKEY",
 		"{USING|USE|SHOOT|SHOOTING|SNORT|SNORTING|SMOKING|DO IT|GET HIGH|GETTING HIGH|HIGH|DOSE|DOSING|FIX} ~ {ALONE|BY MYSELF|WITH NO ONE|WITHOUT ANYONE|NOBODY AROUND|NO ONE AROUND}",
 		"ALONE ~ USING|USE|SHOOT|HIGH|FENT*|DOPE|PILLS", "{NOBODY|NO ONE|NOONE} ~ HERE|AROUND|HOME ~ IF|NARCAN|OD|USING|HAPPENS",
-		"TOLERANCE", "FIRST TIME SINCE {SALI|GOT OUT|I GOT OUT|GETTING OUT|RELEASE|LEAVING} ~ {USING|USED|HIGH|SHOOTING|FENT|DOPE|PILLS|DRINKING|DRANK|$}", "{USE|USING|USED|SHOOT|SHOOTING|SHOT|SNORT|SNORTED|SMOKE|SMOKED|DRINK|DRANK|DRINKING|HIGH|TOOK|RELAPSED|HIT|FENT|DOPE|PILLS} ~ FIRST TIME ~ IN|SINCE ~ MONTHS|YEARS|WEEKS|WHILE|LONG|REHAB|DETOX|JAIL|PRISON|TREATMENT", "FIRST TIME {USING|SHOOTING|DRINKING|SMOKING|GETTING HIGH} ~ IN|SINCE",
+		"TOLERANCE", "FIRST TIME SINCE {SALI|GOT OUT|I GOT OUT|GETTING OUT|RELEASE|LEAVING} ~ {USING|USED|HIGH|SHOOTING|FENT|DOPE|PILLS|DRINKING|DRANK|$}", "{USE|USING|USED|SHOOT|SHOOTING|SHOT|SNORT|SNORTED|SMOKE|SMOKED|DRINK|DRANK|DRINKING|HIGH|TOOK|RELAPSED|HIT|FENT|DOPE|PILLS|SLIPPED|BOUGHT|COPPED|BAG|LINE} ~ FIRST TIME ~ IN|SINCE ~ MONTHS|YEARS|WEEKS|WHILE|LONG|REHAB|DETOX|JAIL|PRISON|TREATMENT", "FIRST TIME {USING|SHOOTING|DRINKING|SMOKING|GETTING HIGH} ~ IN|SINCE",
+		"FIRST TIME {IN|SINCE} ~ {MONTHS|YEARS|WEEKS|REHAB|DETOX|JAIL|PRISON|TREATMENT} ~ {USE|USING|USED|HIGH|DOPE|FENT|BAG|LINE|BOUGHT|COPPED|SLIPPED|SCARED|DRINK|DRANK|SHOT|SHOOT|PICKED UP|RELAPSED}",
 		"{USE|USING|SHOOT|SHOOTING|SNORT|SMOKE} ~ FIRST TIME SINCE {JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER|CHRISTMAS|LAST YEAR|SPRING|SUMMER|FALL|WINTER}", "{DO|TAKE|TAKING|DOING|DID|USE|USING|SHOOT} THE DOSE I USED TO",
 		"AFTER ~ MONTHS|YEARS|WEEKS|REHAB|DETOX|JAIL|PRISON|LOCKUP ~ CLEAN|SOBER|OFF|OUT|INSIDE|AWAY|DRY", "JUST GOT OUT ~ JAIL|PRISON|REHAB|DETOX|TREATMENT|LOCKUP",
 		"SAME ~ AMOUNT|DOSE", "OLD ~ DOSE|AMOUNT", "USUAL ~ AMOUNT|DOSE", "HOT SHOT", "BAD BATCH", "LACED", "CARFENT*", "XYLAZINE", "TRANQ",
@@ -435,7 +483,7 @@ var stemCrisisSets = []ruleSet{
 		"MEZCL*", "COMBINE|COMBINANDO|COMBINAR", "CON ~ ALCOHOL|PISTO|CERVEZA*|TRAGOS ~ Y|CON ~ PASTILLAS|XANAX|FENTA*|CHIVA|HEROINA",
 		"SOLO|SOLA|SOLITO|SOLITA ~ USANDO|METIENDO|DROGANDO|INYECTANDO|FUMANDO|CONSUMIENDO|USAR|METERME|DROGARME|INYECTARME|CONSUMIR",
 		"USANDO|METIENDOME|DROGANDOME|INYECTANDOME|CONSUMIENDO|USAR|METERME|DROGARME|INYECTARME|CONSUMIR ~ SOLO|SOLA|SOLITO|SOLITA",
-		"DESPUES DE ~ MESES|ANOS|SEMANAS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN|LIMPIOS", "{MEDIO ANO|UN ANO|UN MES} {LIMPIO|LIMPIA|SOBRIO|SOBRIA}", "{USE|CONSUMI|ME METI|FUME|TOME|INYECTE|ME DROGUE|RECAI} ~ PRIMERA VEZ ~ EN|DESDE ~ MESES|ANOS|SEMANAS|REHAB|CARCEL", "PRIMERA VEZ QUE {USO|CONSUMO|ME METO|FUMO|ME DROGO} ~ EN|DESDE",
+		"DESPUES DE ~ MESES|ANOS|SEMANAS ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN|LIMPIOS", "{MEDIO ANO|UN ANO|UN MES} {LIMPIO|LIMPIA|SOBRIO|SOBRIA}", "{USE|CONSUMI|ME METI|FUME|TOME|INYECTE|ME DROGUE|RECAI} ~ PRIMERA VEZ ~ EN|DESDE ~ MESES|ANOS|SEMANAS|REHAB|CARCEL", "PRIMERA VEZ QUE {USO|CONSUMO|ME METO|FUMO|ME DROGO} ~ EN|DESDE", "PRIMERA VEZ {EN|DESDE} ~ {MESES|ANOS|SEMANAS|ANO|REHAB|CARCEL} ~ QUE {CONSUMO|ME DROGO|ME METO|USO|FUMO}",
 		"TOLERANCIA", "MISMA ~ CANTIDAD|DOSIS", "RECIEN SALI ~ CARCEL|REHAB|PRISION", "NADIE ~ AQUI|CONMIGO ~ SI|Y",
 	),
 	wideRules("crisis:plea (broad)", "^ HELP ME $", "^ PLEASE HELP ME $", "^ SOMEONE HELP", "^ SOMEBODY HELP", "HELP ME PLEASE $", "HELP HELP",
@@ -554,7 +602,7 @@ func (st *stemText) combination() string {
 		return "crisis:lost tolerance (broad)"
 	}
 	for i, t := range st.toks {
-		if takeVerbs[t] || spanishTake[t] {
+		if takeVerbs[t] || spanishTake[t] || t == "ME" && countedDrug(st.toks, i) {
 			if tookCount(st.toks, i) {
 				return "crisis:overdose (broad)"
 			}
