@@ -266,7 +266,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" && reactionStop(clauses) && laughsOrCries(body, clauses) {
 			revoked = "revocation:stop at a message"
 		}
-		if (revoked == "revocation:too many" || revoked == "revocation:for them") && praises(clauses) ||
+		if revoked == "revocation:too many" && (praises(clauses) || hasAnyToken(clauses, goodWords)) || revoked == "revocation:for them" && praises(clauses) ||
 			revoked == "revocation:who is this" && (praises(clauses) || hasAnyToken(clauses, helpNeeded)) {
 			revoked = "" // "yall send a lot of texts but honestly they help", "i dont recognize this number, is this my counselor? i need to talk"
 		}

@@ -452,7 +452,11 @@ func praises(clauses [][]string) bool {
 	return hasAnyToken(clauses, praiseWords) || anyMatch(keepsMeGoing, clauses)
 }
 
-var keepsMeGoing = compileAll("{KEEPS|KEEPING} ME {GOING|SANE|ALIVE|SOBER|CLEAN|STRONG}")
+var keepsMeGoing = compileAll("{KEEPS|KEEPING|KEEP} ME {GOING|SANE|ALIVE|SOBER|CLEAN|STRONG}", "KEEP IT UP", "{HELPING|HELP} ME")
+
+// goodWords beside a frequency complaint say the texts are welcome: "you
+// text too much but youre great", "a lot of texts lol good stuff".
+var goodWords = newSet("GOOD", "GREAT", "PROUD", "NICE", "ALIVE", "SOBER", "CLEAN", "HELPING", "THANKS", "THANK", "THX", "TY", "GRACIAS", "KEEP", "DAYS", "DIAS")
 
 // helpNeeded: the text asks for a person's help.
 var helpNeeded = newSet("HELP", "AYUDA", "NEED", "NEEDS", "NECESITA", "NECESITO", "COUNSELOR", "CONSEJERO", "CONSEJERA")

@@ -579,6 +579,10 @@ func TestClassifyRule(t *testing.T) {
 		{"i dont recognize this number, is this my counselor? i need to talk", ClassOther, false, "", false},
 		{"my mom texts me every 5 minutes since i relapsed", ClassOther, false, "", false},
 		{"no, at work", ClassOther, false, "", false},
+		{"my boyfriend said he will kill me", ClassCrisis, false, "crisis:suicide (broad)", false},
+		{"my boss is gonna kill me im late again", ClassOther, false, "", false},
+		{"you text too much but youre great", ClassOther, false, "", false},
+		{"not feeling the texts lately, relapsed again", ClassOther, false, "", false},
 		{"no quiero volver a recibir contacto de ustedes por favor", ClassOptOut, false, "revocation:lose my number", false},
 		{"oh no", ClassOther, false, "", false},
 	}

@@ -120,8 +120,8 @@ var (
 	// relativesOf: a relative's death, told.
 	relativesOf = newSet("DADS", "MOMS", "FATHERS", "MOTHERS", "BROTHERS", "SISTERS", "SONS", "DAUGHTERS", "HUSBANDS", "WIFES", "FRIENDS", "GRANDMAS", "GRANDPAS", "COUSINS", "UNCLES", "AUNTS", "GRANDMOTHERS", "GRANDFATHERS")
 	// killers in everyday speech: "this heat is gonna kill me".
-	everydayKillers = newSet("HEAT", "WEATHER", "SUN", "TRAFFIC", "WORK", "JOB", "BOSS", "KIDS", "HOMEWORK", "TEST", "EXAM", "SCHOOL", "CLASS", "COLD", "HUMIDITY", "COMMUTE", "SHOES", "FEET", "BACK",
-		"MOM", "DAD", "WIFE", "HUSBAND", "MOTHER", "GIRLFRIEND", "BOYFRIEND") // never beside a drug or a weapon (isDrugOrWeapon)
+	// No relative or partner: a threat from family stays a crisis.
+	everydayKillers = newSet("HEAT", "WEATHER", "SUN", "TRAFFIC", "WORK", "JOB", "BOSS", "HOMEWORK", "TEST", "EXAM", "SCHOOL", "CLASS", "COLD", "HUMIDITY", "COMMUTE", "SHOES", "FEET", "BACK")
 	// weatherWords: the cold is the weather's.
 	weatherWords = newSet("CLIMA", "HACE", "AFUERA", "TIEMPO", "DIA", "CAFE", "AGUA", "CUARTO", "CASA", "INVIERNO", "NOCHE", "MANANA", "COMIDA")
 	// endingThings end without harm: "my favorite novela ends tonight".
@@ -144,7 +144,11 @@ func countedDrug(toks []string, i int) bool {
 // isDrugOrWeapon: a drug or a weapon named ("the pills and the heat are
 // gonna kill me").
 func isDrugOrWeapon(t string) bool {
-	return downers[t] || substances[t] && t != "IT" && t != "THEM" && t != "STUFF" && t != "SHIT" || t == "GUN" || t == "KNIFE" || t == "LINE" || t == "LINES"
+	switch t {
+	case "GUN", "KNIFE", "LINE", "LINES", "MACHETE", "BAT", "HAMMER", "RIFLE", "PISTOL", "CHOKE", "CHOKING":
+		return true
+	}
+	return downers[t] || substances[t] && t != "IT" && t != "THEM" && t != "STUFF" && t != "SHIT"
 }
 
 // subjectBefore: the word before i, past the little words between a thing
