@@ -451,10 +451,8 @@ func usedAfterTimeAway(clauses [][]string) bool {
 		return true
 	}
 	for _, c := range clauses {
-		for _, t := range c {
-			if (substances[t] || downers[t]) && t != "IT" && t != "THEM" && t != "STUFF" && t != "SHIT" {
-				return true
-			}
+		if slices.ContainsFunc(c, namedDrug) {
+			return true
 		}
 	}
 	return false
@@ -477,16 +475,9 @@ var (
 	firstTimeIn = compileWide("FIRST TIME {IN|SINCE} ~ {MONTHS|YEARS|WEEKS|REHAB|DETOX|JAIL|PRISON|TREATMENT}")
 )
 
-// hasAnyToken: a token of the text is in s.
+// hasAnyToken: a token of the text is in s (hasAny, clause by clause).
 func hasAnyToken(clauses [][]string, s set) bool {
-	for _, c := range clauses {
-		for _, t := range c {
-			if s[t] {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(clauses, func(c []string) bool { return hasAny(c, s) })
 }
 
 // timeAwayWords: every timeAway pattern has one of them

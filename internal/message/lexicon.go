@@ -368,6 +368,12 @@ var (
 	pastOrAdvice = newSet("NEVER", "DONT", "AGO", "USED", "YEAR", "YEARS", "WHY", "SHOULDNT", "NOT")
 )
 
+// namedDrug: t names a drug or medication; "it", "them", "stuff" and
+// "shit" may stand for one but name none.
+func namedDrug(t string) bool {
+	return downers[t] || substances[t] && t != "IT" && t != "THEM" && t != "STUFF" && t != "SHIT"
+}
+
 // notUseObjects follow DOING or TRYING when what is done is not a drug:
 // "I feel like I'm doing this alone".
 var notUseObjects = newSet("THIS", "EVERYTHING", "IT", "MY", "THE", "TO", "OK", "OKAY", "WELL", "GOOD", "BETTER", "FINE", "MY BEST", "HARD", "ALRIGHT")
@@ -377,7 +383,7 @@ func dangerousUse(toks []string) string {
 	drink, downer, use, past := false, false, false, false
 	for i, t := range toks {
 		drink = drink || drinkWords[t]
-		downer = downer || downers[t] || substances[t] && t != "IT" && t != "THEM" && t != "STUFF" && t != "SHIT"
+		downer = downer || namedDrug(t)
 		use = use || useWords[t] && !((t == "DOING" || t == "TRYING") && notUseObjects[at(toks, i+1)]) // not "doing this alone"
 		past = past || pastOrAdvice[t]
 	}

@@ -409,14 +409,7 @@ var movedNext = newSet("YOULL", "YOURE", "CRYING", "IM", "THIS", "THATS")
 // said at a message without either ("stop thats so true", "stop this
 // hurts") is not read as a request.
 func laughsOrCries(body string, clauses [][]string) bool {
-	for _, c := range clauses {
-		for _, t := range c {
-			if isLaugh(t) || movedWords[t] {
-				return true
-			}
-		}
-	}
-	return strings.ContainsAny(body, laughEmoji+cryEmoji)
+	return laughs(body, clauses) || hasAnyToken(clauses, movedWords) || strings.ContainsAny(body, cryEmoji)
 }
 
 var movedWords = newSet("BAWLING", "WATERING", "CHOKED", "TEARY", "TEARED", "CRY", "CRYING", "CRIED", "TEAR", "TEARS", "TEARING", "EMOTIONAL", "SOBBING", "LMAOO", "LLORAR", "LLORANDO")

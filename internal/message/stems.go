@@ -148,7 +148,7 @@ func isDrugOrWeapon(t string) bool {
 	case "GUN", "KNIFE", "LINE", "LINES", "MACHETE", "BAT", "HAMMER", "RIFLE", "PISTOL", "CHOKE", "CHOKING":
 		return true
 	}
-	return downers[t] || substances[t] && t != "IT" && t != "THEM" && t != "STUFF" && t != "SHIT"
+	return namedDrug(t)
 }
 
 // subjectBefore: the word before i, past the little words between a thing
