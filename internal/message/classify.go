@@ -291,6 +291,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" && notWantedAfter(clauses) {
 			revoked = "revocation:does not want them"
 		}
+		if revoked == "" && len(clauses) == 1 && setMatch(&notOneOfUs, clauses) {
+			revoked = "revocation:not them"
+		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
 		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
 		ours = explicit || ourObject
@@ -636,6 +639,16 @@ var comingBack = wideRules("coming back",
 	"WANT {THEM|THESE|THE TEXTS} BACK", "^ START {AGAIN|BACK|UP AGAIN}", "START AGAIN {PLS|PLEASE|$}", "{TEXTED|SENT|TYPED|PRESSED|HIT|REPLIED} STOP BY {ACCIDENT|MISTAKE}",
 	"ACCIDENTALLY {TEXTED|SENT|TYPED|REPLIED} STOP", "{KINDA|I} MISS THEM", "{ARREPENTI|ARREPIENTO} DE {PONER|MANDAR} {BAJA|ALTO}", "ME VUELVEN A METER",
 	"^ NOT {CANCEL|STOP|UNSUBSCRIBE} $", "NOT {CANCEL|STOP|UNSUBSCRIBE} {JUST|ONLY} PAUSE")
+
+// notOneOfUs: a whole text, of one sentence, from someone who says the
+// line is not for them: "i'm not an addict", "i dont do drugs wtf", "my
+// husband doesnt do drugs". Never beside more ("i dont do drugs... except
+// pills"), nor with "anymore" (recovery told).
+var notOneOfUs = wideRules("not one of us",
+	"^ {IM|I AM} NOT {AN ADDICT|AN ALCOHOLIC|IN RECOVERY} {WTF|LOL|LMAO|BRO|SMH|} $", "^ I {DONT|DO NOT|NEVER} {DO|USE|TOOK|DID} DRUGS {WTF|LOL|LMAO|BRO|SMH|} $",
+	"^ I {DONT|DO NOT} HAVE {A|ANY} {DRUG|DRINKING|ALCOHOL|SUBSTANCE} PROBLEM {WTF|LOL|LMAO|BRO|SMH|} $",
+	"^ MY {HUSBAND|WIFE|SON|DAUGHTER|MOM|DAD|KID|MOTHER|FATHER} {DOESNT|DOES NOT|HAS NEVER|NEVER} {DO|USE|USED|DONE|DID} DRUGS $",
+	"^ YO NO {USO|CONSUMO|TOMO|HAGO} DROGAS $", "^ NO SOY {ADICTO|ADICTA|ALCOHOLICO|ALCOHOLICA} $")
 
 // whatIfLeaving: the text asks what leaving would do: "what happens to my
 // info if i unsubscribe someday?", "si pongo alto puedo volver despues?".

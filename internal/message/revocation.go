@@ -315,6 +315,11 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ OVER IT HONESTLY|TBH|FR $", "^ IM STRAIGHT BRO $", "^ WE GOOD $", "^ IM ALRIGHT $", "^ GOOD FOR NOW ~ $", "^ NEL YA NO $", "^ IA NO $",
 	"^ YA NO MI PANA|COMPA|AMIGO|HERMANO|BRO $", "^ SE ACABO $", "^ HASTA AQUI $", "^ TERMINADO $", "^ KIERO|QUIERO PARAR YA $", "^ QUISIERA PARAR ESTO $",
 	"^ YA QUIERO QUE|Q PARE $", "^ NO INTERESA $",
+	// "dont want it", "changed my mind", "i said no", "ya no me sirven".
+	"^ {I|} {DONT|DO NOT} WANT {IT|ANY OF THIS|ANY OF IT|NONE OF IT} {ANYMORE|NO MORE|} $", "^ NO QUIERO {ESTO|ESO} $",
+	"^ YA NO {LOS|LAS} NECESITO {GRACIAS|} $", "^ YA NO ME SIRVEN $", "^ {I|} {CHANGED|CHANGE} MY MIND {ABOUT THIS|ABOUT THESE|} $",
+	"^ {YA|} {CAMBIE|CAMBIO} DE {OPINION|PARECER} $", "^ {I|} {ALREADY|} {TOLD|SAID} {YOU|U|YALL|} NO $", "^ NO MEANS NO $", "^ I QUIT {THIS|THESE} $",
+	"^ {OK|OKAY|ALRIGHT|ALRIGHTY} THATS ENOUGH {NOW|ALREADY|} $", "^ THATS ENOUGH {NOW|ALREADY} $",
 	"^ I|ILL RESPECTFULLY|POLITELY DECLINE $", "^ RESPECTFULLY|POLITELY DECLINE $", "^ TIME OUT $", "^ I WANT ZERO MORE $",
 	"^ NO FURTHER {ONES|TEXTS|MESSAGES|} $", "^ NOTHING|NOTHIN FURTHER $", "^ {JUST|PLEASE|PLS|NOW} LET ME BE $", "^ {NAH|NO|} NOT IN ON THIS $", "^ {CAN|COULD} WE {MAYBE|} TAKE {SOME TIME OFF|A BREAK|A PAUSE} $", "^ KISIERA|QUISIERA PARAR YA $", "^ I|IM DONT WANT ANY MORE OF THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
 	"^ DONT NEED THIS|THESE NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ NO|NAH|NOPE $", "^ NO FURTHER $", "^ TIME OUT $", "^ IM ALRIGHT $",
@@ -871,6 +876,8 @@ func gerundObject(c []string, gerund string, k int) bool {
 	if gerund == "SENDING" || gerund == "SEND" {
 		if t := at(c, k); t == "ME" || t == "US" {
 			k++
+		} else if (t == "MY" || t == "MI") && family[at(c, k+1)] {
+			k += 2 // "stop sending my wife this stuff"
 		}
 		t := at(c, k)
 		return t == "" || sendObjects[t] || messageNouns[t]

@@ -803,7 +803,7 @@ var (
 	// ourNouns are the texts, the list, the subscription.
 	ourNouns = newSet("TEXT", "TEXTS", "MESSAGE", "MESSAGES", "SMS", "NOTIFICATIONS", "NOTIFICATION", "ALERTS",
 		"REMINDERS", "SUBSCRIPTION", "LIST", "TEXTMESSAGES", "MENSAJE", "MENSAJES", "TEXTOS", "LISTA", "SUSCRIPCION", "SUBSCRIPCION",
-		"MSGS", "TXTS", "MESAGES", "MESSEGES", "NOTIFICACIONES", "RECORDATORIOS", "AVISOS")
+		"MSGS", "TXTS", "TXT", "MSJ", "MSJS", "MESAGES", "MESSEGES", "NOTIFICACIONES", "RECORDATORIOS", "AVISOS")
 	// ourGerunds are us texting the person.
 	ourGerunds = newSet("TEXTING", "MESSAGING", "CONTACTING", "SPAMMING", "SENDING", "BOTHERING", "HARASSING", "BUGGING",
 		"CALLING", "BLOWING", "HITTING", "TEXTEANDO", "MANDANDO", "ESCRIBIENDO", "ENVIANDO", "MOLESTANDO", "LLAMANDO",
@@ -812,7 +812,8 @@ var (
 	stemStopVerbs = newSet("STOP", "STP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE", "STAHP",
 		"REMOVE", "DELETE", "ERASE", "UNENROLL", "DROP", "UNFOLLOW", "BLOCK", "KILL", "TURN", "SHUT", "LOSE", "FORGET", "TRASH",
 		"PARA", "PARAR", "PAREN", "PARE", "ALTO", "BASTA", "CANCELA", "CANCELAR", "CANCELEN", "CANCELE", "SUSPENDE",
-		"SUSPENDAN", "QUITA", "QUITEN", "SACA", "SAQUEN", "BORRA", "BORREN", "ELIMINA", "ELIMINEN", "DETENGAN", "TERMINEN")
+		"SUSPENDAN", "QUITA", "QUITEN", "SACA", "SAQUEN", "BORRA", "BORREN", "ELIMINA", "ELIMINEN", "DETENGAN", "TERMINEN",
+		"BORRAR", "ELIMINAR", "QUITAR", "SACAR", "TERMINAR", "DETENER", "TERMINATE", "UNREGISTER", "EXIT")
 	// stemBridge may stand between a stop verb and the texts: "stop
 	// sending me all these damn texts", "cancel the reminders".
 	stemBridge = union(bridge, newSet("WHATEVER", "W", "GETTING", "RECEIVING", "SENDING", "ALL", "THOSE", "UR", "YALLS", "STUPID",
