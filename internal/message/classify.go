@@ -292,7 +292,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			revoked = "revocation:does not want them"
 		}
 		if revoked == "" && len(clauses) == 1 && setMatch(&notOneOfUs, clauses) {
-			revoked = "revocation:not them"
+			revoked = "revocation:not one of us"
 		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
 		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
@@ -516,6 +516,7 @@ var gluableCrisis = newSet("I", "IM", "GONNA", "GOING", "TO", "KILL", "MYSELF", 
 var declineRules = map[string]bool{
 	"revocation:declined": true, "revocation:stop at a message": true, "revocation:who is this": true,
 	"revocation:not interested": true, "revocation:stop asking": true, "revocation:i quit": true,
+	"revocation:not one of us": true,
 }
 
 // stopSigns: the text is nothing but emoji, and they say stop: a stop
@@ -643,7 +644,8 @@ var comingBack = wideRules("coming back",
 // notOneOfUs: a whole text, of one sentence, from someone who says the
 // line is not for them: "i'm not an addict", "i dont do drugs wtf", "my
 // husband doesnt do drugs". Never beside more ("i dont do drugs... except
-// pills"), nor with "anymore" (recovery told).
+// pills"), nor with "anymore" (recovery told). Said to a responder, it is
+// an answer (declineRules).
 var notOneOfUs = wideRules("not one of us",
 	"^ {IM|I AM} NOT {AN ADDICT|AN ALCOHOLIC|IN RECOVERY} {WTF|LOL|LMAO|BRO|SMH|} $", "^ I {DONT|DO NOT|NEVER} {DO|USE|TOOK|DID} DRUGS {WTF|LOL|LMAO|BRO|SMH|} $",
 	"^ I {DONT|DO NOT} HAVE {A|ANY} {DRUG|DRINKING|ALCOHOL|SUBSTANCE} PROBLEM {WTF|LOL|LMAO|BRO|SMH|} $",
