@@ -319,7 +319,8 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ {I|} {DONT|DO NOT} WANT {IT|ANY OF THIS|ANY OF IT|NONE OF IT} {ANYMORE|NO MORE|} $", "^ NO QUIERO {ESTO|ESO} $",
 	"^ YA NO {LOS|LAS} NECESITO {GRACIAS|} $", "^ YA NO ME SIRVEN $", "^ {I|} {CHANGED|CHANGE} MY MIND {ABOUT THIS|ABOUT THESE|} $",
 	"^ {YA|} {CAMBIE|CAMBIO} DE {OPINION|PARECER} $", "^ {I|} {ALREADY|} {TOLD|SAID} {YOU|U|YALL|} NO $", "^ NO MEANS NO $", "^ I QUIT {THIS|THESE} $",
-	"^ {OK|OKAY|ALRIGHT|ALRIGHTY} THATS ENOUGH {NOW|ALREADY|} $", "^ THATS ENOUGH {NOW|ALREADY} $",
+	"^ {OK|OKAY|ALRIGHT|ALRIGHTY} THATS ENOUGH {NOW|ALREADY|} $", "^ THATS ENOUGH {NOW|ALREADY} $", "^ NO {TYVM|TYSM|THANKS SO MUCH} $",
+	"^ {LETS|LET US} TAKE {SOME TIME OFF|A BREAK|A LITTLE BREAK|A PAUSE} $", "^ TERMINO $", "^ YA TERMINE $",
 	"^ I|ILL RESPECTFULLY|POLITELY DECLINE $", "^ RESPECTFULLY|POLITELY DECLINE $", "^ TIME OUT $", "^ I WANT ZERO MORE $",
 	"^ NO FURTHER {ONES|TEXTS|MESSAGES|} $", "^ NOTHING|NOTHIN FURTHER $", "^ {JUST|PLEASE|PLS|NOW} LET ME BE $", "^ {NAH|NO|} NOT IN ON THIS $", "^ {CAN|COULD} WE {MAYBE|} TAKE {SOME TIME OFF|A BREAK|A PAUSE} $", "^ KISIERA|QUISIERA PARAR YA $", "^ I|IM DONT WANT ANY MORE OF THIS|THESE|THEM $", "^ IVE HAD IT WITH THIS|THESE $", "^ I DONT REALLY NEED THIS|THESE|IT ~ $",
 	"^ DONT NEED THIS|THESE NO MORE $", "^ NOT TODAY $", "^ NO|NAH|NOPE SIR|MAAM $", "^ NO|NAH|NOPE $", "^ NO FURTHER $", "^ TIME OUT $", "^ IM ALRIGHT $",
@@ -867,9 +868,15 @@ func messageObject(c []string, j int, bridge set) bool {
 		return gerundObject(c, t, k+1)
 	case messageNouns[t]:
 		return nounFollows(c, k+1)
+	case textTopics[t] && messageNouns[at(c, k+1)]:
+		return nounFollows(c, k+2) // "stop the drug texts"
 	}
 	return false
 }
+
+// textTopics name what our texts are about, before the texts: "stop
+// sending drug messages", "no more recovery texts".
+var textTopics = newSet("DRUG", "DRUGS", "RECOVERY", "ADDICTION", "REHAB", "SOBRIETY", "TREATMENT")
 
 // gerundObject: what follows "stop texting" / "stop sending" makes it about us.
 func gerundObject(c []string, gerund string, k int) bool {
@@ -880,7 +887,7 @@ func gerundObject(c []string, gerund string, k int) bool {
 			k += 2 // "stop sending my wife this stuff"
 		}
 		t := at(c, k)
-		return t == "" || sendObjects[t] || messageNouns[t]
+		return t == "" || sendObjects[t] || messageNouns[t] || textTopics[t] && messageNouns[at(c, k+1)]
 	}
 	t := at(c, k)
 	switch {

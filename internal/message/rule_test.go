@@ -611,6 +611,29 @@ func TestClassifyRule(t *testing.T) {
 		{"way too many", ClassOptOut, false, "revocation:too many", false},
 		{"still getting these?", ClassOptOut, false, "revocation:too many", false},
 		{"she doesnt need these", ClassOptOut, false, "revocation:for them", false},
+		{"no tyvm", ClassOptOut, false, "revocation:declined", false},
+		{"lets take some time off", ClassOptOut, false, "revocation:declined", false},
+		{"ya termine", ClassOptOut, false, "revocation:declined", false},
+		{"ya termine el trabajo", ClassOther, false, "", false},
+		{"How is it you have my number? Id like to know.", ClassOptOut, false, "revocation:who is this", false},
+		{"whos giving out my number??", ClassOptOut, false, "revocation:who is this", false},
+		{"this number should not be texted again", ClassOptOut, false, "revocation:do not contact (broad)", false},
+		{"add my number to ur no-texting list", ClassOptOut, false, "revocation:do not contact (broad)", false},
+		{"opt me outta this", ClassOptOut, false, "revocation:unsubscribe (broad)", false},
+		{"stop fckn messaging me", ClassOptOut, false, "revocation:stop the texts", false},
+		{"stpp plss", ClassOptOut, false, "bare:STOP", false},
+		{"Please stop sending drug messages, Ive never used anything", ClassOptOut, false, "revocation:stop the texts", false},
+		// Crises in more words; an overdose years ago is history in Spanish
+		// as in English.
+		{"I just cannot do this any longer", ClassCrisis, false, "crisis:suicide", false},
+		{"estoy q no aguanto", ClassCrisis, false, "crisis:suicide", false},
+		{"do u know where to pick up narcan", ClassCrisis, false, "crisis:naloxone-now", false},
+		{"tome una pastilla q me dieron y no se q era, me siento bien mal", ClassCrisis, false, "crisis:unknown pill", false},
+		{"i think my daughter ate one of my subutex", ClassCrisis, false, "crisis:overdose (more words)", false},
+		{"ojala no me levante mañana", ClassCrisis, false, "crisis:overdose (more words)", false},
+		{"ojala no me levante temprano para el trabajo jaja", ClassOther, false, "", false},
+		{"mi primo murio de sobredosis el año pasado", ClassOther, false, "", true},
+		{"mi hermano tiene una sobredosis", ClassCrisis, false, "crisis:overdose", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

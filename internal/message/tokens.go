@@ -143,7 +143,7 @@ func withoutIntensifiers(c []string) []string {
 
 var phrasalParticles = newSet("OUT", "UP", "OFF", "AROUND", "WITH", "")
 
-var intensifiers = newSet("FUCKING", "FUCKIN", "FCKING", "FKING", "FKN", "FRICKING", "FRICKIN", "FRIGGIN", "FRIGGING", "FREAKING", "FREAKIN", "EFFING", "GODDAMN", "GODDAMNED", "BLOODY")
+var intensifiers = newSet("FUCKING", "FUCKIN", "FCKING", "FKING", "FKN", "FCKN", "FCKIN", "FUKN", "FUKIN", "FUKING", "FUCKN", "FRICKING", "FRICKIN", "FRIGGIN", "FRIGGING", "FREAKING", "FREAKIN", "EFFING", "GODDAMN", "GODDAMNED", "BLOODY")
 
 // joinSpelled joins a clause written one letter at a time: S T O P.
 // heardUnsubscribe reads UNSUBSCRIBE as voice-to-text writes it, "on
@@ -207,7 +207,7 @@ var spellings = map[string][]string{
 	"HAPPNS": {"HAPPENS"}, "LIK": {"LIKE"}, "GIVIN": {"GIVING"}, "SMTHIN": {"SOMETHING"}, "SMTHN": {"SOMETHING"}, "SUMTHIN": {"SOMETHING"}, "TNIGHT": {"TONIGHT"},
 	"NEMORE": {"ANYMORE"}, "NEMOR": {"ANYMORE"}, "KIL": {"KILL"}, "MYSLF": {"MYSELF"}, "WHRE": {"WHERE"}, "NARCN": {"NARCAN"}, "DISSAPEAR": {"DISAPPEAR"},
 	"DISAPEAR": {"DISAPPEAR"}, "RELAPSD": {"RELAPSED"}, "SLEP": {"SLEEP"}, "THNK": {"THANK"}, "THNKS": {"THANKS"}, "GRAX": {"GRACIAS"}, "HEPL": {"HELP"}, "DONEE": {"DONE"}, "BYEE": {"BYE"}, "STUVO": {"ESTUVO"}, "DSPS": {"DESPUES"}, "EVN": {"EVEN"},
-	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
+	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "STPP": {"STOP"}, "PLSS": {"PLS"}, "PLZZ": {"PLZ"}, "GOO": {"GO"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
 	"Q": {"QUE"}, "KE": {"QUE"}, "XQ": {"PORQUE"}, "PQ": {"PORQUE"}, "PORFA": {"PORFAVOR"}, "XFA": {"PORFAVOR"},
 	"PLIS": {"PORFAVOR"}, "PLISS": {"PORFAVOR"}, "MSJ": {"MENSAJE"}, "MSJS": {"MENSAJES"}, "MJS": {"MENSAJES"},
