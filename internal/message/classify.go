@@ -291,7 +291,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" && notWantedAfter(clauses) {
 			revoked = "revocation:does not want them"
 		}
-		if revoked == "" && len(clauses) == 1 && setMatch(&notOneOfUs, clauses) {
+		if revoked == "" && notOneOfUsText(clauses) {
 			revoked = "revocation:not one of us"
 		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
@@ -633,7 +633,7 @@ var refusedBack = compileWide("{NO|NUNCA} {QUIERO|QUEREMOS|DESEO|DESEAMOS|QUISIE
 // speaks of stopping without asking for it.
 var comingBack = wideRules("coming back",
 	"{SIGN|PUT|ADD|LET} ME BACK", "{GET|BE|PUT} {ME|HIM|HER} BACK ON", "{TURN|SWITCH} ~ BACK ON", "BACK ON THE {LIST|TEXTS}",
-	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
+	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "{NAH|NO|LOL|} {JK|JUST KIDDING} {ITS ME|LOL|} $", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
 	"{^|SI|YO|YA} QUIERO QUE ME SIGAN {ESCRIBIENDO|MANDANDO|ENVIANDO}", "SIN QUERER {MANDE|PUSE|ESCRIBI}", "{NEARLY|ALMOST} {OPTED|OPTOUT|UNSUBSCRIBED|QUIT}",
 	"GLAD I STUCK AROUND", "{DONT|DO NOT|NEVER} {EVER|} {REMOVE|DROP|CUT|UNSUBSCRIBE} ME", "{DONT|DO NOT} {WANNA|WANT TO} STOP {GETTING|RECEIVING}",
 	"{DONT|DO NOT|NEVER} {STOP|QUIT} {SENDING|TEXTING|THE TEXTS|THESE}", "KEEP {EM|THEM|THESE|THE TEXTS} COMING", "KEEP ME GOING", "WANT BACK IN",
@@ -647,10 +647,34 @@ var comingBack = wideRules("coming back",
 // pills"), nor with "anymore" (recovery told). Said to a responder, it is
 // an answer (declineRules).
 var notOneOfUs = wideRules("not one of us",
-	"^ {IM|I AM} NOT {AN ADDICT|AN ALCOHOLIC|IN RECOVERY} {WTF|LOL|LMAO|BRO|SMH|} $", "^ I {DONT|DO NOT|NEVER} {DO|USE|TOOK|DID} DRUGS {WTF|LOL|LMAO|BRO|SMH|} $",
-	"^ I {DONT|DO NOT} HAVE {A|ANY} {DRUG|DRINKING|ALCOHOL|SUBSTANCE} PROBLEM {WTF|LOL|LMAO|BRO|SMH|} $",
-	"^ MY {HUSBAND|WIFE|SON|DAUGHTER|MOM|DAD|KID|MOTHER|FATHER} {DOESNT|DOES NOT|HAS NEVER|NEVER} {DO|USE|USED|DONE|DID} DRUGS $",
-	"^ YO NO {USO|CONSUMO|TOMO|HAGO} DROGAS $", "^ NO SOY {ADICTO|ADICTA|ALCOHOLICO|ALCOHOLICA} $")
+	"^ {IM|I AM} NOT {AN ADDICT|AN ALCOHOLIC|IN RECOVERY|A JUNKIE|A DRUGGIE|A CRACKHEAD|A DRUNK|A DRUG ADDICT} {WTF|LOL|LMAO|BRO|SMH|} $", "^ I {DONT|DO NOT|NEVER} {DO|USE|TOOK|DID} DRUGS {WTF|LOL|LMAO|BRO|SMH|} $",
+	"^ I {DONT|DO NOT} HAVE {A|ANY} {DRUG|DRINKING|ALCOHOL|SUBSTANCE} PROBLEM {WTF|LOL|LMAO|BRO|SMH|} $", "^ {I|} {DONT|DO NOT} EVEN {DRINK|SMOKE|DO DRUGS|USE DRUGS} $",
+	"^ {MY HUSBAND|MY WIFE|MY SON|MY DAUGHTER|MY MOM|MY DAD|MY KID|MY MOTHER|MY FATHER|MY PARTNER|HE|SHE} {DOESNT|DOES NOT|HAS NEVER|NEVER} {DO|USE|USED|DONE|DID|DRINK|DRANK} {DRUGS|} $",
+	"^ {YO|} NO {USO|CONSUMO|TOMO|HAGO} DROGAS $", "^ {YO|} NO SOY {ADICTO|ADICTA|ALCOHOLICO|ALCOHOLICA|DROGADICTO|DROGADICTA|VICIOSO|VICIOSA|BORRACHO|BORRACHA} $",
+	"^ {MI ESPOSO|MI ESPOSA|MI HIJO|MI HIJA|MI MAMA|MI PAPA|EL|ELLA} NO {USA|CONSUME|TOMA|HACE} {DROGAS|ALCOHOL|NADA} $")
+
+// offended may stand beside notOneOfUs: "I'm NOT an addict. Why would you
+// send me this", "yo no soy adicta!! q falta de respeto".
+var offended = anchored("^ WHY {WOULD|DO|ARE|R} {YOU|U|YALL} {SEND|SENDING|TEXT|TEXTING} {ME|US|HIM|HER} {THIS|THESE|THAT|THIS STUFF} $",
+	"^ {WTF|HOW DARE YOU|HOW RUDE|SO RUDE|RUDE|THIS IS INSULTING|THIS IS OFFENSIVE|THATS OFFENSIVE|Q FALTA DE RESPETO|QUE FALTA DE RESPETO|Q LES PASA|QUE LES PASA|QUE ONDA} $",
+	"^ {SO|} {IM|I AM} CONFUSED WHY {WE|I} {KEEP GETTING|GET|AM GETTING|ARE GETTING} {THESE|THIS|THEM} $", "^ {POR QUE|PORQUE|XQ|PQ} {LE|ME|NOS} LLEGAN {ESTOS MENSAJES|ESTOS|} $",
+	"^ {SO|} WHY {DO|AM|ARE} {I|WE} {KEEP GETTING|GETTING} {THESE|THIS|THEM} $", "^ {I THINK|} {UR|YOURE|YOU ARE|U R} CONFUSED $")
+
+// notOneOfUsText: one sentence of notOneOfUs, and beside it only offence
+// or courtesy.
+func notOneOfUsText(clauses [][]string) bool {
+	found := false
+	for _, c := range clauses {
+		switch one := [][]string{c}; {
+		case setMatch(&notOneOfUs, one):
+			found = true
+		case offended.match(c) || courtesy.match(c):
+		default:
+			return false
+		}
+	}
+	return found
+}
 
 // whatIfLeaving: the text asks what leaving would do: "what happens to my
 // info if i unsubscribe someday?", "si pongo alto puedo volver despues?".
@@ -660,7 +684,7 @@ var whatIfLeaving = wideRules("what if leaving",
 	"IF I {UNSUBSCRIBE|STOP|TEXT|REPLY|SEND|OPT|CANCEL|SAY|TYPE} ~ {WILL|CAN|DO|DOES|WOULD|SOMEDAY|LATER}", "QUE PASA SI",
 	"{SI|CUANDO} {PONGO|MANDO|ESCRIBO|DIGO} {BAJA|ALTO|STOP|CANCELAR}", "NOT CANCEL",
 	"WITHOUT LEAVING", "DID {YOU|U|YALL} ~ STOP {SENDING|TEXTING|MANDANDO}", "IF I OPT", "IF I BLOCK", "WILL STOPPING", "DO I HAVE TO {UNSUB|UNSUBSCRIBE|STOP}",
-	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "O Q $", "O QUE $",
+	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "{YA|} ME {DIERON|DIO|HAN DADO} DE BAJA",
 	"QUE PALABRAS PUEDO")
 
 // notWantedAfter: the text complains of our texts, then ends "ya no

@@ -634,6 +634,24 @@ func TestClassifyRule(t *testing.T) {
 		{"ojala no me levante temprano para el trabajo jaja", ClassOther, false, "", false},
 		{"mi primo murio de sobredosis el año pasado", ClassOther, false, "", true},
 		{"mi hermano tiene una sobredosis", ClassCrisis, false, "crisis:overdose", false},
+		// Strangers and relatives in more words; a joke taken back.
+		{"I'm NOT an addict. Why would you send me this", ClassOptOut, false, "revocation:not one of us", false},
+		{"yo no soy adicta!! q falta de respeto", ClassOptOut, false, "revocation:not one of us", false},
+		{"i dont do drugs... except pills... which are drugs", ClassOther, false, "", false},
+		{"this is his wife. we're going to need you to stop messaging him, thank u", ClassOptOut, false, "revocation:for them", false},
+		{"my son is in jail now so he wont be seeing these", ClassOptOut, false, "revocation:for them", false},
+		{"mi abuelo ya no puede leer esto, esta en el hospital. lo borran x fa", ClassOptOut, false, "revocation:for them", false},
+		{"huh? i never texted any keyword to anybody", ClassOptOut, false, "revocation:not them", false},
+		{"I am 74 years old and I do not know what this message is about. Who is sending it", ClassOptOut, false, "revocation:who is this", false},
+		{"this phone is on my plan, please stop sending these to my sons phone", ClassOptOut, false, "revocation:stop the texts", false},
+		{"these arent helping me at all honestly. im done with them", ClassOptOut, false, "revocation:declined", false},
+		{"i already said NO. how many times", ClassOptOut, false, "revocation:declined", false},
+		{"i got a counselor now so dont need this", ClassOptOut, false, "revocation:no longer needed", false},
+		{"i got a counselor now", ClassOther, false, "", false},
+		{"is this a scam o que", ClassOptOut, false, "revocation:complaint (broad)", false},
+		{"ya no me llegan los textos, ya me dieron de baja o q?", ClassOther, false, "", false},
+		{"stop texting me jk", ClassOther, false, "", false},
+		{"jk please don't send it", ClassOptOut, false, "revocation:goodbye to the texts", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

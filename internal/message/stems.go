@@ -1059,6 +1059,9 @@ func (st *stemText) ourObject() bool {
 				return true // "no me manden sus cosas de drogas"
 			case t == "THESE" && (at(c, i-1) == "NEED" || at(c, i-1) == "WANT") && theseEnd[at(c, i+1)]:
 				return true // "2 yrs clean dont need these anymore"
+			case (t == "THIS" || t == "THEM" || t == "ESTO") && (at(c, i-1) == "NEED" || at(c, i-1) == "NECESITO") && theseEnd[at(c, i+1)] &&
+				setMatch(&supportNow, st.clauses):
+				return true // "I signed up in rehab but I'm out now, don't need them anymore", "got a counselor now so dont need this"
 			case strings.HasPrefix(t, "UNSUB") || t == "OPTOUT" || t == "STOPALL" || strings.HasPrefix(t, "SPAM") ||
 				t == "FCC" || t == "TCPA" || t == "WRONG" && (at(c, i+1) == "NUMBER" || at(c, i+1) == "PERSON") ||
 				t == "EQUIVOCADO" || t == "BAJA" || strings.HasPrefix(t, "DESUSCRIB"):
@@ -1122,7 +1125,7 @@ func (st *stemText) elsewhere() bool {
 			case (t == "BLOCK" || t == "BLOQUEAR") && (at(c, i+1) == "A" || at(c, i+1) == "HIS" || at(c, i+1) == "HER" || at(c, i+1) == "THEIR" || at(c, i+1) == "UN" || at(c, i+1) == "SU") &&
 				(phoneNoun(at(c, i+2)) || at(c, i+2) == "NUMERO" || at(c, i+2) == "CONTACT" || at(c, i+2) == "CONTACTO"):
 				return true // "how do u block a number on iphone", not "I'm blocking this number"
-			case (t == "PLAN" || t == "RULE" || t == "GOAL") && (at(c, i-1) == "MY" || at(c, i-1) == "MI") &&
+			case (t == "PLAN" || t == "RULE" || t == "GOAL") && (at(c, i-1) == "MY" || at(c, i-1) == "MI") && at(c, i-2) != "ON" && // not "this phone is on my plan"
 				(at(c, i+1) == "" || at(c, i+1) == "IS" || at(c, i+1) == "TO" || at(c, i+1) == "WAS" || at(c, i+1) == "ES" || at(c, i+1) == "THIS" || at(c, i-2) == "THATS"):
 				return true // "stop buying. stop calling. thats my plan"
 			case t == "NOT" && (at(c, i+1) == "YOU" || at(c, i+1) == "U") && (at(c, i-1) == "WAIT" || at(c, i+2) == ""):
@@ -1156,7 +1159,11 @@ var (
 	ourVerbs   = newSet("TEXTING", "MESSAGING", "SENDING", "TEXT", "MESSAGE", "REMOVE", "TAKE", "UNSUBSCRIBE", "CONTACTING", "CALLING")
 	foreign    = newSet("STORE", "STORES", "EMAIL", "EMAILS", "PROMO", "PROMOS", "COUPON", "COUPONS", "APP", "APPS", "CASINO", "BAR", "BARS", "LIQUOR", "DELIVERY", "NEWSLETTER")
 	ourContact = newSet("MANDEN", "ENVIEN", "ESCRIBAN", "TEXTEEN", "MANDES", "ESCRIBAS", "TEXT", "CONTACT", "MESSAGE", "CALL")
-	theseEnd   = newSet("", "ANYMORE", "NO", "STOP", "PLEASE", "NOW", "THANKS", "BYE", "GRACIAS")
+	// supportNow: the text says how the person came to the line, or what
+	// support they have instead, so "this" and "them" are our texts.
+	supportNow = wideRules("support now", "{SIGNED|SIGN} UP", "SUBSCRIBED", "{ME|} {INSCRIBI|REGISTRE|APUNTE}", "{LONG|} ENOUGH",
+		"{GOT|HAVE|FOUND|TENGO|CONSEGUI} {A|UN|UNA|MY|MI|} {COUNSELOR|THERAPIST|SPONSOR|CONSEJERO|CONSEJERA|TERAPEUTA|PADRINO|MADRINA|COUNSELLOR}")
+	theseEnd = newSet("", "ANYMORE", "NO", "STOP", "PLEASE", "NOW", "THANKS", "BYE", "GRACIAS")
 )
 
 var (
