@@ -202,7 +202,7 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.5
+	modelCrisisAt     = 0.4
 	modelCrisisBareAt = 0.7
 )
 
@@ -646,10 +646,11 @@ var comingBack = wideRules("coming back",
 // husband doesnt do drugs". Never beside more ("i dont do drugs... except
 // pills"), nor with "anymore" (recovery told). Said to a responder, it is
 // an answer (declineRules).
-var notOneOfUs = wideRules("not one of us",
-	"^ {IM|I AM} NOT {AN ADDICT|AN ALCOHOLIC|IN RECOVERY|A JUNKIE|A DRUGGIE|A CRACKHEAD|A DRUNK|A DRUG ADDICT} {WTF|LOL|LMAO|BRO|SMH|} $", "^ I {DONT|DO NOT|NEVER} {DO|USE|TOOK|DID} DRUGS {WTF|LOL|LMAO|BRO|SMH|} $",
+var notOneOfUs = anchored(
+	"^ {IM|I AM} NOT {AN|A} {ADDICT|ALCOHOLIC|JUNKIE|DRUGGIE|CRACKHEAD|DRUNK} {WTF|LOL|LMAO|BRO|SMH|} $", "^ {IM|I AM} NOT IN RECOVERY {WTF|LOL|LMAO|BRO|SMH|} $", "^ I {DONT|DO NOT|NEVER} {DO|USE|TOOK|DID} DRUGS {WTF|LOL|LMAO|BRO|SMH|} $",
 	"^ I {DONT|DO NOT} HAVE {A|ANY} {DRUG|DRINKING|ALCOHOL|SUBSTANCE} PROBLEM {WTF|LOL|LMAO|BRO|SMH|} $", "^ {I|} {DONT|DO NOT} EVEN {DRINK|SMOKE|DO DRUGS|USE DRUGS} $",
-	"^ {MY HUSBAND|MY WIFE|MY SON|MY DAUGHTER|MY MOM|MY DAD|MY KID|MY MOTHER|MY FATHER|MY PARTNER|HE|SHE} {DOESNT|DOES NOT|HAS NEVER|NEVER} {DO|USE|USED|DONE|DID|DRINK|DRANK} {DRUGS|} $",
+	"^ MY {HUSBAND|WIFE|SON|DAUGHTER|MOM|DAD|KID|MOTHER|FATHER|PARTNER} {DOESNT|NEVER|HAS NEVER} {DO|USE|USED|DONE|DID|DRINK|DRANK} {DRUGS|} $",
+	"^ {HE|SHE} {DOESNT|NEVER|HAS NEVER} {DO|USE|USED|DONE|DID|DRINK|DRANK} {DRUGS|} $",
 	"^ {YO|} NO {USO|CONSUMO|TOMO|HAGO} DROGAS $", "^ {YO|} NO SOY {ADICTO|ADICTA|ALCOHOLICO|ALCOHOLICA|DROGADICTO|DROGADICTA|VICIOSO|VICIOSA|BORRACHO|BORRACHA} $",
 	"^ {MI ESPOSO|MI ESPOSA|MI HIJO|MI HIJA|MI MAMA|MI PAPA|EL|ELLA} NO {USA|CONSUME|TOMA|HACE} {DROGAS|ALCOHOL|NADA} $")
 
@@ -665,8 +666,8 @@ var offended = anchored("^ WHY {WOULD|DO|ARE|R} {YOU|U|YALL} {SEND|SENDING|TEXT|
 func notOneOfUsText(clauses [][]string) bool {
 	found := false
 	for _, c := range clauses {
-		switch one := [][]string{c}; {
-		case setMatch(&notOneOfUs, one):
+		switch {
+		case notOneOfUs.match(c):
 			found = true
 		case offended.match(c) || courtesy.match(c):
 		default:

@@ -25,8 +25,10 @@ import (
 // not learn it read too many recovery texts as opt-outs. Its Rule names
 // the words that weighed most: "model:crisis 0.93 (WAKE UP, DONT WANT)".
 //
-// model.txt.gz is generated: go test ./internal/message -run
-// TestModelTrained -model.train rewrites it from the corpus, and
+// model.txt.gz is generated, as the average of trainFits fits that read
+// the texts in different orders (model_test.go): go test
+// ./internal/message -run TestModelTrained -model.train rewrites it from
+// the corpus, and
 // TestModelTrained checks that the committed file is what the corpus
 // trains.
 

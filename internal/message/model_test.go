@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -27,6 +28,11 @@ const (
 	trainL2     = 1e-4
 	// A feature is kept when at least this many training texts have it.
 	trainMinTexts = 2
+	// The model is the average of this many fits, each reading the texts
+	// in its own order: one fit leans on the order it happened to read
+	// them in, and the average reads unseen texts better (cross-validated,
+	// more crises found for as many false ones).
+	trainFits = 5
 )
 
 // example is one training text.
@@ -72,9 +78,50 @@ func dedupe(fs []string) []string {
 	return slices.Compact(fs)
 }
 
-// train fits a multinomial logistic regression by AdaGrad, in a fixed
-// order: the same texts always give the same weights.
+// train fits a multinomial logistic regression by AdaGrad trainFits
+// times, each in its own fixed order, and averages the weights: the same
+// texts always give the same model.
 func train(ex []example) *weights {
+	fits := make([]*weights, trainFits)
+	var wg sync.WaitGroup
+	for i := range fits {
+		wg.Go(func() { fits[i] = fit(ex, uint64(i+1)) })
+	}
+	wg.Wait()
+	var bias [nLabels]float64
+	sum := map[string][nLabels]float64{}
+	for _, m := range fits {
+		for l := range bias {
+			bias[l] += float64(m.bias[l])
+		}
+		for f, ws := range m.w {
+			a := sum[f]
+			for l := range a {
+				a[l] += float64(ws[l])
+			}
+			sum[f] = a
+		}
+	}
+	m := &weights{w: map[string][nLabels]float32{}}
+	for l := range bias {
+		m.bias[l] = round3(bias[l] / trainFits)
+	}
+	for f, a := range sum {
+		var ws [nLabels]float32
+		keep := false
+		for l := range a {
+			ws[l] = round3(a[l] / trainFits)
+			keep = keep || ws[l] != 0
+		}
+		if keep {
+			m.w[f] = ws
+		}
+	}
+	return m
+}
+
+// fit is one fit of the model, reading the texts in the order seed gives.
+func fit(ex []example, seed uint64) *weights {
 	count := map[string]int{}
 	for _, e := range ex {
 		for _, f := range e.feats {
@@ -106,7 +153,7 @@ func train(ex []example) *weights {
 	for i := range order {
 		order[i] = i
 	}
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.New(rand.NewPCG(seed, 2))
 	active := make([]*param, 0, 64)
 	for range trainEpochs {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })

@@ -248,6 +248,10 @@ func blankFigures(toks []string, laugh bool) {
 				t == "MURIENDO" && ((n1 == "EL" || n1 == "MI") && (n2 == "CEL" || n2 == "TELEFONO" || n2 == "BATERIA") || n1 == "CEL" || n1 == "TELEFONO") {
 				toks[i] = "_" // "estoy muerta" after a shift, "este calor me tiene muerta", "no comi, me muero", "se me esta muriendo el cel"
 			}
+		case "KIDS", "KID", "HIJOS":
+			if phoneNoun(n1) {
+				toks[i] = "_" // "this is my kids phone": whose phone, not a goodbye to them
+			}
 		case "FRIO", "FRIA":
 			if anyBefore(toks, i, 4, weatherWords) {
 				toks[i] = "_" // "el clima esta muy frio hoy"
