@@ -294,6 +294,12 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" && notOneOfUsText(clauses) {
 			revoked = "revocation:not one of us"
 		}
+		if noMoreOfThese(clauses) {
+			if revoked == "" || declineRules[strings.TrimSuffix(revoked, " (broad)")] {
+				revoked = "revocation:no more of these"
+			}
+			asked = true // whatever else the text speaks of, it ends asking for no more of them
+		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
 		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
 		ours = explicit || ourObject
@@ -356,7 +362,13 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		crisis, d = st.crisis()
 		distress = distress || d
 	}
-	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) {
+	goingOn := anyMatch(goingOn, clauses)
+	if strings.HasPrefix(crisis, "crisis:farewell") && !distress && goingOn {
+		// "last day of rehab tomorrow! bye everybody", "bye for now, ill
+		// text when im out": a goodbye with a next step in it.
+		crisis = ""
+	}
+	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) && !goingOn && !anyMatch(wellWishes, clauses) {
 		// What the rules miss, the model may read: "made sure the dog has
 		// somewhere to go", "this is the last text you'll get from me". A
 		// text with a crisis cue needs less of it than one without; one
@@ -426,7 +438,7 @@ var helpAsked = wideRules("help asked",
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
 var leavingDespair = compileWide("IT ALL DOESNT MATTER", "NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
-	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE")
+	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING")
 
 // deniedRisk: the writer says they are in no danger.
 var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
@@ -633,13 +645,24 @@ var refusedBack = compileWide("{NO|NUNCA} {QUIERO|QUEREMOS|DESEO|DESEAMOS|QUISIE
 // speaks of stopping without asking for it.
 var comingBack = wideRules("coming back",
 	"{SIGN|PUT|ADD|LET} ME BACK", "{GET|BE|PUT} {ME|HIM|HER} BACK ON", "{TURN|SWITCH} ~ BACK ON", "BACK ON THE {LIST|TEXTS}",
-	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "{NAH|NO|LOL|} {JK|JUST KIDDING} {ITS ME|LOL|} $", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
+	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "BYE FOR NOW", "{ILL|I WILL} {TEXT|BE BACK|HIT YOU UP|HIT U UP} {WHEN|AFTER}", "{NAH|NO|LOL|} {JK|JUST KIDDING} {ITS ME|LOL|} $", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
 	"{^|SI|YO|YA} QUIERO QUE ME SIGAN {ESCRIBIENDO|MANDANDO|ENVIANDO}", "SIN QUERER {MANDE|PUSE|ESCRIBI}", "{NEARLY|ALMOST} {OPTED|OPTOUT|UNSUBSCRIBED|QUIT}",
 	"GLAD I STUCK AROUND", "{DONT|DO NOT|NEVER} {EVER|} {REMOVE|DROP|CUT|UNSUBSCRIBE} ME", "{DONT|DO NOT} {WANNA|WANT TO} STOP {GETTING|RECEIVING}",
 	"{DONT|DO NOT|NEVER} {STOP|QUIT} {SENDING|TEXTING|THE TEXTS|THESE}", "KEEP {EM|THEM|THESE|THE TEXTS} COMING", "KEEP ME GOING", "WANT BACK IN",
 	"WANT {THEM|THESE|THE TEXTS} BACK", "^ START {AGAIN|BACK|UP AGAIN}", "START AGAIN {PLS|PLEASE|$}", "{TEXTED|SENT|TYPED|PRESSED|HIT|REPLIED} STOP BY {ACCIDENT|MISTAKE}",
 	"ACCIDENTALLY {TEXTED|SENT|TYPED|REPLIED} STOP", "{KINDA|I} MISS THEM", "{ARREPENTI|ARREPIENTO} DE {PONER|MANDAR} {BAJA|ALTO}", "ME VUELVEN A METER",
 	"^ NOT {CANCEL|STOP|UNSUBSCRIBE} $", "NOT {CANCEL|STOP|UNSUBSCRIBE} {JUST|ONLY} PAUSE")
+
+// goingOn: a goodbye with a next step in it, that no farewell rule and no
+// model reading makes a crisis without despair beside it.
+var goingOn = compileWide("{LAST|ULTIMO|ULTIMA} {DAY|DIA|SESSION|GROUP|WEEK|MEETING|CLASS} ~ {REHAB|DETOX|TREATMENT|GROUP|PROGRAM|IOP|INPATIENT|CLINIC|SOBER}",
+	"LAST GROUP {SESSION|TODAY|$}", "BYE FOR NOW", "{TEXT|TALK TO|SEE|HIT} {YOU|U|YALL} {UP|} {WHEN|AFTER} {IM OUT|I GET OUT|IM BACK|I GET BACK}",
+	"{ILL|I WILL} {TEXT|BE BACK|HIT YOU UP|HIT U UP} {WHEN|AFTER}")
+
+// wellWishes: good news and good wishes, which the model alone does not
+// make a crisis: "take care of urself too", "she's doing great".
+var wellWishes = compileWide("TAKE CARE OF {URSELF|YOURSELF} TOO", "{SHES|HES|THEYRE|SHE IS|HE IS} DOING {GREAT|WELL|BETTER|GOOD|AMAZING|AWESOME}",
+	"JUST {NEEDED|NEED|WANTED} TO VENT")
 
 // notOneOfUs: a whole text, of one sentence, from someone who says the
 // line is not for them: "i'm not an addict", "i dont do drugs wtf", "my
@@ -653,6 +676,32 @@ var notOneOfUs = anchored(
 	"^ {HE|SHE} {DOESNT|NEVER|HAS NEVER} {DO|USE|USED|DONE|DID|DRINK|DRANK} {DRUGS|} $",
 	"^ {YO|} NO {USO|CONSUMO|TOMO|HAGO} DROGAS $", "^ {YO|} NO SOY {ADICTO|ADICTA|ALCOHOLICO|ALCOHOLICA|DROGADICTO|DROGADICTA|VICIOSO|VICIOSA|BORRACHO|BORRACHA} $",
 	"^ {MI ESPOSO|MI ESPOSA|MI HIJO|MI HIJA|MI MAMA|MI PAPA|EL|ELLA} NO {USA|CONSUME|TOMA|HACE} {DROGAS|ALCOHOL|NADA} $")
+
+// noMoreOfThese: the text speaks of our texts and ends "no more": "these
+// are triggering me, no more", "i relapsed. i cant keep reading these like
+// everything is fine. please no more". Not when "these" are a drug ("these
+// pills are killing me. no more").
+func noMoreOfThese(clauses [][]string) bool {
+	n := len(clauses)
+	if n < 2 || !noMoreEnd.match(clauses[n-1]) {
+		return false
+	}
+	if hasAnyToken(clauses, dealerWords) {
+		return false // "my dealer keeps sending texts. no more"
+	}
+	for _, c := range clauses[:n-1] {
+		for i, t := range c {
+			next := at(c, i+1)
+			if ourNouns[t] && !ownedBy[at(c, i-1)] && !thirdPerson[at(c, i-1)] ||
+				(t == "THESE" || t == "ESTOS") && !recoveryWords[next] && !substances[next] && !namedDrug(next) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var noMoreEnd = anchored("^ {PLEASE|PLS|PLZ|} {NO MORE|NOMORE|NO MAS|NOMAS} {PLEASE|PLS|PLZ|PORFA|PORFAVOR|} $")
 
 // offended may stand beside notOneOfUs: "I'm NOT an addict. Why would you
 // send me this", "yo no soy adicta!! q falta de respeto".
@@ -714,7 +763,7 @@ var notWantedWords = newSet("QUIERO", "NADA", "MAS", "LO", "LOS")
 
 // saidOfDrugs may end a text about a drug as well as one about us: "no
 // more", "ya no mas", "enough", "done".
-var saidOfDrugs = newSet("MAS", "MORE", "NOMAS", "BASTA", "ENOUGH", "DONE", "OVER", "QUIT")
+var saidOfDrugs = newSet("MAS", "MORE", "NOMAS", "BASTA", "ENOUGH", "DONE", "OVER", "QUIT", "YA", "NO", "PORFAVOR", "PORFA", "PLEASE", "PLS", "PLZ")
 
 // earlierAsks returns the rule by which a sentence asks us to stop, on its
 // own and in words that can mean nothing else, or "":
