@@ -677,6 +677,13 @@ func TestClassifyRule(t *testing.T) {
 		{"my moms gonna take care of my kids while i do 28 days inpatient. bye for now, ill text when im out", ClassOther, false, "", false},
 		{"My sister wants to say thanks for everything you did for her. She's doing great.", ClassOther, false, "", false},
 		{"bye everyone", ClassCrisis, false, "crisis:farewell", false},
+		{"nrcn wher can i get it fast", ClassCrisis, false, "crisis:naloxone-now", false},
+		{"want 2 sleep frvr", ClassCrisis, false, "crisis:suicide", false},
+		{"nvr sgnd up 4 ths", ClassOptOut, false, "revocation:wrong number (broad)", false},
+		{"Not my cup of tea, I'm afraid.", ClassOptOut, false, "revocation:declined", false},
+		{"I did not sign for this", ClassOptOut, false, "revocation:not them", false},
+		{"who is give you my number", ClassOptOut, false, "revocation:wrong number (broad)", false},
+		{"I have a wrong number for the clinic", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
