@@ -301,10 +301,10 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			asked = true // whatever else the text speaks of, it ends asking for no more of them
 		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
-		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
+		ourObject := revoked != "" && revoked != "revocation:stop asking" && revoked != "revocation:no more of these" && st.ourObject()
 		ours = explicit || ourObject
 		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
-			comesBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses)) {
+			comesBack(clauses) || jokeTakenBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses)) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
@@ -362,13 +362,22 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		crisis, d = st.crisis()
 		distress = distress || d
 	}
-	goingOn := anyMatch(goingOn, clauses)
-	if strings.HasPrefix(crisis, "crisis:farewell") && !distress && goingOn {
-		// "last day of rehab tomorrow! bye everybody", "bye for now, ill
-		// text when im out": a goodbye with a next step in it.
+	if crisis != "" && resolvedPast(clauses) {
+		// "my friend ODd last week but hes in treatment now and doing ok",
+		// "i tried to end it back in 2015. glad i didnt": a danger told as
+		// past and over.
 		crisis = ""
 	}
-	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) && !goingOn && !anyMatch(wellWishes, clauses) {
+	nextStep := false
+	if strings.HasPrefix(crisis, "crisis:farewell") && !distress && anyMatch(goingOn, clauses) {
+		// "last day of rehab tomorrow! bye everybody", "bye for now, ill
+		// text when im out": a goodbye with a next step in it, unless the
+		// rest of the text is a farewell without the goodbye words.
+		if c, d := crisisIn(withoutGoodbyes(clauses)); c == "" && !d && !anyMatch(finality, clauses) {
+			crisis, nextStep = "", true
+		}
+	}
+	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) && !nextStep {
 		// What the rules miss, the model may read: "made sure the dog has
 		// somewhere to go", "this is the last text you'll get from me". A
 		// text with a crisis cue needs less of it than one without; one
@@ -640,12 +649,39 @@ func comesBack(clauses [][]string) bool {
 
 var refusedBack = compileWide("{NO|NUNCA} {QUIERO|QUEREMOS|DESEO|DESEAMOS|QUISIERA} VOLVER A", "{DONT|NEVER} WANT TO {GET|BE|GO} BACK ON")
 
+// jokeTakenBack: the text ends "jk" or "just kidding": "stop texting me
+// jk". Not "not jk", "no jk", nor a request after it ("stop. jk. no
+// actually stop").
+func jokeTakenBack(clauses [][]string) bool {
+	if len(clauses) == 0 {
+		return false
+	}
+	c := clauses[len(clauses)-1]
+	for len(c) > 0 && laughWords[c[len(c)-1]] && c[len(c)-1] != "JK" {
+		c = c[:len(c)-1]
+	}
+	n := len(c)
+	switch {
+	case n >= 1 && c[n-1] == "JK":
+		n--
+	case n >= 2 && c[n-2] == "JUST" && c[n-1] == "KIDDING":
+		n -= 2
+	default:
+		return false
+	}
+	switch at(c, n-1) {
+	case "NOT", "NO", "ISNT", "AINT", "A", "IM":
+		return false
+	}
+	return true
+}
+
 // comingBack: the text asks to come back: "sign me back up, i was wrong to
 // quit these", "resubscribe me please", "me di de baja por error". It
 // speaks of stopping without asking for it.
 var comingBack = wideRules("coming back",
 	"{SIGN|PUT|ADD|LET} ME BACK", "{GET|BE|PUT} {ME|HIM|HER} BACK ON", "{TURN|SWITCH} ~ BACK ON", "BACK ON THE {LIST|TEXTS}",
-	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "BYE FOR NOW", "{ILL|I WILL} {TEXT|BE BACK|HIT YOU UP|HIT U UP} {WHEN|AFTER}", "{NAH|NO|LOL|} {JK|JUST KIDDING} {ITS ME|LOL|} $", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
+	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "{ILL|I WILL} {TEXT|BE BACK} WHEN IM {OUT|BACK} $", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
 	"{^|SI|YO|YA} QUIERO QUE ME SIGAN {ESCRIBIENDO|MANDANDO|ENVIANDO}", "SIN QUERER {MANDE|PUSE|ESCRIBI}", "{NEARLY|ALMOST} {OPTED|OPTOUT|UNSUBSCRIBED|QUIT}",
 	"GLAD I STUCK AROUND", "{DONT|DO NOT|NEVER} {EVER|} {REMOVE|DROP|CUT|UNSUBSCRIBE} ME", "{DONT|DO NOT} {WANNA|WANT TO} STOP {GETTING|RECEIVING}",
 	"{DONT|DO NOT|NEVER} {STOP|QUIT} {SENDING|TEXTING|THE TEXTS|THESE}", "KEEP {EM|THEM|THESE|THE TEXTS} COMING", "KEEP ME GOING", "WANT BACK IN",
@@ -653,16 +689,58 @@ var comingBack = wideRules("coming back",
 	"ACCIDENTALLY {TEXTED|SENT|TYPED|REPLIED} STOP", "{KINDA|I} MISS THEM", "{ARREPENTI|ARREPIENTO} DE {PONER|MANDAR} {BAJA|ALTO}", "ME VUELVEN A METER",
 	"^ NOT {CANCEL|STOP|UNSUBSCRIBE} $", "NOT {CANCEL|STOP|UNSUBSCRIBE} {JUST|ONLY} PAUSE")
 
+// resolvedPast: the text puts a danger in the past ("last week", "in
+// 2015", "used to", "years ago") and says it is over ("hes alright now",
+// "doing ok now", "narcan saved him", "glad i didnt"), with no word of
+// danger now beside it.
+func resolvedPast(clauses [][]string) bool {
+	if !anyMatch(resolvedNow, clauses) || anyMatch(dangerNow, clauses) {
+		return false
+	}
+	var toks []string
+	for _, c := range clauses {
+		toks = append(append(toks, c...), "")
+	}
+	return pastCues.matches(toks) || yearMentioned(toks) || anyMatch(pastNights, clauses)
+}
+
+var (
+	resolvedNow = compileWide("{HES|SHES|THEYRE|HE IS|SHE IS|IM|WERE} {ALRIGHT|OK|OKAY|FINE|SAFE|STABLE} NOW", "{IM|HES|SHES|AND|} DOING {OK|OKAY|FINE|BETTER|GOOD|WELL|GREAT} {NOW|}",
+		"{IN|IS IN} TREATMENT NOW", "{NARCAN|NALOXONE} SAVED", "SAVED {HIM|HER|ME|HIS LIFE|HER LIFE|MY LIFE}", "GLAD I DIDNT", "DIFFERENT {MAN|WOMAN|PERSON} NOW",
+		"{DAYS|WEEKS|MONTHS|YEARS} CLEAN NOW", "NOW I JUST")
+	dangerNow  = compileWide("TONIGHT", "TONITE", "RIGHT NOW", "RN", "ASAP", "HURRY", "EMERGENCY", "911", "HELP ME", "NEED HELP", "AGAIN TONIGHT", "{WANT|GOING|GONNA} TO {DO IT|TRY} AGAIN")
+	pastNights = compileWide("LAST {NIGHT|WEEK|WEEKEND}", "{NIGHT|WEEK|DAY} BEFORE LAST", "ONE NIGHT")
+)
+
 // goingOn: a goodbye with a next step in it, that no farewell rule and no
 // model reading makes a crisis without despair beside it.
-var goingOn = compileWide("{LAST|ULTIMO|ULTIMA} {DAY|DIA|SESSION|GROUP|WEEK|MEETING|CLASS} ~ {REHAB|DETOX|TREATMENT|GROUP|PROGRAM|IOP|INPATIENT|CLINIC|SOBER}",
-	"LAST GROUP {SESSION|TODAY|$}", "BYE FOR NOW", "{TEXT|TALK TO|SEE|HIT} {YOU|U|YALL} {UP|} {WHEN|AFTER} {IM OUT|I GET OUT|IM BACK|I GET BACK}",
-	"{ILL|I WILL} {TEXT|BE BACK|HIT YOU UP|HIT U UP} {WHEN|AFTER}")
+var goingOn = compileWide("{LAST|ULTIMO|ULTIMA} {DAY|DIA|SESSION|GROUP|WEEK|MEETING|CLASS} {OF|IN|AT|EN|DE|DEL|EN EL} {REHAB|DETOX|TREATMENT|GROUP|PROGRAM|PROGRAMA|IOP|INPATIENT|CLINIC}",
+	"LAST GROUP {SESSION|TODAY|$}", "BYE FOR NOW", "{TEXT|TALK TO|SEE|HIT} {YOU|U|YALL} {UP|} {WHEN|AFTER} {IM OUT|I GET OUT|IM BACK|I GET BACK} {$|OF REHAB|OF DETOX|OF TREATMENT|OF JAIL}",
+	"{ILL|I WILL} {TEXT|BE BACK|HIT YOU UP|HIT U UP} {WHEN|AFTER} {IM OUT|I GET OUT|IM BACK|I GET BACK} {$|OF REHAB|OF DETOX|OF TREATMENT|OF JAIL}",
+	"NEW {JOB|PLACE|APARTMENT|SCHOOL} ~ {STARTS|START|MONDAY|TOMORROW}")
 
-// wellWishes: good news and good wishes, which the model alone does not
-// make a crisis: "take care of urself too", "she's doing great".
-var wellWishes = compileWide("TAKE CARE OF {URSELF|YOURSELF} TOO", "{SHES|HES|THEYRE|SHE IS|HE IS} DOING {GREAT|WELL|BETTER|GOOD|AMAZING|AWESOME}",
-	"JUST {NEEDED|NEED|WANTED} TO VENT")
+// withoutGoodbyes is the text without its words of goodbye.
+func withoutGoodbyes(clauses [][]string) [][]string {
+	out := make([][]string, 0, len(clauses))
+	for _, c := range clauses {
+		var k []string
+		for _, t := range c {
+			if !goodbyeWords[t] {
+				k = append(k, t)
+			}
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+// finality keeps a goodbye a farewell whatever next step it names: "bye
+// for now and forever", "i'll text when i get out, if i get out", "gonna
+// use as soon as i get out".
+var finality = compileWide("FOREVER", "FOR GOOD", "IF I {GET OUT|MAKE IT}", "OR ANY", "NEVER", "LAST {TEXT|MESSAGE|TIME}",
+	"{USE|USING|GET HIGH|DRINK|DRINKING} {AS SOON AS|WHEN|THE MINUTE}", "CANT DO THIS", "GOODBYES")
+
+var goodbyeWords = newSet("BYE", "GOODBYE", "ADIOS", "FAREWELL", "EVERYONE", "EVERYBODY", "TODOS", "ALL", "YALL")
 
 // notOneOfUs: a whole text, of one sentence, from someone who says the
 // line is not for them: "i'm not an addict", "i dont do drugs wtf", "my
@@ -670,30 +748,29 @@ var wellWishes = compileWide("TAKE CARE OF {URSELF|YOURSELF} TOO", "{SHES|HES|TH
 // pills"), nor with "anymore" (recovery told). Said to a responder, it is
 // an answer (declineRules).
 var notOneOfUs = anchored(
-	"^ {IM|I AM} NOT {AN|A} {ADDICT|ALCOHOLIC|JUNKIE|DRUGGIE|CRACKHEAD|DRUNK} {WTF|LOL|LMAO|BRO|SMH|} $", "^ {IM|I AM} NOT IN RECOVERY {WTF|LOL|LMAO|BRO|SMH|} $", "^ I {DONT|DO NOT|NEVER} {DO|USE|TOOK|DID} DRUGS {WTF|LOL|LMAO|BRO|SMH|} $",
+	"^ {IM|I AM} NOT {AN|A} {ADDICT|ALCOHOLIC|JUNKIE|DRUGGIE|CRACKHEAD|DRUNK} {WTF|LOL|LMAO|BRO|SMH|} $", "^ {IM|I AM} NOT IN RECOVERY {WTF|LOL|LMAO|BRO|SMH|} $", "^ I {DONT|DO NOT|NEVER} {DO|USE|TOOK|DID} DRUGS {WTF|LOL|LMAO|BRO|SMH|STOP|} $", "^ {I|} NEVER {DID|DONE|USED|TOOK} DRUGS IN MY LIFE {WTF|LOL|BRO|STOP|} $",
 	"^ I {DONT|DO NOT} HAVE {A|ANY} {DRUG|DRINKING|ALCOHOL|SUBSTANCE} PROBLEM {WTF|LOL|LMAO|BRO|SMH|} $", "^ {I|} {DONT|DO NOT} EVEN {DRINK|SMOKE|DO DRUGS|USE DRUGS} $",
-	"^ MY {HUSBAND|WIFE|SON|DAUGHTER|MOM|DAD|KID|MOTHER|FATHER|PARTNER} {DOESNT|NEVER|HAS NEVER} {DO|USE|USED|DONE|DID|DRINK|DRANK} {DRUGS|} $",
-	"^ {HE|SHE} {DOESNT|NEVER|HAS NEVER} {DO|USE|USED|DONE|DID|DRINK|DRANK} {DRUGS|} $",
+	"^ MY {HUSBAND|WIFE|SON|DAUGHTER|MOM|DAD|KID|MOTHER|FATHER|PARTNER} DOESNT {DO|USE} DRUGS $", "^ MY {HUSBAND|WIFE|MOM|DAD|MOTHER|FATHER|PARTNER} DOESNT {DRINK|USE} $",
+	"^ {HE|SHE} DOESNT {DO|USE} DRUGS $",
 	"^ {YO|} NO {USO|CONSUMO|TOMO|HAGO} DROGAS $", "^ {YO|} NO SOY {ADICTO|ADICTA|ALCOHOLICO|ALCOHOLICA|DROGADICTO|DROGADICTA|VICIOSO|VICIOSA|BORRACHO|BORRACHA} $",
-	"^ {MI ESPOSO|MI ESPOSA|MI HIJO|MI HIJA|MI MAMA|MI PAPA|EL|ELLA} NO {USA|CONSUME|TOMA|HACE} {DROGAS|ALCOHOL|NADA} $")
+	"^ {MI ESPOSO|MI ESPOSA|MI MAMA|MI PAPA|EL|ELLA} NO {USA|CONSUME} DROGAS $")
 
-// noMoreOfThese: the text speaks of our texts and ends "no more": "these
-// are triggering me, no more", "i relapsed. i cant keep reading these like
-// everything is fine. please no more". Not when "these" are a drug ("these
-// pills are killing me. no more").
+// noMoreOfThese: the text speaks of our texts ("these texts", "your
+// messages", "the daily texts") and ends "no more": "your last text made me
+// cry at my desk. no more", "im back out there, the day count texts are
+// just wrong now. no more". Not a life ended ("these hangovers. no more"),
+// nor someone else's texts ("drunk texts to my ex. no more").
 func noMoreOfThese(clauses [][]string) bool {
 	n := len(clauses)
 	if n < 2 || !noMoreEnd.match(clauses[n-1]) {
 		return false
 	}
-	if hasAnyToken(clauses, dealerWords) {
-		return false // "my dealer keeps sending texts. no more"
+	if hasAnyToken(clauses, dealerWords) || hasAnyToken(clauses, family) || hasAnyToken(clauses, otherSenders) || hasAnyToken(clauses, dangerWords) {
+		return false // "my dealer keeps sending texts. no more", "drunk texts to my ex at 3am. no more"
 	}
 	for _, c := range clauses[:n-1] {
 		for i, t := range c {
-			next := at(c, i+1)
-			if ourNouns[t] && !ownedBy[at(c, i-1)] && !thirdPerson[at(c, i-1)] ||
-				(t == "THESE" || t == "ESTOS") && !recoveryWords[next] && !substances[next] && !namedDrug(next) {
+			if ourNouns[t] && (ourDeterminer[at(c, i-1)] || ourDeterminer[at(c, i-2)] && at(c, i-2) != "THE") {
 				return true
 			}
 		}
@@ -701,11 +778,19 @@ func noMoreOfThese(clauses [][]string) bool {
 	return false
 }
 
+// dangerWords leave a text that ends "no more" to the crisis readings:
+// "these texts cant help me anymore. i have the pills. no more".
+var dangerWords = newSet("PILLS", "PILL", "ROPE", "GUN", "PISTOL", "BLADE", "RAZOR", "BRIDGE", "FENT", "FENTANYL", "DIE", "DEAD", "KILL",
+	"SUICIDE", "OD", "OVERDOSE", "PASTILLAS", "BETTER", "READY", "GOODBYE", "BYE")
+
+// otherSenders send texts that are not ours.
+var otherSenders = newSet("EX", "EXS", "JAIL", "PRISON", "BOSS", "FRIEND", "FRIENDS", "COWORKER", "SISTER", "BROTHER", "MOM", "DAD")
+
 var noMoreEnd = anchored("^ {PLEASE|PLS|PLZ|} {NO MORE|NOMORE|NO MAS|NOMAS} {PLEASE|PLS|PLZ|PORFA|PORFAVOR|} $")
 
 // offended may stand beside notOneOfUs: "I'm NOT an addict. Why would you
 // send me this", "yo no soy adicta!! q falta de respeto".
-var offended = anchored("^ WHY {WOULD|DO|ARE|R} {YOU|U|YALL} {SEND|SENDING|TEXT|TEXTING} {ME|US|HIM|HER} {THIS|THESE|THAT|THIS STUFF} $",
+var offended = anchored("^ WHAT EVEN IS THIS $", "^ WHY {WOULD|DO|ARE|R} {YOU|U|YALL} {SEND|SENDING|TEXT|TEXTING} {ME|US|HIM|HER} {THIS|THESE|THAT|THIS STUFF} $",
 	"^ {WTF|HOW DARE YOU|HOW RUDE|SO RUDE|RUDE|THIS IS INSULTING|THIS IS OFFENSIVE|THATS OFFENSIVE|Q FALTA DE RESPETO|QUE FALTA DE RESPETO|Q LES PASA|QUE LES PASA|QUE ONDA} $",
 	"^ {SO|} {IM|I AM} CONFUSED WHY {WE|I} {KEEP GETTING|GET|AM GETTING|ARE GETTING} {THESE|THIS|THEM} $", "^ {POR QUE|PORQUE|XQ|PQ} {LE|ME|NOS} LLEGAN {ESTOS MENSAJES|ESTOS|} $",
 	"^ {SO|} WHY {DO|AM|ARE} {I|WE} {KEEP GETTING|GETTING} {THESE|THIS|THEM} $", "^ {I THINK|} {UR|YOURE|YOU ARE|U R} CONFUSED $")
@@ -734,7 +819,7 @@ var whatIfLeaving = wideRules("what if leaving",
 	"IF I {UNSUBSCRIBE|STOP|TEXT|REPLY|SEND|OPT|CANCEL|SAY|TYPE} ~ {WILL|CAN|DO|DOES|WOULD|SOMEDAY|LATER}", "QUE PASA SI",
 	"{SI|CUANDO} {PONGO|MANDO|ESCRIBO|DIGO} {BAJA|ALTO|STOP|CANCELAR}", "NOT CANCEL",
 	"WITHOUT LEAVING", "DID {YOU|U|YALL} ~ STOP {SENDING|TEXTING|MANDANDO}", "IF I OPT", "IF I BLOCK", "WILL STOPPING", "DO I HAVE TO {UNSUB|UNSUBSCRIBE|STOP}",
-	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "{YA|} ME {DIERON|DIO|HAN DADO} DE BAJA",
+	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "{YA|} ME {DIERON|DIO|HAN DADO} DE BAJA", "O Q $", "O QUE $",
 	"QUE PALABRAS PUEDO")
 
 // notWantedAfter: the text complains of our texts, then ends "ya no

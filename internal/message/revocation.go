@@ -48,7 +48,7 @@ var (
 		"SALIDA", "JUNK", "EDN", "SALR", "YANO", "CANCELENLO", "ANULEN", "DUNZO", "UNENROLL", "REVOCAR", "CANCELENME", "CANCELALO", "CANCELALA")
 
 	// stopVerbs end something; what they end decides whether it is an opt-out.
-	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE",
+	stopVerbs = newSet("STOP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE", "DISCONTINUE",
 		"STOPPING", "ENDING", "CANCELING", "CANCELLING", "QUITTING", "PAUSING")
 
 	// selfNegations before a stop verb make it about the person, or make it
@@ -71,7 +71,7 @@ var (
 
 	// bridge words may stand between a stop verb and the messages:
 	// "stop all these damn texts", "stop getting messages".
-	bridge = newSet("THE", "THESE", "THIS", "THOSE", "ALL", "ANY", "YOUR", "WITH", "GETTING",
+	bridge = newSet("THE", "THESE", "THIS", "THOSE", "ALL", "ANY", "YOUR", "WITH", "GETTING", "EVERY", "EACH",
 		"RECEIVING", "ME", "MY", "MORE", "OF", "DAMN", "STUPID", "FUCKING", "FREAKING", "AUTOMATED",
 		"DAILY", "SO", "MANY", "YOU", "THAT", "SUCH", "IT")
 
@@ -104,7 +104,7 @@ var (
 	family = newSet("DAUGHTER", "SON", "WIFE", "HUSBAND", "GIRLFRIEND", "BOYFRIEND", "MOM", "DAD", "MOTHER",
 		"FATHER", "KID", "KIDS", "CHILD", "BROTHER", "SISTER", "GRANDMA", "GRANDPA", "DAUGHTERS", "SONS",
 		"WIFES", "HUSBANDS", "GIRLFRIENDS", "BOYFRIENDS", "MOMS", "DADS", "MOTHERS", "FATHERS", "KIDS",
-		"CHILDS", "BROTHERS", "SISTERS", "GRANDMAS", "GRANDPAS", "GRANDSON", "GRANDDAUGHTER",
+		"CHILDS", "BROTHERS", "SISTERS", "GRANDMAS", "GRANDPAS", "GRANDSON", "GRANDDAUGHTER", "GIRL", "BOY",
 		"GRANDSONS", "GRANDDAUGHTERS", "GRANDMOTHER", "GRANDFATHER", "GRANDMOTHERS", "GRANDFATHERS", "AUNT", "UNCLE",
 		"NIECE", "NEPHEW", "STEPSON", "STEPDAUGHTER", "PARTNER", "PARTNERS", "TEEN", "TEENAGER", "BABY",
 		"HIJO", "HIJA", "ESPOSA", "ESPOSO", "MAMA", "PAPA", "NIETO", "NIETA", "ABUELA", "ABUELO", "MUJER", "MARIDO",
@@ -330,7 +330,7 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ {THIS IS|ITS} MY {KIDS|CHILDS|SONS|DAUGHTERS|MOMS|DADS|MOTHERS|FATHERS|GRANDMAS|GRANDPAS|WIFES|HUSBANDS|BROTHERS|SISTERS|ABUELAS|ABUELOS|GRANDMOTHERS|GRANDFATHERS} {PHONE|NUMBER|CELL} $",
 	"^ {ESTE|EL} {CEL|CELULAR|TELEFONO|PHONE|NUMERO} {ES DE|LO USA} MI {HIJO|HIJA|MAMA|PAPA|ESPOSO|ESPOSA|ABUELA|ABUELO|HERMANO|HERMANA} $", "^ SHARED PHONE {FYI|$}",
 	// Someone else saw our text: "my wife saw it", "mi esposo lo vio".
-	"^ MY {WIFE|HUSBAND|GF|BF|GIRLFRIEND|BOYFRIEND|MOM|DAD|BOSS|KIDS|PARTNER|ROOMMATE|SON|DAUGHTER} {SAW|ALMOST SAW} {IT|THIS|THAT|THAT ONE|$} {LOL|GREAT|SMH|$}",
+	"^ MY {WIFE|HUSBAND|GF|BF|GIRLFRIEND|BOYFRIEND|MOM|DAD|BOSS|KIDS|PARTNER|ROOMMATE|SON|DAUGHTER} {SAW|ALMOST SAW} {IT|THIS|THAT|THAT ONE|$} {SMH|$}",
 	"^ {MI|MY} {ESPOSO|ESPOSA|NOVIA|NOVIO|GIRLFRIEND|BOYFRIEND|MAMA|PAPA|JEFE|JEFA|HIJO|HIJA} LO VIO $", "^ {GF|BF|WIFE|HUSBAND|MY WIFE|MY HUSBAND|MY GF|MY BF|MY MOM} WENT {THRU|THROUGH} MY PHONE ~ SAW {THIS|IT|THESE|$}", "^ I FIND THIS {INSULTING|OFFENSIVE} $", "^ {THIS IS|HOW} {INSULTING|OFFENSIVE} $",
 	"^ {THESE|YOUR|THE} {TEXTS|MESSAGES|} {ARENT|DONT} {HELPING|HELP} {ME|} {AT ALL|HONESTLY|TBH|} $",
 	"^ {YA|} NO ME AYUDAN {ESTOS MENSAJES|LOS MENSAJES|SUS MENSAJES} $", "^ {ESTOS MENSAJES|THESE TEXTS|THESE} {YA|} NO ME AYUDAN $",
@@ -897,8 +897,8 @@ func gerundObject(c []string, gerund string, k int) bool {
 	if gerund == "SENDING" || gerund == "SEND" {
 		if t := at(c, k); t == "ME" || t == "US" {
 			k++
-		} else if (t == "MY" || t == "MI") && family[at(c, k+1)] {
-			k += 2 // "stop sending my wife this stuff"
+		} else if (t == "MY" || t == "MI") && family[at(c, k+1)] && !slices.ContainsFunc(c[:k], func(w string) bool { return ownStopCue[w] || w == "I" || w == "IM" }) {
+			k += 2 // "stop sending my wife this stuff", not "how do i stop sending my brother texts when im high"
 		}
 		t := at(c, k)
 		return t == "" || sendObjects[t] || messageNouns[t] || textTopics[t] && messageNouns[at(c, k+1)]

@@ -228,7 +228,7 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_" // "my phone is about to die", "work is so dead today", "im dying in this waiting room"; not "and so am i"
 			}
 		case "DEATH":
-			if at(toks, i-1) == "TO" || n1 == "BY" || n1 == "METAL" || n1 == "OF" && n2 == "ME" || laugh || relativesOf[at(toks, i-1)] {
+			if at(toks, i-1) == "TO" || n1 == "BY" || n1 == "METAL" || n1 == "WARMED" || n1 == "OF" && n2 == "ME" || laugh || relativesOf[at(toks, i-1)] {
 				toks[i] = "_"
 			}
 		case "KMS", "KYS", "KMSS":
@@ -816,8 +816,7 @@ var (
 	stemStopVerbs = newSet("STOP", "STP", "STOPALL", "QUIT", "CEASE", "END", "CANCEL", "HALT", "PAUSE", "DISABLE", "STAHP",
 		"REMOVE", "DELETE", "ERASE", "UNENROLL", "DROP", "UNFOLLOW", "BLOCK", "KILL", "TURN", "SHUT", "LOSE", "FORGET", "TRASH",
 		"PARA", "PARAR", "PAREN", "PARE", "ALTO", "BASTA", "CANCELA", "CANCELAR", "CANCELEN", "CANCELE", "SUSPENDE",
-		"SUSPENDAN", "QUITA", "QUITEN", "SACA", "SAQUEN", "BORRA", "BORREN", "ELIMINA", "ELIMINEN", "DETENGAN", "TERMINEN",
-		"BORRAR", "ELIMINAR", "QUITAR", "SACAR", "TERMINAR", "DETENER", "TERMINATE", "UNREGISTER", "EXIT")
+		"SUSPENDAN", "QUITA", "QUITEN", "SACA", "SAQUEN", "BORRA", "BORREN", "ELIMINA", "ELIMINEN", "DETENGAN", "TERMINEN")
 	// stemBridge may stand between a stop verb and the texts: "stop
 	// sending me all these damn texts", "cancel the reminders".
 	stemBridge = union(bridge, newSet("WHATEVER", "W", "GETTING", "RECEIVING", "SENDING", "ALL", "THOSE", "UR", "YALLS", "STUPID",

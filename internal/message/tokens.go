@@ -200,7 +200,7 @@ var spellings = map[string][]string{
 	"HLEP": {"HELP"}, "JION": {"JOIN"}, "BLU": {"BLUE"}, "TURNIN": {"TURNING"}, "TEXTN": {"TEXTING"}, "SENDIN": {"SENDING"},
 	"THS": {"THIS"}, "THSE": {"THESE"}, "NMBR": {"NUMBER"}, "NYMR": {"ANYMORE"}, "NYMORE": {"ANYMORE"}, "FRVR": {"FOREVER"}, "NBDY": {"NOBODY"},
 	"EVRYTHNG": {"EVERYTHING"}, "GVNG": {"GIVING"}, "WHR": {"WHERE"}, "WHER": {"WHERE"}, "NRCN": {"NARCAN"}, "NVR": {"NEVER"}, "SGND": {"SIGNED"}, "UNFLW": {"UNFOLLOW"},
-	"NUFF": {"ENOUGH"}, "PRAR": {"PARAR"}, "TXTZ": {"TEXTS"}, "NUM": {"NUMBER"}, "FRM": {"FROM"}, "SENDNG": {"SENDING"}, "GETTIN": {"GETTING"}, "TRYIN": {"TRYING"},
+	"NUFF": {"ENOUGH"}, "DIS": {"THIS"}, "PRAR": {"PARAR"}, "TXTZ": {"TEXTS"}, "NUM": {"NUMBER"}, "FRM": {"FROM"}, "SENDNG": {"SENDING"}, "GETTIN": {"GETTING"}, "TRYIN": {"TRYING"},
 	"KNO": {"KNOW"}, "GUD": {"GOOD"}, "STR8": {"STRAIGHT"}, "GVE": {"GAVE"}, "JUS": {"JUST"}, "WNA": {"WANT", "TO"},
 	"4EVER": {"FOREVER"}, "EVRYTHING": {"EVERYTHING"}, "EVRY": {"EVERY"}, "FUTUR": {"FUTURE"}, "GIV": {"GIVE"}, "LEAV": {"LEAVE"},
 	"ALON": {"ALONE"}, "NUTHIN": {"NOTHING"}, "NOTHIN": {"NOTHING"}, "CRYIN": {"CRYING"}, "HLP": {"HELP"}, "SRY": {"SORRY"}, "RLY": {"REALLY"},
@@ -225,7 +225,7 @@ var pairs = map[[2]string]string{
 	{"DO", "NOT"}: "DONT", {"CAN", "NOT"}: "CANT", {"DOES", "NOT"}: "DOESNT", {"DID", "NOT"}: "DIDNT",
 	{"WILL", "NOT"}: "WONT", {"IS", "NOT"}: "ISNT", {"ARE", "NOT"}: "ARENT", {"WOULD", "NOT"}: "WOULDNT",
 	{"COULD", "NOT"}: "COULDNT", {"OPT", "OUT"}: "OPTOUT", {"OPTED", "OUT"}: "OPTOUT", {"OPTING", "OUT"}: "OPTOUT",
-	{"MY", "SELF"}: "MYSELF", {"NO", "LONGER"}: "NOLONGER", {"STOP", "ALL"}: "STOPALL",
+	{"MY", "SELF"}: "MYSELF", {"NO", "LONGER"}: "NOLONGER", {"ANY", "LONGER"}: "ANYMORE", {"STOP", "ALL"}: "STOPALL",
 	{"POR", "FAVOR"}: "PORFAVOR", {"X", "FA"}: "PORFAVOR", {"X", "FAVOR"}: "PORFAVOR", {"W", "O"}: "WITHOUT", {"RE", "VOKE"}: "REVOKE",
 }
 
