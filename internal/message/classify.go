@@ -362,22 +362,13 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		crisis, d = st.crisis()
 		distress = distress || d
 	}
-	if crisis != "" && resolvedPast(clauses) {
+	if crisis != "" && crisis != "crisis:use after time away" && resolvedPast(clauses) {
 		// "my friend ODd last week but hes in treatment now and doing ok",
 		// "i tried to end it back in 2015. glad i didnt": a danger told as
 		// past and over.
 		crisis = ""
 	}
-	nextStep := false
-	if strings.HasPrefix(crisis, "crisis:farewell") && !distress && anyMatch(goingOn, clauses) {
-		// "last day of rehab tomorrow! bye everybody", "bye for now, ill
-		// text when im out": a goodbye with a next step in it, unless the
-		// rest of the text is a farewell without the goodbye words.
-		if c, d := crisisIn(withoutGoodbyes(clauses)); c == "" && !d && !anyMatch(finality, clauses) {
-			crisis, nextStep = "", true
-		}
-	}
-	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) && !nextStep {
+	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) {
 		// What the rules miss, the model may read: "made sure the dog has
 		// somewhere to go", "this is the last text you'll get from me". A
 		// text with a crisis cue needs less of it than one without; one
@@ -447,7 +438,7 @@ var helpAsked = wideRules("help asked",
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
 var leavingDespair = compileWide("IT ALL DOESNT MATTER", "NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
-	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING")
+	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $")
 
 // deniedRisk: the writer says they are in no danger.
 var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
@@ -681,7 +672,7 @@ func jokeTakenBack(clauses [][]string) bool {
 // speaks of stopping without asking for it.
 var comingBack = wideRules("coming back",
 	"{SIGN|PUT|ADD|LET} ME BACK", "{GET|BE|PUT} {ME|HIM|HER} BACK ON", "{TURN|SWITCH} ~ BACK ON", "BACK ON THE {LIST|TEXTS}",
-	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "{ILL|I WILL} {TEXT|BE BACK} WHEN IM {OUT|BACK} $", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
+	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "{WANT|WANTS} {MY|HER|HIS} ~ TO {JOIN|SIGN UP|GET THESE}", "{ILL|I WILL} {TEXT|BE BACK} WHEN IM {OUT|BACK} $", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
 	"{^|SI|YO|YA} QUIERO QUE ME SIGAN {ESCRIBIENDO|MANDANDO|ENVIANDO}", "SIN QUERER {MANDE|PUSE|ESCRIBI}", "{NEARLY|ALMOST} {OPTED|OPTOUT|UNSUBSCRIBED|QUIT}",
 	"GLAD I STUCK AROUND", "{DONT|DO NOT|NEVER} {EVER|} {REMOVE|DROP|CUT|UNSUBSCRIBE} ME", "{DONT|DO NOT} {WANNA|WANT TO} STOP {GETTING|RECEIVING}",
 	"{DONT|DO NOT|NEVER} {STOP|QUIT} {SENDING|TEXTING|THE TEXTS|THESE}", "KEEP {EM|THEM|THESE|THE TEXTS} COMING", "KEEP ME GOING", "WANT BACK IN",
@@ -697,50 +688,34 @@ func resolvedPast(clauses [][]string) bool {
 	if !anyMatch(resolvedNow, clauses) || anyMatch(dangerNow, clauses) {
 		return false
 	}
-	var toks []string
+	past := false
+	var rest [][]string // the sentences that neither tell the past nor say it is over
 	for _, c := range clauses {
-		toks = append(append(toks, c...), "")
+		one := [][]string{c}
+		toks := append(c[:len(c):len(c)], "")
+		switch {
+		case pastCues.matches(toks) || yearMentioned(toks):
+			past = true
+		case anyMatch(resolvedNow, one):
+		default:
+			rest = append(rest, c)
+		}
 	}
-	return pastCues.matches(toks) || yearMentioned(toks) || anyMatch(pastNights, clauses)
+	if !past {
+		return false
+	}
+	r, d := crisisIn(rest)
+	return r == "" && !d
 }
 
 var (
-	resolvedNow = compileWide("{HES|SHES|THEYRE|HE IS|SHE IS|IM|WERE} {ALRIGHT|OK|OKAY|FINE|SAFE|STABLE} NOW", "{IM|HES|SHES|AND|} DOING {OK|OKAY|FINE|BETTER|GOOD|WELL|GREAT} {NOW|}",
-		"{IN|IS IN} TREATMENT NOW", "{NARCAN|NALOXONE} SAVED", "SAVED {HIM|HER|ME|HIS LIFE|HER LIFE|MY LIFE}", "GLAD I DIDNT", "DIFFERENT {MAN|WOMAN|PERSON} NOW",
-		"{DAYS|WEEKS|MONTHS|YEARS} CLEAN NOW", "NOW I JUST")
-	dangerNow  = compileWide("TONIGHT", "TONITE", "RIGHT NOW", "RN", "ASAP", "HURRY", "EMERGENCY", "911", "HELP ME", "NEED HELP", "AGAIN TONIGHT", "{WANT|GOING|GONNA} TO {DO IT|TRY} AGAIN")
-	pastNights = compileWide("LAST {NIGHT|WEEK|WEEKEND}", "{NIGHT|WEEK|DAY} BEFORE LAST", "ONE NIGHT")
+	resolvedNow = compileWide("{HES|SHES|THEYRE|HE IS|SHE IS|IM|WERE} {ALRIGHT|OK|OKAY|FINE|SAFE|STABLE} NOW", "{IM|HES|SHES|AND|} DOING {OK|OKAY|FINE|BETTER|WELL|GREAT} NOW",
+		"{IN|IS IN} TREATMENT NOW", "GLAD I DIDNT", "DIFFERENT {MAN|WOMAN|PERSON} NOW", "{DAYS|WEEKS|MONTHS|YEARS} CLEAN NOW")
+	// dangerNow keeps a danger told beside the past a danger now.
+	dangerNow = compileWide("TONIGHT", "TONITE", "TODAY", "RIGHT NOW", "RN", "ASAP", "HURRY", "EMERGENCY", "911", "HELP", "AGAIN", "STILL", "BUT", "PERO",
+		"NOT DOING", "NOT BREATHING", "UNRESPONSIVE", "BLUE", "GUN", "KNIFE", "IN MY {HAND|MOUTH}", "THROWING UP", "{DO|SHOULD} I", "ICU", "HOSPITAL",
+		"WANT TO", "WANNA", "GONNA", "GOING TO")
 )
-
-// goingOn: a goodbye with a next step in it, that no farewell rule and no
-// model reading makes a crisis without despair beside it.
-var goingOn = compileWide("{LAST|ULTIMO|ULTIMA} {DAY|DIA|SESSION|GROUP|WEEK|MEETING|CLASS} {OF|IN|AT|EN|DE|DEL|EN EL} {REHAB|DETOX|TREATMENT|GROUP|PROGRAM|PROGRAMA|IOP|INPATIENT|CLINIC}",
-	"LAST GROUP {SESSION|TODAY|$}", "BYE FOR NOW", "{TEXT|TALK TO|SEE|HIT} {YOU|U|YALL} {UP|} {WHEN|AFTER} {IM OUT|I GET OUT|IM BACK|I GET BACK} {$|OF REHAB|OF DETOX|OF TREATMENT|OF JAIL}",
-	"{ILL|I WILL} {TEXT|BE BACK|HIT YOU UP|HIT U UP} {WHEN|AFTER} {IM OUT|I GET OUT|IM BACK|I GET BACK} {$|OF REHAB|OF DETOX|OF TREATMENT|OF JAIL}",
-	"NEW {JOB|PLACE|APARTMENT|SCHOOL} ~ {STARTS|START|MONDAY|TOMORROW}")
-
-// withoutGoodbyes is the text without its words of goodbye.
-func withoutGoodbyes(clauses [][]string) [][]string {
-	out := make([][]string, 0, len(clauses))
-	for _, c := range clauses {
-		var k []string
-		for _, t := range c {
-			if !goodbyeWords[t] {
-				k = append(k, t)
-			}
-		}
-		out = append(out, k)
-	}
-	return out
-}
-
-// finality keeps a goodbye a farewell whatever next step it names: "bye
-// for now and forever", "i'll text when i get out, if i get out", "gonna
-// use as soon as i get out".
-var finality = compileWide("FOREVER", "FOR GOOD", "IF I {GET OUT|MAKE IT}", "OR ANY", "NEVER", "LAST {TEXT|MESSAGE|TIME}",
-	"{USE|USING|GET HIGH|DRINK|DRINKING} {AS SOON AS|WHEN|THE MINUTE}", "CANT DO THIS", "GOODBYES")
-
-var goodbyeWords = newSet("BYE", "GOODBYE", "ADIOS", "FAREWELL", "EVERYONE", "EVERYBODY", "TODOS", "ALL", "YALL")
 
 // notOneOfUs: a whole text, of one sentence, from someone who says the
 // line is not for them: "i'm not an addict", "i dont do drugs wtf", "my
@@ -765,8 +740,13 @@ func noMoreOfThese(clauses [][]string) bool {
 	if n < 2 || !noMoreEnd.match(clauses[n-1]) {
 		return false
 	}
-	if hasAnyToken(clauses, dealerWords) || hasAnyToken(clauses, family) || hasAnyToken(clauses, otherSenders) || hasAnyToken(clauses, dangerWords) {
+	if !anyMatch(textsComplaint, clauses) || hasAnyToken(clauses, dealerWords) || hasAnyToken(clauses, family) || hasAnyToken(clauses, otherSenders) || hasAnyToken(clauses, dangerWords) {
 		return false // "my dealer keeps sending texts. no more", "drunk texts to my ex at 3am. no more"
+	}
+	for _, c := range clauses[:n-1] {
+		if noMoreEnd.match(c) || slices.Contains(c, "NO") && slices.Contains(c, "MORE") {
+			return false // "reading your texts every morning. no more cravings. no more"
+		}
 	}
 	for _, c := range clauses[:n-1] {
 		for i, t := range c {
@@ -782,6 +762,12 @@ func noMoreOfThese(clauses [][]string) bool {
 // "these texts cant help me anymore. i have the pills. no more".
 var dangerWords = newSet("PILLS", "PILL", "ROPE", "GUN", "PISTOL", "BLADE", "RAZOR", "BRIDGE", "FENT", "FENTANYL", "DIE", "DEAD", "KILL",
 	"SUICIDE", "OD", "OVERDOSE", "PASTILLAS", "BETTER", "READY", "GOODBYE", "BYE")
+
+// textsComplaint: what is wrong with our texts, beside which "no more"
+// asks for no more of them: they trigger, come at work or church, were
+// seen, are too many, too early, preachy, or wrong now.
+var textsComplaint = compileWide("TRIGGER*", "AT {WORK|CHURCH|SCHOOL|MY DESK|THE OFFICE}", "SAW", "SEEN", "ANNOYING", "PREACHY", "TOO {MANY|MUCH|EARLY|OFTEN}",
+	"EVERY {DAY|MORNING|NIGHT}", "{WRONG|LIES} NOW", "CANT GET THESE", "MAKE ME {WANT|CRAVE}", "MADE ME CRY", "CRINGE")
 
 // otherSenders send texts that are not ours.
 var otherSenders = newSet("EX", "EXS", "JAIL", "PRISON", "BOSS", "FRIEND", "FRIENDS", "COWORKER", "SISTER", "BROTHER", "MOM", "DAD")
@@ -848,7 +834,7 @@ var notWantedWords = newSet("QUIERO", "NADA", "MAS", "LO", "LOS")
 
 // saidOfDrugs may end a text about a drug as well as one about us: "no
 // more", "ya no mas", "enough", "done".
-var saidOfDrugs = newSet("MAS", "MORE", "NOMAS", "BASTA", "ENOUGH", "DONE", "OVER", "QUIT", "YA", "NO", "PORFAVOR", "PORFA", "PLEASE", "PLS", "PLZ")
+var saidOfDrugs = newSet("MAS", "MORE", "NOMAS", "BASTA", "ENOUGH", "DONE", "OVER", "QUIT")
 
 // earlierAsks returns the rule by which a sentence asks us to stop, on its
 // own and in words that can mean nothing else, or "":
@@ -942,7 +928,7 @@ func urgentHelp(body string, clauses [][]string) bool {
 	for _, c := range clauses {
 		toks = append(toks, c...)
 	}
-	if len(toks) == 0 || toks[0] != "HELP" || len(toks) > 2 || len(toks) == 2 && toks[1] != "PLEASE" {
+	if len(toks) == 0 || toks[0] != "HELP" || len(toks) > 2 || len(toks) == 2 && toks[1] != "PLEASE" && toks[1] != "SIGH" && toks[1] != "UGH" {
 		return false
 	}
 	if len(clauses) == 2 {

@@ -259,7 +259,7 @@ var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONE
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
-var courtesy = anchored("^ WHATEVER $", "^ {IM|I AM} AFRAID $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REAL $", "^ HOW MANY TIMES {DO I HAVE TO SAY IT|} $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
+var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REAL $", "^ HOW MANY TIMES {DO I HAVE TO SAY IT|} $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ PERDON $", "^ PORFAVOR $", "^ AMEN AND THANK YOU $", "^ GRACIAS IGUAL $", "^ {CUIDENSE|CUIDATE|TAKE CARE} $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
 	"^ PRAISE {THE LORD|GOD|JESUS} $", "^ THANK YOU AND {GOD|} BLESS {YOU|YALL} $",
@@ -316,13 +316,13 @@ var declinePatterns = anchored("^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM
 	"^ YA NO MI PANA|COMPA|AMIGO|HERMANO|BRO $", "^ SE ACABO $", "^ HASTA AQUI $", "^ TERMINADO $", "^ KIERO|QUIERO PARAR YA $", "^ QUISIERA PARAR ESTO $",
 	"^ YA QUIERO QUE|Q PARE $", "^ NO INTERESA $",
 	// "dont want it", "changed my mind", "i said no", "ya no me sirven".
-	"^ {I|} DONT WANT {IT|ANY OF THIS|ANY OF IT|NONE OF IT} {ANYMORE|NO MORE|} $", "^ NO QUIERO {ESTO|ESO} $",
+	"^ {I|} DONT WANT {ANY OF THIS|ANY OF IT|NONE OF IT} {ANYMORE|NO MORE|} $", "^ NO QUIERO {ESTO|ESO} $",
 	"^ YA NO {LOS|LAS} NECESITO {GRACIAS|} $", "^ YA NO ME SIRVEN $", "^ {I|} {CHANGED|CHANGE} MY MIND {ABOUT THIS|ABOUT THESE|} $",
 	"^ {YA|} {CAMBIE|CAMBIO} DE {OPINION|PARECER} $", "^ {I|} {ALREADY|} {TOLD|SAID} {YOU|U|YALL|} NO $", "^ NO MEANS NO $", "^ I QUIT {THIS|THESE} $",
 	"^ {OK|OKAY|ALRIGHT|ALRIGHTY} THATS ENOUGH {NOW|ALREADY|} $", "^ THATS ENOUGH {NOW|ALREADY} $", "^ NO {TYVM|TYSM|THANKS SO MUCH} $",
 	"^ {LETS|LET US} TAKE {SOME TIME OFF|A BREAK|A LITTLE BREAK|A PAUSE} $", "^ TERMINO $", "^ YA TERMINE $",
 	// Offence, texts that do not help, "ya dije que no".
-	"^ ME DESPIDO $", "^ HOW DARE YOU $", "^ {I|} {HAVE|} NO FURTHER NEED {FOR|OF} {THIS|THESE|IT} $", "^ {NO|NOPE} BUT I THANK {YOU|U} {KINDLY|} $",
+	"^ HOW DARE YOU $", "^ {I|} {HAVE|} NO FURTHER NEED {FOR|OF} {THIS|THESE|IT} $", "^ {NO|NOPE} BUT I THANK {YOU|U} {KINDLY|} $",
 	"^ {PLEASE|} DONT INCLUDE ME {ANYMORE|IN THIS|IN THESE|} $", "^ I WANT NOTHING MORE {FROM|OF} {THIS|THESE|YOU} $", "^ {IM|I AM} FINISHED {W|WITH} {ALL THIS|ALL OF THIS} $", "^ ALL GOOD HERE {THX|THANKS|TY} $", "^ {IM|} {SO|} TIRED OF {THESE|THESE TEXTS|YOUR TEXTS} $", "^ I DONT THINK I WANT {THESE|THEM} {ANYMORE|NO MORE|} $",
 	"^ I THINK {IM|I AM} {OK|OKAY|FINE|GOOD} WITHOUT {THESE|THEM|THE TEXTS} {NOW|} $",
 	// Whose phone it is, said alone: "this is my dads phone", "este cel lo usa

@@ -678,8 +678,17 @@ func TestClassifyRule(t *testing.T) {
 		{"tired of trying. unsubscribe", ClassCrisis, true, "crisis:distress-leaving + revocation:stop", true},
 		{"save your messages for someone who can still be helped", ClassCrisis, true, "crisis:distress-leaving + revocation:in plainer words", true},
 		{"tell mi mama i said bye", ClassCrisis, false, "crisis:farewell", false},
-		{"last day of rehab tomorrow! bye everybody", ClassOther, false, "", false},
-		{"my moms gonna take care of my kids while i do 28 days inpatient. bye for now, ill text when im out", ClassOther, false, "", false},
+		// A goodbye with a next step is still read as a farewell: the
+		// same words carry despair too often ("last day of rehab. bye
+		// everybody. i wont last a week").
+		{"last day of rehab tomorrow! bye everybody", ClassCrisis, false, "crisis:farewell", false},
+		{"my moms gonna take care of my kids while i do 28 days inpatient. bye for now, ill text when im out", ClassCrisis, false, "crisis:farewell (broad)", false},
+		{"i paid off all my debts this week so nobody is stuck with them", ClassCrisis, false, "crisis:death-wish", false},
+		{"i tried to kill myself in 2019. glad i didnt", ClassOther, false, "", false},
+		{"narcan saved him last week. he is blue again and not breathing", ClassCrisis, false, "crisis:overdose-emergency", false},
+		{"i tried to end it last night im fine now. i have the gun in my hand", ClassCrisis, false, "crisis:means now", false},
+		{"reading your texts every morning. no more cravings. no more", ClassOther, false, "", false},
+		{"your texts cant save me. no more", ClassOther, false, "", false},
 		{"tell my kids i love them. bye for now", ClassCrisis, false, "crisis:farewell", false},
 		{"this is goodbye. i'll text when i get out, if i get out", ClassCrisis, false, "crisis:farewell", false},
 		{"i cant see any way out", ClassCrisis, false, "crisis:last wishes", false},
@@ -692,7 +701,6 @@ func TestClassifyRule(t *testing.T) {
 		{"nrcn wher can i get it fast", ClassCrisis, false, "crisis:naloxone-now", false},
 		{"want 2 sleep frvr", ClassCrisis, false, "crisis:suicide", false},
 		{"nvr sgnd up 4 ths", ClassOptOut, false, "revocation:wrong number (broad)", false},
-		{"Not my cup of tea, I'm afraid.", ClassOptOut, false, "revocation:declined", false},
 		{"I did not sign for this", ClassOptOut, false, "revocation:not them", false},
 		{"who is give you my number", ClassOptOut, false, "revocation:wrong number (broad)", false},
 		{"I have a wrong number for the clinic", ClassOther, false, "", false},
