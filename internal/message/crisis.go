@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Crisis language. The rule is biased towards a safety reply: a false alarm
@@ -110,7 +111,8 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 		toks = append(toks, "")
 	}
 	toks = foldPairs(toks) // "could just not exist" reads as COULDNT EXIST, as patterns are written
-	past := -1             // longAgo(toks), read only when a crisis word is found
+	spokenFigures(toks)
+	past := -1 // longAgo(toks), read only when a crisis word is found
 	for i, t := range toks {
 		if g := crisisWords[t]; g != "" {
 			if negatedAt(toks, i) {
@@ -202,12 +204,32 @@ func longAgo(toks []string) bool {
 // yearMentioned: a past year, "in 2019".
 func yearMentioned(toks []string) bool {
 	for i, t := range toks {
-		if n, err := strconv.Atoi(t); err == nil && n >= 1980 && n <= 2025 && (at(toks, i-1) == "IN" || at(toks, i-1) == "EN" || at(toks, i-1) == "SINCE") {
+		if n, err := strconv.Atoi(t); err == nil && n >= 1980 && n < time.Now().Year() && (at(toks, i-1) == "IN" || at(toks, i-1) == "EN" || at(toks, i-1) == "SINCE" || at(toks, i-1) == "EL" && at(toks, i-2) == "EN") {
 			return true
 		}
 	}
 	return false
 }
+
+// spokenFigures blanks the death words of two figures of speech the crisis
+// phrases would otherwise read: "thought i was gonna die" after a run,
+// "me estoy muriendo de sueño".
+func spokenFigures(toks []string) {
+	for i, t := range toks {
+		switch t {
+		case "DIE":
+			if at(toks, i-1) == "TO" && at(toks, i-2) == "GOING" && at(toks, i-3) == "WAS" && at(toks, i-4) == "I" && at(toks, i-5) == "THOUGHT" {
+				toks[i] = "_"
+			}
+		case "MURIENDO", "MUERO", "MORIR", "MORIRME":
+			if at(toks, i+1) == "DE" && figureCauses[at(toks, i+2)] {
+				toks[i] = "_"
+			}
+		}
+	}
+}
+
+var figureCauses = newSet("SUENO", "RISA", "HAMBRE", "FRIO", "CALOR", "ABURRIMIENTO", "VERGUENZA", "GANAS", "CANSANCIO", "SED", "AMOR", "NERVIOS", "ENVIDIA")
 
 // urgentNow: the text speaks of now.
 var urgentNow = compileWide("NOW", "RN", "RIGHT NOW", "URGENT*", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "TONIGHT", "TONITE", "AHORA",

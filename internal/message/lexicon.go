@@ -347,12 +347,15 @@ var countWords = newSet("TEN", "TWENTY", "THIRTY", "FIFTEEN", "FIFTY", "DOZEN", 
 func tookCount(toks []string, i int) bool {
 	for k := i + 1; k < i+5 && at(toks, k) != ""; k++ {
 		t := toks[k]
-		if n, err := strconv.Atoi(t); err == nil && n >= 5 && n < 1000 || countWords[t] {
-			return true
+		if n, err := strconv.Atoi(t); err == nil && n >= 5 && n < 1000 && !timeUnits[at(toks, k+1)] || countWords[t] {
+			return true // not "took 60 years"
 		}
 	}
 	return false
 }
+
+// timeUnits after a number make it a time, not pills.
+var timeUnits = newSet("YEARS", "YRS", "YEAR", "MONTHS", "MONTH", "WEEKS", "DAYS", "HOURS", "HRS", "MINUTES", "MINS", "TRIES", "TIMES", "ANOS", "MESES", "DIAS", "HORAS")
 
 var (
 	// drinks and downers together are a dangerous mix: "drank and took my

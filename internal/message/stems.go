@@ -210,6 +210,9 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_" // "this heat is gonna kill me", "the test almost kill me"
 			}
 		case "DYING", "DIE", "DIED", "DEAD", "DIES":
+			if t == "DIE" && at(toks, i-1) == "TO" && at(toks, i-2) == "GOING" && at(toks, i-3) == "WAS" && at(toks, i-5) == "THOUGHT" {
+				toks[i] = "_" // "ran a 5k and thought i was gonna die"
+			}
 			switch n1 {
 			case "TO", "FOR", "LAUGHING", "OF", "TIRED", "ASS", "SERIOUS", "SERIOUSLY", "WRONG", "LAST", "END", "ZONE", "WEIGHT", "BATTERY", "PHONE":
 				if !(n1 == "OF" && (n2 == "OVERDOSE" || n2 == "AN" || n2 == "OD")) {
@@ -326,7 +329,8 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_" // "taking my life back"
 			}
 		case "CORTE", "CORTO", "CORTAR", "CORTARME":
-			if n2 == "PELO" || n2 == "CABELLO" || n2 == "UNAS" || n1 == "PELO" || cutThings[n1] || cutThings[n2] || cutThings[at(toks, i+3)] {
+			if n2 == "PELO" || n2 == "CABELLO" || n2 == "UNAS" || n1 == "PELO" || cutThings[n1] || cutThings[n2] || cutThings[at(toks, i+3)] ||
+				t == "CORTE" && (at(toks, i-1) == "LA" || at(toks, i-1) == "EL") { // "me gradue de la corte de drogas": a court
 				toks[i] = "_"
 			}
 		}
@@ -423,12 +427,12 @@ var stemCrisisSets = []ruleSet{
 		"TAKE|TAKES|TAKING CARE OF MY KIDS|DOG|CAT|SON|DAUGHTER|BABY|MOM|FAMILY|CHILDREN|GIRL|BOY|BABIES", "WONT BE {AROUND|HERE|A BURDEN|BOTHERING|A PROBLEM}",
 		"YOU|YALL WONT ~ {HEAR FROM|SEE ME|HAVE TO WORRY}", "NOT BE {AROUND|HERE} ~ {TOMORROW|MUCH LONGER|LONG|ANYMORE|MORNING}",
 		"SEE YOU ~ {OTHER SIDE|NEXT LIFE|IN HEAVEN}", "GIVING|GAVE|GIVE AWAY ~ MY|STUFF|THINGS|EVERYTHING", "MADE MY PEACE", "AT PEACE NOW",
-		"WROTE|WRITING|WRITTEN|LEFT ~ NOTE|LETTER|LETTERS", "THIS IS GOODBYE", "IT ENDS TONIGHT", "TONIGHT ~ {THE NIGHT|IT ENDS}",
+		"WROTE|WRITING|WRITTEN|LEFT A|MY|THE|SOME|ALL NOTE|NOTES|LETTER|LETTERS", "WROTE|WRITING|WRITTEN|LEFT NOTE|NOTES|LETTERS", "LETTERS|NOTES FOR|TO EVERYONE|EVERYBODY", "THIS IS GOODBYE", "IT ENDS TONIGHT", "TONIGHT ~ {THE NIGHT|IT ENDS}",
 		"BY THE TIME {YOU|U} ~ READ", "WHEN {YOU|U} ~ READ THIS", "THANK YOU FOR TRYING", "THANKS FOR TRYING", "IM SORRY ~ MOM|MAMA",
 		// Spanish
 		"ADIOS ~ {PARA SIEMPRE|A TODOS|MUNDO|FAMILIA|MAMA}", "ME DESPIDO", "DESPEDI*", "{PERDON|PERDONENME|PERDONAME|PERDONEN} POR TODO", "PERDONENME $",
 		"DIGAN|DIGANLE|DILE|DIGALE|DIGALES ~ QUE ~ QUIERO|AMO", "CUIDEN|CUIDA|CUIDES ~ {A MIS|MI|A MI|DE MIS|DE MI}",
-		"ULTIMO|ULTIMA ~ MENSAJE|VEZ|NOCHE|DIA", "YA NO ~ {ME VAN A VER|VOLVERAN A|ME VERAN}", "NO ME VAN A VOLVER A VER", "CARTA*", "NOS VEMOS EN EL OTRO",
+		"ULTIMO|ULTIMA MENSAJE|VEZ|NOCHE|DIA $", "ULTIMO|ULTIMA MENSAJE|VEZ|NOCHE|DIA QUE|Q ESCRIBO|LES|ME|LOS|ESTOY", "MI ULTIMO|ULTIMA MENSAJE|NOCHE", "ULTIMO|ULTIMA DIA|NOCHE DE MI VIDA", "YA NO ~ {ME VAN A VER|VOLVERAN A|ME VERAN}", "NO ME VAN A VOLVER A VER", "CARTA*", "NOS VEMOS EN EL OTRO",
 		"GRACIAS POR TODO ~ ADIOS", "{ESTA NOCHE|HOY} SE ACABA", "YA NO VOY A ESTAR",
 	),
 	wideRules("crisis:self-harm (broad)",
