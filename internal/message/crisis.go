@@ -201,7 +201,7 @@ func longAgo(toks []string) bool {
 	return !anyPattern(urgentNow, toks)
 }
 
-// yearMentioned: a past year, "in 2019".
+// yearMentioned: a year before this one, "in 2019", "en el 2016".
 func yearMentioned(toks []string) bool {
 	for i, t := range toks {
 		if n, err := strconv.Atoi(t); err == nil && n >= 1980 && n < time.Now().Year() && (at(toks, i-1) == "IN" || at(toks, i-1) == "EN" || at(toks, i-1) == "SINCE" || at(toks, i-1) == "EL" && at(toks, i-2) == "EN") {
