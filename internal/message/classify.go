@@ -327,6 +327,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// stopped caring": despair on a relapse, when an overdose is likeliest.
 		crisis = "crisis:distress-relapse"
 	}
+	if crisis == "" && shortFarewell(clauses) {
+		// "love you guys. sorry. bye": nothing but love, sorrow and a
+		// goodbye.
+		crisis = "crisis:farewell"
+	}
 	if crisis == "" && usedAfterTimeAway(clauses) {
 		// "relapsed on fent today, had 4 months clean", "sali del centro
 		// la semana pasada y hoy me meti": use now after weeks without,
@@ -717,6 +722,30 @@ var (
 		"NOT DOING", "NOT BREATHING", "UNRESPONSIVE", "BLUE", "GUN", "KNIFE", "IN MY {HAND|MOUTH}", "STILL {HAVE|GOT|WANT|USING|DRINKING|FEEL|THINK}", "THROWING UP", "{DO|SHOULD} I", "ICU", "HOSPITAL",
 		"WANT TO", "WANNA", "GONNA", "GOING TO")
 )
+
+// shortFarewell: the text is made only of love, sorrow and goodbye, and
+// has all three: "love you guys. sorry. bye"; not "bye love u", which may
+// be meant for someone else.
+func shortFarewell(clauses [][]string) bool {
+	bye, love, sorry := false, false, false
+	for _, c := range clauses {
+		for _, t := range c {
+			switch {
+			case t == "BYE" || t == "GOODBYE" || t == "ADIOS":
+				bye = true
+			case t == "LOVE" || t == "QUIERO":
+				love = true
+			case t == "SORRY" || t == "PERDON":
+				sorry = true
+			case !farewellFillers[t]:
+				return false
+			}
+		}
+	}
+	return bye && love && sorry
+}
+
+var farewellFillers = newSet("I", "IM", "YOU", "U", "YA", "GUYS", "ALL", "YALL", "EVERYONE", "FOR", "EVERYTHING", "SO", "MUCH", "LOS", "LAS", "TE", "A", "TODOS", "POR", "TODO", "MOM", "MAMA")
 
 // notOneOfUs: a whole text, of one sentence, from someone who says the
 // line is not for them: "i'm not an addict", "i dont do drugs wtf", "my

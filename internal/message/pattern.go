@@ -1,6 +1,9 @@
 package message
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // A pattern is a short sequence of slots matched against consecutive tokens
 // of one clause. It is written as words separated by spaces:
@@ -18,6 +21,7 @@ type pattern []slot
 
 type slot struct {
 	words    set
+	one      string // the only word of words, compared without a lookup
 	prefixes []string
 	any      bool
 	name     bool
@@ -68,6 +72,11 @@ func compileFields(p string) pattern {
 					s.words[w] = true
 				}
 			}
+			if len(s.words) == 1 && len(s.prefixes) == 0 {
+				for w := range s.words {
+					s.one = w
+				}
+			}
 			out = append(out, s)
 		}
 	}
@@ -106,9 +115,16 @@ func canonical(fields []string) []string {
 
 func compileAll(ps ...string) []pattern {
 	out := make([]pattern, 0, len(ps))
+	seen := map[string]bool{}
 	for _, p := range ps {
 		for _, e := range expand(p) {
-			out = append(out, compile(e))
+			c := compile(e)
+			// Spellings make some written forms one: DO NOT and DONT, U and
+			// YOU. Each is tried once.
+			if k := fmt.Sprint(c); !seen[k] {
+				seen[k] = true
+				out = append(out, c)
+			}
 		}
 	}
 	return out
@@ -166,9 +182,12 @@ func splitDead(p string) []string {
 	return nil
 }
 
-func (s slot) matches(t string) bool {
+func (s *slot) matches(t string) bool {
 	if t == "" {
 		return false
+	}
+	if s.one != "" {
+		return t == s.one
 	}
 	if s.any || s.words[t] {
 		return true
@@ -198,7 +217,7 @@ func (p pattern) matchAt(toks []string, i, k int) bool {
 	if k == len(p) {
 		return true
 	}
-	s := p[k]
+	s := &p[k]
 	if s.end {
 		if s.gap < 0 { // ^
 			return at(toks, i-1) == "" && p.matchAt(toks, i, k+1)

@@ -697,6 +697,8 @@ func TestClassifyRule(t *testing.T) {
 		{"me estoy muriendo de sueño jaja", ClassOther, false, "", false},
 		{"used after 8 months. screw it. nothing matters", ClassCrisis, false, "crisis:distress-relapse", true},
 		{"i got a new number, how do i get these on it", ClassOther, false, "", false},
+		{"love you guys. sorry. bye", ClassCrisis, false, "crisis:farewell", false},
+		{"bye love u", ClassOther, false, "", false},
 		{"Im her husband and id like these messages to quit showing up on her phone", ClassOptOut, false, "revocation:in plainer words", false},
 		{"tell my kids i love them. bye for now", ClassCrisis, false, "crisis:farewell", false},
 		{"this is goodbye. i'll text when i get out, if i get out", ClassCrisis, false, "crisis:farewell", false},
