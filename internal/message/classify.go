@@ -202,7 +202,7 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.5
+	modelCrisisAt     = 0.6
 	modelCrisisBareAt = 0.7
 )
 
@@ -285,6 +285,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 				revoked, asked = last, true
 			}
 		}
+		if revoked == "revocation:declined" && hasAnyToken(clauses, seenWords) && strings.ContainsAny(body, celebrateEmoji+fondEmoji) {
+			revoked = "" // "my kids saw it 😊", "my wife saw it ❤️": proud, not found out
+		}
 		if revoked == "revocation:i quit" && strings.ContainsAny(body, celebrateEmoji) {
 			revoked = "" // "I quit 💪", "I QUIT 🎉": quitting a drug, celebrated
 		}
@@ -294,17 +297,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "" && notOneOfUsText(clauses) {
 			revoked = "revocation:not one of us"
 		}
-		if noMoreOfThese(clauses) {
-			if revoked == "" || declineRules[strings.TrimSuffix(revoked, " (broad)")] {
-				revoked = "revocation:no more of these"
-			}
-			asked = true // whatever else the text speaks of, it ends asking for no more of them
-		}
 		explicit := revoked == "revocation:stop the texts" || revoked == "revocation:do not contact"
-		ourObject := revoked != "" && revoked != "revocation:stop asking" && revoked != "revocation:no more of these" && st.ourObject()
+		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
 		ours = explicit || ourObject
 		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
-			comesBack(clauses) || jokeTakenBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses)) {
+			comesBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses) || !ours && !strongAsk(revoked) && setMatch(&backLater, clauses)) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
@@ -366,12 +363,6 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		var d bool
 		crisis, d = st.crisis()
 		distress = distress || d
-	}
-	if crisis != "" && crisis != "crisis:use after time away" && resolvedPast(clauses) {
-		// "my friend ODd last week but hes in treatment now and doing ok",
-		// "i tried to end it back in 2015. glad i didnt": a danger told as
-		// past and over.
-		crisis = ""
 	}
 	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) {
 		// What the rules miss, the model may read: "made sure the dog has
@@ -443,11 +434,17 @@ var helpAsked = wideRules("help asked",
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
 var leavingDespair = compileWide("IT ALL DOESNT MATTER", "NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
-	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $")
+	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "WONT NEED ANYTHING {SOON|$}", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $")
 
 // deniedRisk: the writer says they are in no danger.
 var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
 	"NO ESTOY EN PELIGRO", "NO VOY A HACER {NINGUNA TONTERIA|UNA TONTERIA|NINGUNA LOCURA|NADA MALO|NADA}", "NO ME VOY A HACER NADA")
+
+// seenWords say someone saw our text.
+var seenWords = newSet("SAW", "VIO")
+
+// fondEmoji are warmth: a heart, a smile.
+const fondEmoji = "❤😊🥰😍🙂☺💕💖💙💜🤗"
 
 // celebrateEmoji beside "I quit" celebrate it.
 const celebrateEmoji = "💪🎉🥳👏🙌✨🏆🎊💯"
@@ -646,82 +643,18 @@ func comesBack(clauses [][]string) bool {
 
 var refusedBack = compileWide("{NO|NUNCA} {QUIERO|QUEREMOS|DESEO|DESEAMOS|QUISIERA} VOLVER A", "{DONT|NEVER} WANT TO {GET|BE|GO} BACK ON")
 
-// jokeTakenBack: the text ends "jk" or "just kidding": "stop texting me
-// jk". Not "not jk", "no jk", nor a request after it ("stop. jk. no
-// actually stop").
-func jokeTakenBack(clauses [][]string) bool {
-	if len(clauses) == 0 {
-		return false
-	}
-	c := clauses[len(clauses)-1]
-	for len(c) > 0 && laughWords[c[len(c)-1]] && c[len(c)-1] != "JK" {
-		c = c[:len(c)-1]
-	}
-	n := len(c)
-	switch {
-	case n >= 1 && c[n-1] == "JK":
-		n--
-	case n >= 2 && c[n-2] == "JUST" && c[n-1] == "KIDDING":
-		n -= 2
-	default:
-		return false
-	}
-	switch at(c, n-1) {
-	case "NOT", "NO", "ISNT", "AINT", "A", "IM":
-		return false
-	}
-	return true
-}
-
 // comingBack: the text asks to come back: "sign me back up, i was wrong to
 // quit these", "resubscribe me please", "me di de baja por error". It
 // speaks of stopping without asking for it.
 var comingBack = wideRules("coming back",
 	"{SIGN|PUT|ADD|LET} ME BACK", "{GET|BE|PUT} {ME|HIM|HER} BACK ON", "{TURN|SWITCH} ~ BACK ON", "BACK ON THE {LIST|TEXTS}",
-	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "GET {THESE|THEM|THE TEXTS} ON {IT|MY NEW|THE NEW|THIS ONE}", "{SEND|MOVE|SWITCH|TRANSFER} {THEM|THESE|THE TEXTS} TO MY NEW", "{WANT|WANTS} {MY|HER|HIS} ~ TO {JOIN|SIGN UP|GET THESE}", "{ILL|I WILL} {TEXT|BE BACK} WHEN IM {OUT|BACK} $", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
+	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "GET {THESE|THEM|THE TEXTS} ON {IT|MY NEW|THE NEW|THIS ONE}", "{SEND|MOVE|SWITCH|TRANSFER} {THEM|THESE|THE TEXTS} TO MY NEW", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
 	"{^|SI|YO|YA} QUIERO QUE ME SIGAN {ESCRIBIENDO|MANDANDO|ENVIANDO}", "SIN QUERER {MANDE|PUSE|ESCRIBI}", "{NEARLY|ALMOST} {OPTED|OPTOUT|UNSUBSCRIBED|QUIT}",
 	"GLAD I STUCK AROUND", "{DONT|DO NOT|NEVER} {EVER|} {REMOVE|DROP|CUT|UNSUBSCRIBE} ME", "{DONT|DO NOT} {WANNA|WANT TO} STOP {GETTING|RECEIVING}",
 	"{DONT|DO NOT|NEVER} {STOP|QUIT} {SENDING|TEXTING|THE TEXTS|THESE}", "KEEP {EM|THEM|THESE|THE TEXTS} COMING", "KEEP ME GOING", "WANT BACK IN",
 	"WANT {THEM|THESE|THE TEXTS} BACK", "^ START {AGAIN|BACK|UP AGAIN}", "START AGAIN {PLS|PLEASE|$}", "{TEXTED|SENT|TYPED|PRESSED|HIT|REPLIED} STOP BY {ACCIDENT|MISTAKE}",
 	"ACCIDENTALLY {TEXTED|SENT|TYPED|REPLIED} STOP", "{KINDA|I} MISS THEM", "{ARREPENTI|ARREPIENTO} DE {PONER|MANDAR} {BAJA|ALTO}", "ME VUELVEN A METER",
 	"^ NOT {CANCEL|STOP|UNSUBSCRIBE} $", "NOT {CANCEL|STOP|UNSUBSCRIBE} {JUST|ONLY} PAUSE")
-
-// resolvedPast: the text puts a danger in the past ("last week", "in
-// 2015", "used to", "years ago") and says it is over ("hes alright now",
-// "doing ok now", "narcan saved him", "glad i didnt"), with no word of
-// danger now beside it.
-func resolvedPast(clauses [][]string) bool {
-	if !anyMatch(resolvedNow, clauses) || anyMatch(dangerNow, clauses) {
-		return false
-	}
-	past := false
-	var rest [][]string // the sentences that neither tell the past nor say it is over
-	for _, c := range clauses {
-		one := [][]string{c}
-		toks := append(c[:len(c):len(c)], "")
-		switch {
-		case pastCues.matches(toks) || yearMentioned(toks):
-			past = true
-		case anyMatch(resolvedNow, one):
-		default:
-			rest = append(rest, c)
-		}
-	}
-	if !past {
-		return false
-	}
-	r, d := crisisIn(rest)
-	return r == "" && !d
-}
-
-var (
-	resolvedNow = compileWide("{HES|SHES|THEYRE|HE IS|SHE IS|IM|WERE} {ALRIGHT|OK|OKAY|FINE|SAFE|STABLE} NOW", "{IM|I AM} STILL HERE", "{AQUI|ACA} SIGO", "SIGO AQUI", "{IM|HES|SHES|AND|} DOING {OK|OKAY|FINE|BETTER|WELL|GREAT} NOW",
-		"{IN|IS IN} TREATMENT NOW", "GLAD I DIDNT", "DIFFERENT {MAN|WOMAN|PERSON} NOW", "{DAYS|WEEKS|MONTHS|YEARS} CLEAN NOW")
-	// dangerNow keeps a danger told beside the past a danger now.
-	dangerNow = compileWide("TONIGHT", "TONITE", "TODAY", "RIGHT NOW", "RN", "ASAP", "HURRY", "EMERGENCY", "911", "HELP", "AGAIN", "BUT", "PERO",
-		"NOT DOING", "NOT BREATHING", "UNRESPONSIVE", "BLUE", "GUN", "KNIFE", "IN MY {HAND|MOUTH}", "STILL {HAVE|GOT|WANT|USING|DRINKING|FEEL|THINK}", "THROWING UP", "{DO|SHOULD} I", "ICU", "HOSPITAL",
-		"WANT TO", "WANNA", "GONNA", "GOING TO")
-)
 
 // shortFarewell: the text is made only of love, sorrow and goodbye, and
 // has all three: "love you guys. sorry. bye"; not "bye love u", which may
@@ -760,50 +693,6 @@ var notOneOfUs = anchored(
 	"^ {YO|} NO {USO|CONSUMO|TOMO|HAGO} DROGAS $", "^ {YO|} NO SOY {ADICTO|ADICTA|ALCOHOLICO|ALCOHOLICA|DROGADICTO|DROGADICTA|VICIOSO|VICIOSA|BORRACHO|BORRACHA} $",
 	"^ {MI ESPOSO|MI ESPOSA|MI MAMA|MI PAPA|EL|ELLA} NO {USA|CONSUME} DROGAS $")
 
-// noMoreOfThese: the text speaks of our texts ("these texts", "your
-// messages", "the daily texts") and ends "no more": "your last text made me
-// cry at my desk. no more", "im back out there, the day count texts are
-// just wrong now. no more". Not a life ended ("these hangovers. no more"),
-// nor someone else's texts ("drunk texts to my ex. no more").
-func noMoreOfThese(clauses [][]string) bool {
-	n := len(clauses)
-	if n < 2 || !noMoreEnd.match(clauses[n-1]) {
-		return false
-	}
-	if !anyMatch(textsComplaint, clauses) || hasAnyToken(clauses, dealerWords) || hasAnyToken(clauses, family) || hasAnyToken(clauses, otherSenders) || hasAnyToken(clauses, dangerWords) {
-		return false // "my dealer keeps sending texts. no more", "drunk texts to my ex at 3am. no more"
-	}
-	for _, c := range clauses[:n-1] {
-		if noMoreEnd.match(c) || slices.Contains(c, "NO") && slices.Contains(c, "MORE") {
-			return false // "reading your texts every morning. no more cravings. no more"
-		}
-	}
-	for _, c := range clauses[:n-1] {
-		for i, t := range c {
-			if ourNouns[t] && (ourDeterminer[at(c, i-1)] || ourDeterminer[at(c, i-2)] && at(c, i-2) != "THE") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// dangerWords leave a text that ends "no more" to the crisis readings:
-// "these texts cant help me anymore. i have the pills. no more".
-var dangerWords = newSet("PILLS", "PILL", "ROPE", "GUN", "PISTOL", "BLADE", "RAZOR", "BRIDGE", "FENT", "FENTANYL", "DIE", "DEAD", "KILL",
-	"SUICIDE", "OD", "OVERDOSE", "PASTILLAS", "BETTER", "READY", "GOODBYE", "BYE")
-
-// textsComplaint: what is wrong with our texts, beside which "no more"
-// asks for no more of them: they trigger, come at work or church, were
-// seen, are too many, too early, preachy, or wrong now.
-var textsComplaint = compileWide("TRIGGER*", "AT {WORK|CHURCH|SCHOOL|MY DESK|THE OFFICE}", "SAW", "SEEN", "ANNOYING", "PREACHY", "TOO {MANY|MUCH|EARLY|OFTEN}",
-	"EVERY {DAY|MORNING|NIGHT}", "{WRONG|LIES} NOW", "CANT GET THESE", "MAKE ME {WANT|CRAVE}", "MADE ME CRY", "CRINGE")
-
-// otherSenders send texts that are not ours.
-var otherSenders = newSet("EX", "EXS", "JAIL", "PRISON", "BOSS", "FRIEND", "FRIENDS", "COWORKER", "SISTER", "BROTHER", "MOM", "DAD")
-
-var noMoreEnd = anchored("^ {PLEASE|PLS|PLZ|} {NO MORE|NOMORE|NO MAS|NOMAS} {PLEASE|PLS|PLZ|PORFA|PORFAVOR|} $")
-
 // offended may stand beside notOneOfUs: "I'm NOT an addict. Why would you
 // send me this", "yo no soy adicta!! q falta de respeto".
 var offended = anchored("^ WHAT EVEN IS THIS $", "^ WHY {WOULD|DO|ARE|R} {YOU|U|YALL} {SEND|SENDING|TEXT|TEXTING} {ME|US|HIM|HER} {THIS|THESE|THAT|THIS STUFF} $",
@@ -835,8 +724,14 @@ var whatIfLeaving = wideRules("what if leaving",
 	"IF I {UNSUBSCRIBE|STOP|TEXT|REPLY|SEND|OPT|CANCEL|SAY|TYPE} ~ {WILL|CAN|DO|DOES|WOULD|SOMEDAY|LATER}", "QUE PASA SI",
 	"{SI|CUANDO} {PONGO|MANDO|ESCRIBO|DIGO} {BAJA|ALTO|STOP|CANCELAR}", "NOT CANCEL",
 	"WITHOUT LEAVING", "DID {YOU|U|YALL} ~ STOP {SENDING|TEXTING|MANDANDO}", "IF I OPT", "IF I BLOCK", "WILL STOPPING", "DO I HAVE TO {UNSUB|UNSUBSCRIBE|STOP}",
-	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "{YA|} ME {DIERON|DIO|HAN DADO} DE BAJA", "O Q $", "O QUE $",
+	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "ME DIERON DE BAJA {EN|DEL|AT} {EL TRABAJO|TRABAJO|LA CHAMBA|MI TRABAJO|WORK}", "O Q $", "O QUE $",
 	"QUE PALABRAS PUEDO")
+
+// backLater: a goodbye that says the person will be back ("bye for now",
+// "ill text when im out"), which a refusal naming nothing of ours does not
+// outweigh; "unsubscribe. bye for now" and "take me off the list. ill text
+// when im out" still ask.
+var backLater = wideRules("back later", "BYE FOR NOW", "{ILL|I WILL} {TEXT|BE BACK} WHEN IM {OUT|BACK} $")
 
 // notWantedAfter: the text complains of our texts, then ends "ya no
 // quiero" or "no lo quiero": "me despiertan a las 6am con sus mensajes, ya

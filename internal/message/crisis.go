@@ -229,7 +229,7 @@ func spokenFigures(toks []string) {
 	}
 }
 
-var figureCauses = newSet("SUENO", "RISA", "HAMBRE", "FRIO", "CALOR", "ABURRIMIENTO", "VERGUENZA", "GANAS", "CANSANCIO", "SED", "AMOR", "NERVIOS", "ENVIDIA")
+var figureCauses = newSet("SUENO", "RISA", "HAMBRE", "CALOR", "ABURRIMIENTO", "VERGUENZA", "GANAS", "CANSANCIO", "SED", "AMOR", "NERVIOS", "ENVIDIA")
 
 // urgentNow: the text speaks of now.
 var urgentNow = compileWide("NOW", "RN", "RIGHT NOW", "URGENT*", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "TONIGHT", "TONITE", "AHORA",
