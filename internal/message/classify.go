@@ -301,7 +301,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
 		ours = explicit || ourObject
 		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
-			comesBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses) || !ours && !strongAsk(revoked) && setMatch(&backLater, clauses)) {
+			comesBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses) || declineRules[strings.TrimSuffix(revoked, " (broad)")] && setMatch(&backLater, clauses) && !anyMatch(foreverWords, clauses)) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
@@ -728,10 +728,13 @@ var whatIfLeaving = wideRules("what if leaving",
 	"QUE PALABRAS PUEDO")
 
 // backLater: a goodbye that says the person will be back ("bye for now",
-// "ill text when im out"), which a refusal naming nothing of ours does not
-// outweigh; "unsubscribe. bye for now" and "take me off the list. ill text
-// when im out" still ask.
+// "ill text when im out"), which a bare refusal ("nah im good, bye for
+// now") does not outweigh; a request ("please remove me. bye for now")
+// still asks.
 var backLater = wideRules("back later", "BYE FOR NOW", "{ILL|I WILL} {TEXT|BE BACK} WHEN IM {OUT|BACK} $")
+
+// foreverWords keep a goodbye final: "bye for now. forever".
+var foreverWords = compileAll("FOREVER", "NEVER", "FOR GOOD", "PARA SIEMPRE")
 
 // notWantedAfter: the text complains of our texts, then ends "ya no
 // quiero" or "no lo quiero": "me despiertan a las 6am con sus mensajes, ya
