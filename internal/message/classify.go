@@ -301,7 +301,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
 		ours = explicit || ourObject
 		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
-			comesBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses) || declineRules[strings.TrimSuffix(revoked, " (broad)")] && setMatch(&backLater, clauses) && !anyMatch(foreverWords, clauses)) {
+			comesBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses) || declines(revoked) && setMatch(&backLater, clauses) && !anyMatch(foreverWords, clauses)) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
@@ -418,7 +418,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		c = Classification{Class: ClassOther}
 	}
 	c.Distress = distress
-	c.Decline = revoked != "" && declineRules[strings.TrimSuffix(revoked, " (broad)")] && !ours
+	c.Decline = declines(revoked) && !ours
 	if len(typos) > 0 && c.Class != ClassOther {
 		c.Rule += " (typo:" + strings.Join(typos, ", ") + ")"
 	}
@@ -532,6 +532,11 @@ var declineRules = map[string]bool{
 	"revocation:declined": true, "revocation:stop at a message": true, "revocation:who is this": true,
 	"revocation:not interested": true, "revocation:stop asking": true, "revocation:i quit": true,
 	"revocation:not one of us": true,
+}
+
+// declines: rule is one of declineRules, broad or not.
+func declines(rule string) bool {
+	return declineRules[strings.TrimSuffix(rule, " (broad)")]
 }
 
 // stopSigns: the text is nothing but emoji, and they say stop: a stop

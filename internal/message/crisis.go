@@ -218,7 +218,7 @@ func spokenFigures(toks []string) {
 	for i, t := range toks {
 		switch t {
 		case "DIE":
-			if at(toks, i-1) == "TO" && at(toks, i-2) == "GOING" && at(toks, i-3) == "WAS" && at(toks, i-4) == "I" && at(toks, i-5) == "THOUGHT" && slices.ContainsFunc(toks, isExercise) {
+			if exertionFigure(toks, i) {
 				toks[i] = "_"
 			}
 		case "MURIENDO", "MUERO", "MORIR", "MORIRME":
@@ -229,10 +229,12 @@ func spokenFigures(toks []string) {
 	}
 }
 
-// isExercise: a word of running or training, beside which "thought i was
-// gonna die" is a figure (not after a hit, nor out of meds).
-func isExercise(t string) bool {
-	return exerciseWords[t]
+// exertionFigure: the DIE at i ends "thought i was going to die" in a text
+// of running or training, where it is a figure (not after a hit, nor out
+// of meds).
+func exertionFigure(toks []string, i int) bool {
+	return at(toks, i-1) == "TO" && at(toks, i-2) == "GOING" && at(toks, i-3) == "WAS" && at(toks, i-4) == "I" && at(toks, i-5) == "THOUGHT" &&
+		slices.ContainsFunc(toks, func(t string) bool { return exerciseWords[t] })
 }
 
 var exerciseWords = newSet("RAN", "RUN", "RUNNING", "JOG", "JOGGING", "5K", "10K", "MILE", "MILES", "MARATHON", "GYM", "WORKOUT", "HIKE", "HIKING",

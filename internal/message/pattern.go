@@ -1,9 +1,6 @@
 package message
 
-import (
-	"fmt"
-	"strings"
-)
+import "strings"
 
 // A pattern is a short sequence of slots matched against consecutive tokens
 // of one clause. It is written as words separated by spaces:
@@ -38,15 +35,17 @@ type compiledPattern struct {
 	p   pattern
 }
 
-func compile(p string) pattern {
-	out := compileFields(p)
+// compile builds the pattern p, whose words canonical has already written
+// as fields.
+func compile(p string, fields []string) pattern {
+	out := compileFields(p, fields)
 	compiled = append(compiled, compiledPattern{p, out})
 	return out
 }
 
-func compileFields(p string) pattern {
+func compileFields(p string, fields []string) pattern {
 	var out pattern
-	for _, f := range canonical(strings.Fields(p)) {
+	for _, f := range fields {
 		switch f {
 		case "_":
 			out = append(out, slot{any: true})
@@ -118,12 +117,12 @@ func compileAll(ps ...string) []pattern {
 	seen := map[string]bool{}
 	for _, p := range ps {
 		for _, e := range expand(p) {
-			c := compile(e)
 			// Spellings make some written forms one: DO NOT and DONT, U and
-			// YOU. Each is tried once.
-			if k := fmt.Sprint(c); !seen[k] {
+			// YOU. Each is compiled and tried once.
+			fields := canonical(strings.Fields(e))
+			if k := strings.Join(fields, " "); !seen[k] {
 				seen[k] = true
-				out = append(out, c)
+				out = append(out, compile(e, fields))
 			}
 		}
 	}

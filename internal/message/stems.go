@@ -210,7 +210,7 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_" // "this heat is gonna kill me", "the test almost kill me"
 			}
 		case "DYING", "DIE", "DIED", "DEAD", "DIES":
-			if t == "DIE" && at(toks, i-1) == "TO" && at(toks, i-2) == "GOING" && at(toks, i-3) == "WAS" && at(toks, i-5) == "THOUGHT" && slices.ContainsFunc(toks, isExercise) {
+			if t == "DIE" && exertionFigure(toks, i) {
 				toks[i] = "_" // "ran a 5k and thought i was gonna die"
 			}
 			switch n1 {
