@@ -743,8 +743,8 @@ func stopClause(c []string) bool {
 	if !clauseStopWords[at(c, i)] {
 		return false
 	}
-	if at(c, i+1) == "ME" && (at(c, i+2) == "" || at(c, i+2) == "PLEASE") {
-		return false // "please stop me" asks for help, not for silence
+	if at(c, i+1) == "ME" {
+		return false // "please stop me", "stop me im driving to him" ask for help, not for silence
 	}
 	for _, t := range c[i+1:] {
 		if newSentence[t] {
