@@ -202,7 +202,7 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.6
+	modelCrisisAt     = 0.5
 	modelCrisisBareAt = 0.7
 )
 

@@ -111,13 +111,12 @@ const (
 
 // The floor on the test part, always enforced: what the classifier reaches
 // now. A change that reads people worse than this fails; raise the floor
-// as the classifier improves, until it meets the targets above. The crisis
-// floor was once 95.1%: the model thresholds are chosen on the dev and
-// extra texts only (TestModelCrossValidation), and when more everyday texts
-// joined them the rule chose a higher threshold with a cue word, which
-// reads one ambiguous crisis of the test part less.
+// as the classifier improves, until it meets the targets above. The model
+// thresholds are chosen on the dev and extra texts only
+// (TestModelCrossValidation), so the crisis floor has moved with them both
+// ways (95.1%, then 94.3%, now 95.1% again).
 const (
-	floorCrisisRecall = 94.3
+	floorCrisisRecall = 95.1
 	floorOptOutRecall = 92.8
 	floorFalseOptOuts = 0
 )

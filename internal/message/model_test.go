@@ -331,8 +331,9 @@ func TestModelReads(t *testing.T) {
 // to choose them: the most crises found for at most 4 points more false
 // crises than the rules alone on the extra free text, and at most 4% false
 // crises in all on its everyday texts (everydayLines: what staff would be
-// alerted to for nothing), and among settings within 0.1 point of that
-// recall, the fewest false crises.
+// alerted to for nothing), keeping every reading of the table tests
+// (rule_test.go), and among settings within 0.1 point of that recall, the
+// fewest false crises.
 // everydayLines are the ranges of lines of extra.jsonl (first, last;
 // counted from 1)
 // written as the everyday texts a recovery line gets: thanks, rides,
