@@ -317,7 +317,7 @@ var (
 	naloxoneWords = newSet("NARCAN", "NALOXONE", "NALOXONA", "NARCAM")
 	hurryCues     = compileAll("NEED IT ~ NOW|ASAP|RN|FAST", "^ HURRY", "HURRY $", "URGENT*", "ES PA|PARA YA", "PA|PARA YA $",
 		"PA|PARA AHORITA", "AHORITA MISMO", "EMERGENCY", "ASAP", "RIGHT NOW", "THIS MINUTE",
-		"{ALREADY|JUST} {GAVE|SPRAYED|USED} {IT|HIM|HER|THEM|ONE|TWO|A DOSE|BOTH}")
+		"ALREADY {GAVE|SPRAYED|USED} {IT|ONE|BOTH} $", "ALREADY {GAVE|SPRAYED} {HIM|HER|THEM} {$|ONE|TWO|TO DOSES|A DOSE|NARCAN|SOME|ANOTHER}")
 )
 
 // pillFeelsWrong: a pill of unknown make taken, and feeling very wrong
@@ -336,7 +336,7 @@ var (
 )
 
 // overdoseSigns read as an overdose unless the text laughs.
-var overdoseSigns = rules("overdose signs", "OUT COLD", "NODDING HARD", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
+var overdoseSigns = rules("overdose signs", "OUT COLD", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
 
 func isLaugh(t string) bool {
 	return laughWords[t] || strings.HasPrefix(t, "HAHA") || strings.HasPrefix(t, "JAJA") || strings.HasPrefix(t, "LMAO")

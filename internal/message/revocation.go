@@ -876,8 +876,8 @@ func messageObject(c []string, j int, bridge set) bool {
 	}
 	t := at(c, k)
 	switch {
-	case t == "" && k > j && (c[k-1] == "THESE" || c[k-1] == "THOSE"):
-		return true // "is there a way to stop getting these"
+	case (t == "" || afterThese[t]) && k > j && (c[k-1] == "THESE" || c[k-1] == "THOSE"):
+		return true // "is there a way to stop getting these", "pls stop these before she sees"
 	case messageGerunds[t]:
 		return gerundObject(c, t, k+1)
 	case messageNouns[t]:
@@ -887,6 +887,10 @@ func messageObject(c []string, j int, bridge set) bool {
 	}
 	return false
 }
+
+// afterThese may follow "stop these" without naming another thing:
+// "stop these before she sees", not "stop these cravings".
+var afterThese = newSet("BEFORE", "NOW", "ASAP", "ALREADY", "IMMEDIATELY", "PLEASE", "OR", "TODAY", "FOREVER")
 
 // textTopics name what our texts are about, before the texts: "stop
 // sending drug messages", "no more recovery texts".

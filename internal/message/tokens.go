@@ -187,7 +187,7 @@ var spellings = map[string][]string{
 	"PLZ": {"PLEASE"}, "PLS": {"PLEASE"}, "PLEASEE": {"PLEASE"}, "PLEEZ": {"PLEASE"}, "PLEES": {"PLEASE"},
 	"WANNA": {"WANT", "TO"}, "GONNA": {"GOING", "TO"}, "GOTTA": {"GOT", "TO"}, "2": {"TO"},
 	"CANNOT": {"CANT"}, "DONOT": {"DONT"}, "DNT": {"DONT"},
-	"YR": {"YEAR"}, "YRS": {"YEARS"},
+	"YR": {"YEAR"}, "YRS": {"YEARS"}, "CANX": {"CANCEL"}, "OFFA": {"OFF", "OF"},
 	"TXT": {"TEXT"}, "TXTS": {"TEXTS"}, "TXTING": {"TEXTING"}, "TEXTIN": {"TEXTING"},
 	"MSG": {"MESSAGE"}, "MSGS": {"MESSAGES"}, "MSGING": {"MESSAGING"}, "MESSAGIN": {"MESSAGING"},
 	"STOPP": {"STOP"}, "STAHP": {"STOP"}, "STOPPP": {"STOP"},
