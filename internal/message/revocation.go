@@ -876,8 +876,10 @@ func messageObject(c []string, j int, bridge set) bool {
 	}
 	t := at(c, k)
 	switch {
-	case (t == "" || afterThese[t]) && k > j && (c[k-1] == "THESE" || c[k-1] == "THOSE"):
-		return true // "is there a way to stop getting these", "pls stop these before she sees"
+	case t == "" && k > j && (c[k-1] == "THESE" || c[k-1] == "THOSE"):
+		return true // "is there a way to stop getting these"
+	case afterThese[t] && k == j+1 && c[j] == "THESE" && j > 0 && (at(c, j-2) == "PLEASE" || onlyWords(append(slices.Clone(c[:j-1]), "PLEASE"), commandWords)):
+		return true // "pls stop these before she sees", not "how do I stop these before I relapse"
 	case messageGerunds[t]:
 		return gerundObject(c, t, k+1)
 	case messageNouns[t]:
@@ -891,6 +893,10 @@ func messageObject(c []string, j int, bridge set) bool {
 // afterThese may follow "stop these" without naming another thing:
 // "stop these before she sees", not "stop these cravings".
 var afterThese = newSet("BEFORE", "NOW", "ASAP", "ALREADY", "IMMEDIATELY", "PLEASE", "OR", "TODAY", "FOREVER")
+
+// commandWords may stand before a stop verb that is said to us: "pls",
+// "can you", "yall".
+var commandWords = newSet("PLEASE", "CAN", "COULD", "YOU", "YALL", "GUYS", "OK", "OKAY", "SO", "AND", "NOW", "HEY", "YO")
 
 // textTopics name what our texts are about, before the texts: "stop
 // sending drug messages", "no more recovery texts".
