@@ -382,7 +382,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			crisis = r.rule(labelCrisis)
 		}
 	}
-	if crisis == "" && revoked != "" && anyMatch(leavingDespair, clauses) {
+	if crisis == "" && revoked != "" && (anyMatch(leavingDespair, clauses) || anyMatch(phoneGoodbye, clauses) && !anyMatch(plainReason, clauses)) {
 		// "stop bothering me nothing means anything": despair from someone
 		// leaving the line, said in words the model is not asked to read
 		// in a request to stop.
@@ -434,8 +434,18 @@ var helpAsked = wideRules("help asked",
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
 var leavingDespair = compileWide("IT ALL DOESNT MATTER", "NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
-	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "WONT NEED ANYTHING {SOON|$}", "{WONT|WILL NOT} {NEED|BE NEEDING} {A|THIS|MY} PHONE {SOON|MUCH LONGER|AFTER TONIGHT|ANYMORE|$}",
-	"TOO LATE FOR ME", "LIFE INCLUDED $", "{WONT|WILL NOT} BE IN SERVICE ~ {LONGER|SOON}", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $")
+	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "WONT NEED ANYTHING {SOON|$}", "LIFE INCLUDED $", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $")
+
+// phoneGoodbye: a phone or a chance the person will not need, beside a
+// request to stop ("lose my number, wont be needing a phone soon", "stop
+// the texts, its too late for me"), is a goodbye unless the text gives an
+// everyday reason (plainReason: a new phone, a carrier, sleep, work).
+var (
+	phoneGoodbye = compileWide("{WONT|WILL NOT} {NEED|BE NEEDING} {A|THIS|MY} PHONE {SOON|MUCH LONGER|AFTER TONIGHT|ANYMORE|$}",
+		"TOO LATE FOR ME", "{WONT|WILL NOT} BE IN SERVICE ~ {LONGER|SOON}")
+	plainReason = compileWide("SWITCHING", "CARRIER*", "NEW {PHONE|NUMBER|ONE|CARRIER|PLAN}", "GETTING A NEW", "GAVE ME ONE", "MOVING", "ASLEEP", "SLEEP",
+		"WORK EARLY", "AT NIGHT", "TO READ", "TO GO BACK", "TO BE GETTING", "OVERSEAS", "CAMBIO DE {CEL|TELEFONO|NUMERO|COMPANIA}")
+)
 
 // deniedRisk: the writer says they are in no danger.
 var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",

@@ -183,11 +183,11 @@ func joinSpelled(c []string) []string {
 
 // spellings folds one token into one or more canonical tokens.
 var spellings = map[string][]string{
-	"U": {"YOU"}, "UR": {"YOUR"},
+	"U": {"YOU"}, "UR": {"YOUR"}, "YR": {"YOUR"},
 	"PLZ": {"PLEASE"}, "PLS": {"PLEASE"}, "PLEASEE": {"PLEASE"}, "PLEEZ": {"PLEASE"}, "PLEES": {"PLEASE"},
 	"WANNA": {"WANT", "TO"}, "GONNA": {"GOING", "TO"}, "GOTTA": {"GOT", "TO"}, "2": {"TO"},
 	"CANNOT": {"CANT"}, "DONOT": {"DONT"}, "DNT": {"DONT"},
-	"YR": {"YEAR"}, "YRS": {"YEARS"}, "CANX": {"CANCEL"}, "OFFA": {"OFF", "OF"}, "0PT": {"OPT"}, "MORR": {"MORE"},
+	"YRS": {"YEARS"}, "CANX": {"CANCEL"}, "OFFA": {"OFF", "OF"}, "0PT": {"OPT"}, "MORR": {"MORE"},
 	"KITAME": {"QUITAME"}, "KITENME": {"QUITENME"}, "SAKENME": {"SACENME"}, "SAKAME": {"SACAME"},
 	"TXT": {"TEXT"}, "TXTS": {"TEXTS"}, "TXTING": {"TEXTING"}, "TEXTIN": {"TEXTING"},
 	"MSG": {"MESSAGE"}, "MSGS": {"MESSAGES"}, "MSGING": {"MESSAGING"}, "MESSAGIN": {"MESSAGING"},
