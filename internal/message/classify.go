@@ -202,7 +202,7 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.5
+	modelCrisisAt     = 0.4
 	modelCrisisBareAt = 0.7
 )
 
@@ -434,7 +434,7 @@ var helpAsked = wideRules("help asked",
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
 var leavingDespair = compileWide("IT ALL DOESNT MATTER", "NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
-	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "WONT NEED ANYTHING {SOON|$}", "LIFE INCLUDED $", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $")
+	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "WONT NEED ANYTHING {SOON|$}", "LIFE INCLUDED $", "TAKE ME OFF EVERY LIST", "{IM|I AM} NOT WORTH {ANYTHING|IT|SAVING|THE TEXTS|THE EFFORT}", "{STOP|STOPS} A BULLET", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $")
 
 // phoneGoodbye: a phone or a chance the person will not need, beside a
 // request to stop ("lose my number, wont be needing a phone soon", "stop

@@ -716,13 +716,13 @@ func (st *stemText) lostTolerance() bool {
 // treatment ("got out of rehab and got some sleep"), naloxone ("where can
 // I get naloxone?"), a weapon ("my dad has a gun"), despair that is not
 // clearly a crisis ("I'm so tired of fighting this": a person reads it), an
-// everyday jump ("going to jump in the shower") or an end to a drug ("no
-// mas blues para mi").
+// everyday jump ("going to jump in the shower"), an end to a drug ("no
+// mas blues para mi") or blame for someone else's relapse.
 // Where no rule reads a crisis in such a text, the model (classifyText)
 // does not either: these are the look-alikes a reader of words confuses
 // most, and the rules were written for them.
 func (st *stemText) rulesOwn(distress bool) bool {
-	if distress || st.errand || quitsADrug.matches(st.toks) || len(st.clauses) == 1 && callMe.matches(st.toks) {
+	if distress || st.errand || quitsADrug.matches(st.toks) || othersRelapse.matches(st.toks) || len(st.clauses) == 1 && callMe.matches(st.toks) {
 		return true
 	}
 	place := false
@@ -765,6 +765,11 @@ const everydayJump = "_JUMP"
 // call 911".
 var callMe = wideRules("call me", "^ {CAN|COULD|WILL|WOULD} {SOMEONE|SOMEBODY|YOU|YALL|A PERSON|ANYONE} {PLEASE|} {CALL|PHONE|RING} ME {|BACK|TODAY|TOMORROW|LATER|PLEASE} $",
 	"^ {PLEASE|} {CALL|PHONE|RING} ME {|BACK|TODAY|TOMORROW|LATER|PLEASE|WHEN YOU CAN} $")
+
+// othersRelapse: fault or blame for someone else's use ("it isnt Kevins
+// fault he relapsed"), which the model, having learnt "it wasnt her fault"
+// from farewells, would read as one.
+var othersRelapse = wideRules("others relapse", "FAULT {HE|SHE|THEY} {RELAPSED|USED|USES|DRANK|DRINKS|STARTED|PICKED UP|WENT BACK}")
 
 var quitsADrug = wideRules("quits a drug", "{NO MAS|NO MORE} ~ {PARA MI|FOR ME|PA MI} $")
 
@@ -848,7 +853,7 @@ var (
 		"DEALERS", "PLUGS", "TRIGGER", "TRIGGERS", "CRYSTAL", "VENDE", "VENDIA", "VENDEDOR", "JALE", "USABA",
 		"SHOOTING", "SNORTING", "WITHDRAWAL", "WITHDRAWALS", "DETOX", "REHAB", "TREATMENT", "COURT", "PROBATION",
 		"PAROLE", "JUDGE", "PAIN", "ANXIETY", "VOICES", "THOUGHTS", "CRYING", "FEELING", "FEELINGS", "SHAKES",
-		"DOPESICK", "SICK", "MEDS", "MEDICATION", "NICOTINE", "CIGARETTES", "CIGS", "KRATOM", "ME",
+		"DOPESICK", "SICK", "MEDS", "MEDICATION", "NICOTINE", "CIGARETTES", "CIGS", "KRATOM", "ME", "GABAPENTIN", "GABAS", "LYRICA", "ABUSING",
 		"DROGA", "DROGAS", "USAR", "USANDO", "CONSUMIR", "CONSUMO", "CONSUMIENDO", "TOMAR", "TOMANDO", "BEBER",
 		"BEBIENDO", "CHUPAR", "PISTEAR", "CERVEZA", "CERVEZAS", "PASTILLA", "PASTILLAS", "FUMAR", "FUMANDO", "MOTA",
 		"PERICO", "COCA", "CRICO", "CRISTAL", "PIEDRA", "HEROINA", "CHIVA", "FENTA", "FENTANILO", "VICIO", "VICIOS",
@@ -1141,6 +1146,8 @@ func (st *stemText) elsewhere() bool {
 				return true // "stop buying. stop calling. thats my plan"
 			case t == "NOT" && (at(c, i+1) == "YOU" || at(c, i+1) == "U") && (at(c, i-1) == "WAIT" || at(c, i+2) == ""):
 				return true // "STOP. wait not u. i was yelling at myself"
+			case i == 0 && t == "NOT" && at(c, i+1) == "THE" && ourNouns[at(c, i+2)] && at(c, i+3) == "":
+				return true // "Stop. Not the texts. Me. I need to stop."
 			}
 		}
 	}

@@ -187,7 +187,7 @@ var spellings = map[string][]string{
 	"PLZ": {"PLEASE"}, "PLS": {"PLEASE"}, "PLEASEE": {"PLEASE"}, "PLEEZ": {"PLEASE"}, "PLEES": {"PLEASE"},
 	"WANNA": {"WANT", "TO"}, "GONNA": {"GOING", "TO"}, "GOTTA": {"GOT", "TO"}, "2": {"TO"},
 	"CANNOT": {"CANT"}, "DONOT": {"DONT"}, "DNT": {"DONT"},
-	"YRS": {"YEARS"}, "CANX": {"CANCEL"}, "OFFA": {"OFF", "OF"}, "0PT": {"OPT"}, "MORR": {"MORE"},
+	"YRS": {"YEARS"}, "CANX": {"CANCEL"}, "OFFA": {"OFF", "OF"}, "0PT": {"OPT"}, "CEACE": {"CEASE"}, "BOTHERIN": {"BOTHERING"}, "MORR": {"MORE"},
 	"KITAME": {"QUITAME"}, "KITENME": {"QUITENME"}, "SAKENME": {"SACENME"}, "SAKAME": {"SACAME"},
 	"TXT": {"TEXT"}, "TXTS": {"TEXTS"}, "TXTING": {"TEXTING"}, "TEXTIN": {"TEXTING"},
 	"MSG": {"MESSAGE"}, "MSGS": {"MESSAGES"}, "MSGING": {"MESSAGING"}, "MESSAGIN": {"MESSAGING"},
