@@ -317,7 +317,7 @@ var (
 	naloxoneWords = newSet("NARCAN", "NALOXONE", "NALOXONA", "NARCAM")
 	hurryCues     = compileAll("NEED IT ~ NOW|ASAP|RN|FAST", "^ HURRY", "HURRY $", "URGENT*", "ES PA|PARA YA", "PA|PARA YA $",
 		"PA|PARA AHORITA", "AHORITA MISMO", "EMERGENCY", "ASAP", "RIGHT NOW", "THIS MINUTE",
-		"ALREADY {GAVE|SPRAYED|USED} {IT|ONE|BOTH} $", "NODDING {HARD|OUT|OFF|BAD}", "FALLING OUT", "ALREADY {GAVE|SPRAYED} {HIM|HER|THEM} {$|ONE|TWO|TO DOSES|A DOSE|NARCAN|SOME|ANOTHER}")
+		"ALREADY {GAVE|SPRAYED|USED} {IT|ONE|BOTH} $", "NODDING {HARD|OUT|OFF|BAD}", "{EVERYBODY|EVERYONE|HE|SHE|THEY|PEOPLE|BOTH|HES|SHES|THEYRE|EVERYBODYS} {IS|ARE|} FALLING OUT {$|AND|NOW|RN}", "ALREADY {GAVE|SPRAYED} {HIM|HER|THEM} {$|ONE|TWO|TO DOSES|A DOSE|NARCAN|SOME|ANOTHER}")
 )
 
 // pillFeelsWrong: a pill of unknown make taken, and feeling very wrong
@@ -336,7 +336,7 @@ var (
 )
 
 // overdoseSigns read as an overdose unless the text laughs.
-var overdoseSigns = rules("overdose signs", "OUT COLD", "{BATHROOM|PORTA JOHN|PORTAJOHN|STALL|RESTROOM} ~ NOT {ANSWERING|RESPONDING|OPENING}", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
+var overdoseSigns = rules("overdose signs", "OUT COLD", "{BATHROOM|PORTA JOHN|PORTAJOHN|STALL|RESTROOM} ~ NOT {ANSWERING|RESPONDING}", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
 
 func isLaugh(t string) bool {
 	return laughWords[t] || strings.HasPrefix(t, "HAHA") || strings.HasPrefix(t, "JAJA") || strings.HasPrefix(t, "LMAO")

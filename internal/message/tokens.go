@@ -183,7 +183,7 @@ func joinSpelled(c []string) []string {
 
 // spellings folds one token into one or more canonical tokens.
 var spellings = map[string][]string{
-	"U": {"YOU"}, "UR": {"YOUR"}, "YR": {"YOUR"},
+	"U": {"YOU"}, "UR": {"YOUR"},
 	"PLZ": {"PLEASE"}, "PLS": {"PLEASE"}, "PLEASEE": {"PLEASE"}, "PLEEZ": {"PLEASE"}, "PLEES": {"PLEASE"},
 	"WANNA": {"WANT", "TO"}, "GONNA": {"GOING", "TO"}, "GOTTA": {"GOT", "TO"}, "2": {"TO"},
 	"CANNOT": {"CANT"}, "DONOT": {"DONT"}, "DNT": {"DONT"},
