@@ -769,7 +769,7 @@ var callMe = wideRules("call me", "^ {CAN|COULD|WILL|WOULD} {SOMEONE|SOMEBODY|YO
 // othersRelapse: fault or blame for someone else's use ("it isnt Kevins
 // fault he relapsed"), which the model, having learnt "it wasnt her fault"
 // from farewells, would read as one.
-var othersRelapse = wideRules("others relapse", "FAULT {HE|SHE|THEY} {RELAPSED|USED|USES|DRANK|DRINKS|STARTED|PICKED UP|WENT BACK}")
+var othersRelapse = wideRules("others relapse", "{ISNT|NOT|WASNT|AINT|HER|HIS|THEIR} ~ FAULT {HE|SHE|THEY} {RELAPSED|USED|USES|DRANK|DRINKS|STARTED|PICKED UP|WENT BACK}")
 
 var quitsADrug = wideRules("quits a drug", "{NO MAS|NO MORE} ~ {PARA MI|FOR ME|PA MI} $")
 
