@@ -441,7 +441,8 @@ var leavingDespair = compileWide("IT ALL DOESNT MATTER", "NOTHING MEANS ANYTHING
 // phoneGoodbye: a phone or a chance the person will not need, beside a
 // request to stop ("lose my number, wont be needing a phone soon", "stop
 // the texts, its too late for me"), is a goodbye unless the text gives an
-// everyday reason (plainReason: a new phone, a carrier, sleep, work).
+// everyday reason (plainReason: a new phone, a carrier, a real move, being
+// asleep, work).
 var (
 	phoneGoodbye = compileWide("{WONT|WILL NOT} {NEED|BE NEEDING} {A|THIS|MY} PHONE {SOON|MUCH LONGER|AFTER TONIGHT|ANYMORE|$}",
 		"TOO LATE FOR ME", "{WONT|WILL NOT} BE IN SERVICE ~ {LONGER|SOON}")
