@@ -116,7 +116,10 @@ func (s *Service) Handle(ctx context.Context, m Message) (Result, error) {
 func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string, class message.Classification) (Result, error) {
 	hash := s.Vault.Hash(from)
 	var recent []string
-	if class.Class == message.ClassOther || class.Decline {
+	switch {
+	case class.Decline:
+		recent = []string{ReplyFreeText, ReplyFreeTextAck, ReplyCrisis}
+	case class.Class == message.ClassOther:
 		recent = []string{ReplyFreeText, ReplyFreeTextAck}
 	}
 	now := time.Now()
@@ -131,7 +134,7 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 	if view.Repeat {
 		return Result{Class: class.Class, TwiML: view.PriorTwiML, Repeat: true}, nil
 	}
-	if class.Decline && !class.CarrierHandled && answersStaff(view.Conversation) {
+	if class.Decline && !class.CarrierHandled && answersLine(view.Conversation, view.RecentReplies, now) {
 		class = asAnswer(class)
 	}
 	sub := view.Subscriber
@@ -168,16 +171,31 @@ func (s *Service) handle(ctx context.Context, tx pgx.Tx, m Message, from string,
 	return Result{Class: class.Class, Reply: d.reply, TwiML: e.inbound.ReplyTwiML}, nil
 }
 
-// answerWindow is how long after a reply from staff a decline ("no
-// thanks", "bye", "who is this?") answers that person rather than revokes
-// consent: the sequence waits while a conversation is active, so within it
-// the last text the person got was most likely the responder's.
+// answerWindow is how long after a reply from staff, or the crisis reply,
+// a decline ("no thanks", "bye", "who is this?") answers it rather than
+// revokes consent: the sequence waits while a conversation is active, so
+// within it the last text the person got was most likely that one.
 const answerWindow = 24 * time.Hour
 
-// answersStaff tells whether a reply from staff went to the number, in a
-// conversation not closed, within answerWindow.
-func answersStaff(c *store.CurrentConversation) bool {
-	return c.Exists() && c.StaffRepliedLately
+// answersLine tells whether, in a conversation not closed, the last word
+// to the number was likely a person's or the safety reply: a reply from
+// staff went to it within answerWindow, or the crisis reply did. "im ok",
+// "no thanks" or "bye" after "Call or text 988" answers it; read as an
+// opt-out, it would leave a person in danger where no responder could text
+// them back.
+func answersLine(c *store.CurrentConversation, recent []store.RecentReply, now time.Time) bool {
+	if !c.Exists() {
+		return false
+	}
+	if c.StaffRepliedLately {
+		return true
+	}
+	for _, r := range recent {
+		if r.Name == ReplyCrisis && now.Sub(r.At) < answerWindow {
+			return true
+		}
+	}
+	return false
 }
 
 // asAnswer reads a decline said to a responder as a message in the

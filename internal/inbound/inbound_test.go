@@ -199,3 +199,62 @@ func TestInboundAndStaffReplyTogether(t *testing.T) {
 		}
 	}
 }
+
+// A decline after the crisis reply answers it: "im good" or "no thanks"
+// to "Call or text 988" leaves the number subscribed, so a responder can
+// still text the person, and waits in the crisis conversation. Once staff
+// closed that conversation, or a day on, the same words stop the texts;
+// STOP always does.
+func TestDeclineAnswersSafetyReply(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	h := newService(t)
+	for i, tc := range []struct {
+		name      string
+		ago       time.Duration // how long before the decline the crisis text came
+		closed    bool
+		body      string
+		wantState store.State
+		answer    bool
+	}{
+		{"im good after the safety reply", 0, false, "im good", store.Active, true},
+		{"no thanks hours after it", 5 * time.Hour, false, "no thanks", store.Active, true},
+		{"bye after it", 0, false, "bye", store.Active, true},
+		{"STOP after it", 0, false, "STOP", store.Stopped, false},
+		{"a request naming the texts after it", 0, false, "please stop texting me", store.Stopped, false},
+		{"a decline a day after it", 25 * time.Hour, false, "no thanks", store.Stopped, false},
+		{"a decline after staff closed the conversation", 0, true, "im good", store.Stopped, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			from := fmt.Sprintf("+1212555%04d", 600+i)
+			h.send(t, from, "JOIN")
+			if res := h.send(t, from, "i want to die"); res.Reply != inbound.ReplyCrisis {
+				t.Fatalf("crisis text got reply %q", res.Reply)
+			}
+			sid := fmt.Sprintf("SM%032d", h.sid)
+			if _, err := h.db.Pool.Exec(ctx, `UPDATE inbound_messages SET received_at = received_at - $2::interval WHERE message_sid = $1`, sid, tc.ago.String()); err != nil {
+				t.Fatal(err)
+			}
+			if tc.closed {
+				if _, err := h.db.Pool.Exec(ctx, `UPDATE conversations SET status = 'closed', closed_at = now() WHERE phone_hash = $1`, h.v.Hash(from)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h.send(t, from, tc.body)
+			sub, err := pgtest.FindSubscriberByHash(ctx, h.db, h.v.Hash(from))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sub.State != tc.wantState {
+				t.Errorf("%q: state %s; want %s", tc.body, sub.State, tc.wantState)
+			}
+			var rule string
+			if err := h.db.Pool.QueryRow(ctx, `SELECT rule FROM inbound_messages WHERE message_sid = $1`, fmt.Sprintf("SM%032d", h.sid)).Scan(&rule); err != nil {
+				t.Fatal(err)
+			}
+			if answer := strings.HasSuffix(rule, "(an answer to staff)"); answer != tc.answer {
+				t.Errorf("%q: rule %q; want an answer: %v", tc.body, rule, tc.answer)
+			}
+		})
+	}
+}
