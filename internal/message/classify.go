@@ -372,8 +372,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// subscription"), a text that laughs ("lol", "jaja", 💀), or one the
 		// rules have a reading of their own for (rulesOwn), needs a rule.
 		at := modelCrisisBareAt
-		if ours {
-			at = 2 // no crisis cue and a request to stop our texts: a rule must read the crisis
+		if ours || anyMatch(lifePlan, clauses) {
+			// No crisis cue and a request to stop our texts, or a life
+			// planned ahead ("quitting my job and going back to school, no
+			// one can talk me out of it"): a rule must read the crisis.
+			at = 2
 		}
 		if st != nil && anyPattern(crisisCues, st.toks) || st == nil && anyMatch(crisisCues, clauses) {
 			at = modelCrisisAt // a cue word, not one in a figure of speech (blankFigures)
@@ -450,6 +453,11 @@ var (
 		"WORK EARLY", "AT NIGHT", "TO READ", "TO BE GETTING", "OVERSEAS", "CAMBIO DE {CEL|TELEFONO|NUMERO|COMPANIA}")
 )
 
+// lifePlan: a change of life planned ahead, told as news.
+var lifePlan = compileWide("{QUITTING|QUIT|LEAVING} MY JOB", "{GOING|GO|HEADING|WENT} BACK TO {SCHOOL|COLLEGE|CLASS|CLASSES}", "{STARTING|START|GOT} A NEW JOB",
+	"{ENROLLING|ENROLLED|SIGNING UP|SIGNED UP|APPLYING|APPLIED} {IN|FOR|TO} {SCHOOL|COLLEGE|CLASSES|A PROGRAM|THE ACADEMY}", "GETTING MARRIED",
+	"{VOY A|VOLVER A|REGRESO A|REGRESAR A} LA {ESCUELA|UNIVERSIDAD|PREPA}", "{DEJO|DEJAR|RENUNCIO A|RENUNCIAR A} MI TRABAJO", "NUEVO TRABAJO", "ME VOY A CASAR")
+
 // deniedRisk: the writer says they are in no danger.
 var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
 	"NO ESTOY EN PELIGRO", "NO VOY A HACER {NINGUNA TONTERIA|UNA TONTERIA|NINGUNA LOCURA|NADA MALO|NADA}", "NO ME VOY A HACER NADA")
@@ -476,7 +484,13 @@ func usedAfterTimeAway(clauses [][]string) bool {
 	if hasAnyToken(clauses, firstWords) && anyMatch(firstTimeIn, clauses) && anyMatch(relapseCue, clauses) {
 		return true // "i slipped, first time in 9 months"
 	}
-	if !hasAnyToken(clauses, timeAwayWords) || !anyMatch(timeAway, clauses) || !anyMatch(usedNow, clauses) {
+	if !hasAnyToken(clauses, timeAwayWords) || !anyMatch(timeAway, clauses) {
+		return false
+	}
+	if anyMatch(usualDose, clauses) {
+		return true // "clean since last spring, gonna do my usual amount"
+	}
+	if !anyMatch(usedNow, clauses) {
 		return false
 	}
 	if anyMatch(relapseCue, clauses) || anyMatch(usedBare, clauses) {
@@ -491,6 +505,11 @@ func usedAfterTimeAway(clauses [][]string) bool {
 }
 
 var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|$}", "HOY {USE|CONSUMI|RECAI}")
+
+// usualDose: the old amount about to be used, or being used: the dose
+// that kills after time away.
+var usualDose = compileWide("{DO|DOING|TAKE|TAKING|USE|USING|SHOOT|SHOOTING|SNORT|SMOKE|HIT} {MY|THE|} {USUAL|SAME|OLD|REGULAR|NORMAL} {AMOUNT|DOSE|SHOT|HIT|BAG|BAGS|LINE|LINES}",
+	"{WHAT|HOW MUCH} I USED TO {DO|USE|TAKE|SHOOT} {$|TONIGHT|NOW|RN}", "{MI|LA} {DOSIS|CANTIDAD} DE {SIEMPRE|ANTES}", "LO {MISMO|QUE} {QUE|} {USABA|ME METIA|CONSUMIA} ANTES")
 
 // laughs: the text laughs, in words or pictures ("jaja", "lol", 😂).
 func laughs(body string, clauses [][]string) bool {
@@ -523,7 +542,7 @@ var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|SMOKED|SNORTED|RECAI
 
 // timeAway: weeks or more without, or just out of a place without.
 var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|ANOS|MES|ANO|DIAS} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
-	"{CLEAN|SOBER} {FOR|SINCE|} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}", "AFTER {REHAB|DETOX|JAIL|PRISON|TREATMENT}",
+	"{CLEAN|SOBER} {FOR|SINCE|} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "{CLEAN|SOBER} SINCE {LAST|} {SPRING|SUMMER|FALL|WINTER|CHRISTMAS|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}", "AFTER {REHAB|DETOX|JAIL|PRISON|TREATMENT}",
 	"DESPUES DE ~ {MESES|ANOS|SEMANAS|MES|ANO}",
 	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO}")
 

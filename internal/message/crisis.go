@@ -252,8 +252,8 @@ func negatedAt(toks []string, i int) bool {
 	switch at(toks, i-1) {
 	case "NOT", "NO", "NEVER", "NUNCA", "AINT", "ISNT", "NI":
 		return true
-	case "ME", "TE", "SE", "LO", "LA":
-		return at(toks, i-2) == "NO"
+	case "ME", "TE", "SE", "LO", "LA", "ESTOY", "SOY", "ANDO":
+		return at(toks, i-2) == "NO" // "no me quiero morir", "no estoy suicida"
 	}
 	return false
 }

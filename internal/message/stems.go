@@ -754,6 +754,9 @@ var (
 	stillRecovering = wideRules("still recovering", "ANYMORE", "NO MORE", "CLEAN", "SOBER", "RELAPS*", "CRAVING*", "RECAI*", "YA NO", "LIMPIO", "LIMPIA", "SINCE", "DESDE")
 )
 
+// politePo may come before the Tagalog courtesy "po".
+var politePo = newSet("STOP", "PLEASE", "CANCEL", "YOU", "THANKS", "NEED", "SALAMAT", "SORRY", "REMOVE")
+
 // everydayJump blanks JUMP in "jump in the shower": a figure the model,
 // which reads words, would take for a plan.
 const everydayJump = "_JUMP"
@@ -1306,6 +1309,9 @@ func (st *stemText) recoveryTalk() bool {
 	}
 	for k, c := range st.clauses {
 		for i, t := range c {
+			if t == "CRYING" && at(c, i-1) != "STOP" && reactionStop(st.clauses[k:k+1]) {
+				continue // "nooo stop im literally crying at work": moved, in one sentence
+			}
 			if t == "CRYING" && k > 0 && saidStop(st.clauses[k-1]) {
 				// "Stop, I'm crying at work", "stop it. you'll have me
 				// crying": moved by a message, in two sentences.
@@ -1325,6 +1331,9 @@ func (st *stemText) recoveryTalk() bool {
 			}
 			if (t == "PARTY" || t == "PARTYING") && (at(c, i-1) == "DONT" || at(c, i-1) == "STOPPED" || at(c, i-1) == "QUIT" || at(c, i-1) == "MORE" || at(c, i-1) == "CANT") {
 				return true // "i dont party anymore", "no more partying": the writer's own use
+			}
+			if t == "PO" && (politePo[at(c, i-1)] || at(c, i+1) == "STOP") {
+				continue // "Stop po. Thank you", "please po stop": a courtesy in Tagalog, not a probation officer
 			}
 			if recoveryWords[t] {
 				// "I don't do drugs", "I'm not an addict": someone the texts

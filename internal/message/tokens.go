@@ -210,7 +210,7 @@ var spellings = map[string][]string{
 	"NEVR": {"NEVER"}, "SIGND": {"SIGNED"}, "GAV": {"GAVE"}, "GONA": {"GOING", "TO"}, "FOREVR": {"FOREVER"}, "WHATEVR": {"WHATEVER"},
 	"HAPPNS": {"HAPPENS"}, "LIK": {"LIKE"}, "GIVIN": {"GIVING"}, "SMTHIN": {"SOMETHING"}, "SMTHN": {"SOMETHING"}, "SUMTHIN": {"SOMETHING"}, "TNIGHT": {"TONIGHT"},
 	"NEMORE": {"ANYMORE"}, "NEMOR": {"ANYMORE"}, "KIL": {"KILL"}, "MYSLF": {"MYSELF"}, "WHRE": {"WHERE"}, "NARCN": {"NARCAN"}, "DISSAPEAR": {"DISAPPEAR"},
-	"DISAPEAR": {"DISAPPEAR"}, "RELAPSD": {"RELAPSED"}, "SLEP": {"SLEEP"}, "THNK": {"THANK"}, "THNKS": {"THANKS"}, "GRAX": {"GRACIAS"}, "HEPL": {"HELP"}, "DONEE": {"DONE"}, "BYEE": {"BYE"}, "STUVO": {"ESTUVO"}, "DSPS": {"DESPUES"}, "EVN": {"EVEN"},
+	"DISAPEAR": {"DISAPPEAR"}, "RELAPSD": {"RELAPSED"}, "SLEP": {"SLEEP"}, "THNK": {"THANK"}, "THNKS": {"THANKS"}, "GRAX": {"GRACIAS"}, "HEPL": {"HELP"}, "DONEE": {"DONE"}, "BYEE": {"BYE"}, "TEXTIGN": {"TEXTING"}, "TEXITNG": {"TEXTING"}, "MEE": {"ME"}, "PILSS": {"PILLS"}, "THEMM": {"THEM"}, "DRUNNK": {"DRUNK"}, "SHHH": {"SHH"}, "SHHHH": {"SHH"}, "SHUSH": {"SHH"}, "BYEBYE": {"BYE", "BYE"}, "GOODBY": {"GOODBYE"}, "GOODBYEE": {"GOODBYE"}, "GDBYE": {"GOODBYE"}, "GUDBYE": {"GOODBYE"}, "GOODBYYE": {"GOODBYE"}, "FAREWEL": {"FAREWELL"}, "ADIOSS": {"ADIOS"}, "STUVO": {"ESTUVO"}, "DSPS": {"DESPUES"}, "EVN": {"EVEN"},
 	"NITE": {"NIGHT"}, "KANSELEN": {"CANCELEN"}, "STP": {"STOP"}, "STPP": {"STOP"}, "PLSS": {"PLS"}, "PLZZ": {"PLZ"}, "GOO": {"GO"}, "TXTNG": {"TEXTING"}, "CN": {"CAN"}, "ION": {"I", "DONT"},
 	// Spanish as texted
 	"Q": {"QUE"}, "KE": {"QUE"}, "XQ": {"PORQUE"}, "PQ": {"PORQUE"}, "PORFA": {"PORFAVOR"}, "XFA": {"PORFAVOR"},
