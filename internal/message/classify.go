@@ -202,8 +202,8 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.4
-	modelCrisisBareAt = 0.7
+	modelCrisisAt     = 0.5
+	modelCrisisBareAt = 0.65
 )
 
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {
@@ -263,8 +263,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	)
 	if use&phraseLayer != 0 {
 		revoked = revokes(clauses)
-		if revoked == "" && reactionStop(clauses) && laughsOrCries(body, clauses) {
+		if (revoked == "" || revoked == "revocation:stop") && reactionStop(clauses) && laughsOrCries(body, clauses) {
 			revoked = "revocation:stop at a message"
+		}
+		if revoked == "revocation:stop" && movedToThanks(body, clauses) {
+			revoked = "" // "stop im crying, thank u": moved by a message, and grateful for it
 		}
 		if revoked == "revocation:too many" && (praises(clauses) || hasAnyToken(clauses, goodWords)) || revoked == "revocation:for them" && praises(clauses) ||
 			revoked == "revocation:who is this" && (praises(clauses) || hasAnyToken(clauses, helpNeeded)) {
@@ -372,11 +375,14 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// subscription"), a text that laughs ("lol", "jaja", 💀), or one the
 		// rules have a reading of their own for (rulesOwn), needs a rule.
 		at := modelCrisisBareAt
-		if ours || anyMatch(lifePlan, clauses) {
-			// No crisis cue and a request to stop our texts, or a life
-			// planned ahead ("quitting my job and going back to school, no
-			// one can talk me out of it"): a rule must read the crisis.
-			at = 2
+		if anyMatch(lifePlan, clauses) {
+			// No crisis cue and a life planned ahead ("quitting my job and
+			// going back to school, no one can talk me out of it"): the
+			// model must be surer.
+			at = lifePlanAt
+		}
+		if ours {
+			at = 2 // no crisis cue and a request to stop our texts: a rule must read the crisis
 		}
 		if st != nil && anyPattern(crisisCues, st.toks) || st == nil && anyMatch(crisisCues, clauses) {
 			at = modelCrisisAt // a cue word, not one in a figure of speech (blankFigures)
@@ -453,10 +459,13 @@ var (
 		"WORK EARLY", "AT NIGHT", "TO READ", "TO BE GETTING", "OVERSEAS", "CAMBIO DE {CEL|TELEFONO|NUMERO|COMPANIA}")
 )
 
-// lifePlan: a change of life planned ahead, told as news.
-var lifePlan = compileWide("{QUITTING|QUIT|LEAVING} MY JOB", "{GOING|GO|HEADING|WENT} BACK TO {SCHOOL|COLLEGE|CLASS|CLASSES}", "{STARTING|START|GOT} A NEW JOB",
-	"{ENROLLING|ENROLLED|SIGNING UP|SIGNED UP|APPLYING|APPLIED} {IN|FOR|TO} {SCHOOL|COLLEGE|CLASSES|A PROGRAM|THE ACADEMY}", "GETTING MARRIED",
-	"{VOY A|VOLVER A|REGRESO A|REGRESAR A} LA {ESCUELA|UNIVERSIDAD|PREPA}", "{DEJO|DEJAR|RENUNCIO A|RENUNCIAR A} MI TRABAJO", "NUEVO TRABAJO", "ME VOY A CASAR")
+// lifePlan: the writer's own life planned ahead, told as news; without a
+// crisis cue the model then needs at least lifePlanAt.
+var lifePlan = compileWide("{GOING|GO|HEADING} BACK TO {SCHOOL|COLLEGE|CLASS|CLASSES}", "{STARTING|START} A NEW JOB",
+	"{ENROLLING|ENROLLED|SIGNING UP|SIGNED UP|APPLYING|APPLIED} {IN|FOR|TO} {SCHOOL|COLLEGE|CLASSES|THE ACADEMY}",
+	"{VOY A|VOLVER A|REGRESO A|REGRESAR A} LA {ESCUELA|UNIVERSIDAD|PREPA}", "EMPIEZO {UN|MI} NUEVO TRABAJO")
+
+const lifePlanAt = 0.9
 
 // deniedRisk: the writer says they are in no danger.
 var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
@@ -487,7 +496,7 @@ func usedAfterTimeAway(clauses [][]string) bool {
 	if !hasAnyToken(clauses, timeAwayWords) || !anyMatch(timeAway, clauses) {
 		return false
 	}
-	if anyMatch(usualDose, clauses) {
+	if anyMatch(usualDose, clauses) && !hasAnyToken(clauses, maintenance) {
 		return true // "clean since last spring, gonna do my usual amount"
 	}
 	if !anyMatch(usedNow, clauses) {
@@ -508,8 +517,12 @@ var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE} {TODAY|T
 
 // usualDose: the old amount about to be used, or being used: the dose
 // that kills after time away.
-var usualDose = compileWide("{DO|DOING|TAKE|TAKING|USE|USING|SHOOT|SHOOTING|SNORT|SMOKE|HIT} {MY|THE|} {USUAL|SAME|OLD|REGULAR|NORMAL} {AMOUNT|DOSE|SHOT|HIT|BAG|BAGS|LINE|LINES}",
-	"{WHAT|HOW MUCH} I USED TO {DO|USE|TAKE|SHOOT} {$|TONIGHT|NOW|RN}", "{MI|LA} {DOSIS|CANTIDAD} DE {SIEMPRE|ANTES}", "LO {MISMO|QUE} {QUE|} {USABA|ME METIA|CONSUMIA} ANTES")
+var usualDose = compileWide("{DO|DOING|TAKE|TAKING|USE|USING|SHOOT|SHOOTING|SNORT|SMOKE|HIT} {MY|THE|} {USUAL|SAME|OLD|REGULAR|NORMAL} {AMOUNT|DOSE|SHOT|HIT|BAG|BAGS|LINE|LINES} {$|TONIGHT|NOW|RN|LIKE BEFORE|LIKE I USED TO}",
+	"{GONNA|GOING TO|ABOUT TO} {DO|USE|TAKE|SHOOT} {WHAT|HOW MUCH} I USED TO", "{MI|LA} {DOSIS|CANTIDAD} DE {SIEMPRE|ANTES} {$|HOY|ESTA NOCHE|AHORITA}")
+
+// maintenance: a medication taken as prescribed, whose usual dose is no
+// danger ("clean since january, still taking my normal dose of methadone").
+var maintenance = newSet("METHADONE", "METADONA", "BUPE", "SUBOXONE", "SUBS", "SUB", "BUPRENORPHINE", "VIVITROL", "SUBLOCADE", "MEDS", "MEDICATION", "MEDICINA", "MEDICAMENTO", "PRESCRIPTION")
 
 // laughs: the text laughs, in words or pictures ("jaja", "lol", 😂).
 func laughs(body string, clauses [][]string) bool {
@@ -542,12 +555,12 @@ var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|SMOKED|SNORTED|RECAI
 
 // timeAway: weeks or more without, or just out of a place without.
 var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|ANOS|MES|ANO|DIAS} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
-	"{CLEAN|SOBER} {FOR|SINCE|} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "{CLEAN|SOBER} SINCE {LAST|} {SPRING|SUMMER|FALL|WINTER|CHRISTMAS|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}", "AFTER {REHAB|DETOX|JAIL|PRISON|TREATMENT}",
+	"{CLEAN|SOBER} {FOR|SINCE|} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "{LIMPIO|LIMPIA|SOBRIO|SOBRIA} DESDE {ENERO|FEBRERO|MARZO|ABRIL|MAYO|JUNIO|JULIO|AGOSTO|SEPTIEMBRE|OCTUBRE|NOVIEMBRE|DICIEMBRE|NAVIDAD}", "{CLEAN|SOBER} SINCE {LAST|} {SPRING|SUMMER|FALL|WINTER|CHRISTMAS|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}", "AFTER {REHAB|DETOX|JAIL|PRISON|TREATMENT}",
 	"DESPUES DE ~ {MESES|ANOS|SEMANAS|MES|ANO}",
 	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO}")
 
 // despairCue: not caring what happens to oneself.
-var despairCue = compileWide("NOTHING {EVEN|REALLY|} MATTERS", "{IT|NOTHING} DOESNT MATTER ANYMORE", "AINT NOTHING MATTER*", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|NO MORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS", "{IDC|DONT CARE} {WHAT|WHATEVER} HAPPENS", "WHATEVER HAPPENS ~ {AT THIS POINT|NOW|ANYMORE}",
+var despairCue = compileWide("IDC {ABOUT ANYTHING|ANYMORE|WHAT HAPPENS|IF I|NO MORE}", "NOTHING {EVEN|REALLY|} MATTERS", "{IT|NOTHING} DOESNT MATTER ANYMORE", "AINT NOTHING MATTER*", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|NO MORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS", "{IDC|DONT CARE} {WHAT|WHATEVER} HAPPENS", "WHATEVER HAPPENS ~ {AT THIS POINT|NOW|ANYMORE}",
 	"WHATS THE POINT", "HOPELESS", "WORTHLESS", "HATE MYSELF", "NADA IMPORTA", "YA NO ME IMPORTA", "NO ME IMPORTA NADA", "{NO|YA NO} TIENE SENTIDO")
 
 // farewellCue: a goodbye, said or done, that turns despair into a crisis.

@@ -112,6 +112,8 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 	}
 	toks = foldPairs(toks) // "could just not exist" reads as COULDNT EXIST, as patterns are written
 	spokenFigures(toks)
+	takenBack := anyPattern(retracted, toks)
+	negatedAt := func(toks []string, i int) bool { return negatedAt(toks, i) && !takenBack }
 	past := -1 // longAgo(toks), read only when a crisis word is found
 	for i, t := range toks {
 		if g := crisisWords[t]; g != "" {
@@ -226,8 +228,17 @@ func spokenFigures(toks []string) {
 				toks[i] = "_"
 			}
 		}
+		switch t {
+		case "MURIENDO", "MUERE", "MURIO", "DYING", "DIES", "DIED":
+			if deviceBefore(toks, i) {
+				toks[i] = "_" // "la bateria se muere", "mi cel se esta muriendo", "phone is dying"
+			}
+		}
 	}
 }
+
+// devices die without danger to anyone.
+var devices = newSet("BATERIA", "PILA", "CEL", "CELULAR", "TELEFONO", "PHONE", "PHONES", "BATTERY", "BATT", "CHARGER", "LAPTOP")
 
 // exertionFigure: the DIE at i ends "thought i was going to die" in a text
 // of running or training, where it is a figure (not after a hit, nor out
@@ -257,6 +268,10 @@ func negatedAt(toks []string, i int) bool {
 	}
 	return false
 }
+
+// retracted: a denial taken back ("no estoy suicida... bueno si, si lo
+// estoy", "im not suicidal. ok yes i am"): the crisis words count.
+var retracted = compileWide("SI LO {ESTOY|SOY}", "CLARO QUE SI", "BUENO SI", "{YES|YEAH|OK|ACTUALLY|MAYBE} I AM $", "I LIED", "WHO AM I KIDDING", "A QUIEN ENGANO")
 
 // tookALot: the take verb at i is followed by an amount and, within a few
 // words, something to overdose on ("a bunch of fentanyl", "all my pills"),
@@ -336,7 +351,7 @@ var (
 )
 
 // overdoseSigns read as an overdose unless the text laughs.
-var overdoseSigns = rules("overdose signs", "OUT COLD", "{BATHROOM|PORTA JOHN|PORTAJOHN|STALL|RESTROOM} ~ NOT {ANSWERING|RESPONDING}", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
+var overdoseSigns = rules("overdose signs", "OUT COLD", "FOUND HIM|HER|THEM ON THE FLOOR|GROUND $", "FOUND HIM|HER|THEM ON THE FLOOR|GROUND IDK|NOT", "NO ABRE LOS OJOS", "NO RESPONDE ~ NO ABRE", "{BATHROOM|PORTA JOHN|PORTAJOHN|STALL|RESTROOM} ~ NOT {ANSWERING|RESPONDING}", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
 
 func isLaugh(t string) bool {
 	return laughWords[t] || strings.HasPrefix(t, "HAHA") || strings.HasPrefix(t, "JAJA") || strings.HasPrefix(t, "LMAO")

@@ -25,7 +25,7 @@ var (
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
 		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF",
-		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "NEL", "SHH", "PO", "PUES", "POS", "ESTUVO")
+		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "NEL", "SHH", "HOMBRE", "MIJO", "MIJA", "VIEJO", "PO", "PUES", "POS", "ESTUVO")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -204,8 +204,8 @@ func declined(clauses [][]string) bool {
 	}
 	refused, weakNo, kind := false, false, false
 	for i, c := range clauses {
-		if i >= 2 && slices.Equal(c, clauses[i-1]) && slices.Equal(c, clauses[i-2]) {
-			return false // "Im fine. Im fine. Im fine.": said over and over, not a refusal
+		if i >= 2 && hasAny(c, statusWords) && slices.Equal(c, clauses[i-1]) && slices.Equal(c, clauses[i-2]) {
+			return false // "Im fine. Im fine. Im fine.": how they are, said over and over, is not a refusal
 		}
 		if len(c) == 1 && c[0] == "NO" && len(clauses) > 1 {
 			weakNo = true // "No, thanks anyway.": a refusal only beside a courtesy
@@ -251,11 +251,14 @@ func declined(clauses [][]string) bool {
 	return !anyMatch(statusThanks, clauses)
 }
 
+// statusWords say how the person is.
+var statusWords = newSet("FINE", "OK", "OKAY", "GOOD", "ALRIGHT", "BIEN")
+
 // statusThanks thanks someone for asking after the writer.
 var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}")
 
 // leadIns may begin a refusal without changing it.
-var leadIns = newSet("YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
+var leadIns = newSet("IGHT", "AIGHT", "MMM", "MM", "YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
 
 // softeners may end a refusal without changing it.
 var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH",
@@ -276,7 +279,10 @@ var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REA
 var busyOrLate = anchored("^ {AT WORK|RUNNING LATE|IM AT WORK|IM DRIVING} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
 	"^ MY BAD $", "^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $")
 
-var declinePatterns = anchored("^ {I|} CANT WITH {THESE|THESE TEXTS|THE TEXTS|YALL|YOU GUYS} {RN|RIGHT NOW|ANYMORE|NO MORE|TODAY|} $",
+var declinePatterns = anchored("^ {WERE|WE ARE} DONE HERE $", "^ {I AM|IM|I} NOT WANT {$|IT|THIS|THESE}", "^ {JUST|} DONT $", "^ {WERE|WE ARE} ALL GOOD {HERE|} $",
+	"^ {IM|I AM} GOOD ON {THAT|THIS|THESE|IT} $", "^ NUH UH $", "^ YA NO {LO|LOS|LAS} {DESEO|QUIERO|NECESITO} $", "^ DESEO PARAR $", "^ {I THINK|} {IM|I AM|I} {FINISHED|FINISH|DONE} WITH {THIS|THIS THING|THESE|IT} {NOW|} $",
+	"^ THATS ENOUGH {PERIOD|FOR TODAY|FOREVER} $",
+	"^ {I|} CANT WITH {THESE|THESE TEXTS|THE TEXTS|YALL|YOU GUYS} {RN|RIGHT NOW|ANYMORE|NO MORE|TODAY|} $",
 	"^ {I BELIEVE|I THINK|} THAT WILL BE {ALL|SUFFICIENT|QUITE SUFFICIENT|PLENTY} $", "^ MUST {YOU|U} $", "^ {I THINK|} THATS ENOUGH FOR ME {NOW|} $",
 	"^ ALL SET $", "^ {NAH|NAW|NO|NOPE} {IM|I AM} {FINE|ALRIGHT|OKAY} $", "^ {YA|} NO QUIERO MAS $", "^ {NOT|NO} NEED $",
 	"^ NO THANKS|THANK|THX|TY $", "^ NO THANKS|THX IM GOOD $", "^ IM GOOD GRACIAS $", "^ IM GOOD FOR NOW $", "^ IM FINE THANKS|THX|TY $", "^ IM FINE THANK YOU $", "^ ALL SET THANKS|THX|TY $", "^ IM ALL GOOD|SET THANKS|THX|TY $",
@@ -427,6 +433,21 @@ func reactionStop(clauses [][]string) bool {
 	return true
 }
 
+// movedToThanks: a STOP said at a message that moved the person, who
+// thanks us or asks for more ("stop im crying, thank u"): the texts are
+// wanted.
+func movedToThanks(body string, clauses [][]string) bool {
+	if len(clauses) == 0 || !laughsOrCries(body, clauses) || !hasAnyToken(clauses, wantsMore) {
+		return false
+	}
+	c := clauses[0]
+	i := 0
+	for i < len(c) && (reactionOpeners[c[i]] || isLaugh(c[i])) {
+		i++
+	}
+	return at(c, i) == "STOP" && reactionFollows[at(c, i+1)]
+}
+
 // movedNext may begin the sentence after a bare "stop it" said at a
 // message: "Stop it, you'll have me crying at work", "noooo stop, crying in
 // the car now".
@@ -531,6 +552,8 @@ func bareOptOut(clauses [][]string) string {
 			switch {
 			case (c[i] == "END" || c[i] == "ENDING") && at(c, i+1) == "IT":
 				return ""
+			case c[i] == "QUIT" && at(c, i+1) == "AGAIN":
+				return "" // "quit again lol": quitting a drug once more
 			case c[i] == "I" && at(c, i+1) == "SAID":
 				i++
 			case c[i] == "SO" && at(c, i+1) == "MUCH" && i > 0:
@@ -731,7 +754,7 @@ func allIn(toks []string, words set) bool {
 // quitWords may stand beside an "I quit" that refuses the texts: "ok
 // thats it im quitting", "I QUIT I QUIT". Not TODAY, NOW, AGAIN or UGH:
 // "I quit today", "im quitting again", "ugh i quit" speak of a drug.
-var quitWords = newSet("OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
+var quitWords = newSet("AM", "NOW", "PERIOD", "OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
 
 // bareRealWords are words of their own one slip away from a key word.
 var bareRealWords = newSet("PAGAR", "PAGAN", "PAGUE", "OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",

@@ -20,7 +20,7 @@ type stemText struct {
 	clauses [][]string // tokens per clause, key words read through a typing mistake
 	toks    []string   // all clauses, "" between them, crisisFillers dropped, figures of speech blanked
 	laugh   bool       // lol, haha, 😂: "kms lol" is a joke
-	errand  bool       // "jump in the shower", "jump in the car": an everyday jump
+	errand  bool       // "jump in the shower", "my phone's about to die": an everyday jump, a device dying
 }
 
 func newStemText(body string, clauses [][]string) *stemText {
@@ -44,9 +44,26 @@ func newStemText(body string, clauses [][]string) *stemText {
 	if strings.ContainsAny(body, laughEmoji) {
 		st.laugh = true
 	}
+	orig := slices.Clone(st.toks)
 	blankFigures(st.toks, st.laugh)
 	st.errand = slices.Contains(st.toks, everydayJump)
+	for i, t := range st.toks {
+		if t == "_" && orig[i] != "_" && deviceBefore(orig, i) {
+			st.errand = true
+		}
+	}
 	return st
+}
+
+// deviceBefore: a device is named within three words before i, in the
+// same clause ("my phone's about to die", "la bateria se muere").
+func deviceBefore(toks []string, i int) bool {
+	for k := i - 1; k >= max(0, i-3) && toks[k] != ""; k-- {
+		if devices[toks[k]] {
+			return true
+		}
+	}
+	return false
 }
 
 // laughEmoji laugh (😂 🤣 💀 😆 😅); cryEmoji are moved to tears (😭 🥹 🥺 😢).
@@ -116,7 +133,7 @@ var (
 	cutThings = newSet("HORAS", "LUZ", "AGUA", "PELO", "CABELLO", "SERVICIO", "LINEA", "CEL", "TELEFONO", "CHECK", "SUELDO", "PAGO")
 	// deadThings: what is dead in everyday speech ("work is so dead", "the
 	// wifi is dead again", "my feet are dead").
-	deadThings = newSet("WORK", "WIFI", "FEET", "LEGS", "ARMS", "SHIFT", "PHONE", "BATTERY", "CAR", "LAPTOP", "SIGNAL", "INTERNET", "TV", "REMOTE", "CHAT")
+	deadThings = newSet("PHONES", "WORK", "WIFI", "FEET", "LEGS", "ARMS", "SHIFT", "PHONE", "BATTERY", "CAR", "LAPTOP", "SIGNAL", "INTERNET", "TV", "REMOTE", "CHAT")
 	// relativesOf: a relative's death, told.
 	relativesOf = newSet("DADS", "MOMS", "FATHERS", "MOTHERS", "BROTHERS", "SISTERS", "SONS", "DAUGHTERS", "HUSBANDS", "WIFES", "FRIENDS", "GRANDMAS", "GRANDPAS", "COUSINS", "UNCLES", "AUNTS", "GRANDMOTHERS", "GRANDFATHERS")
 	// killers in everyday speech: "this heat is gonna kill me".
@@ -250,6 +267,9 @@ func blankFigures(toks []string, laugh bool) {
 				(t == "MUERTA" || t == "MUERTO") && at(toks, i-1) == "TIENE" || t == "MUERO" && (slices.Contains(toks, "COMER") || slices.Contains(toks, "HAMBRE")) ||
 				t == "MURIENDO" && ((n1 == "EL" || n1 == "MI") && (n2 == "CEL" || n2 == "TELEFONO" || n2 == "BATERIA") || n1 == "CEL" || n1 == "TELEFONO") {
 				toks[i] = "_" // "estoy muerta" after a shift, "este calor me tiene muerta", "no comi, me muero", "se me esta muriendo el cel"
+			}
+			if deviceBefore(toks, i) {
+				toks[i] = "_" // "la bateria se muere", "mi cel se esta muriendo"
 			}
 		case "KIDS", "KID", "HIJOS":
 			if phoneNoun(n1) {
@@ -755,7 +775,7 @@ var (
 )
 
 // politePo may come before the Tagalog courtesy "po".
-var politePo = newSet("STOP", "PLEASE", "CANCEL", "YOU", "THANKS", "NEED", "SALAMAT", "SORRY", "REMOVE")
+var politePo = newSet("NA", "STOP", "PLEASE", "CANCEL", "YOU", "THANKS", "NEED", "SALAMAT", "SORRY", "REMOVE")
 
 // everydayJump blanks JUMP in "jump in the shower": a figure the model,
 // which reads words, would take for a plan.
@@ -847,7 +867,7 @@ var (
 		"DETENGAN", "UNSUB", "OPTOUT", "UNFOLLOW")
 	// recoveryWords are drugs, use, habits, feelings and treatment: a text
 	// with one of them stops the texts only when it names them.
-	recoveryWords = newSet("DABS", "DABBING", "USING", "USE", "DRUG", "DRUGS", "DRINK", "DRINKING", "DRANK", "DRUNK", "ALCOHOL",
+	recoveryWords = newSet("POISON", "KIT", "DABS", "DABBING", "USING", "USE", "DRUG", "DRUGS", "DRINK", "DRINKING", "DRANK", "DRUNK", "ALCOHOL",
 		"BOOZE", "BEER", "BEERS", "WINE", "LIQUOR", "VODKA", "SMOKE", "SMOKING", "VAPE", "VAPING", "WEED", "POT",
 		"MARIJUANA", "METH", "ICE", "COKE", "COCAINE", "CRACK", "HEROIN", "DOPE", "FENT", "FENTANYL", "PILL", "PILLS",
 		"OXY", "OXYS", "PERCS", "XANAX", "XANS", "BARS", "BENZOS", "OPIOIDS", "OPIATES", "SUBS", "SUBOXONE", "SUBUTEX", "ZUBSOLV",
@@ -961,6 +981,9 @@ func (st *stemText) revocation() string {
 				// person for my family"
 				return at(toks, i-1) != "A" && !(at(toks, i-1) == "THE" && (at(toks, i-2) == "WAS" || at(toks, i-2) == "BEEN" || at(toks, i-2) == "IM"))
 			}
+			if toks[i] == "LEAVE" && at(toks, i-1) == "TO" && (at(toks, i-2) == "IT" || at(toks, i-2) == "THEM" || at(toks, i-2) == "HIM" || at(toks, i-2) == "HER") {
+				return false // "i want it to leave me alone": a craving, a voice, someone else
+			}
 			return !negations[at(toks, i-1)] && at(toks, i-1) != "NUNCA"
 		}); r != "" {
 			return r
@@ -983,8 +1006,8 @@ func (st *stemText) revocation() string {
 				other = true // "HALT is real": hungry, angry, lonely, tired
 			}
 			switch {
-			case (t == "QUIT" || shortTypoOf(t) == "QUIT") && ci < len(st.clauses)-1 && at(c, j+1) != "IT":
-				other = true
+			case (t == "QUIT" || shortTypoOf(t) == "QUIT") && (ci < len(st.clauses)-1 && at(c, j+1) != "IT" || at(c, j+1) == "AGAIN"):
+				other = true // "just quit? if only it were that simple", "quit again lol"
 			case bareStops[t] || shortTypoOf(t) == "STOP" || shortTypoOf(t) == "QUIT" || t == "ENOUGH" && len(st.clauses) == 1:
 				stop = true
 			case stemFillers[t] || ourNouns[t] || ourGerunds[t]:
@@ -1243,6 +1266,9 @@ func notTheDrugWord(c []string, i int) bool {
 		case "EN", "A", "DE", "PA", "PARA", "SIN", "NI", "POR", "PA'":
 			return true
 		}
+		if n == "PO" {
+			return true // "stop na po": Tagalog courtesy, not Narcotics Anonymous
+		}
 	case "USE", "USA", "USAN", "USAR":
 		switch n {
 		case "THIS", "THAT", "YOUR", "UR", "ESTE", "ESTA", "SU", "BIEN":
@@ -1309,7 +1335,7 @@ func (st *stemText) recoveryTalk() bool {
 	}
 	for k, c := range st.clauses {
 		for i, t := range c {
-			if t == "CRYING" && at(c, i-1) != "STOP" && reactionStop(st.clauses[k:k+1]) {
+			if t == "CRYING" && at(c, i-1) != "STOP" && k == 0 && reactionStop(st.clauses) {
 				continue // "nooo stop im literally crying at work": moved, in one sentence
 			}
 			if t == "CRYING" && k > 0 && saidStop(st.clauses[k-1]) {
@@ -1331,6 +1357,9 @@ func (st *stemText) recoveryTalk() bool {
 			}
 			if (t == "PARTY" || t == "PARTYING") && (at(c, i-1) == "DONT" || at(c, i-1) == "STOPPED" || at(c, i-1) == "QUIT" || at(c, i-1) == "MORE" || at(c, i-1) == "CANT") {
 				return true // "i dont party anymore", "no more partying": the writer's own use
+			}
+			if t == "DAY" && (at(c, i+1) == "ONE" || at(c, i+1) == "1") && (at(c, i+2) == "AGAIN" || at(c, i+2) == "" || at(c, i-1) == "ON") {
+				return true // "over it. day one again": a count of sober days starting over
 			}
 			if t == "PO" && (politePo[at(c, i-1)] || at(c, i+1) == "STOP") {
 				continue // "Stop po. Thank you", "please po stop": a courtesy in Tagalog, not a probation officer
