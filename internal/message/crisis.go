@@ -112,8 +112,11 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 	}
 	toks = foldPairs(toks) // "could just not exist" reads as COULDNT EXIST, as patterns are written
 	spokenFigures(toks)
-	takenBack := anyPattern(retracted, toks)
-	negatedAt := func(toks []string, i int) bool { return negatedAt(toks, i) && !takenBack }
+	takenBack := -1 // where a denial is taken back, if it is
+	for _, p := range retracted {
+		takenBack = max(takenBack, p.find(toks))
+	}
+	negatedAt := func(toks []string, i int) bool { return negatedAt(toks, i) && takenBack < i }
 	past := -1 // longAgo(toks), read only when a crisis word is found
 	for i, t := range toks {
 		if g := crisisWords[t]; g != "" {
@@ -265,13 +268,16 @@ func negatedAt(toks []string, i int) bool {
 		return true
 	case "ME", "TE", "SE", "LO", "LA", "ESTOY", "SOY", "ANDO":
 		return at(toks, i-2) == "NO" // "no me quiero morir", "no estoy suicida"
+	case "AKO":
+		return at(toks, i-2) == "HINDI" // "hindi ako magpapakamatay": Tagalog, "I won't kill myself"
 	}
 	return false
 }
 
-// retracted: a denial taken back ("no estoy suicida... bueno si, si lo
-// estoy", "im not suicidal. ok yes i am"): the crisis words count.
-var retracted = compileWide("SI LO {ESTOY|SOY}", "CLARO QUE SI", "BUENO SI", "{YES|YEAH|OK|ACTUALLY|MAYBE} I AM $", "I LIED", "WHO AM I KIDDING", "A QUIEN ENGANO")
+// retracted: a denial taken back after it is said ("no estoy suicida...
+// bueno si, si lo estoy", "im not suicidal. ok yes i am"): the crisis
+// words before it count.
+var retracted = compileWide("SI LO {ESTOY|SOY}", "CLARO QUE SI $", "^ {OK|OKAY|MAYBE|} {YES|YEAH|} I AM $", "WHO AM I KIDDING", "A QUIEN ENGANO")
 
 // tookALot: the take verb at i is followed by an amount and, within a few
 // words, something to overdose on ("a bunch of fentanyl", "all my pills"),
@@ -351,7 +357,7 @@ var (
 )
 
 // overdoseSigns read as an overdose unless the text laughs.
-var overdoseSigns = rules("overdose signs", "OUT COLD", "FOUND HIM|HER|THEM ON THE FLOOR|GROUND $", "FOUND HIM|HER|THEM ON THE FLOOR|GROUND IDK|NOT", "NO ABRE LOS OJOS", "NO RESPONDE ~ NO ABRE", "{BATHROOM|PORTA JOHN|PORTAJOHN|STALL|RESTROOM} ~ NOT {ANSWERING|RESPONDING}", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
+var overdoseSigns = rules("overdose signs", "OUT COLD", "FOUND HIM|HER ON THE FLOOR|GROUND $", "FOUND HIM|HER ON THE FLOOR|GROUND IDK|NOT", "FOUND HIM|HER ON THE BATHROOM FLOOR $", "NO ABRE LOS OJOS", "NO RESPONDE ~ NO ABRE", "{BATHROOM|PORTA JOHN|PORTAJOHN|STALL|RESTROOM} ~ NOT {ANSWERING|RESPONDING}", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
 
 func isLaugh(t string) bool {
 	return laughWords[t] || strings.HasPrefix(t, "HAHA") || strings.HasPrefix(t, "JAJA") || strings.HasPrefix(t, "LMAO")

@@ -25,7 +25,7 @@ var (
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
 		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF",
-		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "NEL", "SHH", "HOMBRE", "MIJO", "MIJA", "VIEJO", "PO", "PUES", "POS", "ESTUVO")
+		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "NEL", "SHH", "HOMBRE", "MIJO", "MIJA", "VIEJO", "NETA", "Y", "NGL", "BUD", "PO", "PUES", "POS", "ESTUVO")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -258,11 +258,11 @@ var statusWords = newSet("FINE", "OK", "OKAY", "GOOD", "ALRIGHT", "BIEN")
 var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}")
 
 // leadIns may begin a refusal without changing it.
-var leadIns = newSet("IGHT", "AIGHT", "MMM", "MM", "YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
+var leadIns = newSet("NGL", "IGHT", "AIGHT", "M", "MM", "YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
 
 // softeners may end a refusal without changing it.
 var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH",
-	"BUD", "BUDDY", "PAL", "PO", "PUES")
+	"BUD", "BUDDY", "PAL", "PO", "PUES", "NGL", "NETA", "DEAR")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
@@ -279,8 +279,11 @@ var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REA
 var busyOrLate = anchored("^ {AT WORK|RUNNING LATE|IM AT WORK|IM DRIVING} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
 	"^ MY BAD $", "^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $")
 
-var declinePatterns = anchored("^ {WERE|WE ARE} DONE HERE $", "^ {I AM|IM|I} NOT WANT {$|IT|THIS|THESE}", "^ {JUST|} DONT $", "^ {WERE|WE ARE} ALL GOOD {HERE|} $",
-	"^ {IM|I AM} GOOD ON {THAT|THIS|THESE|IT} $", "^ NUH UH $", "^ YA NO {LO|LOS|LAS} {DESEO|QUIERO|NECESITO} $", "^ DESEO PARAR $", "^ {I THINK|} {IM|I AM|I} {FINISHED|FINISH|DONE} WITH {THIS|THIS THING|THESE|IT} {NOW|} $",
+var declinePatterns = anchored("^ {NAH|NOPE|NO} {BUT|} {APPRECIATE IT|THX|THANKS|THANK YOU|TY} $", "^ {NAH|NAW|} {IM|I AM} OUT $", "^ {PLEASE|} LEAVE ME OUT {PLEASE|} $",
+	"^ {NOT|NO} MORE OF {THIS|THESE|IT} $", "^ {IM|I AM} {PRETTY MUCH|SO|} DONE WITH ALL {THIS|OF THIS} {STUFF|} $", "^ {SO|IM SO} OVER THIS $",
+	"^ {I|} {DONT|DO NOT} {THINK I|REALLY|} NEED THIS {NOW|ANYMORE|NO MORE|} $", "^ {WE CAN|CAN WE} {DO|TAKE|HAVE} A PAUSE $",
+	"^ {WERE|WE ARE} DONE HERE $", "^ {I AM|IM|I} NOT WANT {$|IT|THIS|THESE}", "^ {JUST|} DONT $", "^ {WERE|WE ARE} ALL GOOD {HERE|} $",
+	"^ {IM|I AM} GOOD ON {THAT|THIS|THESE|IT} $", "^ NUH UH $", "^ YA NO {LO|LOS|LAS} {DESEO|QUIERO|NECESITO} $", "^ {I THINK|} {IM|I AM|I} {FINISHED|FINISH|DONE} WITH {THIS|THIS THING|THESE|IT} {NOW|} $",
 	"^ THATS ENOUGH {PERIOD|FOR TODAY|FOREVER} $",
 	"^ {I|} CANT WITH {THESE|THESE TEXTS|THE TEXTS|YALL|YOU GUYS} {RN|RIGHT NOW|ANYMORE|NO MORE|TODAY|} $",
 	"^ {I BELIEVE|I THINK|} THAT WILL BE {ALL|SUFFICIENT|QUITE SUFFICIENT|PLENTY} $", "^ MUST {YOU|U} $", "^ {I THINK|} THATS ENOUGH FOR ME {NOW|} $",
@@ -525,7 +528,7 @@ var (
 	// reactionFollows: what comes after a STOP said at a message: "you're
 	// gonna make me cry", "that's so true", "so real", "lmao facts", "im
 	// literally crying".
-	reactionFollows = newSet("ITS", "SORRY", "YALL", "FR", "LORD", "YOULL", "CRYING", "WHY", "TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT")
+	reactionFollows = newSet("ITS", "SORRY", "YALL", "FR", "LORD", "YOULL", "CRYING", "WHY", "TOO", "REAL", "RN", "YOURE", "YOU", "YOUR", "THATS", "THAT", "SO", "FACTS", "LMAO", "LMAOO", "LOL", "LMFAO", "HAHA", "JAJA", "IM", "THIS", "OMG", "NO", "I", "NOT", "LITERALLY")
 	wantsMore       = newSet("THANK", "THANKS", "THX", "TY", "GRACIAS", "LOVE", "BEAUTIFUL", "SWEET", "KEEP", "NEEDED", "BLESS", "BLESSED", "GOOD", "AMAZING",
 		"BEST", "HELPFUL", "HELPS", "HELPED", "GREAT", "DAY", "PROUD", "APPRECIATE", "INSPIRING", "BLUSH", "BLUSHING")
 )
@@ -754,7 +757,7 @@ func allIn(toks []string, words set) bool {
 // quitWords may stand beside an "I quit" that refuses the texts: "ok
 // thats it im quitting", "I QUIT I QUIT". Not TODAY, NOW, AGAIN or UGH:
 // "I quit today", "im quitting again", "ugh i quit" speak of a drug.
-var quitWords = newSet("AM", "NOW", "PERIOD", "OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
+var quitWords = newSet("AM", "NOW", "PERIOD", "NGL", "SO", "GUESS", "THAT", "THATS", "OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
 
 // bareRealWords are words of their own one slip away from a key word.
 var bareRealWords = newSet("PAGAR", "PAGAN", "PAGUE", "OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",

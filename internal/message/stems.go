@@ -48,8 +48,8 @@ func newStemText(body string, clauses [][]string) *stemText {
 	blankFigures(st.toks, st.laugh)
 	st.errand = slices.Contains(st.toks, everydayJump)
 	for i, t := range st.toks {
-		if t == "_" && orig[i] != "_" && deviceBefore(orig, i) {
-			st.errand = true
+		if t == "_" && orig[i] != "_" && deviceBefore(orig, i) && len(st.clauses) == 1 {
+			st.errand = true // the device dying is all the text says
 		}
 	}
 	return st
@@ -414,7 +414,7 @@ var stemCrisisSets = []ruleSet{
 		// Spanish
 		"QUIERO|QUISIERA|OJALA|GANAS|PREFIERO|PIENSO|PENSANDO|VOY|MEREZCO|DESEO|DECIDI|PLANEO|PLANEANDO|LISTO|LISTA|DEBERIA ~ {MORIR*|MUERT*|MUERA|MATARME|DESAPARECER|SUICID*|NO DESPERTAR|NO EXISTIR|DORMIR PARA SIEMPRE|IRME PARA SIEMPRE}",
 		"MORIRME", "MORIR $", "ME QUIERO MORIR", "MATARME", "ME VOY A MATAR", "ME MATO", "MATAR ME", "QUITAR* LA VIDA", "QUITARME ~ VIDA",
-		"NO QUIERO {VIVIR|SEGUIR|DESPERTAR|EXISTIR|ESTAR AQUI|SEGUIR AQUI|SEGUIR VIVIENDO|VIVIR MAS}", "YA NO {QUIERO|PUEDO|AGUANTO}",
+		"NO QUIERO SEGUIR $", "NO QUIERO {VIVIR|DESPERTAR|EXISTIR|ESTAR AQUI|SEGUIR AQUI|SEGUIR VIVIENDO|VIVIR MAS}", "YA NO {QUIERO|PUEDO|AGUANTO}",
 		"NO AGUANTO {MAS|NADA|ESTO|LA VIDA}", "NO PUEDO MAS", "NO PUEDO SEGUIR", "ME RINDO", "ME DOY POR VENCID*", "TIRAR LA TOALLA",
 		"SIN ESPERANZA*", "NO HAY ESPERANZA", "PERDI ~ {ESPERANZA|GANAS DE VIVIR}", "SIN SALIDA", "NO HAY|VEO|TENGO|ENCUENTRO ~ SALIDA",
 		"NO VALE LA PENA", "NO TIENE SENTIDO", "SIN SENTIDO", "NO LE VEO SENTIDO", "PARA|PA QUE VIVIR|SEGUIR|LUCHAR|INTENTAR|SIGO|VIVO",
@@ -774,6 +774,9 @@ var (
 	stillRecovering = wideRules("still recovering", "ANYMORE", "NO MORE", "CLEAN", "SOBER", "RELAPS*", "CRAVING*", "RECAI*", "YA NO", "LIMPIO", "LIMPIA", "SINCE", "DESDE")
 )
 
+// tagalog words beside "na" make it Tagalog.
+var tagalog = newSet("PO", "AKO", "KO", "KAYO", "TAMA", "AYOKO", "PAGOD", "GUSTO", "MABUHAY", "MAMATAY", "MAGPAPAKAMATAY", "SALAMAT", "PAKI", "WAG", "HUWAG", "NYO", "NIYO", "SARILI")
+
 // politePo may come before the Tagalog courtesy "po".
 var politePo = newSet("NA", "STOP", "PLEASE", "CANCEL", "YOU", "THANKS", "NEED", "SALAMAT", "SORRY", "REMOVE")
 
@@ -936,7 +939,7 @@ var (
 			"SAQUEN|QUITEN|BORREN|ELIMINEN ~ {LISTA|SISTEMA|NUMERO|CEL|TELEFONO}",
 			"{QUIERO SALIR|QUIERO SALIRME} {$|DE LA LISTA|DE ESTA LISTA|DE LOS MENSAJES}", "SALIR DE ~ LISTA|MENSAJES",
 			"{TAKE|GET|PUT|REMOVE|DELETE|DROP|ERASE|UNSUBSCRIBE} {ME|MY NUMBER|US} {OFF|FROM|$} ~ {$|LIST|LISTS|TEXT*|MESSAG*|MAILING|SMS|THIS $|IT $|THESE $|THIS LIST|YOUR LIST}",
-			"WANT {OFF|OUT|OUT OF} {$|THIS LIST|THE LIST|YOUR LIST|THIS $|IT $|THESE TEXTS|THE TEXTS}", "WANT {OFF|OUT} ~ LIST|TEXTS|MESSAGES",
+			"WANT {OFF|OUT|OUT OF} {$|THIS LIST|THE LIST|YOUR LIST|THIS $|THESE TEXTS|THE TEXTS}", "WANT {OFF|OUT} ~ LIST|TEXTS|MESSAGES",
 			"{TAKE|REMOVE|DELETE|ERASE|GET|PUT} ~ NUMBER ~ {OFF|FROM|OUT}", "DELETE|REMOVE|ERASE ~ FROM ~ SYSTEM|DATABASE|LIST|RECORDS",
 			"MAKE {THESE|THEM|THOSE|THE TEXTS|THE MESSAGES} ~ STOP", "{TEXTS|MESSAGES|MSGS|THESE} {TO STOP|STOP COMING|TO END}",
 			"DONE WITH ~ {TEXTS|MESSAGES|THESE|YOU|YALL|THIS $}", "{TAKE|NEED} A BREAK ~ {FROM|$}", "{DONT|NOLONGER} WANT ~ {THESE|THEM} $",
@@ -1266,8 +1269,8 @@ func notTheDrugWord(c []string, i int) bool {
 		case "EN", "A", "DE", "PA", "PARA", "SIN", "NI", "POR", "PA'":
 			return true
 		}
-		if n == "PO" {
-			return true // "stop na po": Tagalog courtesy, not Narcotics Anonymous
+		if tagalog[n] || tagalog[p] {
+			return true // "stop na po", "ayoko na mabuhay": Tagalog "now", not Narcotics Anonymous
 		}
 	case "USE", "USA", "USAN", "USAR":
 		switch n {
@@ -1364,7 +1367,7 @@ func (st *stemText) recoveryTalk() bool {
 			if t == "PO" && (politePo[at(c, i-1)] || at(c, i+1) == "STOP") {
 				continue // "Stop po. Thank you", "please po stop": a courtesy in Tagalog, not a probation officer
 			}
-			if recoveryWords[t] {
+			if recoveryWords[t] || benzos[t] && t != "BARS" {
 				// "I don't do drugs", "I'm not an addict": someone the texts
 				// reached by mistake.
 				p1, p2 := at(c, i-1), at(c, i-2)
