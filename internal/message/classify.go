@@ -202,8 +202,8 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt     = 0.4
-	modelCrisisBareAt = 0.7
+	modelCrisisAt     = 0.5
+	modelCrisisBareAt = 0.65
 )
 
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {
@@ -266,6 +266,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if (revoked == "" || revoked == "revocation:stop") && reactionStop(clauses) && laughsOrCries(body, clauses) {
 			revoked = "revocation:stop at a message"
 		}
+		if revoked == "revocation:remove me" && offItAfterDrug(clauses) {
+			revoked = "" // "how dangerous is stopping klonopin all at once, i want off it"
+		}
 		if revoked == "revocation:stop" && movedToThanks(body, clauses) {
 			revoked = "" // "stop im crying, thank u": moved by a message, and grateful for it
 		}
@@ -326,6 +329,12 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// "relapsed. nothing matters", "drank again after 90 days and I
 		// stopped caring": despair on a relapse, when an overdose is likeliest.
 		crisis = "crisis:distress-relapse"
+	}
+	if crisis == "" && len(clauses) == 1 && slices.Equal(clauses[0], []string{"BYE"}) {
+		// "bye", and nothing more: a goodbye as unclear as "goodbye",
+		// read the same way (the safety reply, and the opt-out it also
+		// asks for); "ok bye" and "bye for now" are everyday.
+		crisis = "crisis:farewell"
 	}
 	if crisis == "" && shortFarewell(clauses) {
 		// "love you guys. sorry. bye": nothing but love, sorrow and a
@@ -459,6 +468,25 @@ var (
 		"WORK EARLY", "AT NIGHT", "TO READ", "TO BE GETTING", "OVERSEAS", "CAMBIO DE {CEL|TELEFONO|NUMERO|COMPANIA}")
 )
 
+// offItAfterDrug: the text ends "I want off it" after naming a drug: off
+// the drug.
+func offItAfterDrug(clauses [][]string) bool {
+	n := len(clauses)
+	if n < 2 {
+		return false
+	}
+	last := clauses[n-1]
+	if len(last) < 3 || last[len(last)-1] != "IT" || last[len(last)-2] != "OFF" {
+		return false
+	}
+	for _, c := range clauses[:n-1] {
+		if slices.ContainsFunc(c, namedDrug) {
+			return true
+		}
+	}
+	return false
+}
+
 // lifePlan: the writer's own life planned ahead, told as news; without a
 // crisis cue the model then needs at least lifePlanAt.
 var lifePlan = compileWide("{GOING|GO|HEADING} BACK TO {SCHOOL|COLLEGE|CLASS|CLASSES}", "{STARTING|START} A NEW JOB",
@@ -518,7 +546,7 @@ var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE} {TODAY|T
 // usualDose: the old amount about to be used, or being used: the dose
 // that kills after time away.
 var usualDose = compileWide("{DO|DOING|TAKE|TAKING|USE|USING|SHOOT|SHOOTING|SNORT|SMOKE|HIT} {MY|THE|} {USUAL|SAME|OLD|REGULAR|NORMAL} {AMOUNT|DOSE|SHOT|HIT|BAG|BAGS|LINE|LINES} {$|TONIGHT|NOW|RN|LIKE BEFORE|LIKE I USED TO}",
-	"{GONNA|GOING TO|ABOUT TO} {DO|USE|TAKE|SHOOT} {WHAT|HOW MUCH} I USED TO {$|DO $|USE $|TAKE $}", "{MI|LA} {DOSIS|CANTIDAD} DE {SIEMPRE|ANTES} {$|HOY|ESTA NOCHE|AHORITA}")
+	"{GONNA|GOING TO|ABOUT TO} {DO|USE|TAKE|SHOOT} {WHAT|HOW MUCH} I USED TO {$|DO $|USE $|TAKE $}", "SAME AS I USED TO {$|DO $|USE $}", "{MI|LA} {DOSIS|CANTIDAD} DE {SIEMPRE|ANTES} {$|HOY|ESTA NOCHE|AHORITA}")
 
 // maintenance: a medication taken as prescribed, whose usual dose is no
 // danger ("clean since january, still taking my normal dose of methadone").
@@ -551,7 +579,7 @@ var timeAwayWords = newSet("CLEAN", "SOBER", "LIMPIO", "LIMPIA", "SOBRIO", "SOBR
 	"REHAB", "DETOX", "JAIL", "PRISON", "TREATMENT", "CENTRO", "CARCEL", "BOTE", "TANQUE", "PRISION", "ANEXO")
 
 // usedNow: use said of today or just now.
-var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
+var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|PICKING UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
 	"{TODAY|TONIGHT|JUST|HOY|AHORITA|ORITA} ~ {RELAPSED|USED|SHOT UP|PICKED UP|RECAI|CONSUMI|ME METI|ME INYECTE}", "{HOY|AHORITA|ORITA} {USE|FUME}")
 
 // timeAway: weeks or more without, or just out of a place without.

@@ -45,7 +45,7 @@ func TestDecline(t *testing.T) {
 		{"estoy bien gracias", ClassOptOut, true},
 		{"toy bien, no ocupo nada", ClassOptOut, true},
 		{"Nope, but thank you", ClassOptOut, true},
-		{"bye", ClassOptOut, true},
+		{"bye", ClassCrisis, true}, // as unclear as "goodbye": the safety reply, and the opt-out
 		{"ok bye", ClassOptOut, true},
 		{"chao", ClassOptOut, true},
 		{"who is this?", ClassOptOut, true},

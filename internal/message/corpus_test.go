@@ -114,10 +114,10 @@ const (
 // as the classifier improves, until it meets the targets above. The model
 // thresholds are chosen on the dev and extra texts only
 // (TestModelCrossValidation), so the crisis floor has moved with them both
-// ways (95.1%, then 94.3%, now 95.1% again).
+// ways (95.1%, then 94.3%, 95.1% again, now 95.9%).
 const (
-	floorCrisisRecall = 95.1
-	floorOptOutRecall = 92.8
+	floorCrisisRecall = 95.9
+	floorOptOutRecall = 93.6
 	floorFalseOptOuts = 0
 )
 

@@ -277,7 +277,7 @@ func negatedAt(toks []string, i int) bool {
 // retracted: a denial taken back after it is said ("no estoy suicida...
 // bueno si, si lo estoy", "im not suicidal. ok yes i am"): the crisis
 // words before it count.
-var retracted = compileWide("SI LO {ESTOY|SOY}", "CLARO QUE SI $", "^ {OK|OKAY|MAYBE|} {YES|YEAH|} I AM $", "WHO AM I KIDDING", "A QUIEN ENGANO")
+var retracted = compileWide("SI LO {ESTOY|SOY}", "CLARO QUE SI $", "BUENO SI $", "^ {OK|OKAY|MAYBE} I AM $", "^ {OK|OKAY|} {YES|YEAH} I AM $", "WHO AM I KIDDING", "A QUIEN ENGANO")
 
 // tookALot: the take verb at i is followed by an amount and, within a few
 // words, something to overdose on ("a bunch of fentanyl", "all my pills"),
@@ -357,7 +357,9 @@ var (
 )
 
 // overdoseSigns read as an overdose unless the text laughs.
-var overdoseSigns = rules("overdose signs", "OUT COLD", "FOUND HIM|HER ON THE FLOOR|GROUND $", "FOUND HIM|HER ON THE FLOOR|GROUND IDK|NOT", "FOUND HIM|HER ON THE BATHROOM FLOOR $", "NO ABRE LOS OJOS", "NO RESPONDE ~ NO ABRE", "{BATHROOM|PORTA JOHN|PORTAJOHN|STALL|RESTROOM} ~ NOT {ANSWERING|RESPONDING}", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
+var overdoseSigns = rules("overdose signs", "OUT COLD", "FOUND HIM|HER ON THE FLOOR|GROUND|COUCH $", "FOUND HIM|HER ON THE FLOOR|GROUND|COUCH IDK|NOT|AGAIN|BLUE", "FOUND HIM|HER ON THE BATHROOM FLOOR $",
+	"FOUND HIM|HER LYING|LAYING|PASSED ~ ON THE FLOOR|GROUND $", "FOUND MY MOM|DAD|SON|DAUGHTER|BROTHER|SISTER|ROOMMATE|HUSBAND|WIFE|BOYFRIEND|GIRLFRIEND|FRIEND|KID|UNCLE|COUSIN ON THE FLOOR|GROUND|COUCH $",
+	"ENCONTRE A MI _ EN EL PISO|SUELO", "ENCONTRE A MI _ TIRADO|TIRADA", "NO ABRE LOS OJOS", "NO RESPONDE ~ NO ABRE", "{BATHROOM|PORTA JOHN|PORTAJOHN|STALL|RESTROOM} ~ NOT {ANSWERING|RESPONDING}", "SLUMPED OVER|IN|ON|AGAINST", "SLUMPED $", "NO LO|LA|LE PODEMOS|PUEDO|PUEDE|PUEDEN DESPERTAR")
 
 func isLaugh(t string) bool {
 	return laughWords[t] || strings.HasPrefix(t, "HAHA") || strings.HasPrefix(t, "JAJA") || strings.HasPrefix(t, "LMAO")

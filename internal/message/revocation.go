@@ -25,7 +25,7 @@ var (
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
 		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF",
-		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "NEL", "SHH", "HOMBRE", "MIJO", "MIJA", "VIEJO", "NETA", "Y", "NGL", "BUD", "PO", "PUES", "POS", "ESTUVO")
+		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "NEL", "SHH", "HOMBRE", "MIJO", "MIJA", "VIEJO", "Y", "NGL", "BUD", "PO", "PUES", "POS", "ESTUVO")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -215,7 +215,7 @@ func declined(clauses [][]string) bool {
 		// changing it: "im good lol", "nah ty maam", "time out pls", "no
 		// sir thank you".
 		bare := c
-		for len(bare) > 1 && (isLaugh(bare[len(bare)-1]) || softeners[bare[len(bare)-1]] || bare[len(bare)-1] == "YOU" && at(bare, len(bare)-2) == "THANK" && len(bare) > 2) {
+		for len(bare) > 1 && (isLaugh(bare[len(bare)-1]) || softeners[bare[len(bare)-1]] || firstNames[bare[len(bare)-1]] || bare[len(bare)-1] == "YOU" && at(bare, len(bare)-2) == "THANK" && len(bare) > 2) {
 			if bare[len(bare)-1] == "YOU" {
 				bare = bare[:len(bare)-1]
 			}
@@ -279,7 +279,8 @@ var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REA
 var busyOrLate = anchored("^ {AT WORK|RUNNING LATE|IM AT WORK|IM DRIVING} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
 	"^ MY BAD $", "^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $")
 
-var declinePatterns = anchored("^ {NAH|NOPE|NO} {BUT|} {APPRECIATE IT|THX|THANKS|THANK YOU|TY} $", "^ {NAH|NAW|} {IM|I AM} OUT $", "^ {PLEASE|} LEAVE ME OUT {PLEASE|} $",
+var declinePatterns = anchored("^ {DONT|DO NOT} NEED IT {NOW|ANYMORE|NO MORE} $", "^ TAKE A HINT $", "^ {YA|} ESTUVO {BUENO|} $", "^ {ADIOS|BYE|GOODBYE} {PARA SIEMPRE|FOREVER} $",
+	"^ {JUST|PLEASE|} LEAVE ME $", "^ BYE FELICIA $", "^ {NAH|NOPE|NO} {BUT|} {I|} {APPRECIATE IT|APPRECIATE U|APPRECIATE YOU|THX|THANKS|THANK YOU|TY} $", "^ {ILL|I WILL} PASS ON THIS $", "^ MISS ME WITH {THAT|THIS} $", "^ {NAH|NAW|} {IM|I AM} OUT $", "^ {PLEASE|} LEAVE ME OUT {PLEASE|} $",
 	"^ {NOT|NO} MORE OF {THIS|THESE|IT} $", "^ {IM|I AM} {PRETTY MUCH|SO|} DONE WITH ALL {THIS|OF THIS} {STUFF|} $", "^ {SO|IM SO} OVER THIS $",
 	"^ {I|} {DONT|DO NOT} {THINK I|REALLY|} NEED THIS {NOW|ANYMORE|NO MORE|} $", "^ {WE CAN|CAN WE} {DO|TAKE|HAVE} A PAUSE $",
 	"^ {WERE|WE ARE} DONE HERE $", "^ {I AM|IM|I} NOT WANT {$|IT|THIS|THESE}", "^ {JUST|} DONT $", "^ {WERE|WE ARE} ALL GOOD {HERE|} $",
@@ -557,6 +558,8 @@ func bareOptOut(clauses [][]string) string {
 				return ""
 			case c[i] == "QUIT" && at(c, i+1) == "AGAIN":
 				return "" // "quit again lol": quitting a drug once more
+			case bodyStopWords[c[i]] && (at(c, i+1) == "ME" && selfStops[c[i]] || tagalogVerb[at(c, i-1)]):
+				return "" // "stop me bud", "mag stop": the person stopping, not us
 			case c[i] == "I" && at(c, i+1) == "SAID":
 				i++
 			case c[i] == "SO" && at(c, i+1) == "MUCH" && i > 0:
@@ -754,6 +757,10 @@ func allIn(toks []string, words set) bool {
 	return true
 }
 
+// selfStops, followed by ME, ask someone to stop the writer: "stop me
+// bud", "detenme".
+var selfStops = newSet("STOP", "QUIT", "PARA", "PARAR", "DETEN", "DETENER", "ALTO", "STOPP", "STAHP")
+
 // quitWords may stand beside an "I quit" that refuses the texts: "ok
 // thats it im quitting", "I QUIT I QUIT". Not TODAY, NOW, AGAIN or UGH:
 // "I quit today", "im quitting again", "ugh i quit" speak of a drug.
@@ -801,7 +808,7 @@ func runOnStop(c []string) bool {
 	for end > 0 && fillers[c[end-1]] && c[end-1] != "IT" && c[end-1] != "ALL" {
 		end--
 	}
-	if end < 2 || c[end-1] != "STOP" || ownStop[c[end-2]] || questionStart[c[0]] || at(c, end) == "ME" || stopNoun[c[end-2]] {
+	if end < 2 || c[end-1] != "STOP" || ownStop[c[end-2]] || questionStart[c[0]] || at(c, end) == "ME" || stopNoun[c[end-2]] || tagalogVerb[c[end-2]] {
 		return false
 	}
 	for _, t := range c[:end-1] {

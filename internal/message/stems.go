@@ -55,9 +55,28 @@ func newStemText(body string, clauses [][]string) *stemText {
 	return st
 }
 
+// threatBefore: someone else will "kill me" (a figure for anger): "coach
+// is gonna kill me", "she'll kill me", "mom will kill me".
+func threatBefore(toks []string, i int) bool {
+	switch at(toks, i-1) {
+	case "SHELL", "HELL", "THEYLL", "THEY":
+		return true
+	case "GONNA", "WILL", "TO":
+		s := at(toks, i-2)
+		if at(toks, i-1) == "TO" {
+			s = at(toks, i-4) // "coach is going to kill me"
+		}
+		return s != "I" && s != "IM" && s != "WANT" && s != "" && s != "SOMEONE" && s != "SOMEBODY"
+	}
+	return false
+}
+
 // deviceBefore: a device is named within three words before i, in the
 // same clause ("my phone's about to die", "la bateria se muere").
 func deviceBefore(toks []string, i int) bool {
+	if anyPattern(meToo, toks) {
+		return false // "se me muere la bateria y yo tambien", "my phone is dying and so am i"
+	}
 	for k := i - 1; k >= max(0, i-3) && toks[k] != ""; k-- {
 		if devices[toks[k]] {
 			return true
@@ -65,6 +84,8 @@ func deviceBefore(toks []string, i int) bool {
 	}
 	return false
 }
+
+var meToo = compileAll("Y YO TAMBIEN", "AND SO AM I", "AND SO IS MY", "AND ME TOO", "ME TOO", "AND SO WILL I", "Y YO IGUAL")
 
 // laughEmoji laugh (😂 🤣 💀 😆 😅); cryEmoji are moved to tears (😭 🥹 🥺 😢).
 const (
@@ -222,6 +243,9 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_"
 			}
 		case "KILL", "KILLED":
+			if n1 == "ME" && (n2 == "IF" || n2 == "WHEN") && threatBefore(toks, i) {
+				toks[i] = "_" // "coach is gonna kill me if im late", "she'll kill me if I fail chem"
+			}
 			if n1 == "IT" || n1 == "TIME" || n1 == "FOR" || laugh && n1 == "ME" || at(toks, i-1) == "ALMOST" ||
 				n1 == "ME" && anyBefore(toks, i, 4, everydayKillers) && !slices.ContainsFunc(toks, isDrugOrWeapon) {
 				toks[i] = "_" // "this heat is gonna kill me", "the test almost kill me"
@@ -777,6 +801,10 @@ var (
 // tagalog words beside "na" make it Tagalog.
 var tagalog = newSet("PO", "AKO", "KO", "KAYO", "TAMA", "AYOKO", "PAGOD", "GUSTO", "MABUHAY", "MAMATAY", "MAGPAPAKAMATAY", "SALAMAT", "PAKI", "WAG", "HUWAG", "NYO", "NIYO", "SARILI")
 
+// tagalogVerb makes the English word after it a Tagalog verb: "ma stop",
+// "mag stop" ("to stop", said of oneself).
+var tagalogVerb = newSet("MA", "MAG", "MAKA", "MAKAPAG", "NAG")
+
 // politePo may come before the Tagalog courtesy "po".
 var politePo = newSet("NA", "STOP", "PLEASE", "CANCEL", "YOU", "THANKS", "NEED", "SALAMAT", "SORRY", "REMOVE")
 
@@ -1011,6 +1039,8 @@ func (st *stemText) revocation() string {
 			switch {
 			case (t == "QUIT" || shortTypoOf(t) == "QUIT") && (ci < len(st.clauses)-1 && at(c, j+1) != "IT" || at(c, j+1) == "AGAIN"):
 				other = true // "just quit? if only it were that simple", "quit again lol"
+			case (bareStops[t] || t == "PARA") && (at(c, j+1) == "ME" || tagalogVerb[at(c, j-1)]):
+				other = true // "stop me bud", "di ko ma stop", "gusto ko na mag stop": the person stopping
 			case bareStops[t] || shortTypoOf(t) == "STOP" || shortTypoOf(t) == "QUIT" || t == "ENOUGH" && len(st.clauses) == 1:
 				stop = true
 			case stemFillers[t] || ourNouns[t] || ourGerunds[t]:
@@ -1367,7 +1397,7 @@ func (st *stemText) recoveryTalk() bool {
 			if t == "PO" && (politePo[at(c, i-1)] || at(c, i+1) == "STOP") {
 				continue // "Stop po. Thank you", "please po stop": a courtesy in Tagalog, not a probation officer
 			}
-			if recoveryWords[t] || benzos[t] && t != "BARS" {
+			if recoveryWords[t] {
 				// "I don't do drugs", "I'm not an addict": someone the texts
 				// reached by mistake.
 				p1, p2 := at(c, i-1), at(c, i-2)

@@ -228,7 +228,7 @@ var pairs = map[[2]string]string{
 	{"WILL", "NOT"}: "WONT", {"IS", "NOT"}: "ISNT", {"ARE", "NOT"}: "ARENT", {"WOULD", "NOT"}: "WOULDNT",
 	{"COULD", "NOT"}: "COULDNT", {"OPT", "OUT"}: "OPTOUT", {"OPTED", "OUT"}: "OPTOUT", {"OPTING", "OUT"}: "OPTOUT",
 	{"MY", "SELF"}: "MYSELF", {"NO", "LONGER"}: "NOLONGER", {"ANY", "LONGER"}: "ANYMORE", {"STOP", "ALL"}: "STOPALL",
-	{"POR", "FAVOR"}: "PORFAVOR", {"X", "FA"}: "PORFAVOR", {"X", "FAVOR"}: "PORFAVOR", {"W", "O"}: "WITHOUT", {"RE", "VOKE"}: "REVOKE",
+	{"POR", "FAVOR"}: "PORFAVOR", {"X", "FA"}: "PORFAVOR", {"X", "FAVOR"}: "PORFAVOR", {"W", "O"}: "WITHOUT", {"RE", "VOKE"}: "REVOKE", {"STO", "P"}: "STOP", {"S", "TOP"}: "STOP",
 }
 
 func foldTokens(in []string) []string {
