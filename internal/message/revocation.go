@@ -25,7 +25,7 @@ var (
 		"HELLO", "SORRY", "AND", "ASAP", "DAMN", "FUCKING", "FREAKING", "GOD", "OMG", "LOL",
 		"SVP", "MERCI", "YA", "PORFAVOR", "GRACIAS", "TODO", "AHORA", "MISMO", "OKEY",
 		"PORFA", "PORFAS", "PORFIS", "PLIS", "XFA", "FAVOR", "PLEAS", "PLEASEE", "PERIOD", "BYE", "BAI", "CHAO", "FR", "FRFR", "BRUH", "YO", "EN", "SERIO", "WTF",
-		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "NEL", "SHH", "HOMBRE", "MIJO", "MIJA", "VIEJO", "Y", "NGL", "BUD", "PO", "PUES", "POS", "ESTUVO")
+		"FAM", "SHEESH", "JEEZ", "SMH", "UGH", "UGHH", "NEL", "SHH", "HOMBRE", "MIJO", "MIJA", "VIEJO", "Y", "NGL", "BUD", "GUEY", "WEY", "CHAMO", "VALE", "PO", "PUES", "POS", "ESTUVO")
 
 	// clauseStopWords are opt-out words unambiguous enough to count as a
 	// whole clause of a longer text: "Stop. Thank you".
@@ -215,7 +215,7 @@ func declined(clauses [][]string) bool {
 		// changing it: "im good lol", "nah ty maam", "time out pls", "no
 		// sir thank you".
 		bare := c
-		for len(bare) > 1 && (isLaugh(bare[len(bare)-1]) || softeners[bare[len(bare)-1]] || firstNames[bare[len(bare)-1]] || bare[len(bare)-1] == "YOU" && at(bare, len(bare)-2) == "THANK" && len(bare) > 2) {
+		for len(bare) > 1 && (isLaugh(bare[len(bare)-1]) || softeners[bare[len(bare)-1]] || firstNames[bare[len(bare)-1]] && !streetNames[bare[len(bare)-1]] || bare[len(bare)-1] == "YOU" && at(bare, len(bare)-2) == "THANK" && len(bare) > 2) {
 			if bare[len(bare)-1] == "YOU" {
 				bare = bare[:len(bare)-1]
 			}
@@ -258,11 +258,11 @@ var statusWords = newSet("FINE", "OK", "OKAY", "GOOD", "ALRIGHT", "BIEN")
 var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}")
 
 // leadIns may begin a refusal without changing it.
-var leadIns = newSet("NGL", "IGHT", "AIGHT", "M", "MM", "YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
+var leadIns = newSet("BUENO", "PUES", "MMK", "BRUH", "NGL", "IGHT", "AIGHT", "M", "MM", "YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
 
 // softeners may end a refusal without changing it.
 var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH",
-	"BUD", "BUDDY", "PAL", "PO", "PUES", "NGL", "NETA", "DEAR")
+	"BUD", "BUDDY", "PAL", "PO", "PUES", "NGL", "NETA", "DEAR", "GUEY", "WEY", "CHAMO", "VALE")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
@@ -279,7 +279,7 @@ var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REA
 var busyOrLate = anchored("^ {AT WORK|RUNNING LATE|IM AT WORK|IM DRIVING} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
 	"^ MY BAD $", "^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $")
 
-var declinePatterns = anchored("^ {DONT|DO NOT} NEED IT {NOW|ANYMORE|NO MORE} $", "^ TAKE A HINT $", "^ {YA|} ESTUVO {BUENO|} $", "^ {ADIOS|BYE|GOODBYE} {PARA SIEMPRE|FOREVER} $",
+var declinePatterns = anchored("^ ERASE ME $", "^ STOP THE NOISE $", "^ {IM|} LEAVING THE PROGRAM $", "^ {DONT|DO NOT} NEED IT {NOW|ANYMORE|NO MORE} $", "^ TAKE A HINT $", "^ {YA|} ESTUVO {BUENO|} $", "^ {ADIOS|BYE|GOODBYE} {PARA SIEMPRE|FOREVER} $",
 	"^ {JUST|PLEASE|} LEAVE ME $", "^ BYE FELICIA $", "^ {NAH|NOPE|NO} {BUT|} {I|} {APPRECIATE IT|APPRECIATE U|APPRECIATE YOU|THX|THANKS|THANK YOU|TY} $", "^ {ILL|I WILL} PASS ON THIS $", "^ MISS ME WITH {THAT|THIS} $", "^ {NAH|NAW|} {IM|I AM} OUT $", "^ {PLEASE|} LEAVE ME OUT {PLEASE|} $",
 	"^ {NOT|NO} MORE OF {THIS|THESE|IT} $", "^ {IM|I AM} {PRETTY MUCH|SO|} DONE WITH ALL {THIS|OF THIS} {STUFF|} $", "^ {SO|IM SO} OVER THIS $",
 	"^ {I|} {DONT|DO NOT} {THINK I|REALLY|} NEED THIS {NOW|ANYMORE|NO MORE|} $", "^ {WE CAN|CAN WE} {DO|TAKE|HAVE} A PAUSE $",
@@ -756,6 +756,10 @@ func allIn(toks []string, words set) bool {
 	}
 	return true
 }
+
+// streetNames are first names that also name a drug: "not today tina"
+// (meth), "no Charlie" (cocaine), "no more Jack" (whiskey).
+var streetNames = newSet("TINA", "CHARLIE", "GINA", "MARY", "JACK", "HENRY", "MOLLY", "LUCY", "JANE", "CRYSTAL", "JUANITA", "DIANE", "ROXY", "MARIA")
 
 // selfStops, followed by ME, ask someone to stop the writer: "stop me
 // bud", "detenme".

@@ -58,18 +58,20 @@ func newStemText(body string, clauses [][]string) *stemText {
 // threatBefore: someone else will "kill me" (a figure for anger): "coach
 // is gonna kill me", "she'll kill me", "mom will kill me".
 func threatBefore(toks []string, i int) bool {
-	switch at(toks, i-1) {
-	case "SHELL", "HELL", "THEYLL", "THEY":
-		return true
-	case "GONNA", "WILL", "TO":
-		s := at(toks, i-2)
-		if at(toks, i-1) == "TO" {
-			s = at(toks, i-4) // "coach is going to kill me"
+	if slices.ContainsFunc(toks, isDrugOrWeapon) {
+		return false // "he will kill me if i leave, he has guns", "the pills are gonna kill me if"
+	}
+	for k := i - 1; k >= max(0, i-8) && toks[k] != ""; k-- {
+		if everydayAngry[toks[k]] {
+			return true
 		}
-		return s != "I" && s != "IM" && s != "WANT" && s != "" && s != "SOMEONE" && s != "SOMEBODY"
 	}
 	return false
 }
+
+// everydayAngry are the people whose "gonna kill me" is a figure for
+// their anger at a late arrival or a bad grade.
+var everydayAngry = newSet("MOM", "MOMS", "MAMA", "MOTHER", "DAD", "DADS", "FATHER", "COACH", "BOSS", "TEACHER", "PROF", "PROFESSOR", "MANAGER", "GRANDMA", "GRANDPA", "SISTER", "BROTHER", "SUPERVISOR")
 
 // deviceBefore: a device is named within three words before i, in the
 // same clause ("my phone's about to die", "la bateria se muere").
@@ -85,7 +87,7 @@ func deviceBefore(toks []string, i int) bool {
 	return false
 }
 
-var meToo = compileAll("Y YO TAMBIEN", "AND SO AM I", "AND SO IS MY", "AND ME TOO", "ME TOO", "AND SO WILL I", "Y YO IGUAL")
+var meToo = compileAll("Y YO TAMBIEN", "AND SO AM I", "AND AM I", "AND SO IS MY", "AND ME TOO", "ME TOO", "AND SO WILL I", "Y YO IGUAL")
 
 // laughEmoji laugh (😂 🤣 💀 😆 😅); cryEmoji are moved to tears (😭 🥹 🥺 😢).
 const (
@@ -243,7 +245,7 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_"
 			}
 		case "KILL", "KILLED":
-			if n1 == "ME" && (n2 == "IF" || n2 == "WHEN") && threatBefore(toks, i) {
+			if n1 == "ME" && (n2 == "IF" || n2 == "WHEN" || n2 == "" && slices.Contains(toks[max(0, i-8):i], "IF")) && threatBefore(toks, i) {
 				toks[i] = "_" // "coach is gonna kill me if im late", "she'll kill me if I fail chem"
 			}
 			if n1 == "IT" || n1 == "TIME" || n1 == "FOR" || laugh && n1 == "ME" || at(toks, i-1) == "ALMOST" ||
