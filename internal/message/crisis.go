@@ -112,11 +112,19 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 	}
 	toks = foldPairs(toks) // "could just not exist" reads as COULDNT EXIST, as patterns are written
 	spokenFigures(toks)
-	takenBack := -1 // where a denial is taken back, if it is
-	for _, p := range retracted {
-		takenBack = max(takenBack, p.find(toks))
+	takenBack := -2 // where a denial is taken back (-1: nowhere), read when a denial is found
+	negatedAt := func(toks []string, i int) bool {
+		if !negatedAt(toks, i) {
+			return false
+		}
+		if takenBack == -2 {
+			takenBack = -1
+			for _, p := range retracted {
+				takenBack = max(takenBack, p.find(toks))
+			}
+		}
+		return takenBack < i
 	}
-	negatedAt := func(toks []string, i int) bool { return negatedAt(toks, i) && takenBack < i }
 	past := -1 // longAgo(toks), read only when a crisis word is found
 	for i, t := range toks {
 		if g := crisisWords[t]; g != "" {

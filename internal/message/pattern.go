@@ -240,6 +240,16 @@ func (p pattern) matchAt(toks []string, i, k int) bool {
 	return p.matchAt(toks, i+1, k+1)
 }
 
+// matchIndexed is matchAt(toks, i, 0) for a pattern found in a byFirst
+// index under toks[i]: the slot it was indexed on (the first, or the one
+// after ^) already holds toks[i], so matching resumes after it.
+func (p pattern) matchIndexed(toks []string, i int) bool {
+	if p[0].end && p[0].gap < 0 {
+		return at(toks, i-1) == "" && p.matchAt(toks, i+1, 2)
+	}
+	return p.matchAt(toks, i+1, 1)
+}
+
 // ruleSet is a named group of patterns: the name says why a text matched.
 // Patterns are indexed by the words their first slot accepts, so a text is
 // only tried against the patterns that can start at each of its words.
@@ -301,7 +311,7 @@ func (rs *ruleSet) each(toks []string, fn func(i int) bool) bool {
 			continue
 		}
 		for _, p := range rs.byFirst[t] {
-			if p.matchAt(toks, i, 0) && fn(i) {
+			if p.matchIndexed(toks, i) && fn(i) {
 				return true
 			}
 		}
@@ -447,7 +457,11 @@ func (b *ruleBook) first(toks []string, accept func(i int) bool) string {
 		if t == "" {
 			continue
 		}
-		try(b.byFirst[t], i)
+		for _, e := range b.byFirst[t] {
+			if e.set < best && e.p.matchIndexed(toks, i) && accept(i) {
+				best = e.set
+			}
+		}
 		if len(t) >= 3 {
 			try(b.byPrefix[t[:3]], i)
 		}
