@@ -44,14 +44,9 @@ func newStemText(body string, clauses [][]string) *stemText {
 	if strings.ContainsAny(body, laughEmoji) {
 		st.laugh = true
 	}
-	orig := slices.Clone(st.toks)
-	blankFigures(st.toks, st.laugh)
-	st.errand = slices.Contains(st.toks, everydayJump)
-	for i, t := range st.toks {
-		if t == "_" && orig[i] != "_" && deviceBefore(orig, i) && len(st.clauses) == 1 {
-			st.errand = true // the device dying is all the text says
-		}
-	}
+	deviceDied := blankFigures(st.toks, st.laugh)
+	// An everyday jump, or a device dying when that is all the text says.
+	st.errand = slices.Contains(st.toks, everydayJump) || deviceDied && len(st.clauses) == 1
 	return st
 }
 
@@ -235,8 +230,10 @@ func isTiredWord(t string) bool {
 
 // blankFigures blanks the key word of figures of speech, so that no
 // lexicon reads them: "this traffic is killing me", "dying to know",
-// "me muero de risa", "my phone died", "killed it", "kms lol".
-func blankFigures(toks []string, laugh bool) {
+// "me muero de risa", "my phone died", "killed it", "kms lol". It reports
+// whether a word it blanked was a device dying ("my phone's about to
+// die").
+func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 	for i, t := range toks {
 		n1, n2 := at(toks, i+1), at(toks, i+2)
 		switch t {
@@ -380,7 +377,11 @@ func blankFigures(toks []string, laugh bool) {
 				toks[i] = "_"
 			}
 		}
+		if toks[i] == "_" && t != "_" && deviceBefore(toks, i) {
+			deviceDied = true
+		}
 	}
+	return deviceDied
 }
 
 // wantedSent are the verbs of our texts reaching the person: "no quiero que
