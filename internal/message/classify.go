@@ -266,6 +266,12 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if (revoked == "" || revoked == "revocation:stop") && reactionStop(clauses) && laughsOrCries(body, clauses) {
 			revoked = "revocation:stop at a message"
 		}
+		if revoked == "" && keywordShouted(body, clauses) && !laughsOrCries(body, clauses) && !laughs(body, clauses) {
+			revoked = "revocation:keyword first"
+		}
+		if revoked == "" && stopTextingSomeone(clauses) {
+			revoked = "revocation:for them"
+		}
 		if revoked == "revocation:remove me" && offItAfterDrug(clauses) {
 			revoked = "" // "how dangerous is stopping klonopin all at once, i want off it"
 		}
@@ -307,7 +313,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
 		ours = explicit || ourObject
 		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
-			comesBack(clauses) || !explicit && setMatch(&whatIfLeaving, clauses) || declines(revoked) && setMatch(&backLater, clauses) && !anyMatch(foreverWords, clauses)) {
+			comesBack(clauses) || !explicit && (setMatch(&whatIfLeaving, clauses) || len(clauses) > 0 && anyMatch(orWhat, clauses[len(clauses)-1:])) || declines(revoked) && setMatch(&backLater, clauses) && !anyMatch(foreverWords, clauses)) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
 			// opt-out, "stop texting me, I relapsed" is; so is "stop texting
@@ -441,6 +447,60 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		c.Rule += " (typo:" + strings.Join(typos, ", ") + ")"
 	}
 	return c
+}
+
+// keywordShouted: the text opens with a carrier keyword typed in capitals
+// and goes on in lower case, as people answer "Reply STOP to opt out":
+// "STOP my mom saw ur message wtf", "CANCEL - this is his employers
+// phone", "STOP (sorry my grandson showed me how)". Not "STOP ME from
+// relapsing", "QUIT PLAYING", "STOP drinking is the goal" (a verb of its
+// own follows: what the writer stops is named), nor a text in capitals
+// throughout.
+func keywordShouted(body string, clauses [][]string) bool {
+	f := strings.FieldsFunc(body, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(".,:;!?-()\"'", r) })
+	if len(f) < 2 || len(clauses) == 0 || len(clauses[0]) < 2 {
+		return false
+	}
+	switch f[0] {
+	case "STOP", "CANCEL", "UNSUBSCRIBE", "STOPALL", "END", "QUIT", "OPTOUT", "REVOKE", "BAJA", "ALTO", "CANCELAR":
+	default:
+		return false
+	}
+	if strings.ToUpper(f[1]) == f[1] {
+		return false // "STOP ME from", "STOP DRINKING is", a text in capitals: the next word is shouted too
+	}
+	switch next := clauses[0][1]; {
+	case strings.HasSuffix(next, "ING") && !ourVerbs[next], strings.HasSuffix(next, "ANDO"), strings.HasSuffix(next, "IENDO"):
+		return false // "STOP drinking is the goal", "QUIT playing"
+	case next == "ME" || next == "HIM" || next == "HER" || next == "THEM" || next == "YOURSELF" || next == "MYSELF":
+		return false // "STOP me im bout to drive to his house"
+	}
+	return true
+}
+
+// stopTextingSomeone: the text opens telling us to stop texting someone
+// or a number: "stop texting gf", "Stop messaging Kevin. He's my son",
+// "stop texting este numero". Said later in a text ("I need to stop
+// texting my ex") it is the writer's own resolution.
+func stopTextingSomeone(clauses [][]string) bool {
+	if len(clauses) == 0 {
+		return false
+	}
+	c := clauses[0]
+	i := 0
+	for i < len(c) && (c[i] == "PLEASE" || c[i] == "HEY" || c[i] == "YO" || c[i] == "OK" || c[i] == "OKAY" || c[i] == "SO") {
+		i++
+	}
+	if at(c, i) != "STOP" && at(c, i) != "QUIT" || !ourVerbs[at(c, i+1)] || !strings.HasSuffix(at(c, i+1), "ING") {
+		return false
+	}
+	j := i + 2
+	if w := at(c, j); w == "MY" || w == "MI" || w == "ESTE" || w == "THIS" || w == "THAT" {
+		j++
+	}
+	w := at(c, j)
+	return (family[w] || w == "GF" || w == "BF" || w == "WIFEY" || w == "HUBBY" || firstNames[w] || phoneNoun(w) || w == "NUMERO" || w == "CEL") &&
+		(at(c, j+1) == "" || at(c, j+1) == "PLEASE" || at(c, j+1) == "HE" || at(c, j+1) == "SHE" || at(c, j+1) == "HES" || at(c, j+1) == "SHES")
 }
 
 // helpAsked: a whole text that asks for help and says nothing of what for.
@@ -805,8 +865,13 @@ var whatIfLeaving = wideRules("what if leaving",
 	"IF I {UNSUBSCRIBE|STOP|TEXT|REPLY|SEND|OPT|CANCEL|SAY|TYPE} ~ {WILL|CAN|DO|DOES|WOULD|SOMEDAY|LATER}", "QUE PASA SI",
 	"{SI|CUANDO} {PONGO|MANDO|ESCRIBO|DIGO} {BAJA|ALTO|STOP|CANCELAR}", "NOT CANCEL",
 	"WITHOUT LEAVING", "DID {YOU|U|YALL} ~ STOP {SENDING|TEXTING|MANDANDO}", "IF I OPT", "IF I BLOCK", "WILL STOPPING", "DO I HAVE TO {UNSUB|UNSUBSCRIBE|STOP}",
-	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "ME DIERON DE BAJA {EN|DEL|AT} {EL TRABAJO|TRABAJO|LA CHAMBA|MI TRABAJO|WORK}", "O Q $", "O QUE $",
+	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "ME DIERON DE BAJA {EN|DEL|AT} {EL TRABAJO|TRABAJO|LA CHAMBA|MI TRABAJO|WORK}",
 	"QUE PALABRAS PUEDO")
+
+// orWhat: a text that ends asking "... or what?" ("si pongo baja se
+// quitan o que?") asks about leaving; one that goes on after the question
+// ("esto es spam o q? stop") asks to leave.
+var orWhat = compileWide("O Q $", "O QUE $")
 
 // backLater: a goodbye that says the person will be back ("bye for now",
 // "ill text when im out"), which a bare refusal ("nah im good, bye for

@@ -460,6 +460,23 @@ func TestClassifyRule(t *testing.T) {
 		{"ya estuvo güey", ClassOptOut, false, "revocation:declined", false},
 		{"going to jail monday, stop texting til i get out", ClassOptOut, false, "revocation:plain words", false},
 		{"wish you guys didnt narcan me", ClassCrisis, false, "crisis:last wishes", false},
+		{"baja de una vez.", ClassOptOut, false, "revocation:in plainer words", false},
+		{"can i opt out of receiving these somehow?", ClassOptOut, false, "revocation:unsubscribe (broad)", false},
+		{"esto es spam o q? stop", ClassOptOut, false, "revocation:stop", false},
+		{"si pongo baja se quitan o que", ClassOther, false, "", false},
+		{"CANCEL - this is his employers phone", ClassOptOut, false, "revocation:keyword first", false},
+		{"STOP (sorry my grandson showed me how)", ClassOptOut, false, "revocation:keyword first", false},
+		{"STOP drinking is the goal", ClassOther, false, "", false},
+		{"STOP ME from relapsing pls", ClassOther, false, "", false},
+		{"STOP cocaina, START vida nueva", ClassOther, false, "", false},
+		{"stop texting gf", ClassOptOut, false, "revocation:for them", false},
+		{"I need to stop texting my ex", ClassOther, false, "", false},
+		{"I'd like this to stop, please and thank you.", ClassOptOut, false, "revocation:in plainer words", false},
+		{"how do u make this stop", ClassOptOut, false, "revocation:in plainer words", false},
+		{"No Kevin here", ClassOptOut, false, "revocation:in plainer words", false},
+		{"cansele mi cita con el psiquiatra", ClassOther, false, "", false},
+		{"kanselame el subscription", ClassOptOut, false, "revocation:in plainer words", false},
+		{"aki no ay ninguna Marisol, numero ekibocado", ClassOptOut, false, "revocation:in plainer words", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

@@ -913,7 +913,7 @@ var (
 		"DOPESICK", "SICK", "MEDS", "MEDICATION", "NICOTINE", "CIGARETTES", "CIGS", "KRATOM", "ME", "GABAPENTIN", "GABAS", "LYRICA", "ABUSING",
 		"DROGA", "DROGAS", "USAR", "USANDO", "CONSUMIR", "CONSUMO", "CONSUMIENDO", "TOMAR", "TOMANDO", "BEBER",
 		"BEBIENDO", "CHUPAR", "PISTEAR", "CERVEZA", "CERVEZAS", "PASTILLA", "PASTILLAS", "FUMAR", "FUMANDO", "MOTA",
-		"PERICO", "COCA", "CRICO", "CRISTAL", "PIEDRA", "HEROINA", "CHIVA", "FENTA", "FENTANILO", "VICIO", "VICIOS",
+		"PERICO", "COCA", "COCAINA", "MARIHUANA", "METANFETAMINA", "CRICO", "CRISTAL", "PIEDRA", "HEROINA", "CHIVA", "FENTA", "FENTANILO", "VICIO", "VICIOS",
 		"GANAS", "ANTOJO", "ANTOJOS", "RECAI", "RECAIDA", "SOBRIO", "SOBRIA", "LIMPIO", "LIMPIA", "ADICCION",
 		"ADICTO", "ADICTA", "TRATAMIENTO", "REHABILITACION", "ANSIEDAD", "DOLOR", "METADONA", "TOMARME",
 		"MEETING", "MEETINGS", "AA", "NA", "SPONSOR", "STEPS", "THERAPY", "THERAPIST", "COUNSELOR", "DOCTOR", "CLINIC",
@@ -1169,9 +1169,12 @@ func (st *stemText) elsewhere() bool {
 				if !elsewhereFrom[at(c, j)] {
 					continue
 				}
+				if adverbOfTime(c, j) {
+					continue // "baja de una vez", "de inmediato": when, not from what
+				}
 				j++
-				for elsewhereSkip[at(c, j)] {
-					j++
+				for elsewhereSkip[at(c, j)] || receivingWords[at(c, j)] {
+					j++ // "opt out of receiving these"
 				}
 				if at(c, j) == "OF" && at(c, j-1) == "ALL" {
 					j++ // "from all of it"
@@ -1228,6 +1231,22 @@ var (
 		"VENDIA", "VENDE", "VENDEN", "VENDIENDO", "VENDEDOR", "VENDEDORES", "VENDIAN", "JALE", "CONECTE", "CONECTA", "CONECT", "COMPRAR", "BUYING", "COPPING",
 		"OFRECIA", "OFFERING", "MERCANCIA", "MERCA")
 )
+
+// receivingWords stand between "opt out of" and what is opted out of.
+var receivingWords = newSet("RECEIVING", "RECIEVING", "GETTING", "RECIBIR", "RECIBIENDO")
+
+// adverbOfTime: the word at j ("DE") opens a phrase of time or manner, not
+// what is left: "baja de una vez", "de inmediato", "de ya".
+func adverbOfTime(c []string, j int) bool {
+	if at(c, j) != "DE" {
+		return false
+	}
+	switch at(c, j+1) {
+	case "INMEDIATO", "YA", "VERDAD", "PLANO", "NUEVO", "UNA":
+		return at(c, j+1) != "UNA" || at(c, j+2) == "VEZ" || at(c, j+2) == "VES" || at(c, j+2) == "BUENA" || at(c, j+2) == ""
+	}
+	return false
+}
 
 // isAge: a number a person's age might be.
 func isAge(t string) bool {
