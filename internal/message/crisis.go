@@ -78,7 +78,7 @@ var (
 	}
 	substances = newSet("PILLS", "PILL", "TABLETS", "MEDS", "MEDICATION", "MEDICATIONS", "MEDICINE",
 		"FENTANYL", "FENT", "FETTY", "HEROIN", "DOPE", "OXY", "OXYS", "OXYCODONE", "OXYCONTIN", "PERCS",
-		"PERCOCET", "PERCOCETS", "XANAX", "XANS", "BARS", "BENZOS", "VALIUM", "KLONOPIN", "METHADONE",
+		"PERCOCET", "PERCOCETS", "XANAX", "XANS", "XANNIES", "XANNY", "XANIES", "BARS", "BENZOS", "VALIUM", "KLONOPIN", "METHADONE",
 		"SUBOXONE", "SUBS", "SUBUTEX", "BUPRENORPHINE", "ZUBSOLV", "MORPHINE", "TRAMADOL", "TYLENOL", "ADVIL", "ASPIRIN", "METH", "COKE",
 		"COCAINE", "CRACK", "DRUGS", "STUFF", "SHIT", "IT", "THEM", "OPIOIDS", "OPIATES", "GABAPENTIN",
 		// Prescriptions and what is in a medicine cabinet.
@@ -239,6 +239,9 @@ func spokenFigures(toks []string) {
 				toks[i] = "_"
 			}
 		}
+		if (t == "GOODBYE" || t == "BYE") && at(toks, i+1) == "TO" && goodbyeThing(toks, i+2) {
+			toks[i] = "_" // "saying goodbye to my old car", "goodbye to this town"
+		}
 		switch t {
 		case "MURIENDO", "MUERE", "MURIO", "DYING", "DIES", "DIED":
 			if deviceBefore(toks, i) {
@@ -247,6 +250,26 @@ func spokenFigures(toks []string) {
 		}
 	}
 }
+
+// goodbyeThing: the words from i name a thing or a place said goodbye to
+// ("my old car", "this town", "the couch"), not a person, the world or
+// life.
+func goodbyeThing(toks []string, i int) bool {
+	switch at(toks, i) {
+	case "MY", "THIS", "THE", "OUR", "THAT":
+	default:
+		return false
+	}
+	for k := i + 1; k < i+4 && at(toks, k) != ""; k++ {
+		w := at(toks, k)
+		if family[w] || goodbyeNotThings[w] || firstNames[w] {
+			return false
+		}
+	}
+	return true
+}
+
+var goodbyeNotThings = newSet("WORLD", "LIFE", "EVERYONE", "EVERYBODY", "ALL", "FRIENDS", "FRIEND", "PEOPLE", "FAMILY", "LOVED", "BABY", "BABIES", "PETS", "DOG", "CAT", "GUYS", "YOU", "EARTH", "PAIN", "BODY")
 
 // devices die without danger to anyone.
 var devices = newSet("BATERIA", "PILA", "CEL", "CELULAR", "TELEFONO", "PHONE", "PHONES", "BATTERY", "BATT", "CHARGER", "LAPTOP")

@@ -17,7 +17,7 @@ import (
 
 var (
 	trainModel = flag.Bool("model.train", false, "retrain model.txt.gz from testdata/corpus dev.jsonl and extra.jsonl")
-	modelCV    = flag.Bool("model.cv", false, "TestModelCrossValidation: print a sweep of modelCrisisAt and modelCrisisBareAt")
+	modelCV    = flag.Bool("model.cv", false, "TestModelCrossValidation: print a sweep of modelCrisisAt, modelCrisisBareAt and modelCrisisShortAt")
 )
 
 // Training settings. Changing one changes model.txt.gz: retrain with
@@ -327,8 +327,9 @@ func TestModelReads(t *testing.T) {
 // (the rules were tuned on the dev part, so their verdicts there say
 // nothing of unseen texts). It checks that the model finds many of the
 // crises the rules miss for few false ones, and leaves opt-outs alone.
-// With -model.cv it prints a sweep of modelCrisisAt and modelCrisisBareAt,
-// to choose them: the most crises found for at most 4 points more false
+// With -model.cv it prints a sweep of modelCrisisAt and modelCrisisBareAt
+// (short texts read at the bare threshold), then of modelCrisisShortAt at
+// the thresholds in force, to choose them: the most crises found for at most 4 points more false
 // crises than the rules alone on the extra free text, and at most 4% false
 // crises in all on its everyday texts (everydayLines: what staff would be
 // alerted to for nothing), keeping every reading of the table tests
@@ -389,14 +390,25 @@ func TestModelCrossValidation(t *testing.T) {
 		return fmt.Sprintf("false crisis on everyday texts %4.1f%% (%d/%d)", pct(s.falseCrisis, s.freeText), s.falseCrisis, s.freeText)
 	}
 	if *modelCV {
-		defer func(at, bare float64) { modelCrisisAt, modelCrisisBareAt = at, bare }(modelCrisisAt, modelCrisisBareAt)
+		defer func(at, bare, short float64) {
+			modelCrisisAt, modelCrisisBareAt, modelCrisisShortAt = at, bare, short
+		}(modelCrisisAt, modelCrisisBareAt, modelCrisisShortAt)
+		at0, bare0 := modelCrisisAt, modelCrisisBareAt
 		t.Logf("rules alone:              %s; %s", rules, everyday(rulesScores["everyday"]))
 		for _, at := range []float64{0.3, 0.4, 0.5, 0.6} {
 			for _, bare := range []float64{0.6, 0.65, 0.7, 0.75, 0.8, 0.9} {
-				modelCrisisAt, modelCrisisBareAt = at, bare
+				modelCrisisAt, modelCrisisBareAt, modelCrisisShortAt = at, bare, bare
 				s := score(allLayers)
 				t.Logf("model from %.2f / %.2f: %s; %s", at, bare, s["all"], everyday(s["everyday"]))
 			}
+		}
+		// Then texts of shortWords words or fewer, at the thresholds
+		// in force for the rest.
+		modelCrisisAt, modelCrisisBareAt = at0, bare0
+		for _, short := range []float64{0.3, 0.4, 0.5, 0.6, 0.7} {
+			modelCrisisShortAt = short
+			s := score(allLayers)
+			t.Logf("model from %.2f / %.2f, short texts from %.2f: %s; %s", at0, bare0, short, s["all"], everyday(s["everyday"]))
 		}
 		return
 	}
@@ -431,6 +443,7 @@ func TestModelAddsCrises(t *testing.T) {
 	for _, text := range []string{
 		"made sure the dog has somewhere to go. this is the last text youll get from me",
 		"made sure the dog has somewhere to go", // no crisis cue: the model must be surer
+		"not ok",                                // three words or fewer: too few for a rule, the model reads them (modelCrisisShortAt)
 	} {
 		got := Classify(text, "", nil)
 		if got.Class != ClassCrisis || !strings.HasPrefix(got.Rule, "model:crisis ") {

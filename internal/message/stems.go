@@ -151,7 +151,8 @@ var (
 	cutThings = newSet("HORAS", "LUZ", "AGUA", "PELO", "CABELLO", "SERVICIO", "LINEA", "CEL", "TELEFONO", "CHECK", "SUELDO", "PAGO")
 	// deadThings: what is dead in everyday speech ("work is so dead", "the
 	// wifi is dead again", "my feet are dead").
-	deadThings = newSet("PHONES", "WORK", "WIFI", "FEET", "LEGS", "ARMS", "SHIFT", "PHONE", "BATTERY", "CAR", "LAPTOP", "SIGNAL", "INTERNET", "TV", "REMOTE", "CHAT")
+	deadThings = newSet("PHONES", "WORK", "WIFI", "FEET", "LEGS", "ARMS", "SHIFT", "PHONE", "BATTERY", "CAR", "LAPTOP", "SIGNAL", "INTERNET", "TV", "REMOTE", "CHAT",
+		"PLANTS", "PLANT", "FLOWERS", "GARDEN", "TEAM", "STORE", "SHOP", "BAR", "RESTAURANT", "TOWN", "MALL", "PLACE", "STREETS", "BATTERIES", "TOMATOES")
 	// relativesOf: a relative's death, told.
 	relativesOf = newSet("DADS", "MOMS", "FATHERS", "MOTHERS", "BROTHERS", "SISTERS", "SONS", "DAUGHTERS", "HUSBANDS", "WIFES", "FRIENDS", "GRANDMAS", "GRANDPAS", "COUSINS", "UNCLES", "AUNTS", "GRANDMOTHERS", "GRANDFATHERS")
 	// killers in everyday speech: "this heat is gonna kill me".
@@ -262,6 +263,9 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 			if laugh && (t == "DEAD" || t == "DYING" || t == "DIED") {
 				toks[i] = "_"
 			}
+			if t == "DEAD" && (n1 == "ASLEEP" || n1 == "IN" && (n2 == "HERE" || n2 == "THE" && at(toks, i+3) == "WATER")) {
+				toks[i] = "_" // "dead asleep on the couch", "its dead in here at 3am", "dead in the water"
+			}
 			switch at(toks, i-1) {
 			case "PHONE", "BATTERY", "CAR", "LAPTOP", "PLANT", "PLANTS", "BATT", "CHARGER", "SCREEN", "PHONES", "BATTERIES", "SIGNAL", "WIFI", "CONVERSATION", "CHAT", "PARTY", "PLAY", "DEADASS":
 				toks[i] = "_"
@@ -269,6 +273,10 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 			if n1 != "AND" && deadThings[subjectBefore(toks, i)] ||
 				t == "DYING" && (at(toks, i-1) == "IM" || at(toks, i-1) == "AM") && (n1 == "IN" || n1 == "AT") && (placesOfWaiting[n2] || placesOfWaiting[at(toks, i+3)]) {
 				toks[i] = "_" // "my phone is about to die", "work is so dead today", "im dying in this waiting room"; not "and so am i"
+			}
+		case "GOODBYE", "BYE":
+			if n1 == "TO" && goodbyeThing(toks, i+2) {
+				toks[i] = "_" // "saying goodbye to my old car", "goodbye to this town"
 			}
 		case "DEATH":
 			if at(toks, i-1) == "TO" || n1 == "BY" || n1 == "METAL" || n1 == "WARMED" || n1 == "OF" && n2 == "ME" || laugh || relativesOf[at(toks, i-1)] {
@@ -706,7 +714,7 @@ var withdrawalSigns = newSet("SHAKING", "SHAKES", "SHAKY", "TREMORS", "SEIZURE",
 var (
 	// benzos and opioids together are a dangerous mix: "took valium with
 	// my oxy", "tome klonopin y voy a usar heroina".
-	benzos = newSet("XANAX", "XANS", "XANAS", "BARS", "KLONOPIN", "KPINS", "VALIUM", "CLONAZEPAM", "RIVOTRIL",
+	benzos = newSet("XANAX", "XANS", "XANNIES", "XANNY", "XANIES", "XANAS", "BARS", "KLONOPIN", "KPINS", "VALIUM", "CLONAZEPAM", "RIVOTRIL",
 		"ATIVAN", "ALPRAZOLAM", "DIAZEPAM")
 	opioids = newSet("FETTY", "HEROIN", "HEROINA", "DOPE", "METHADONE", "METADONA", "MORPHINE", "MORFINA", "CHIVA", "M30",
 		"M30S", "BLUES", "ROXYS", "TRAMADOL", "LEAN", "OXICODONA", "OPIOIDS", "OPIOIDES", "NORCO", "VICODIN")
@@ -904,7 +912,7 @@ var (
 	recoveryWords = newSet("POISON", "KIT", "DABS", "DABBING", "USING", "USE", "DRUG", "DRUGS", "DRINK", "DRINKING", "DRANK", "DRUNK", "ALCOHOL",
 		"BOOZE", "BEER", "BEERS", "WINE", "LIQUOR", "VODKA", "SMOKE", "SMOKING", "VAPE", "VAPING", "WEED", "POT",
 		"MARIJUANA", "METH", "ICE", "COKE", "COCAINE", "CRACK", "HEROIN", "DOPE", "FENT", "FENTANYL", "PILL", "PILLS",
-		"OXY", "OXYS", "PERCS", "XANAX", "XANS", "BARS", "BENZOS", "OPIOIDS", "OPIATES", "SUBS", "SUBOXONE", "SUBUTEX", "ZUBSOLV",
+		"OXY", "OXYS", "PERCS", "XANAX", "XANS", "XANNIES", "XANNY", "BARS", "BENZOS", "OPIOIDS", "OPIATES", "SUBS", "SUBOXONE", "SUBUTEX", "ZUBSOLV",
 		"METHADONE", "CRAVINGS", "CRAVING", "CRAVE", "URGE", "URGES", "RELAPSE", "RELAPSED", "RELAPSING", "SOBER",
 		"SOBRIETY", "CLEAN", "ADDICTION", "ADDICTED", "ADDICT", "HABIT", "HIGH", "GAMBLING", "DEALER", "PLUG",
 		"DEALERS", "PLUGS", "TRIGGER", "TRIGGERS", "CRYSTAL", "VENDE", "VENDIA", "VENDEDOR", "JALE", "USABA",
@@ -913,7 +921,7 @@ var (
 		"DOPESICK", "SICK", "MEDS", "MEDICATION", "NICOTINE", "CIGARETTES", "CIGS", "KRATOM", "ME", "GABAPENTIN", "GABAS", "LYRICA", "ABUSING",
 		"DROGA", "DROGAS", "USAR", "USANDO", "CONSUMIR", "CONSUMO", "CONSUMIENDO", "TOMAR", "TOMANDO", "BEBER",
 		"BEBIENDO", "CHUPAR", "PISTEAR", "CERVEZA", "CERVEZAS", "PASTILLA", "PASTILLAS", "FUMAR", "FUMANDO", "MOTA",
-		"PERICO", "COCA", "COCAINA", "MARIHUANA", "METANFETAMINA", "CRICO", "CRISTAL", "PIEDRA", "HEROINA", "CHIVA", "FENTA", "FENTANILO", "VICIO", "VICIOS",
+		"PERICO", "COCA", "COCAINA", "POLVO", "STASH", "PROBAR", "MARIHUANA", "METANFETAMINA", "CRICO", "CRISTAL", "PIEDRA", "HEROINA", "CHIVA", "FENTA", "FENTANILO", "VICIO", "VICIOS",
 		"GANAS", "ANTOJO", "ANTOJOS", "RECAI", "RECAIDA", "SOBRIO", "SOBRIA", "LIMPIO", "LIMPIA", "ADICCION",
 		"ADICTO", "ADICTA", "TRATAMIENTO", "REHABILITACION", "ANSIEDAD", "DOLOR", "METADONA", "TOMARME",
 		"MEETING", "MEETINGS", "AA", "NA", "SPONSOR", "STEPS", "THERAPY", "THERAPIST", "COUNSELOR", "DOCTOR", "CLINIC",
@@ -1201,6 +1209,8 @@ func (st *stemText) elsewhere() bool {
 				dealer = true
 			case usWords[t] && t != "THIS" && t != "THESE" && t != "ESTO" && t != "ESTOS":
 				addressed = true
+			case (t == "DOSIS" || t == "DOSE") && (strings.HasPrefix(at(c, i-2), "BAJ") || strings.HasPrefix(at(c, i-1), "BAJ") || strings.HasPrefix(at(c, i-2), "LOWER") || strings.HasPrefix(at(c, i-2), "TAPER")):
+				return true // "baja... voy bajando la dosis de suboxone": the dose lowered
 			case t == "DIJE" && at(c, i-1) == "LE" && at(c, i+1) == "A":
 				return true // "le dije a mi hija que deje de mandarme tantos stickers"
 			case (t == "BLOCK" || t == "BLOQUEAR") && (at(c, i+1) == "A" || at(c, i+1) == "HIS" || at(c, i+1) == "HER" || at(c, i+1) == "THEIR" || at(c, i+1) == "UN" || at(c, i+1) == "SU") &&
