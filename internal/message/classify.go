@@ -510,12 +510,23 @@ func stopTextingSomeone(clauses [][]string) bool {
 		return false
 	}
 	j := i + 2
+	mine := false
 	if w := at(c, j); w == "MY" || w == "MI" || w == "ESTE" || w == "THIS" || w == "THAT" {
 		j++
+		mine = true
 	}
-	w := at(c, j)
-	return (family[w] || w == "GF" || w == "BF" || w == "WIFEY" || w == "HUBBY" || firstNames[w] || phoneNoun(w) || w == "NUMERO" || w == "CEL") &&
-		(at(c, j+1) == "" || at(c, j+1) == "PLEASE" || at(c, j+1) == "HE" || at(c, j+1) == "SHE" || at(c, j+1) == "HES" || at(c, j+1) == "SHES")
+	for k := j; k < j+3; k++ {
+		w := at(c, k)
+		if !(family[w] || w == "GF" || w == "BF" || w == "WIFEY" || w == "HUBBY" || firstNames[w] || phoneNoun(w) || w == "NUMERO" || w == "CEL") {
+			if !mine {
+				return false // "stop texting gf", not "stop texting old friends"
+			}
+			continue // "my elderly mothers phone"
+		}
+		next := at(c, k+1)
+		return next == "" || next == "PLEASE" || next == "HE" || next == "SHE" || next == "HES" || next == "SHES" || phoneNoun(next)
+	}
+	return false
 }
 
 // helpAsked: a whole text that asks for help and says nothing of what for.
@@ -680,17 +691,18 @@ func hasAnyToken(clauses [][]string, s set) bool {
 // timeAwayWords: every timeAway pattern has one of them
 // (TestTimeAwayWords), so a text with none is not read further.
 var timeAwayWords = newSet("CLEAN", "SOBER", "LIMPIO", "LIMPIA", "SOBRIO", "SOBRIA", "SIN", "OFF", "LLEVABA", "DESPUES", "AFTER",
-	"REHAB", "DETOX", "JAIL", "PRISON", "TREATMENT", "CENTRO", "CARCEL", "BOTE", "TANQUE", "PRISION", "ANEXO")
+	"REHAB", "DETOX", "JAIL", "PRISON", "TREATMENT", "CENTRO", "CARCEL", "BOTE", "TANQUE", "PRISION", "ANEXO", "COUNTY")
 
 // usedNow: use said of today or just now.
 var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|PICKING UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
-	"{TODAY|TONIGHT|JUST|HOY|AHORITA|ORITA} ~ {RELAPSED|USED|SHOT UP|PICKED UP|RECAI|CONSUMI|ME METI|ME INYECTE}", "{HOY|AHORITA|ORITA} {USE|FUME}")
+	"{TODAY|TONIGHT|JUST|HOY|AHORITA|ORITA} ~ {RELAPSED|USED|SHOT UP|PICKED UP|RECAI|CONSUMI|ME METI|ME INYECTE}", "{HOY|AHORITA|ORITA} {USE|FUME}",
+	"ALREADY {COPPED|USED|SHOT UP|PICKED UP|RELAPSED}", "{ACABO|ACABA} DE {INYECTAR|METER|USAR|FUMAR|CONSUMIR}")
 
 // timeAway: weeks or more without, or just out of a place without.
 var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|ANOS|MES|ANO|DIAS} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
 	"{CLEAN|SOBER} {FOR|SINCE|} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "{LIMPIO|LIMPIA|SOBRIO|SOBRIA} DESDE {ENERO|FEBRERO|MARZO|ABRIL|MAYO|JUNIO|JULIO|AGOSTO|SEPTIEMBRE|OCTUBRE|NOVIEMBRE|DICIEMBRE|NAVIDAD}", "{CLEAN|SOBER} SINCE {LAST|} {SPRING|SUMMER|FALL|WINTER|CHRISTMAS|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}", "AFTER {REHAB|DETOX|JAIL|PRISON|TREATMENT}",
 	"DESPUES DE ~ {MESES|ANOS|SEMANAS|MES|ANO}", "AFTER ~ {MONTHS|YEARS|MONTH|YEAR} {CLEAN|SOBER|OFF|$}",
-	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO}")
+	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO|COUNTY}")
 
 // despairCue: not caring what happens to oneself.
 var despairCue = compileWide("IDC {ABOUT ANYTHING|ANYMORE|WHAT HAPPENS|IF I|NO MORE}", "NOTHING {EVEN|REALLY|} MATTERS", "{IT|NOTHING} DOESNT MATTER ANYMORE", "AINT NOTHING MATTER*", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|NO MORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS", "{IDC|DONT CARE} {WHAT|WHATEVER} HAPPENS", "WHATEVER HAPPENS ~ {AT THIS POINT|NOW|ANYMORE}",

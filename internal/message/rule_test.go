@@ -500,6 +500,14 @@ func TestClassifyRule(t *testing.T) {
 		{"you guys can call it quits on the texts", ClassOptOut, false, "revocation:in plainer words", false},
 		{"these texts arent really doing much for me", ClassOptOut, false, "revocation:in plainer words", false},
 		{"never stop these msgs lol i need them", ClassOther, false, "", false},
+		{"Please stop messaging my elderly mother's phone. She is 82 and confused by these.", ClassOptOut, false, "revocation:for them", false},
+		{"stop texting old friends, its a trigger", ClassOther, false, "", false},
+		{"Coworker's phone, she's on leave and asked me to get these shut off", ClassOptOut, false, "revocation:in plainer words", false},
+		{"ya no necesito los texts, thank u for everything 🙏", ClassOptOut, false, "revocation:in plainer words", false},
+		{"hoy cumplo un ano sobrio 🎉", ClassOther, false, "", false},
+		{"Im a grown man crying in my truck with a bottle and my pistol", ClassCrisis, false, "crisis:means now (more words)", false},
+		{"stop sending these. by morning there wont be anybody here to send them to", ClassCrisis, true, "crisis:last wishes + revocation:stop the texts", false},
+		{"no me manden mas mensajes, ya escogi como lo voy a hacer", ClassCrisis, true, "crisis:last wishes + revocation:list", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
