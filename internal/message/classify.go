@@ -206,8 +206,8 @@ const (
 // that the cross-validation can sweep them.
 var (
 	modelCrisisAt      = 0.4
-	modelCrisisBareAt  = 0.7
-	modelCrisisShortAt = 0.4
+	modelCrisisBareAt  = 0.65
+	modelCrisisShortAt = 0.5
 )
 
 const shortWords = 3
@@ -319,6 +319,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		ourObject := revoked != "" && revoked != "revocation:stop asking" && st.ourObject()
 		ours = explicit || ourObject
 		if revoked != "" && (!ours && !asked && st.recoveryTalk() && lastAsks(clauses) == "" && earlierAsks(clauses) == "" || st.elsewhere() ||
+			revoked == "revocation:stop" && !ours && anyMatch(needToStop, clauses) || // "Stop. I need to stop."
 			comesBack(clauses) || !explicit && (setMatch(&whatIfLeaving, clauses) || len(clauses) > 0 && anyMatch(orWhat, clauses[len(clauses)-1:])) || declines(revoked) && setMatch(&backLater, clauses) && !anyMatch(foreverWords, clauses)) {
 			// A text about a drug, a habit or the person themself stops the
 			// texts only when it names them: "stop, I relapsed" is not an
@@ -438,6 +439,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			crisis = "crisis:distress-leaving"
 		}
 	}
+	if crisis != "" && !strings.HasPrefix(crisis, "model:") && revoked == wishRule {
+		revoked = "" // "i would like it to end", "how do i make this stop, i cant live like this"
+	}
 	var c Classification
 	switch {
 	case crisis != "":
@@ -489,14 +493,21 @@ func keywordShouted(body string, clauses [][]string) bool {
 		return false // "STOP drinking is the goal", "QUIT playing"
 	case next == "ME" || next == "HIM" || next == "HER" || next == "THEM" || next == "YOURSELF" || next == "MYSELF":
 		return false // "STOP me im bout to drive to his house"
+	case next == "OF" || next == "IT" && clauses[0][0] == "END":
+		return false // "END of week 1 no pills", "END it all tonight"
+	case next == "MY" || next == "MI":
+		// "STOP my mom saw ur message", not "CANCEL my appointment
+		// thursday", "QUIT my job today"
+		return family[at(clauses[0], 2)] || phoneNoun(at(clauses[0], 2)) || at(clauses[0], 2) == "NUMERO"
 	}
 	return true
 }
 
-// stopTextingSomeone: the text opens telling us to stop texting someone
-// or a number: "stop texting gf", "Stop messaging Kevin. He's my son",
-// "stop texting este numero". Said later in a text ("I need to stop
-// texting my ex") it is the writer's own resolution.
+// stopTextingSomeone: the text opens telling us to stop texting a
+// relative or a number: "stop texting my son", "Stop messaging Kevin.
+// He's my son", "stop texting este numero". A partner or an ex ("stop
+// texting my bf") is as often the writer's own resolution, and so is
+// anything said later in a text ("I need to stop texting my ex").
 func stopTextingSomeone(clauses [][]string) bool {
 	if len(clauses) == 0 {
 		return false
@@ -517,17 +528,25 @@ func stopTextingSomeone(clauses [][]string) bool {
 	}
 	for k := j; k < j+3; k++ {
 		w := at(c, k)
-		if !(family[w] || w == "GF" || w == "BF" || w == "WIFEY" || w == "HUBBY" || firstNames[w] || phoneNoun(w) || w == "NUMERO" || w == "CEL") {
+		relative := family[w] && !partners[w]
+		if !(relative || firstNames[w] || phoneNoun(w) || w == "NUMERO" || w == "CEL") {
 			if !mine {
-				return false // "stop texting gf", not "stop texting old friends"
+				return false // "stop texting old friends"
 			}
 			continue // "my elderly mothers phone"
 		}
 		next := at(c, k+1)
-		return next == "" || next == "PLEASE" || next == "HE" || next == "SHE" || next == "HES" || next == "SHES" || phoneNoun(next)
+		if phoneNoun(next) || next == "HE" || next == "SHE" || next == "HES" || next == "SHES" {
+			return true // "stop messaging Kevin. He's my son"
+		}
+		return (next == "" || next == "PLEASE") && !firstNames[w]
 	}
 	return false
 }
+
+// partners: a partner, whose texts the writer may be the one to stop.
+var partners = newSet("WIFE", "HUSBAND", "GIRLFRIEND", "BOYFRIEND", "PARTNER", "WIFES", "HUSBANDS", "GIRLFRIENDS", "BOYFRIENDS", "PARTNERS",
+	"MUJER", "MARIDO", "ESPOSA", "ESPOSO", "BABY", "GIRL", "BOY")
 
 // helpAsked: a whole text that asks for help and says nothing of what for.
 var helpAsked = wideRules("help asked",
@@ -567,11 +586,14 @@ func dangerousWithdrawal(clauses [][]string) bool {
 			}
 		}
 	}
-	if !cold {
-		return false
+	if !cold || !hasAnyToken(clauses, withdrawalRisk) {
+		return false // "quit vaping cold turkey, shaking": not a drink or a benzodiazepine
 	}
 	for _, c := range clauses {
 		for i, t := range c {
+			if at(c, i-1) == "NO" || at(c, i-1) == "NOT" || at(c, i-1) == "WITHOUT" {
+				continue // "6 months ago, no seizures"
+			}
 			switch {
 			case strings.HasPrefix(t, "SEIZ"), strings.HasPrefix(t, "HALLUCINAT"), t == "SHAKING" || t == "SHAKIN" || t == "SHAKES" || t == "CONVULSING",
 				t == "SEEING" && (at(c, i+1) == "STUFF" || at(c, i+1) == "THINGS" || at(c, i+1) == "BUGS" || at(c, i+1) == "SHIT"),
@@ -582,6 +604,11 @@ func dangerousWithdrawal(clauses [][]string) bool {
 	}
 	return false
 }
+
+// withdrawalRisk: drinks and benzodiazepines, whose withdrawal can bring
+// seizures.
+var withdrawalRisk = union(benzos, newSet("DRINKING", "DRINKIN", "ALCOHOL", "BOOZE", "VODKA", "LIQUOR", "BEER", "WINE", "WHISKEY", "TEQUILA",
+	"BOTTLE", "SAUCE", "BENZOS", "BENZO", "TOMAR", "TOMADERA", "PISTO", "ALCOHOLISMO"))
 
 // offItAfterDrug: the text ends "I want off it" after naming a drug: off
 // the drug.
@@ -661,7 +688,8 @@ var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE} {TODAY|T
 // usualDose: the old amount about to be used, or being used: the dose
 // that kills after time away.
 var usualDose = compileWide("{DO|DOING|TAKE|TAKING|USE|USING|SHOOT|SHOOTING|SNORT|SMOKE|HIT} {MY|THE|} {USUAL|SAME|OLD|REGULAR|NORMAL} {AMOUNT|DOSE|SHOT|HIT|BAG|BAGS|LINE|LINES} {$|TONIGHT|NOW|RN|LIKE BEFORE|LIKE I USED TO}",
-	"{GONNA|GOING TO|ABOUT TO} {DO|USE|TAKE|SHOOT} {WHAT|HOW MUCH} I USED TO {$|DO $|USE $|TAKE $}", "SAME AS I USED TO {$|DO $|USE $}", "{MI|LA} {DOSIS|CANTIDAD} DE {SIEMPRE|ANTES} {$|HOY|ESTA NOCHE|AHORITA}")
+	"{GONNA|GOING TO|ABOUT TO} {DO|USE|TAKE|SHOOT} {WHAT|HOW MUCH} I USED TO {$|DO $|USE $|TAKE $}", "SAME AS I USED TO {$|DO $|USE $}", "{MI|LA} {DOSIS|CANTIDAD} DE {SIEMPRE|ANTES} {$|HOY|ESTA NOCHE|AHORITA}",
+	"{SAME|LO MISMO} {AS BEFORE|QUE ANTES|DE ANTES}", "{CURARME|METERME|DARME|INYECTARME|PONERME} COMO ANTES")
 
 // maintenance: a medication taken as prescribed, whose usual dose is no
 // danger ("clean since january, still taking my normal dose of methadone").
@@ -691,7 +719,7 @@ func hasAnyToken(clauses [][]string, s set) bool {
 // timeAwayWords: every timeAway pattern has one of them
 // (TestTimeAwayWords), so a text with none is not read further.
 var timeAwayWords = newSet("CLEAN", "SOBER", "LIMPIO", "LIMPIA", "SOBRIO", "SOBRIA", "SIN", "OFF", "LLEVABA", "DESPUES", "AFTER",
-	"REHAB", "DETOX", "JAIL", "PRISON", "TREATMENT", "CENTRO", "CARCEL", "BOTE", "TANQUE", "PRISION", "ANEXO", "COUNTY")
+	"REHAB", "DETOX", "JAIL", "PRISON", "TREATMENT", "CENTRO", "CARCEL", "BOTE", "TANQUE", "PRISION", "ANEXO", "COUNTY", "PENAL", "CLINICA")
 
 // usedNow: use said of today or just now.
 var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|PICKING UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
@@ -702,7 +730,7 @@ var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|PICKING UP|SMOKED|SN
 var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|ANOS|MES|ANO|DIAS} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
 	"{CLEAN|SOBER} {FOR|SINCE|} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "{LIMPIO|LIMPIA|SOBRIO|SOBRIA} DESDE {ENERO|FEBRERO|MARZO|ABRIL|MAYO|JUNIO|JULIO|AGOSTO|SEPTIEMBRE|OCTUBRE|NOVIEMBRE|DICIEMBRE|NAVIDAD}", "{CLEAN|SOBER} SINCE {LAST|} {SPRING|SUMMER|FALL|WINTER|CHRISTMAS|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}", "AFTER {REHAB|DETOX|JAIL|PRISON|TREATMENT}",
 	"DESPUES DE ~ {MESES|ANOS|SEMANAS|MES|ANO}", "AFTER ~ {MONTHS|YEARS|MONTH|YEAR} {CLEAN|SOBER|OFF|$}",
-	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO|COUNTY}")
+	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO|COUNTY|PENAL|CLINICA}")
 
 // despairCue: not caring what happens to oneself.
 var despairCue = compileWide("IDC {ABOUT ANYTHING|ANYMORE|WHAT HAPPENS|IF I|NO MORE}", "NOTHING {EVEN|REALLY|} MATTERS", "{IT|NOTHING} DOESNT MATTER ANYMORE", "AINT NOTHING MATTER*", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|NO MORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS", "{IDC|DONT CARE} {WHAT|WHATEVER} HAPPENS", "WHATEVER HAPPENS ~ {AT THIS POINT|NOW|ANYMORE}",
@@ -799,6 +827,9 @@ func lastAsks(clauses [][]string) string {
 	if namesSubstance(before) && (slices.Equal(last, []string{"YA", "NO"}) || slices.Contains(last, "ESTO") || slices.Contains(last, "ESO")) {
 		return "" // "im done with the pills, ya no", "ya no quiero seguir con las pastillas, como me salgo de esto"
 	}
+	if anyMatch(stopThis, [][]string{last}) && (namesSubstance(before) || hasAnyToken([][]string{before}, symptoms)) {
+		return "" // "day 2 off dope, how do i make this stop": this is the withdrawal
+	}
 	return clauseAsks(clauses[len(clauses)-1:])
 }
 
@@ -811,6 +842,18 @@ func namesSubstance(c []string) bool {
 	}
 	return false
 }
+
+// wishRule names the requests made as a wish or a question
+// (revocationSets).
+const wishRule = "revocation:a wish"
+
+// stopThis asks to end what the sentence before spoke of; symptoms are
+// what withdrawal brings.
+var (
+	stopThis = compileWide("{MAKE|GET} {THIS|IT|THESE|THEM} {STOP|GO AWAY|TO STOP}", "LIKE {THIS|IT} TO {STOP|END}", "THESE EVER {STOP|END}", "GET OUT OF {THIS|IT}", "COMO {LO|LOS} {PARO|DETENGO|QUITO}", "COMO ME SALGO DE {ESTO|ESO}")
+	symptoms = newSet("SHAKES", "SHAKING", "SWEATS", "SWEATING", "CRAVINGS", "CRAVING", "WITHDRAWAL", "WITHDRAWALS", "DOPESICK", "SICK", "PUKING",
+		"NIGHTMARES", "TEMBLORES", "SUDORES", "ANTOJOS", "ANSIAS", "MALILLA", "ABSTINENCIA")
+)
 
 var spanishSubstances = newSet("PASTILLA", "PASTILLAS", "DROGA", "DROGAS", "CRISTAL", "PERICO", "COCA", "COCAINA", "HEROINA", "CHIVA",
 	"FENTA", "FENTANILO", "MOTA", "MARIHUANA", "POLVO", "PIEDRA", "ALCOHOL", "BOTELLA", "METADONA")
@@ -939,6 +982,9 @@ var whatIfLeaving = wideRules("what if leaving",
 	"WITHOUT LEAVING", "DID {YOU|U|YALL} ~ STOP {SENDING|TEXTING|MANDANDO}", "IF I OPT", "IF I BLOCK", "WILL STOPPING", "DO I HAVE TO {UNSUB|UNSUBSCRIBE|STOP}",
 	"NOT NOW ~ JUST ASKING", "WHAT DOES {STOP|STOPALL|UNSUBSCRIBE} DO", "ME DIERON DE BAJA {EN|DEL|AT} {EL TRABAJO|TRABAJO|LA CHAMBA|MI TRABAJO|WORK}",
 	"QUE PALABRAS PUEDO")
+
+// needToStop: a sentence that makes the stopping the writer's own.
+var needToStop = compileWide("^ {I|} {NEED|GOTTA|HAVE|GOT|MUST} {TO|} {STOP|QUIT} {$|NOW|FOR REAL|FR|FOR GOOD}")
 
 // orWhat: a text that ends asking "... or what?" ("si pongo baja se
 // quitan o que?") asks about leaving; one that goes on after the question

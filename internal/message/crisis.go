@@ -239,6 +239,9 @@ func spokenFigures(toks []string) {
 				toks[i] = "_"
 			}
 		}
+		if (t == "CORTO" || t == "CORTARON" || t == "CORTAN" || t == "CORTA") && cutOff(toks, i) {
+			toks[i] = "_" // "se me cortó el agua otra vez", "me cortaron las horas"
+		}
 		if (t == "GOODBYE" || t == "BYE") && at(toks, i+1) == "TO" && goodbyeThing(toks, i+2) {
 			toks[i] = "_" // "saying goodbye to my old car", "goodbye to this town"
 		}
@@ -251,25 +254,40 @@ func spokenFigures(toks []string) {
 	}
 }
 
-// goodbyeThing: the words from i name a thing or a place said goodbye to
-// ("my old car", "this town", "the couch"), not a person, the world or
-// life.
+// cutOff: the cutting at i is of a service or of pay, not of the person:
+// "se me cortó el agua", "me cortaron la luz", "me cortaron las horas".
+func cutOff(toks []string, i int) bool {
+	if toks[i] == "CORTO" && at(toks, i-1) == "ME" && at(toks, i-2) == "SE" {
+		return true
+	}
+	for k := i + 1; k <= i+3 && at(toks, k) != ""; k++ {
+		if cutThings[toks[k]] {
+			return true
+		}
+	}
+	return false
+}
+
+// goodbyeThing: the words from i name a thing, a place or a habit said
+// goodbye to ("my old car", "this town", "the bottle"), not a person,
+// the world or life.
 func goodbyeThing(toks []string, i int) bool {
 	switch at(toks, i) {
 	case "MY", "THIS", "THE", "OUR", "THAT":
 	default:
 		return false
 	}
-	for k := i + 1; k < i+4 && at(toks, k) != ""; k++ {
-		w := at(toks, k)
-		if family[w] || goodbyeNotThings[w] || firstNames[w] {
-			return false
+	for k := i + 1; k < i+3 && at(toks, k) != ""; k++ {
+		if goodbyeThings[at(toks, k)] {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
-var goodbyeNotThings = newSet("WORLD", "LIFE", "EVERYONE", "EVERYBODY", "ALL", "FRIENDS", "FRIEND", "PEOPLE", "FAMILY", "LOVED", "BABY", "BABIES", "PETS", "DOG", "CAT", "GUYS", "YOU", "EARTH", "PAIN", "BODY")
+var goodbyeThings = newSet("OLD", "CAR", "TRUCK", "TOWN", "CITY", "APARTMENT", "HOUSE", "COUCH", "JOB", "BOTTLE", "DEALER", "ADDICTION",
+	"HABIT", "PILLS", "DRUGS", "BOOZE", "SUMMER", "VACATION", "WEEKEND", "PHONE", "HAIR", "BEARD", "STATE", "NEIGHBORHOOD", "SCHOOL",
+	"OFFICE", "DESK", "BAR", "DOPE", "WEED", "FENT", "CIGARETTES", "CIGS", "VAPE", "PLUG", "CONNECT", "LAPTOP", "BIKE", "BOAT", "DORM", "TEXTS", "MESSAGES", "REMINDERS", "LIST", "PROGRAM")
 
 // devices die without danger to anyone.
 var devices = newSet("BATERIA", "PILA", "CEL", "CELULAR", "TELEFONO", "PHONE", "PHONES", "BATTERY", "BATT", "CHARGER", "LAPTOP")

@@ -443,7 +443,7 @@ func TestModelAddsCrises(t *testing.T) {
 	for _, text := range []string{
 		"made sure the dog has somewhere to go. this is the last text youll get from me",
 		"made sure the dog has somewhere to go", // no crisis cue: the model must be surer
-		"not ok",                                // three words or fewer: too few for a rule, the model reads them (modelCrisisShortAt)
+		"let me go",                             // three words or fewer: too few for a rule, the model reads them (modelCrisisShortAt)
 	} {
 		got := Classify(text, "", nil)
 		if got.Class != ClassCrisis || !strings.HasPrefix(got.Rule, "model:crisis ") {

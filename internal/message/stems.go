@@ -148,7 +148,7 @@ var (
 	// pointOfLife: "whats the point of living", not "of algebra".
 	pointOfLife = newSet("LIFE", "LIVING", "ANYTHING", "IT", "TRYING", "GOING", "EVEN", "ME", "THIS", "ANY", "ALL", "WAKING", "BEING", "STAYING", "FIGHTING", "EXISTING")
 	// cutThings: hours, power or hair cut, not skin.
-	cutThings = newSet("HORAS", "LUZ", "AGUA", "PELO", "CABELLO", "SERVICIO", "LINEA", "CEL", "TELEFONO", "CHECK", "SUELDO", "PAGO")
+	cutThings = newSet("HORAS", "LUZ", "AGUA", "PELO", "CABELLO", "SERVICIO", "LINEA", "CEL", "TELEFONO", "CHECK", "SUELDO", "PAGO", "INTERNET", "SENAL", "LLAMADA", "GAS", "CABLE")
 	// deadThings: what is dead in everyday speech ("work is so dead", "the
 	// wifi is dead again", "my feet are dead").
 	deadThings = newSet("PHONES", "WORK", "WIFI", "FEET", "LEGS", "ARMS", "SHIFT", "PHONE", "BATTERY", "CAR", "LAPTOP", "SIGNAL", "INTERNET", "TV", "REMOTE", "CHAT",
@@ -263,7 +263,8 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 			if laugh && (t == "DEAD" || t == "DYING" || t == "DIED") {
 				toks[i] = "_"
 			}
-			if t == "DEAD" && (n1 == "ASLEEP" || n1 == "IN" && (n2 == "HERE" || n2 == "THE" && at(toks, i+3) == "WATER")) {
+			if t == "DEAD" && (n1 == "ASLEEP" || n1 == "IN" && n2 == "THE" && at(toks, i+3) == "WATER" ||
+				n1 == "IN" && n2 == "HERE" && (at(toks, i-1) == "ITS" || at(toks, i-1) == "SO" && at(toks, i-2) == "ITS" || deadThings[subjectBefore(toks, i)])) {
 				toks[i] = "_" // "dead asleep on the couch", "its dead in here at 3am", "dead in the water"
 			}
 			switch at(toks, i-1) {
@@ -336,11 +337,9 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 			if at(toks, i-1) == "THE" && n1 == "OF" && n2 != "" && !pointOfLife[n2] {
 				toks[i] = "_" // "whats the point of algebra"
 			}
-		case "CORTARON", "CORTAN":
-			for k := i + 1; k <= i+3 && at(toks, k) != ""; k++ {
-				if cutThings[toks[k]] {
-					toks[i] = "_" // "me cortaron las horas"
-				}
+		case "CORTARON", "CORTAN", "CORTA":
+			if cutOff(toks, i) {
+				toks[i] = "_" // "me cortaron las horas", "se me cortó el agua"
 			}
 		case "ATE", "EATEN", "EAT", "EATING":
 			for k := i + 1; k <= i+5 && at(toks, k) != ""; k++ {
@@ -380,7 +379,7 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 				toks[i] = "_" // "taking my life back"
 			}
 		case "CORTE", "CORTO", "CORTAR", "CORTARME":
-			if n2 == "PELO" || n2 == "CABELLO" || n2 == "UNAS" || n1 == "PELO" || cutThings[n1] || cutThings[n2] || cutThings[at(toks, i+3)] ||
+			if n2 == "PELO" || n2 == "CABELLO" || n2 == "UNAS" || n1 == "PELO" || cutThings[n1] || cutThings[n2] || cutThings[at(toks, i+3)] || cutOff(toks, i) ||
 				t == "CORTE" && (at(toks, i-1) == "LA" || at(toks, i-1) == "EL") { // "me gradue de la corte de drogas": a court
 				toks[i] = "_"
 			}
@@ -569,6 +568,13 @@ var (
 		"HACE ~ ANO|ANOS|MESES|TIEMPO|SEMANAS", "ANO PASADO", "CUANDO ERA", "SOBREVIVI*", "YA PASO", "EN EL PASADO", "IN THE PAST")
 	presentCues = wideRules("present", "NOW", "RN", "{ABOUT|BOUT} TO", "FIRST TIME SINCE", "URGENT", "URGENTE", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "QUICK", "TONIGHT", "TODAY", "AGAIN", "ANYMORE", "STILL", "CURRENTLY", "THIS MORNING",
 		"AHORA", "AHORITA", "HOY", "ESTA NOCHE", "OTRA VEZ", "DE NUEVO", "TODAVIA", "AUN", "YA NO")
+	// lifeToday: a past told against the life of today, with no other
+	// word of now: "two years ago today I overdosed in a parking lot.
+	// Today I'm a peer coach", "hace dos años tuve una sobredosis. Hoy
+	// trabajo ayudando a otros".
+	lifeToday   = wideRules("life today", "{YEARS|YEAR|MONTHS|MONTH} AGO TODAY", "TODAY {IM|I AM|I WORK|I HAVE|IVE GOT|I HELP}", "HOY {TRABAJO|SOY|AYUDO|TENGO|ESTOY BIEN}")
+	presentOnly = wideRules("present beyond today", "NOW", "RN", "{ABOUT|BOUT} TO", "URGENT", "URGENTE", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "TONIGHT", "AGAIN",
+		"AHORA", "AHORITA", "ESTA NOCHE", "OTRA VEZ", "DE NUEVO")
 	// otherDeath: a death the person speaks of, someone else's and past:
 	// "my brother died of an overdose" is grief, not an emergency.
 	otherDeath = wideRules("other death", "DIED", "PASSED AWAY", "PASSED", "FUNERAL", "RIP", "MEMORIAL", "LOST MY|HIS|HER|OUR", "IN MEMORY",
@@ -593,7 +599,7 @@ var mentionOnly = newSet("DIE", "DYING", "DEAD", "DEATH", "MUERTE", "MORIR", "MU
 // text speaks of despair that was not taken as a crisis (denied, or past).
 func (st *stemText) crisis() (rule string, distress bool) {
 	toks := st.toks
-	past := pastCues.matches(toks) && !presentCues.matches(toks)
+	past := pastCues.matches(toks) && (!presentCues.matches(toks) || lifeToday.matches(toks) && !presentOnly.matches(toks))
 	grief := otherDeath.matches(toks)
 	if !past && !grief {
 		if r := st.combination(); r != "" {
@@ -918,7 +924,7 @@ var (
 		"DEALERS", "PLUGS", "TRIGGER", "TRIGGERS", "CRYSTAL", "VENDE", "VENDIA", "VENDEDOR", "JALE", "USABA",
 		"SHOOTING", "SNORTING", "WITHDRAWAL", "WITHDRAWALS", "DETOX", "REHAB", "TREATMENT", "COURT", "PROBATION",
 		"PAROLE", "JUDGE", "PAIN", "ANXIETY", "VOICES", "THOUGHTS", "CRYING", "FEELING", "FEELINGS", "SHAKES",
-		"DOPESICK", "SICK", "MEDS", "MEDICATION", "NICOTINE", "CIGARETTES", "CIGS", "KRATOM", "ME", "GABAPENTIN", "GABAS", "LYRICA", "ABUSING",
+		"DOPESICK", "SICK", "TEMBLORES", "SUDORES", "SWEATS", "NIGHTMARES", "PUKING", "MEDS", "MEDICATION", "NICOTINE", "CIGARETTES", "CIGS", "KRATOM", "ME", "GABAPENTIN", "GABAS", "LYRICA", "ABUSING",
 		"DROGA", "DROGAS", "USAR", "USANDO", "CONSUMIR", "CONSUMO", "CONSUMIENDO", "TOMAR", "TOMANDO", "BEBER",
 		"BEBIENDO", "CHUPAR", "PISTEAR", "CERVEZA", "CERVEZAS", "PASTILLA", "PASTILLAS", "FUMAR", "FUMANDO", "MOTA",
 		"PERICO", "COCA", "COCAINA", "POLVO", "STASH", "PROBAR", "MARIHUANA", "METANFETAMINA", "CRICO", "CRISTAL", "PIEDRA", "HEROINA", "CHIVA", "FENTA", "FENTANILO", "VICIO", "VICIOS",
