@@ -683,7 +683,7 @@ func usedAfterTimeAway(clauses [][]string) bool {
 	return false
 }
 
-var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|$}", "HOY {USE|CONSUMI|RECAI}")
+var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE|ME METI} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|$}", "HOY {USE|CONSUMI|RECAI}", "HOY ME METI {$|OTRA VEZ|DE NUEVO}")
 
 // usualDose: the old amount about to be used, or being used: the dose
 // that kills after time away.

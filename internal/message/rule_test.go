@@ -526,6 +526,7 @@ func TestClassifyRule(t *testing.T) {
 		{"Stop. I need to stop.", ClassOther, false, "", false},
 		{"if my dealer texts me again im gonna cave", ClassOther, false, "", false},
 		{"at the range with my gun", ClassOther, false, "", false},
+		{"sali de la carcel ayer y hoy me meti", ClassCrisis, false, "crisis:use after time away", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
