@@ -289,6 +289,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			revoked = "" // "yall send a lot of texts but honestly they help", "i dont recognize this number, is this my counselor? i need to talk"
 		}
 		crisis, distress = crisisIn(clauses)
+		if strings.HasPrefix(crisis, "crisis:means now") && anyMatch(meansAway, clauses) {
+			crisis = "" // "gave away the bottle and the gun": the means put out of reach
+		}
 	}
 	var st *stemText
 	ours := false // the text asks us to stop, in words whose object is our texts
@@ -384,6 +387,20 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// rest says what help.
 		crisis = "crisis:plea (help asked)"
 	}
+	if crisis == "" && revoked != "" && st != nil {
+		// "STOP i need help", "stop. im scared": a stop, then a plea. The
+		// opt-out stands; a person reads the plea now.
+		var rest [][]string
+		switch {
+		case len(clauses) == 1 && len(clauses[0]) > 1 && clauses[0][0] == "STOP":
+			rest = [][]string{clauses[0][1:]}
+		case len(clauses) == 2 && slices.Equal(clauses[0], []string{"STOP"}):
+			rest = clauses[1:]
+		}
+		if rest != nil && (setMatch(&helpAsked, rest) || anyMatch(scaredPlea, rest)) {
+			crisis = "crisis:plea (help asked)"
+		}
+	}
 	if crisis == "" && urgentHelp(body, clauses) {
 		// "heeelp", "helppp", "help 😭", "help.. please": help said with
 		// letters held down, tears or a pause is a plea, not the HELP
@@ -439,8 +456,17 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			crisis = "crisis:distress-leaving"
 		}
 	}
-	if crisis != "" && !strings.HasPrefix(crisis, "model:") && revoked == wishRule {
-		revoked = "" // "i would like it to end", "how do i make this stop, i cant live like this"
+	switch {
+	case crisis != "" && !strings.HasPrefix(crisis, "model:") && (revoked == wishRule || revoked == noUseRule || revoked == goodbyeRule):
+		// "how do i make this stop, i cant live like this", "these texts
+		// arent helping i want to die", "nothing helps. im checking out".
+		// The model never takes an opt-out away: beside a crisis only it
+		// reads, the request stands.
+		revoked = ""
+	case revoked == goodbyeRule:
+		// "signing off forever", "so long folks": a goodbye to the line
+		// or to life; the safety reply, and the opt-out it also asks for.
+		crisis = "crisis:farewell"
 	}
 	var c Classification
 	switch {
@@ -488,7 +514,16 @@ func keywordShouted(body string, clauses [][]string) bool {
 	if strings.ToUpper(f[1]) == f[1] {
 		return false // "STOP ME from", "STOP DRINKING is", a text in capitals: the next word is shouted too
 	}
-	switch next := clauses[0][1]; {
+	next := clauses[0][1]
+	if f[0] == "END" && !slices.ContainsFunc(clauses[0], func(t string) bool { return ourNouns[t] || t == "THIS" || t == "THESE" }) {
+		return false // "END the day with a meeting": END only before the texts
+	}
+	if shoutedOther[next] || shoutedOther[strings.ToUpper(f[1])] || shoutedOther[at(clauses[0], 2)] || praises(clauses[:1]) || slices.ContainsFunc(clauses[0], namedDrug) {
+		return false // "CANCEL thursday", "CANCEL the appointment", "STOP you guys are the best", "ALTO al consumo de cocaina"
+	}
+	switch {
+	case strings.HasSuffix(next, "IN") && len(next) > 4 && !ourVerbs[next+"G"]:
+		return false // "QUIT smokin", "QUIT drinkin today"
 	case strings.HasSuffix(next, "ING") && !ourVerbs[next], strings.HasSuffix(next, "ANDO"), strings.HasSuffix(next, "IENDO"):
 		return false // "STOP drinking is the goal", "QUIT playing"
 	case next == "ME" || next == "HIM" || next == "HER" || next == "THEM" || next == "YOURSELF" || next == "MYSELF":
@@ -502,6 +537,17 @@ func keywordShouted(body string, clauses [][]string) bool {
 	}
 	return true
 }
+
+// meansAway: the means of harm put out of reach, a step to safety.
+var meansAway = compileWide("{GAVE|GIVEN|GIVE|GIVING|HANDED|TURNED} {AWAY|OVER|IN} ~ {GUN|PISTOL|HANDGUN|BOTTLE|PILLS|RIFLE}", "{GAVE|HANDED} {MY|THE|HIM|HER} ~ {GUN|PISTOL|HANDGUN|RIFLE} TO",
+	"{LOCKED|LOCKED UP|LOCKED AWAY} {MY|THE} ~ {GUN|PISTOL|HANDGUN|RIFLE}", "GOT RID OF ~ {GUN|PISTOL|HANDGUN|BOTTLE|PILLS|RIFLE}", "{REGALE|ENTREGUE|DI|TIRE} ~ {PISTOLA|ARMA|BOTELLA}")
+
+// shoutedOther: after a keyword in capitals, words that name what else
+// ends: a day, an appointment, a group, or praise ("STOP ur so sweet").
+var shoutedOther = newSet("TODAY", "TOMORROW", "TONIGHT", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "WEEKEND",
+	"APPOINTMENT", "APPOINTMENTS", "APPT", "GROUP", "SESSION", "MEETING", "VISIT", "CLASS", "DAY", "GAME", "BLEEDING",
+	"LUNES", "MARTES", "MIERCOLES", "JUEVES", "VIERNES", "SABADO", "DOMINGO", "MANANA", "HOY", "CITA", "CITAS", "SESION", "JUNTA", "REUNION", "GRUPO", "CONSULTA", "CONSUMO",
+	"UR", "YOURE", "SWEET", "CUTE", "FUNNY")
 
 // stopTextingSomeone: the text opens telling us to stop texting a
 // relative or a number: "stop texting my son", "Stop messaging Kevin.
@@ -554,6 +600,9 @@ var helpAsked = wideRules("help asked",
 	"^ {CAN|COULD} {YOU|SOMEONE|SOMEBODY|ANYONE|YALL} {PLEASE|} HELP {|ME|ME PLEASE|PLEASE} $", "^ HELP ME OUT {|HERE|PLEASE} $",
 	"^ NECESITO AYUDA {|PORFAVOR|YA|URGENTE} $", "^ ALGUIEN ~ {AYUDEME|AYUDENME|AYUDAME} $")
 
+// scaredPlea: fear said and nothing more.
+var scaredPlea = compileWide("^ {IM|I AM|I M} {SO|REALLY|} {SCARED|TERRIFIED|NOT OK|NOT OKAY|FREAKING OUT} $", "^ {TENGO MIEDO|ESTOY ASUSTADO|ESTOY ASUSTADA} $")
+
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
 var leavingDespair = compileWide("DOESNT MATTER ANYWAY", "TIRED OF ALL OF IT", "{NOTHINGS|NOTHING IS|NOTHING} {GONNA|GOING TO} FIX ME", "{THERES|THERE IS} NO HELPING ME",
@@ -589,15 +638,20 @@ func dangerousWithdrawal(clauses [][]string) bool {
 	if !cold || !hasAnyToken(clauses, withdrawalRisk) {
 		return false // "quit vaping cold turkey, shaking": not a drink or a benzodiazepine
 	}
+	if anyMatch(withdrawalPast, clauses) && !anyMatch(nowCue, clauses) || anyMatch(withdrawalFeared, clauses) {
+		return false // "quit drinking cold turkey 2 yrs ago, had the shakes", "scared of the shakes if i quit"
+	}
 	for _, c := range clauses {
 		for i, t := range c {
-			if at(c, i-1) == "NO" || at(c, i-1) == "NOT" || at(c, i-1) == "WITHOUT" {
+			if at(c, i-1) == "NO" || at(c, i-1) == "NOT" || at(c, i-1) == "WITHOUT" || at(c, i-1) == "SIN" {
 				continue // "6 months ago, no seizures"
 			}
 			switch {
 			case strings.HasPrefix(t, "SEIZ"), strings.HasPrefix(t, "HALLUCINAT"), t == "SHAKING" || t == "SHAKIN" || t == "SHAKES" || t == "CONVULSING",
 				t == "SEEING" && (at(c, i+1) == "STUFF" || at(c, i+1) == "THINGS" || at(c, i+1) == "BUGS" || at(c, i+1) == "SHIT"),
-				t == "MYSELF" && at(c, i-1) == "BY", t == "ALONE":
+				t == "MYSELF" && at(c, i-1) == "BY", t == "ALONE",
+				t == "TEMBLANDO" || t == "TEMBLORES" || strings.HasPrefix(t, "CONVULSION") || strings.HasPrefix(t, "ALUCIN"),
+				t == "SOLO" || t == "SOLA" || t == "SOLITO" || t == "SOLITA":
 				return true
 			}
 		}
@@ -605,10 +659,18 @@ func dangerousWithdrawal(clauses [][]string) bool {
 	return false
 }
 
+// withdrawalPast and withdrawalFeared put the withdrawal in the past
+// ("in 2019", "2 yrs ago") or in a fear of it ("scared of the shakes if
+// i quit").
+var (
+	withdrawalPast   = compileWide("{YEARS|YEAR|YRS|YR|MONTHS|MONTH|DECADE|DECADES} AGO", "{BACK IN|YEARS BACK|LAST YEAR|WHEN I WAS|ONCE BEFORE|THE LAST TIME|HACE|EL ANO PASADO|CUANDO}", "IN {2010|2011|2012|2013|2014|2015|2016|2017|2018|2019|2020|2021|2022|2023|2024}")
+	withdrawalFeared = compileWide("{SCARED|AFRAID|WORRIED|FEAR|TERRIFIED|NERVOUS} {OF|ABOUT} ~ {SHAKES|SEIZURES|SEIZURE|WITHDRAWAL|WITHDRAWALS|DTS}", "{WHAT IF|IF} I {QUIT|STOP|GO}", "{SHOULD|CAN|COULD} I {QUIT|STOP|GO}", "{MIEDO|MIEDA} {DE|A} ~ {TEMBLORES|CONVULSIONES}")
+)
+
 // withdrawalRisk: drinks and benzodiazepines, whose withdrawal can bring
 // seizures.
 var withdrawalRisk = union(benzos, newSet("DRINKING", "DRINKIN", "ALCOHOL", "BOOZE", "VODKA", "LIQUOR", "BEER", "WINE", "WHISKEY", "TEQUILA",
-	"BOTTLE", "SAUCE", "BENZOS", "BENZO", "TOMAR", "TOMADERA", "PISTO", "ALCOHOLISMO"))
+	"BOTTLE", "SAUCE", "BENZOS", "BENZO", "TOMAR", "TOMADERA", "PISTO", "ALCOHOLISMO", "BEBER", "CHUPAR", "PISTEAR", "CERVEZA", "TRAGO"))
 
 // offItAfterDrug: the text ends "I want off it" after naming a drug: off
 // the drug.
@@ -846,6 +908,13 @@ func namesSubstance(c []string) bool {
 // wishRule names the requests made as a wish or a question
 // (revocationSets).
 const wishRule = "revocation:a wish"
+
+// noUseRule names the complaints that the texts do no good
+// (revocationSets).
+const noUseRule = "revocation:no use"
+
+// goodbyeRule names the goodbyes that may be farewells (revocationSets).
+const goodbyeRule = "revocation:goodbye"
 
 // stopThis asks to end what the sentence before spoke of; symptoms are
 // what withdrawal brings.

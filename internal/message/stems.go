@@ -571,8 +571,21 @@ var (
 	// lifeToday: a past told against the life of today, with no other
 	// word of now: "two years ago today I overdosed in a parking lot.
 	// Today I'm a peer coach", "hace dos años tuve una sobredosis. Hoy
-	// trabajo ayudando a otros".
-	lifeToday   = wideRules("life today", "{YEARS|YEAR|MONTHS|MONTH} AGO TODAY", "TODAY {IM|I AM|I WORK|I HAVE|IVE GOT|I HELP}", "HOY {TRABAJO|SOY|AYUDO|TENGO|ESTOY BIEN}")
+	// trabajo ayudando a otros". A "today" that opens how the person is
+	// now (todayState) must open the good life (lifeGood): "a year ago
+	// today I overdosed. Today I have the pills in my hand" is now
+	// (lifeTodayOnly).
+	lifeToday  = wideRules("life today", "{YEARS|YEAR|MONTHS|MONTH} AGO TODAY", "TODAY {IM|I AM|I WORK|I HAVE|IVE GOT|I HELP|I CELEBRATE}", "HOY {TRABAJO|SOY|AYUDO|TENGO|ESTOY|CELEBRO}")
+	todayState = wideRules("today's state", "TODAY {I|IM|I AM|IVE|I HAVE|I FEEL|I GOT|I WANT}", "HOY {TENGO|ESTOY|QUIERO|SIENTO|ME|SOY}")
+	lifeGood   = wideRules("the good life",
+		"TODAY {IM|I AM} {|ACTUALLY|REALLY|SO|FINALLY|STILL|PROUD TO BE} {A|AN} {PEER|COACH|COUNSELOR|SPONSOR|NURSE|MOM|DAD|MOTHER|FATHER|GRANDMA|GRANDPA|HUSBAND|WIFE|STUDENT|GRADUATE|MANAGER|VOLUNTEER|TEACHER|CHEF|DIFFERENT|NEW}",
+		"TODAY {IM|I AM} {|ACTUALLY|REALLY|SO|FINALLY|STILL} {CLEAN|SOBER|GRATEFUL|HAPPY|ALIVE|HEALTHY|THRIVING|MARRIED|WORKING|HELPING|DIFFERENT|HOPEFUL|BLESSED|OK|OKAY|FINE|GOOD}",
+		"TODAY {IM|I AM} _ {YEARS|YEAR|MONTHS|MONTH|DAYS|WEEKS|YRS} {CLEAN|SOBER}", "TODAY {IM|I AM} {DOING|DO} {GOOD|GREAT|WELL|BETTER}",
+		"TODAY {IM|I AM} IN RECOVERY", "TODAY I {WORK|HELP|COACH|SPONSOR|MENTOR|VOLUNTEER|CELEBRATE}",
+		"TODAY {I HAVE|IVE GOT|I GOT} ~ {JOB|FAMILY|KIDS|HOME|HOUSE|APARTMENT|CAR|YEARS|MONTHS|DAYS|WEEKS|LIFE|PURPOSE|DAUGHTER|SON|WIFE|HUSBAND|DEGREE|SOBRIETY|CAREER}",
+		"HOY ESTOY {|MUY|TAN} {BIEN|LIMPIO|LIMPIA|SOBRIO|SOBRIA|AGRADECIDO|AGRADECIDA|FELIZ|VIVO|VIVA|SANO|SANA}",
+		"HOY SOY ~ {CONSEJERO|CONSEJERA|MADRE|PADRE|MAMA|PAPA|OTRA|OTRO|FELIZ|ABUELO|ABUELA|ESTUDIANTE|VOLUNTARIO|VOLUNTARIA|PADRINO|MADRINA}",
+		"HOY TENGO ~ {TRABAJO|FAMILIA|HIJOS|HIJO|HIJA|CASA|ANOS|MESES|DIAS|SEMANAS|VIDA|CARRO|ESPOSA|ESPOSO|CARRERA}")
 	presentOnly = wideRules("present beyond today", "NOW", "RN", "{ABOUT|BOUT} TO", "URGENT", "URGENTE", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "TONIGHT", "AGAIN",
 		"AHORA", "AHORITA", "ESTA NOCHE", "OTRA VEZ", "DE NUEVO")
 	// otherDeath: a death the person speaks of, someone else's and past:
@@ -587,6 +600,21 @@ var (
 		"^ QUE|COMO|DONDE|CUALES|CUAL", "^ SE PUEDE", "SIGNS OF", "SIGNOS|SENALES DE")
 )
 
+// lifeTodayOnly: the text's words of now are a past told against the life
+// of today (lifeToday), and no "today" or "hoy" opens a state of now other
+// than the good life.
+func lifeTodayOnly(toks []string) bool {
+	if !lifeToday.matches(toks) || presentOnly.matches(toks) {
+		return false
+	}
+	good := map[int]bool{}
+	lifeGood.each(toks, func(i int) bool {
+		good[i] = true
+		return false
+	})
+	return !todayState.each(toks, func(i int) bool { return !good[i] && at(toks, i-1) != "AGO" }) // "two years ago today I overdosed"
+}
+
 // mentionOnly are the lexicon's bare words (overdose, OD, sobredosis,
 // suicide): said of someone's past death, a film or a question about them,
 // they are not danger now.
@@ -599,7 +627,7 @@ var mentionOnly = newSet("DIE", "DYING", "DEAD", "DEATH", "MUERTE", "MORIR", "MU
 // text speaks of despair that was not taken as a crisis (denied, or past).
 func (st *stemText) crisis() (rule string, distress bool) {
 	toks := st.toks
-	past := pastCues.matches(toks) && (!presentCues.matches(toks) || lifeToday.matches(toks) && !presentOnly.matches(toks))
+	past := pastCues.matches(toks) && (!presentCues.matches(toks) || lifeTodayOnly(toks))
 	grief := otherDeath.matches(toks)
 	if !past && !grief {
 		if r := st.combination(); r != "" {
