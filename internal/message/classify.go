@@ -289,14 +289,17 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			revoked = "" // "yall send a lot of texts but honestly they help", "i dont recognize this number, is this my counselor? i need to talk"
 		}
 		crisis, distress = crisisIn(clauses)
-		if strings.HasPrefix(crisis, "crisis:means now") && anyMatch(meansAway, clauses) {
-			crisis = "" // "gave away the bottle and the gun": the means put out of reach
+		if strings.HasPrefix(crisis, "crisis:means now") && meansSafe(clauses) {
+			crisis = "" // "gave away the bottle and the gun", "drunk with my gun club buddies"
 		}
 	}
 	var st *stemText
 	ours := false // the text asks us to stop, in words whose object is our texts
 	if use&stemLayer != 0 {
 		st = newStemText(body, clauses)
+		if crisis != "" && lifeGoodToday(st.toks) {
+			crisis, distress = "", true // "four years ago today i tried to end it. today i ran my first 5k"
+		}
 		if revoked == "" {
 			revoked = st.revocation()
 		}
@@ -387,19 +390,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// rest says what help.
 		crisis = "crisis:plea (help asked)"
 	}
-	if crisis == "" && revoked != "" && st != nil {
-		// "STOP i need help", "stop. im scared": a stop, then a plea. The
-		// opt-out stands; a person reads the plea now.
-		var rest [][]string
-		switch {
-		case len(clauses) == 1 && len(clauses[0]) > 1 && clauses[0][0] == "STOP":
-			rest = [][]string{clauses[0][1:]}
-		case len(clauses) == 2 && slices.Equal(clauses[0], []string{"STOP"}):
-			rest = clauses[1:]
-		}
-		if rest != nil && (setMatch(&helpAsked, rest) || anyMatch(scaredPlea, rest)) {
-			crisis = "crisis:plea (help asked)"
-		}
+	if crisis == "" && revoked != "" && st != nil && stopThenPlea(clauses) {
+		// "STOP i need help", "stop. im scared", "ALTO tengo miedo": a
+		// stop, then a plea. The opt-out stands; a person reads the plea
+		// now.
+		crisis = "crisis:plea (help asked)"
 	}
 	if crisis == "" && urgentHelp(body, clauses) {
 		// "heeelp", "helppp", "help 😭", "help.. please": help said with
@@ -457,13 +452,14 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		}
 	}
 	switch {
-	case crisis != "" && !strings.HasPrefix(crisis, "model:") && (revoked == wishRule || revoked == noUseRule || revoked == goodbyeRule):
+	case crisis != "" && !strings.HasPrefix(crisis, "model:") && (revoked == wishRule || revoked == noUseRule):
 		// "how do i make this stop, i cant live like this", "these texts
-		// arent helping i want to die", "nothing helps. im checking out".
+		// arent helping i want to die". A goodbye stays: "nothing helps.
+		// im checking out" gets the safety reply and the opt-out.
 		// The model never takes an opt-out away: beside a crisis only it
 		// reads, the request stands.
 		revoked = ""
-	case revoked == goodbyeRule:
+	case revoked == goodbyeRule && crisis == "" && !anyMatch(plainReason, clauses):
 		// "signing off forever", "so long folks": a goodbye to the line
 		// or to life; the safety reply, and the opt-out it also asks for.
 		crisis = "crisis:farewell"
@@ -518,10 +514,16 @@ func keywordShouted(body string, clauses [][]string) bool {
 	if f[0] == "END" && !slices.ContainsFunc(clauses[0], func(t string) bool { return ourNouns[t] || t == "THIS" || t == "THESE" }) {
 		return false // "END the day with a meeting": END only before the texts
 	}
-	if shoutedOther[next] || shoutedOther[strings.ToUpper(f[1])] || shoutedOther[at(clauses[0], 2)] || praises(clauses[:1]) || slices.ContainsFunc(clauses[0], namedDrug) {
-		return false // "CANCEL thursday", "CANCEL the appointment", "STOP you guys are the best", "ALTO al consumo de cocaina"
+	named := slices.ContainsFunc(clauses[0], func(t string) bool {
+		return ourNouns[t] || t == "THESE" || t == "NUMBER" || t == "NUMERO" || t == "REMINDER"
+	})
+	if !named && (shoutedElse[next] || shoutedElse[at(clauses[0], 2)] || whenWords[next] && anyMatch(rearranged, clauses) ||
+		hasAnyToken(clauses[:1], shoutedPraise) || shoutedDrug(clauses[0])) {
+		return false // "CANCEL the appointment", "CANCEL thursday I cant make group", "STOP you guys are the best", "ALTO al consumo de cocaina"
 	}
 	switch {
+	case named:
+		// "STOP meeting reminders"
 	case strings.HasSuffix(next, "IN") && len(next) > 4 && !ourVerbs[next+"G"]:
 		return false // "QUIT smokin", "QUIT drinkin today"
 	case strings.HasSuffix(next, "ING") && !ourVerbs[next], strings.HasSuffix(next, "ANDO"), strings.HasSuffix(next, "IENDO"):
@@ -538,16 +540,75 @@ func keywordShouted(body string, clauses [][]string) bool {
 	return true
 }
 
-// meansAway: the means of harm put out of reach, a step to safety.
-var meansAway = compileWide("{GAVE|GIVEN|GIVE|GIVING|HANDED|TURNED} {AWAY|OVER|IN} ~ {GUN|PISTOL|HANDGUN|BOTTLE|PILLS|RIFLE}", "{GAVE|HANDED} {MY|THE|HIM|HER} ~ {GUN|PISTOL|HANDGUN|RIFLE} TO",
-	"{LOCKED|LOCKED UP|LOCKED AWAY} {MY|THE} ~ {GUN|PISTOL|HANDGUN|RIFLE}", "GOT RID OF ~ {GUN|PISTOL|HANDGUN|BOTTLE|PILLS|RIFLE}", "{REGALE|ENTREGUE|DI|TIRE} ~ {PISTOLA|ARMA|BOTELLA}")
+// meansSafe: every gun the text names is put out of reach ("gave away
+// the bottle and the gun", "locked my pistol in the safe"), or is a
+// pastime's ("drunk with my gun club buddies", "at the range with my
+// gun"), and none is held to the body.
+func meansSafe(clauses [][]string) bool {
+	if anyMatch(gunHeld, clauses) {
+		return false
+	}
+	if anyMatch(gunPastime, clauses) {
+		return true
+	}
+	guns := 0
+	for _, c := range clauses {
+		for i, t := range c {
+			if !gunWords[t] {
+				continue
+			}
+			guns++
+			given := false
+		back:
+			for k := i - 1; k >= max(0, i-8); k-- {
+				switch {
+				case gunGiven[c[k]]:
+					given = true
+					break back
+				case gunKept[c[k]]:
+					break back
+				}
+			}
+			if !given {
+				return false // "gave away the pills and now have the gun in my hand"
+			}
+		}
+	}
+	return guns > 0
+}
 
-// shoutedOther: after a keyword in capitals, words that name what else
-// ends: a day, an appointment, a group, or praise ("STOP ur so sweet").
-var shoutedOther = newSet("TODAY", "TOMORROW", "TONIGHT", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "WEEKEND",
-	"APPOINTMENT", "APPOINTMENTS", "APPT", "GROUP", "SESSION", "MEETING", "VISIT", "CLASS", "DAY", "GAME", "BLEEDING",
-	"LUNES", "MARTES", "MIERCOLES", "JUEVES", "VIERNES", "SABADO", "DOMINGO", "MANANA", "HOY", "CITA", "CITAS", "SESION", "JUNTA", "REUNION", "GRUPO", "CONSULTA", "CONSUMO",
-	"UR", "YOURE", "SWEET", "CUTE", "FUNNY")
+var (
+	gunWords   = newSet("GUN", "PISTOL", "HANDGUN", "PISTOLA", "RIFLE", "ARMA")
+	gunGiven   = newSet("GAVE", "GIVEN", "GIVE", "GIVING", "HANDED", "LOCKED", "RID", "SOLD", "AWAY", "REGALE", "ENTREGUE", "VENDI", "GUARDE")
+	gunKept    = newSet("HAVE", "HAS", "GOT", "GET", "HOLDING", "HOLD", "WITH", "BUT", "NOW", "IM", "SITTING", "PULLED", "GRABBED", "TOOK", "LOADED", "TENGO", "CON", "IN", "OUT")
+	gunPastime = compileWide("{GUN|PISTOL|SHOOTING} {CLUB|RANGE|SHOW|SHOP|STORE|CLASS|SAFETY|LICENSE|PERMIT|COLLECTION}", "AT THE RANGE", "{HUNTING|DEER SEASON|TARGET PRACTICE}")
+	gunHeld    = compileWide("{TO|AT|IN|AGAINST} MY {HEAD|TEMPLE|MOUTH|CHEST|CHIN}", "{IN|ON} MY {HAND|HANDS|LAP}", "LOADED", "CARGADA", "EN LA {MANO|CABEZA|BOCA}")
+)
+
+// shoutedDrug: the keyword in capitals has a drug for object ("QUIT
+// meth", "ALTO al alcohol"), not a denial of one ("STOP never did cocaine
+// in my life").
+func shoutedDrug(c []string) bool {
+	if hasAny(c, negations) || slices.Contains(c, "NEVER") {
+		return false
+	}
+	return namedDrug(at(c, 1)) || objectWords[at(c, 1)] && namedDrug(at(c, 2))
+}
+
+var objectWords = newSet("THE", "MY", "AL", "EL", "LA", "LAS", "LOS", "MI", "MIS", "WITH", "CON", "DOING", "USING", "TAKING")
+
+// After a keyword in capitals, words that name what else ends, when the
+// text names none of our texts: an appointment or a group (shoutedElse),
+// a day with a plan changed (whenWords, rearranged), praise
+// (shoutedPraise: "STOP ur so sweet").
+var (
+	shoutedElse = newSet("APPOINTMENT", "APPOINTMENTS", "APPT", "GROUP", "SESSION", "MEETING", "VISIT", "CLASS", "BLEEDING",
+		"CITA", "CITAS", "SESION", "JUNTA", "REUNION", "GRUPO", "CONSULTA", "CONSUMO")
+	whenWords = newSet("TODAY", "TOMORROW", "TONIGHT", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "WEEKEND",
+		"LUNES", "MARTES", "MIERCOLES", "JUEVES", "VIERNES", "SABADO", "DOMINGO", "MANANA", "HOY")
+	rearranged    = compileWide("{CANT|CAN NOT|CANNOT|WONT|NOT GONNA} {MAKE|COME|GO|BE THERE}", "RESCHEDULE", "REAGENDAR", "NO PUEDO {IR|LLEGAR}", "GROUP", "APPOINTMENT", "APPT", "CITA", "GRUPO", "SESSION", "MEETING")
+	shoutedPraise = newSet("SWEET", "AMAZING", "AWESOME", "BEST", "INSPIRING", "BLESSED", "HELPFUL")
+)
 
 // stopTextingSomeone: the text opens telling us to stop texting a
 // relative or a number: "stop texting my son", "Stop messaging Kevin.
@@ -600,8 +661,42 @@ var helpAsked = wideRules("help asked",
 	"^ {CAN|COULD} {YOU|SOMEONE|SOMEBODY|ANYONE|YALL} {PLEASE|} HELP {|ME|ME PLEASE|PLEASE} $", "^ HELP ME OUT {|HERE|PLEASE} $",
 	"^ NECESITO AYUDA {|PORFAVOR|YA|URGENTE} $", "^ ALGUIEN ~ {AYUDEME|AYUDENME|AYUDAME} $")
 
+// stopThenPlea: the text opens with a stop word, and all the rest, in up
+// to three sentences, is a plea: "STOP i need help", "stop. im scared.
+// help", "ALTO, necesito ayuda".
+func stopThenPlea(clauses [][]string) bool {
+	if len(clauses) == 0 || len(clauses) > 4 {
+		return false
+	}
+	switch clauses[0][0] {
+	case "STOP", "ALTO", "PARA", "PAREN", "CANCEL", "END", "QUIT":
+	default:
+		return false
+	}
+	rest := clauses[1:]
+	if len(clauses[0]) > 1 {
+		rest = append([][]string{clauses[0][1:]}, rest...)
+	}
+	plea := false
+	for _, c := range rest {
+		for len(c) > 1 && (c[0] == "PLS" || c[0] == "PLEASE" || c[0] == "PORFA" || c[0] == "PORFAVOR") {
+			c = c[1:]
+		}
+		switch {
+		case setMatch(&helpAsked, [][]string{c}) || anyMatch(scaredPlea, [][]string{c}):
+			plea = true
+		case anyMatch(pleaWords, [][]string{c}):
+		default:
+			return false
+		}
+	}
+	return plea
+}
+
+var pleaWords = compileWide("^ {HELP|HELP ME|PLEASE|PLS|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME|PORFAVOR} $")
+
 // scaredPlea: fear said and nothing more.
-var scaredPlea = compileWide("^ {IM|I AM|I M} {SO|REALLY|} {SCARED|TERRIFIED|NOT OK|NOT OKAY|FREAKING OUT} $", "^ {TENGO MIEDO|ESTOY ASUSTADO|ESTOY ASUSTADA} $")
+var scaredPlea = compileWide("^ {IM|I AM|I M} {SO|REALLY|} {SCARED|TERRIFIED|NOT OK|NOT OKAY|FREAKING OUT} $", "^ {TENGO|TENGO MUCHO} MIEDO $", "^ {ESTOY|TOY} {ASUSTADO|ASUSTADA} $", "^ HELP ME $", "^ {PLEASE|PLS} HELP {ME|} $", "^ NECESITO AYUDA $")
 
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
@@ -635,10 +730,14 @@ func dangerousWithdrawal(clauses [][]string) bool {
 			}
 		}
 	}
+	if !cold && hasAnyToken(clauses, withdrawalRisk) && anyMatch(drinkStopped, clauses) && anyMatch(severeSigns, clauses) {
+		return true // "llevo 2 dias sin tomar y estoy temblando mucho, veo cosas", "3 days off alcohol and the walls are melting"
+	}
 	if !cold || !hasAnyToken(clauses, withdrawalRisk) {
 		return false // "quit vaping cold turkey, shaking": not a drink or a benzodiazepine
 	}
-	if anyMatch(withdrawalPast, clauses) && !anyMatch(nowCue, clauses) || anyMatch(withdrawalFeared, clauses) {
+	if anyMatch(withdrawalPast, clauses) && !anyMatch(nowCue, clauses) && !anyMatch(withdrawalRecent, clauses) ||
+		anyMatch(withdrawalFeared, clauses) && !hasAnyToken(clauses, symptomsNow) {
 		return false // "quit drinking cold turkey 2 yrs ago, had the shakes", "scared of the shakes if i quit"
 	}
 	for _, c := range clauses {
@@ -651,7 +750,7 @@ func dangerousWithdrawal(clauses [][]string) bool {
 				t == "SEEING" && (at(c, i+1) == "STUFF" || at(c, i+1) == "THINGS" || at(c, i+1) == "BUGS" || at(c, i+1) == "SHIT"),
 				t == "MYSELF" && at(c, i-1) == "BY", t == "ALONE",
 				t == "TEMBLANDO" || t == "TEMBLORES" || strings.HasPrefix(t, "CONVULSION") || strings.HasPrefix(t, "ALUCIN"),
-				t == "SOLO" || t == "SOLA" || t == "SOLITO" || t == "SOLITA":
+				(t == "SOLO" || t == "SOLA" || t == "SOLITO" || t == "SOLITA") && (aloneAfter[at(c, i-1)] || at(c, i+1) == "EN" && at(c, i+2) == "CASA"):
 				return true
 			}
 		}
@@ -659,12 +758,30 @@ func dangerousWithdrawal(clauses [][]string) bool {
 	return false
 }
 
+// drinkStopped: drinking (or benzodiazepines) stopped lately; severeSigns:
+// what makes that withdrawal an emergency: seeing or hearing what is not
+// there, confusion, seizures.
+var (
+	drinkStopped = compileWide("{SIN|OFF|WITHOUT|NO} {TOMAR|ALCOHOL|DRINKING|DRINK|BEBER|BOOZE|PISTO|CHUPAR|BENZOS|XANAX|PASTILLAS}", "{DEJE|DEJO|DEJAMOS} DE {TOMAR|BEBER|CHUPAR|PISTEAR}",
+		"{QUIT|STOPPED|STOP} {DRINKING|DRINKIN|THE BOOZE|BOOZE|ALCOHOL|BENZOS|XANAX}", "{DAY|DAYS|DIAS|DIA} {OFF|SIN|WITHOUT}", "^ {DAY|DIA} {1|2|3|4|5|ONE|TWO|THREE|FOUR|FIVE}")
+	severeSigns = compileWide("{VEO|VE|VEIA|SEEING|SEES|SAW|SEE} {COSAS|BICHOS|GENTE|STUFF|THINGS|BUGS|SPIDERS|PEOPLE|ARANAS}", "HEARING {MUSIC|VOICES|THINGS|STUFF|PEOPLE}", "WALLS ~ {MELTING|MOVING|BREATHING}",
+		"{NO EXISTE|NO EXISTEN|NO ESTAN|NOT THERE|ISNT THERE|ARENT THERE|NOBODY ELSE HEARS|NOBODY ELSE SEES}", "{CONFUSED|CONFUNDIDO|CONFUNDIDA|DOESNT KNOW WHERE|NO SABE DONDE}",
+		"SEIZ*", "CONVULS*", "ALUCIN*", "HALLUCINAT*")
+)
+
 // withdrawalPast and withdrawalFeared put the withdrawal in the past
 // ("in 2019", "2 yrs ago") or in a fear of it ("scared of the shakes if
-// i quit").
+// i quit"); withdrawalRecent and signs told as happening bring it back
+// ("started drinking 20 years ago. quit cold turkey 2 days ago, shaking").
 var (
-	withdrawalPast   = compileWide("{YEARS|YEAR|YRS|YR|MONTHS|MONTH|DECADE|DECADES} AGO", "{BACK IN|YEARS BACK|LAST YEAR|WHEN I WAS|ONCE BEFORE|THE LAST TIME|HACE|EL ANO PASADO|CUANDO}", "IN {2010|2011|2012|2013|2014|2015|2016|2017|2018|2019|2020|2021|2022|2023|2024}")
-	withdrawalFeared = compileWide("{SCARED|AFRAID|WORRIED|FEAR|TERRIFIED|NERVOUS} {OF|ABOUT} ~ {SHAKES|SEIZURES|SEIZURE|WITHDRAWAL|WITHDRAWALS|DTS}", "{WHAT IF|IF} I {QUIT|STOP|GO}", "{SHOULD|CAN|COULD} I {QUIT|STOP|GO}", "{MIEDO|MIEDA} {DE|A} ~ {TEMBLORES|CONVULSIONES}")
+	withdrawalPast   = compileWide("{YEARS|YEAR|YRS|YR|MONTHS|MONTH|DECADE|DECADES} AGO", "{BACK IN|YEARS BACK|LAST YEAR|ONCE BEFORE|THE LAST TIME|EL ANO PASADO}", "HACE {_|MUCHOS|UNOS} {ANOS|MESES}", "IN {2010|2011|2012|2013|2014|2015|2016|2017|2018|2019|2020|2021|2022|2023|2024}")
+	withdrawalRecent = compileWide("{DAYS|DAY|HOURS|HRS|HR|HOUR} AGO", "YESTERDAY", "LAST NIGHT", "THIS MORNING", "HACE {_|UNOS|DOS|TRES} {DIAS|HORAS}", "AYER", "ANOCHE", "ESTA MANANA")
+	withdrawalFeared = compileWide("{SCARED|AFRAID|WORRIED|FEAR|TERRIFIED|NERVOUS} {OF|ABOUT} ~ {SHAKES|SEIZURES|SEIZURE|WITHDRAWAL|WITHDRAWALS|DTS}", "{WHAT IF|IF} I {QUIT|STOP}", "{SHOULD|CAN|COULD} I {QUIT|STOP}", "{MIEDO|MIEDA} {DE|A} ~ {TEMBLORES|CONVULSIONES}")
+	// symptomsNow are withdrawal's signs told as happening.
+	symptomsNow = newSet("SHAKING", "SHAKIN", "TEMBLANDO", "HALLUCINATING", "ALUCINANDO", "SEEING", "CONVULSING", "SEIZING", "SWEATING", "SUDANDO")
+	// aloneAfter: words before "solo" or "sola" that make it "alone", not
+	// "just" ("solo quiero saber").
+	aloneAfter = newSet("ESTOY", "ESTABA", "ANDO", "QUEDE", "TEMBLANDO", "AQUI", "ACA", "CASA", "TOY", "STOY", "SIGO", "VIVO")
 )
 
 // withdrawalRisk: drinks and benzodiazepines, whose withdrawal can bring

@@ -319,6 +319,13 @@ func negatedAt(toks []string, i int) bool {
 		return at(toks, i-2) == "NO" // "no me quiero morir", "no estoy suicida"
 	case "AKO":
 		return at(toks, i-2) == "HINDI" // "hindi ako magpapakamatay": Tagalog, "I won't kill myself"
+	case "TO":
+		// "no plans to hurt myself", "not any intention to"
+		switch at(toks, i-2) {
+		case "PLANS", "PLAN", "INTENTION", "INTENTIONS", "URGE", "DESIRE":
+			q := at(toks, i-3)
+			return q == "NO" || q == "ANY" || q == "NOT"
+		}
 	}
 	return false
 }
