@@ -206,7 +206,7 @@ const (
 // that the cross-validation can sweep them.
 var (
 	modelCrisisAt      = 0.4
-	modelCrisisBareAt  = 0.65
+	modelCrisisBareAt  = 0.7
 	modelCrisisShortAt = 0.5
 )
 

@@ -821,7 +821,7 @@ func (st *stemText) lostTolerance() bool {
 // does not either: these are the look-alikes a reader of words confuses
 // most, and the rules were written for them.
 func (st *stemText) rulesOwn(distress bool) bool {
-	if distress || st.errand || quitsADrug.matches(st.toks) || othersRelapse.matches(st.toks) || len(st.clauses) == 1 && callMe.matches(st.toks) {
+	if distress || st.errand || quitsADrug.matches(st.toks) || othersRelapse.matches(st.toks) || len(st.clauses) == 1 && callMe.matches(st.toks) || missedVisit.matches(st.toks) {
 		return true
 	}
 	place := false
@@ -841,6 +841,12 @@ func (st *stemText) rulesOwn(distress bool) bool {
 	}
 	return place && anyPattern(released, st.toks)
 }
+
+// missedVisit: a group, an appointment or a session missed or moved
+// ("CANCEL thursday please I cant make group"): the rules' to read.
+var missedVisit = wideRules("missed visit",
+	"{CANT|CAN NOT|CANNOT|WONT|COULDNT|NOT GONNA|NOT GOING TO} {MAKE|MAKE IT TO|COME TO|GO TO|GET TO} {GROUP|THE GROUP|MY APPOINTMENT|THE APPOINTMENT|MY APPT|THE MEETING|MY SESSION|SESSION|CLASS}",
+	"RESCHEDULE", "REAGENDAR", "NO PUEDO {IR A|LLEGAR A} {LA CITA|EL GRUPO|LA JUNTA|MI CITA|LA SESION}")
 
 // deniesUse: the writer, or the person whose phone it is, never used or
 // needed treatment. stillRecovering: unless the text speaks of their own
