@@ -297,8 +297,14 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	ours := false // the text asks us to stop, in words whose object is our texts
 	if use&stemLayer != 0 {
 		st = newStemText(body, clauses)
-		if crisis != "" && lifeGoodToday(st.toks) {
-			crisis, distress = "", true // "four years ago today i tried to end it. today i ran my first 5k"
+		if k := st.goodTodayFrom(); crisis != "" && k > 0 && k < len(clauses) {
+			// "four years ago today i tried to end it. today i ran my first
+			// 5k": history, unless what follows the good day reads a crisis
+			// of its own ("... today im working a double and thinking about
+			// ending it all").
+			if now, _ := crisisIn(clauses[k:]); now == "" {
+				crisis, distress = "", true
+			}
 		}
 		if revoked == "" {
 			revoked = st.revocation()
@@ -314,6 +320,23 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		}
 		if revoked == "revocation:i quit" && strings.ContainsAny(body, celebrateEmoji) {
 			revoked = "" // "I quit 💪", "I QUIT 🎉": quitting a drug, celebrated
+		}
+		if revoked == "" && len(clauses) >= 2 && anyMatch(makeItStop, clauses[len(clauses)-1:]) && !distress {
+			// "Every damn morning. Make it stop.", "4th time asking. make it
+			// stop": after a sentence about the texts.
+			revoked = wishRule
+		}
+		if revoked == "" && crisis == "" && len(clauses) == 1 && anyMatch(makeItStop, clauses) {
+			// "make it stop pls", alone: the texts or the person's pain.
+			// Both readings are honoured: the safety reply, and the
+			// opt-out.
+			revoked, crisis = "revocation:make it stop", "crisis:plea (make it stop)"
+		}
+		if revoked == "" && hasAnyToken(clauses, deathTold) && anyMatch(theirLine, clauses) {
+			// "my son passed in may from fentanyl. he was on your list",
+			// "this phone belonged to my son. he passed away": the person
+			// the texts were for has died.
+			revoked = "revocation:they died"
 		}
 		if revoked == "" && notWantedAfter(clauses) {
 			revoked = "revocation:does not want them"
@@ -390,6 +413,12 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// rest says what help.
 		crisis = "crisis:plea (help asked)"
 	}
+	if crisis == "" && st != nil && unreachable.matches(st.toks) && hasAnyToken(st.clauses, useWordsNow) {
+		// "havent heard from my son in 4 days. last time he was using
+		// heavy", "mi hija no contesta desde anoche y estaba consumiendo":
+		// someone who uses, not answering; a person reads it now.
+		crisis = "crisis:someone unreachable"
+	}
 	if crisis == "" && revoked != "" && st != nil && stopThenPlea(clauses) {
 		// "STOP i need help", "stop. im scared", "ALTO tengo miedo": a
 		// stop, then a plea. The opt-out stands; a person reads the plea
@@ -406,6 +435,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		var d bool
 		crisis, d = st.crisis()
 		distress = distress || d
+		if strings.HasSuffix(crisis, "(broad)") && anyMatch(notEmergency, clauses) {
+			crisis, distress = "", true // "not an emergency, just worried about my brother. sleeping all day"
+		}
 	}
 	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) {
 		// What the rules miss, the model may read: "made sure the dog has
@@ -457,8 +489,14 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// arent helping i want to die". A goodbye stays: "nothing helps.
 		// im checking out" gets the safety reply and the opt-out.
 		// The model never takes an opt-out away: beside a crisis only it
-		// reads, the request stands.
+		// reads, the request stands. A plain request at the end stands
+		// too: "whats the point of these texts i want to die so just stop".
 		revoked = ""
+		if last := lastAsks(clauses); strongAsk(last) && last != wishRule && last != noUseRule {
+			revoked = last
+		} else if anyMatch(finalStop, clauses[len(clauses)-1:]) {
+			revoked = "revocation:stop"
+		}
 	case revoked == goodbyeRule && crisis == "" && !anyMatch(plainReason, clauses):
 		// "signing off forever", "so long folks": a goodbye to the line
 		// or to life; the safety reply, and the opt-out it also asks for.
@@ -517,19 +555,20 @@ func keywordShouted(body string, clauses [][]string) bool {
 	named := slices.ContainsFunc(clauses[0], func(t string) bool {
 		return ourNouns[t] || t == "THESE" || t == "NUMBER" || t == "NUMERO" || t == "REMINDER"
 	})
-	if !named && (shoutedElse[next] || shoutedElse[at(clauses[0], 2)] || whenWords[next] && anyMatch(rearranged, clauses) ||
-		hasAnyToken(clauses[:1], shoutedPraise) || shoutedDrug(clauses[0])) {
+	praised := hasAnyToken([][]string{clauses[0][1:min(5, len(clauses[0]))]}, shoutedPraise) && !hasAny(clauses[0], declineTurns)
+	if !named && (shoutedElse[next] || shoutedElse[at(clauses[0], 2)] || whenWords[next] && anyMatch(rearranged, clauses) || praised || shoutedDrug(clauses[0])) {
 		return false // "CANCEL the appointment", "CANCEL thursday I cant make group", "STOP you guys are the best", "ALTO al consumo de cocaina"
 	}
 	switch {
-	case named:
-		// "STOP meeting reminders"
+	case next == "ME" || next == "HIM" || next == "HER" || next == "THEM" || next == "YOURSELF" || next == "MYSELF":
+		return false // "STOP me im bout to drive to his house"
+	case named && (ourNouns[at(clauses[0], 2)] || !strings.HasSuffix(next, "ING") && !strings.HasSuffix(next, "IN")):
+		// "STOP meeting reminders", "CANCEL my refill reminder"; not "QUIT
+		// playing these games"
 	case strings.HasSuffix(next, "IN") && len(next) > 4 && !ourVerbs[next+"G"]:
 		return false // "QUIT smokin", "QUIT drinkin today"
 	case strings.HasSuffix(next, "ING") && !ourVerbs[next], strings.HasSuffix(next, "ANDO"), strings.HasSuffix(next, "IENDO"):
 		return false // "STOP drinking is the goal", "QUIT playing"
-	case next == "ME" || next == "HIM" || next == "HER" || next == "THEM" || next == "YOURSELF" || next == "MYSELF":
-		return false // "STOP me im bout to drive to his house"
 	case next == "OF" || next == "IT" && clauses[0][0] == "END":
 		return false // "END of week 1 no pills", "END it all tonight"
 	case next == "MY" || next == "MI":
@@ -540,10 +579,10 @@ func keywordShouted(body string, clauses [][]string) bool {
 	return true
 }
 
-// meansSafe: every gun the text names is put out of reach ("gave away
-// the bottle and the gun", "locked my pistol in the safe"), or is a
-// pastime's ("drunk with my gun club buddies", "at the range with my
-// gun"), and none is held to the body.
+// meansSafe: every gun the text names is the object of its putting out of
+// reach ("gave away the bottle and the gun", "locked my pistol in the
+// safe"), or the text is at a range ("drunk with my gun club buddies at
+// the range"), and none is held to the body.
 func meansSafe(clauses [][]string) bool {
 	if anyMatch(gunHeld, clauses) {
 		return false
@@ -560,13 +599,13 @@ func meansSafe(clauses [][]string) bool {
 			guns++
 			given := false
 		back:
-			for k := i - 1; k >= max(0, i-8); k-- {
+			for k := i - 1; k >= max(0, i-6); k-- {
 				switch {
 				case gunGiven[c[k]]:
 					given = true
 					break back
-				case gunKept[c[k]]:
-					break back
+				case !gunBetween[c[k]]:
+					break back // "locked the door drunk and my gun": the door, not the gun
 				}
 			}
 			if !given {
@@ -578,11 +617,13 @@ func meansSafe(clauses [][]string) bool {
 }
 
 var (
-	gunWords   = newSet("GUN", "PISTOL", "HANDGUN", "PISTOLA", "RIFLE", "ARMA")
-	gunGiven   = newSet("GAVE", "GIVEN", "GIVE", "GIVING", "HANDED", "LOCKED", "RID", "SOLD", "AWAY", "REGALE", "ENTREGUE", "VENDI", "GUARDE")
-	gunKept    = newSet("HAVE", "HAS", "GOT", "GET", "HOLDING", "HOLD", "WITH", "BUT", "NOW", "IM", "SITTING", "PULLED", "GRABBED", "TOOK", "LOADED", "TENGO", "CON", "IN", "OUT")
-	gunPastime = compileWide("{GUN|PISTOL|SHOOTING} {CLUB|RANGE|SHOW|SHOP|STORE|CLASS|SAFETY|LICENSE|PERMIT|COLLECTION}", "AT THE RANGE", "{HUNTING|DEER SEASON|TARGET PRACTICE}")
-	gunHeld    = compileWide("{TO|AT|IN|AGAINST} MY {HEAD|TEMPLE|MOUTH|CHEST|CHIN}", "{IN|ON} MY {HAND|HANDS|LAP}", "LOADED", "CARGADA", "EN LA {MANO|CABEZA|BOCA}")
+	gunWords   = newSet("GUN", "GUNS", "PISTOL", "HANDGUN", "PISTOLA", "RIFLE", "RIFLES", "SHOTGUN", "ARMA")
+	gunGiven   = newSet("GAVE", "GIVEN", "GIVE", "GIVING", "HANDED", "LOCKED", "SOLD", "AWAY", "REGALE", "ENTREGUE", "VENDI", "GUARDE")
+	gunBetween = newSet("MY", "THE", "HIS", "HER", "BOTH", "ALL", "AND", "A", "AN", "OF", "EL", "LA", "MI", "SU", "Y", "BOTTLE", "PILLS", "KNIFE", "AMMO", "RIFLES", "GUNS")
+	gunPastime = compileWide("AT THE RANGE", "TARGET PRACTICE", "{GUN|SHOOTING} RANGE", "GUN CLUB {BUDDIES|FRIENDS|GUYS|MEMBERS|MEETING}")
+	// finalStop: a stop that ends a text: "... so just stop".
+	finalStop = compileWide("{SO|JUST|PLEASE|PLS|NOW} STOP {$|IT|PLEASE|PLS|NOW}")
+	gunHeld   = compileWide("{TO|AT|IN|AGAINST} MY {HEAD|TEMPLE|MOUTH|CHEST|CHIN}", "{IN|ON} MY {HAND|HANDS|LAP}", "LOADED", "CARGADA", "EN LA {MANO|CABEZA|BOCA}")
 )
 
 // shoutedDrug: the keyword in capitals has a drug for object ("QUIT
@@ -606,8 +647,9 @@ var (
 		"CITA", "CITAS", "SESION", "JUNTA", "REUNION", "GRUPO", "CONSULTA", "CONSUMO")
 	whenWords = newSet("TODAY", "TOMORROW", "TONIGHT", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "WEEKEND",
 		"LUNES", "MARTES", "MIERCOLES", "JUEVES", "VIERNES", "SABADO", "DOMINGO", "MANANA", "HOY")
-	rearranged    = compileWide("{CANT|CAN NOT|CANNOT|WONT|NOT GONNA} {MAKE|COME|GO|BE THERE}", "RESCHEDULE", "REAGENDAR", "NO PUEDO {IR|LLEGAR}", "GROUP", "APPOINTMENT", "APPT", "CITA", "GRUPO", "SESSION", "MEETING")
-	shoutedPraise = newSet("SWEET", "AMAZING", "AWESOME", "BEST", "INSPIRING", "BLESSED", "HELPFUL")
+	rearranged    = compileWide("{CANT|CAN NOT|CANNOT|WONT|NOT GONNA} {MAKE|COME|GO|BE THERE}", "RESCHEDULE", "REAGENDAR", "NO PUEDO {IR|LLEGAR}")
+	shoutedPraise = newSet("SWEET", "AMAZING", "AWESOME", "INSPIRING", "HELPFUL")
+	declineTurns  = newSet("BUT", "NO", "DONE", "NOT", "ISNT", "ARENT", "PERO")
 )
 
 // stopTextingSomeone: the text opens telling us to stop texting a
@@ -695,6 +737,22 @@ func stopThenPlea(clauses [][]string) bool {
 
 var pleaWords = compileWide("^ {HELP|HELP ME|PLEASE|PLS|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME|PORFAVOR} $")
 
+// deathTold and theirLine: a death told, of the person the texts were for.
+var (
+	deathTold = newSet("PASSED", "DIED", "FALLECIO", "MURIO", "FALLECIDO", "FALLECIDA")
+	theirLine = compileWide("{WAS|ESTABA} {ON YOUR|IN YOUR|EN SU|EN EL} {LIST|PROGRAM|PROGRAMA|LISTA|TEXTS}", "{THIS PHONE|THIS NUMBER|THIS CELL} {WAS|BELONGED TO|IS}", "LIKED GETTING THESE",
+		"{ESTE CEL|ESTE TELEFONO|ESTE NUMERO} {ERA|ES} DE")
+)
+
+// makeItStop: a last sentence that asks for an end, naming nothing.
+var makeItStop = compileWide("^ {PLEASE|PLS|JUST|} MAKE {IT|THIS|THEM} {STOP|STOPPP|STOPP} {$|PLS|PLEASE|PLZ}")
+
+// notEmergency: the writer says it is none.
+var notEmergency = compileWide("{NOT|NO} {AN|ES UNA|} {EMERGENCY|EMERGENCIA}", "NOTHING URGENT", "NADA URGENTE")
+
+// useWordsNow: words of use beside someone not answering (unreachable).
+var useWordsNow = newSet("USING", "HIGH", "RELAPSED", "RELAPSING", "CONSUMIENDO", "USANDO", "DROGANDO", "DROGANDOSE", "FENT", "DOPE", "SMELL", "OLOR", "NODDING")
+
 // scaredPlea: fear said and nothing more.
 var scaredPlea = compileWide("^ {IM|I AM|I M} {SO|REALLY|} {SCARED|TERRIFIED|NOT OK|NOT OKAY|FREAKING OUT} $", "^ {TENGO|TENGO MUCHO} MIEDO $", "^ {ESTOY|TOY} {ASUSTADO|ASUSTADA} $", "^ HELP ME $", "^ {PLEASE|PLS} HELP {ME|} $", "^ NECESITO AYUDA $")
 
@@ -725,20 +783,22 @@ func dangerousWithdrawal(clauses [][]string) bool {
 	cold := false
 	for _, c := range clauses {
 		for i, t := range c {
-			if t == "COLD" && at(c, i+1) == "TURKEY" {
+			if t == "COLD" && at(c, i+1) == "TURKEY" || t == "DE" && at(c, i+1) == "GOLPE" {
 				cold = true
 			}
 		}
 	}
-	if !cold && hasAnyToken(clauses, withdrawalRisk) && anyMatch(drinkStopped, clauses) && anyMatch(severeSigns, clauses) {
+	if !cold && (hasAnyToken(clauses, withdrawalRisk) || hasAnyToken(clauses, benzos)) && anyMatch(drinkStopped, clauses) && (anyMatch(drinkRecent, clauses) || symptomNow(clauses)) && anyMatch(severeSigns, clauses) {
 		return true // "llevo 2 dias sin tomar y estoy temblando mucho, veo cosas", "3 days off alcohol and the walls are melting"
 	}
 	if !cold || !hasAnyToken(clauses, withdrawalRisk) {
 		return false // "quit vaping cold turkey, shaking": not a drink or a benzodiazepine
 	}
-	if anyMatch(withdrawalPast, clauses) && !anyMatch(nowCue, clauses) && !anyMatch(withdrawalRecent, clauses) ||
-		anyMatch(withdrawalFeared, clauses) && !hasAnyToken(clauses, symptomsNow) {
+	if !symptomNow(clauses) && (anyMatch(withdrawalPast, clauses) && !anyMatch(nowCue, clauses) && !anyMatch(withdrawalRecent, clauses) || anyMatch(withdrawalFeared, clauses)) {
 		return false // "quit drinking cold turkey 2 yrs ago, had the shakes", "scared of the shakes if i quit"
+	}
+	if anyMatch(severeSigns, clauses) {
+		return true // "dejo de tomar de golpe hace 2 dias y ve cosas q no estan"
 	}
 	for _, c := range clauses {
 		for i, t := range c {
@@ -749,7 +809,7 @@ func dangerousWithdrawal(clauses [][]string) bool {
 			case strings.HasPrefix(t, "SEIZ"), strings.HasPrefix(t, "HALLUCINAT"), t == "SHAKING" || t == "SHAKIN" || t == "SHAKES" || t == "CONVULSING",
 				t == "SEEING" && (at(c, i+1) == "STUFF" || at(c, i+1) == "THINGS" || at(c, i+1) == "BUGS" || at(c, i+1) == "SHIT"),
 				t == "MYSELF" && at(c, i-1) == "BY", t == "ALONE",
-				t == "TEMBLANDO" || t == "TEMBLORES" || strings.HasPrefix(t, "CONVULSION") || strings.HasPrefix(t, "ALUCIN"),
+				t == "TEMBLANDO" || t == "TEMBLORES" || t == "TIEMBLA" || t == "TIEMBLO" || strings.HasPrefix(t, "CONVULSION") || strings.HasPrefix(t, "ALUCIN"),
 				(t == "SOLO" || t == "SOLA" || t == "SOLITO" || t == "SOLITA") && (aloneAfter[at(c, i-1)] || at(c, i+1) == "EN" && at(c, i+2) == "CASA"):
 				return true
 			}
@@ -763,10 +823,12 @@ func dangerousWithdrawal(clauses [][]string) bool {
 // there, confusion, seizures.
 var (
 	drinkStopped = compileWide("{SIN|OFF|WITHOUT|NO} {TOMAR|ALCOHOL|DRINKING|DRINK|BEBER|BOOZE|PISTO|CHUPAR|BENZOS|XANAX|PASTILLAS}", "{DEJE|DEJO|DEJAMOS} DE {TOMAR|BEBER|CHUPAR|PISTEAR}",
-		"{QUIT|STOPPED|STOP} {DRINKING|DRINKIN|THE BOOZE|BOOZE|ALCOHOL|BENZOS|XANAX}", "{DAY|DAYS|DIAS|DIA} {OFF|SIN|WITHOUT}", "^ {DAY|DIA} {1|2|3|4|5|ONE|TWO|THREE|FOUR|FIVE}")
-	severeSigns = compileWide("{VEO|VE|VEIA|SEEING|SEES|SAW|SEE} {COSAS|BICHOS|GENTE|STUFF|THINGS|BUGS|SPIDERS|PEOPLE|ARANAS}", "HEARING {MUSIC|VOICES|THINGS|STUFF|PEOPLE}", "WALLS ~ {MELTING|MOVING|BREATHING}",
-		"{NO EXISTE|NO EXISTEN|NO ESTAN|NOT THERE|ISNT THERE|ARENT THERE|NOBODY ELSE HEARS|NOBODY ELSE SEES}", "{CONFUSED|CONFUNDIDO|CONFUNDIDA|DOESNT KNOW WHERE|NO SABE DONDE}",
-		"SEIZ*", "CONVULS*", "ALUCIN*", "HALLUCINAT*")
+		"{QUIT|STOPPED|STOP} {MY|THE|} {DRINKING|DRINKIN|BOOZE|ALCOHOL|BENZOS|XANAX|ATIVAN|KLONOPIN|VALIUM|LIBRIUM|CLONAZEPAM|LORAZEPAM}", "{DAY|DAYS|DIAS|DIA} {OFF|SIN|WITHOUT}")
+	drinkRecent = compileWide("{1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|UN|UNO|DOS|TRES|CUATRO|CINCO|SEIS|SIETE|COUPLE|FEW} {DAYS|DAY|DIAS|DIA|HOURS|HRS|HORAS}", "{DAY|DIA} {1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE}",
+		"YESTERDAY", "AYER", "ANOCHE", "LAST NIGHT", "THIS MORNING", "ESTA MANANA", "{MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY|LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO}", "DESDE EL {LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO}")
+	severeSigns = compileWide("{VEO|VE|VEIA|VEMOS} {BICHOS|ARANAS|COSAS Q NO|COSAS QUE NO|GENTE Q NO|GENTE QUE NO}", "{SEEING|SEES|SAW|SEE} {BUGS|SPIDERS|STUFF|SHIT|COSAS|THINGS THAT ARENT|THINGS THAT ARE NOT|PEOPLE THAT ARENT|PEOPLE WHO ARENT}", "HEARING {MUSIC|VOICES} ~ {NOBODY|NO ONE|THAT|ISNT|ARENT}", "HEARING VOICES", "WALLS ~ {MELTING|MOVING|BREATHING}",
+		"{Q|QUE|THAT|WHO} NO {EXISTE|EXISTEN|ESTAN|ESTA AHI}", "{ISNT|ARENT} {REALLY|} THERE $", "NOBODY ELSE {HEARS|SEES}", "{IS|HES|SHES|IM|ESTA|ANDA|ESTOY} {CONFUSED|CONFUNDIDO|CONFUNDIDA} {$|AND|Y|DOESNT|NO SABE}",
+		"SEIZ*", "CONVULS*", "ALUCIN*", "HALLUCINAT*", "{LEGS|ARMS|BODY} ~ {JERKING|TWITCHING}")
 )
 
 // withdrawalPast and withdrawalFeared put the withdrawal in the past
@@ -777,12 +839,26 @@ var (
 	withdrawalPast   = compileWide("{YEARS|YEAR|YRS|YR|MONTHS|MONTH|DECADE|DECADES} AGO", "{BACK IN|YEARS BACK|LAST YEAR|ONCE BEFORE|THE LAST TIME|EL ANO PASADO}", "HACE {_|MUCHOS|UNOS} {ANOS|MESES}", "IN {2010|2011|2012|2013|2014|2015|2016|2017|2018|2019|2020|2021|2022|2023|2024}")
 	withdrawalRecent = compileWide("{DAYS|DAY|HOURS|HRS|HR|HOUR} AGO", "YESTERDAY", "LAST NIGHT", "THIS MORNING", "HACE {_|UNOS|DOS|TRES} {DIAS|HORAS}", "AYER", "ANOCHE", "ESTA MANANA")
 	withdrawalFeared = compileWide("{SCARED|AFRAID|WORRIED|FEAR|TERRIFIED|NERVOUS} {OF|ABOUT} ~ {SHAKES|SEIZURES|SEIZURE|WITHDRAWAL|WITHDRAWALS|DTS}", "{WHAT IF|IF} I {QUIT|STOP}", "{SHOULD|CAN|COULD} I {QUIT|STOP}", "{MIEDO|MIEDA} {DE|A} ~ {TEMBLORES|CONVULSIONES}")
-	// symptomsNow are withdrawal's signs told as happening.
-	symptomsNow = newSet("SHAKING", "SHAKIN", "TEMBLANDO", "HALLUCINATING", "ALUCINANDO", "SEEING", "CONVULSING", "SEIZING", "SWEATING", "SUDANDO")
+	// symptomsNow are withdrawal's signs told as happening (symptomNow).
+	symptomsNow = newSet("SHAKING", "SHAKIN", "TEMBLANDO", "HALLUCINATING", "ALUCINANDO", "SEEING", "CONVULSING", "SEIZING", "SWEATING", "SUDANDO",
+		"SHAKES", "SWEATS", "TREMORS", "DTS", "TEMBLORES")
 	// aloneAfter: words before "solo" or "sola" that make it "alone", not
 	// "just" ("solo quiero saber").
 	aloneAfter = newSet("ESTOY", "ESTABA", "ANDO", "QUEDE", "TEMBLANDO", "AQUI", "ACA", "CASA", "TOY", "STOY", "SIGO", "VIVO")
 )
+
+// symptomNow: a sign of withdrawal told as happening, not feared nor had
+// ("scared of the shakes", "had the shakes").
+func symptomNow(clauses [][]string) bool {
+	for _, c := range clauses {
+		for i, t := range c {
+			if symptomsNow[t] && at(c, i-1) != "THE" && at(c, i-1) != "OF" && at(c, i-1) != "LOS" && at(c, i-2) != "HAD" && at(c, i-1) != "HAD" {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // withdrawalRisk: drinks and benzodiazepines, whose withdrawal can bring
 // seizures.

@@ -208,11 +208,21 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 // nothing of now. A crisis word alone in it is grief or history; a crisis
 // phrase still counts ("I od'd last year and I want to die").
 func longAgo(toks []string) bool {
+	if anyPattern(treatedOrGone, toks) && !anyPattern(stillUrgent, toks) {
+		return true // "mom is in the hospital after an OD but shes stable now", "my ex od'd and died last night"
+	}
 	if !pastCues.matches(toks) && !yearMentioned(toks) {
 		return false
 	}
 	return !anyPattern(urgentNow, toks)
 }
+
+// treatedOrGone: the overdose is over: treated and stable, or a death
+// told.
+var treatedOrGone = compileWide("{STABLE|ESTABLE|OUT OF THE ICU|RECOVERING|OK NOW|OKAY NOW|FINE NOW|AWAKE NOW}", "{OD|ODD|ODED|OVERDOSED} AND {DIED|PASSED}", "{DIED|PASSED|PASSED AWAY|MURIO|FALLECIO} {OF|FROM|DE} {AN|A|UNA|} {OVERDOSE|OD|SOBREDOSIS}")
+
+// stillUrgent: help asked now, beside an overdose that may be over.
+var stillUrgent = compileWide("HELP", "AYUDA", "911", "NOT BREATHING", "NO RESPIRA", "AGAIN", "OTRA VEZ", "HURRY", "EMERGENCY", "URGENT*", "BLUE", "MORADO", "MORADA")
 
 // yearMentioned: a year before this one, "in 2019", "en el 2016".
 func yearMentioned(toks []string) bool {
@@ -320,9 +330,11 @@ func negatedAt(toks []string, i int) bool {
 	case "AKO":
 		return at(toks, i-2) == "HINDI" // "hindi ako magpapakamatay": Tagalog, "I won't kill myself"
 	case "TO":
-		// "no plans to hurt myself", "not any intention to"
+		// "no plans to hurt myself", "not trying to hurt myself"; never
+		// "no desire to live", whose denial is the danger, nor "not going
+		// to hurt myself", risk denied, which raises it
 		switch at(toks, i-2) {
-		case "PLANS", "PLAN", "INTENTION", "INTENTIONS", "URGE", "DESIRE":
+		case "PLANS", "PLAN", "INTENTION", "INTENTIONS", "TRYING":
 			q := at(toks, i-3)
 			return q == "NO" || q == "ANY" || q == "NOT"
 		}
