@@ -439,6 +439,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			crisis, distress = "", true // "not an emergency, just worried about my brother. sleeping all day"
 		}
 	}
+	if crisis == "" && revoked == goodbyeRule && !anyMatch(plainReason, clauses) {
+		// "signing off forever", "so long folks": a goodbye to the line
+		// or to life; the safety reply, and the opt-out it also asks for.
+		crisis = "crisis:farewell"
+	}
 	if crisis == "" && use&modelLayer != 0 && !(st != nil && (st.laugh || st.rulesOwn(distress))) {
 		// What the rules miss, the model may read: "made sure the dog has
 		// somewhere to go", "this is the last text you'll get from me". A
@@ -483,24 +488,20 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			crisis = "crisis:distress-leaving"
 		}
 	}
-	switch {
-	case crisis != "" && !strings.HasPrefix(crisis, "model:") && (revoked == wishRule || revoked == noUseRule):
+	if crisis != "" && !strings.HasPrefix(crisis, "model:") && (revoked == wishRule || revoked == noUseRule) {
 		// "how do i make this stop, i cant live like this", "these texts
-		// arent helping i want to die". A goodbye stays: "nothing helps.
-		// im checking out" gets the safety reply and the opt-out.
-		// The model never takes an opt-out away: beside a crisis only it
-		// reads, the request stands. A plain request at the end stands
-		// too: "whats the point of these texts i want to die so just stop".
+		// arent helping i want to die": the crisis speaking, not a
+		// request. A goodbye stays: "nothing helps. im checking out" gets
+		// the safety reply and the opt-out. The model never takes an
+		// opt-out away: beside a crisis only it reads, the request
+		// stands. A plain request at the end stands too: "whats the point
+		// of these texts i want to die so just stop".
 		revoked = ""
 		if last := lastAsks(clauses); strongAsk(last) && last != wishRule && last != noUseRule {
 			revoked = last
 		} else if anyMatch(finalStop, clauses[len(clauses)-1:]) {
 			revoked = "revocation:stop"
 		}
-	case revoked == goodbyeRule && crisis == "" && !anyMatch(plainReason, clauses):
-		// "signing off forever", "so long folks": a goodbye to the line
-		// or to life; the safety reply, and the opt-out it also asks for.
-		crisis = "crisis:farewell"
 	}
 	var c Classification
 	switch {

@@ -114,9 +114,10 @@ const (
 // as the classifier improves, until it meets the targets above. The model
 // thresholds are chosen on the dev and extra texts only
 // (TestModelCrossValidation), so the crisis floor has moved with them both
-// ways (95.1%, then 94.3%, 95.1% again, 95.9%, 96.7%, now 95.9% again).
+// ways (95.1%, then 94.3%, 95.1% again, 95.9%, 96.7%, 95.9% again, now
+// 96.7%).
 const (
-	floorCrisisRecall = 95.9
+	floorCrisisRecall = 96.7
 	floorOptOutRecall = 93.6
 	floorFalseOptOuts = 0
 )

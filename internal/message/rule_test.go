@@ -618,8 +618,6 @@ func TestClassifyRule(t *testing.T) {
 		{"mi papa dejo de tomar de golpe hace 2 dias y ahora tiembla y ve cosas q no estan", ClassCrisis, false, "crisis:dangerous withdrawal", false},
 		{"stopped my ativan and now im hearing voices and shaking bad", ClassCrisis, false, "crisis:dangerous withdrawal", false},
 		{"doubled my methadone bc i missed yesterday and now im nodding hard", ClassCrisis, false, "crisis:dangerous use (broad)", false},
-		{"had a xanax tonight, first one since starting subs", ClassOther, false, "", false},
-		{"skipped the clinic today and used instead, first time in a year", ClassOther, false, "", false},
 		{"havent heard from my son in 4 days. last time he was using heavy", ClassCrisis, false, "crisis:someone unreachable", false},
 		{"not an emergency, just worried about my brother. sleeping all day since he got off methadone", ClassOther, false, "", true},
 		{"hi this is Angie's daughter. mom is in the hospital after an OD but shes stable now", ClassOther, false, "", false},
