@@ -297,14 +297,13 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	ours := false // the text asks us to stop, in words whose object is our texts
 	if use&stemLayer != 0 {
 		st = newStemText(body, clauses)
-		if k := st.goodTodayFrom(); crisis != "" && k > 0 && k < len(clauses) {
+		if crisis != "" && st.goodTodayFrom() >= 0 && pastCrisesOnly(clauses, st) {
 			// "four years ago today i tried to end it. today i ran my first
-			// 5k": history, unless what follows the good day reads a crisis
-			// of its own ("... today im working a double and thinking about
-			// ending it all").
-			if now, _ := crisisIn(clauses[k:]); now == "" {
-				crisis, distress = "", true
-			}
+			// 5k": history; not when a sentence without a past reads a
+			// crisis ("... today im working a double and thinking about
+			// ending it all", "i cant stop thinking about killing myself.
+			// 5 years ago today i got sober").
+			crisis, distress = "", true
 		}
 		if revoked == "" {
 			revoked = st.revocation()
@@ -321,9 +320,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "revocation:i quit" && strings.ContainsAny(body, celebrateEmoji) {
 			revoked = "" // "I quit 💪", "I QUIT 🎉": quitting a drug, celebrated
 		}
-		if revoked == "" && len(clauses) >= 2 && anyMatch(makeItStop, clauses[len(clauses)-1:]) && !distress {
+		if revoked == "" && len(clauses) >= 2 && anyMatch(makeItStop, clauses) && hasAnyToken(clauses, textsTalk) && !distress {
 			// "Every damn morning. Make it stop.", "4th time asking. make it
-			// stop": after a sentence about the texts.
+			// stop", "Make it stop. Every day at 9am": beside a sentence
+			// about the texts; not "day 2 no pills and my whole body
+			// hurts. make it stop".
 			revoked = wishRule
 		}
 		if revoked == "" && crisis == "" && len(clauses) == 1 && anyMatch(makeItStop, clauses) {
@@ -332,7 +333,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			// opt-out.
 			revoked, crisis = "revocation:make it stop", "crisis:plea (make it stop)"
 		}
-		if revoked == "" && hasAnyToken(clauses, deathTold) && anyMatch(theirLine, clauses) {
+		if revoked == "" && deathToldIn(clauses) && anyMatch(theirLine, clauses) && !comesBack(clauses) {
 			// "my son passed in may from fentanyl. he was on your list",
 			// "this phone belonged to my son. he passed away": the person
 			// the texts were for has died.
@@ -413,7 +414,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// rest says what help.
 		crisis = "crisis:plea (help asked)"
 	}
-	if crisis == "" && st != nil && unreachable.matches(st.toks) && hasAnyToken(st.clauses, useWordsNow) {
+	if crisis == "" && st != nil && someoneUnreachable(st.toks) && hasAnyToken(st.clauses, useWordsNow) {
 		// "havent heard from my son in 4 days. last time he was using
 		// heavy", "mi hija no contesta desde anoche y estaba consumiendo":
 		// someone who uses, not answering; a person reads it now.
@@ -435,7 +436,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		var d bool
 		crisis, d = st.crisis()
 		distress = distress || d
-		if strings.HasSuffix(crisis, "(broad)") && anyMatch(notEmergency, clauses) {
+		if strings.HasSuffix(crisis, "(broad)") && (anyMatch(notEmergency, clauses) || anyMatch(treatedOrGone, clauses) && !anyMatch(stillUrgent, clauses)) {
 			crisis, distress = "", true // "not an emergency, just worried about my brother. sleeping all day"
 		}
 	}
@@ -470,6 +471,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if r := model().read(features(clauses)); r.p[labelCrisis] >= at {
 			crisis = r.rule(labelCrisis)
 		}
+	}
+	if crisis == "" && revoked == "" && len(clauses) > 1 && anyMatch(makeItStop, clauses) {
+		distress = true // "day 2 no pills and my whole body hurts. make it stop": a person reads it soon
 	}
 	if crisis == "" && revoked != "" && (anyMatch(leavingDespair, clauses) || anyMatch(phoneGoodbye, clauses) && !anyMatch(plainReason, clauses)) {
 		// "stop bothering me nothing means anything": despair from someone
@@ -556,8 +560,9 @@ func keywordShouted(body string, clauses [][]string) bool {
 	named := slices.ContainsFunc(clauses[0], func(t string) bool {
 		return ourNouns[t] || t == "THESE" || t == "NUMBER" || t == "NUMERO" || t == "REMINDER"
 	})
-	praised := hasAnyToken([][]string{clauses[0][1:min(5, len(clauses[0]))]}, shoutedPraise) && !hasAny(clauses[0], declineTurns)
-	if !named && (shoutedElse[next] || shoutedElse[at(clauses[0], 2)] || whenWords[next] && anyMatch(rearranged, clauses) || praised || shoutedDrug(clauses[0])) {
+	first := clauses[0][1:min(6, len(clauses[0]))]
+	praised := (hasAny(first, shoutedPraise) || hasPhrase(first, []string{"THE", "BEST"})) && !hasAny(clauses[0], declineTurns) && !hasAny(clauses[0], ourNouns)
+	if praised || !named && (shoutedElse[next] || shoutedElse[at(clauses[0], 2)] || whenWords[next] && anyMatch(rearranged, clauses) || shoutedDrug(clauses[0])) {
 		return false // "CANCEL the appointment", "CANCEL thursday I cant make group", "STOP you guys are the best", "ALTO al consumo de cocaina"
 	}
 	switch {
@@ -580,6 +585,16 @@ func keywordShouted(body string, clauses [][]string) bool {
 	return true
 }
 
+// pastCrisesOnly: every sentence that reads a crisis puts it in the past.
+func pastCrisesOnly(clauses [][]string, st *stemText) bool {
+	for j := range clauses {
+		if r, _ := crisisIn(clauses[j : j+1]); r != "" && !pastCues.matches(append(slices.Clone(st.clauses[j]), "")) {
+			return false
+		}
+	}
+	return true
+}
+
 // meansSafe: every gun the text names is the object of its putting out of
 // reach ("gave away the bottle and the gun", "locked my pistol in the
 // safe"), or the text is at a range ("drunk with my gun club buddies at
@@ -588,8 +603,10 @@ func meansSafe(clauses [][]string) bool {
 	if anyMatch(gunHeld, clauses) {
 		return false
 	}
-	if anyMatch(gunPastime, clauses) {
-		return true
+	for _, c := range clauses {
+		if hasAny(c, gunWords) && anyMatch(gunPastime, [][]string{c}) {
+			return true // "drunk with my gun club buddies at the range"
+		}
 	}
 	guns := 0
 	for _, c := range clauses {
@@ -619,9 +636,9 @@ func meansSafe(clauses [][]string) bool {
 
 var (
 	gunWords   = newSet("GUN", "GUNS", "PISTOL", "HANDGUN", "PISTOLA", "RIFLE", "RIFLES", "SHOTGUN", "ARMA")
-	gunGiven   = newSet("GAVE", "GIVEN", "GIVE", "GIVING", "HANDED", "LOCKED", "SOLD", "AWAY", "REGALE", "ENTREGUE", "VENDI", "GUARDE")
+	gunGiven   = newSet("GAVE", "GIVEN", "HANDED", "LOCKED", "SOLD", "AWAY", "REGALE", "ENTREGUE", "VENDI", "GUARDE")
 	gunBetween = newSet("MY", "THE", "HIS", "HER", "BOTH", "ALL", "AND", "A", "AN", "OF", "EL", "LA", "MI", "SU", "Y", "BOTTLE", "PILLS", "KNIFE", "AMMO", "RIFLES", "GUNS")
-	gunPastime = compileWide("AT THE RANGE", "TARGET PRACTICE", "{GUN|SHOOTING} RANGE", "GUN CLUB {BUDDIES|FRIENDS|GUYS|MEMBERS|MEETING}")
+	gunPastime = compileWide("AT THE RANGE", "TARGET PRACTICE", "{GUN|SHOOTING} RANGE")
 	// finalStop: a stop that ends a text: "... so just stop".
 	finalStop = compileWide("{SO|JUST|PLEASE|PLS|NOW} STOP {$|IT|PLEASE|PLS|NOW}")
 	gunHeld   = compileWide("{TO|AT|IN|AGAINST} MY {HEAD|TEMPLE|MOUTH|CHEST|CHIN}", "{IN|ON} MY {HAND|HANDS|LAP}", "LOADED", "CARGADA", "EN LA {MANO|CABEZA|BOCA}")
@@ -650,7 +667,7 @@ var (
 		"LUNES", "MARTES", "MIERCOLES", "JUEVES", "VIERNES", "SABADO", "DOMINGO", "MANANA", "HOY")
 	rearranged    = compileWide("{CANT|CAN NOT|CANNOT|WONT|NOT GONNA} {MAKE|COME|GO|BE THERE}", "RESCHEDULE", "REAGENDAR", "NO PUEDO {IR|LLEGAR}")
 	shoutedPraise = newSet("SWEET", "AMAZING", "AWESOME", "INSPIRING", "HELPFUL")
-	declineTurns  = newSet("BUT", "NO", "DONE", "NOT", "ISNT", "ARENT", "PERO")
+	declineTurns  = newSet("BUT", "PERO", "DONE", "NOT", "ISNT", "ARENT", "NO")
 )
 
 // stopTextingSomeone: the text opens telling us to stop texting a
@@ -738,21 +755,45 @@ func stopThenPlea(clauses [][]string) bool {
 
 var pleaWords = compileWide("^ {HELP|HELP ME|PLEASE|PLS|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME|PORFAVOR} $")
 
+// deathToldIn: a death told ("he passed", not "i passed my drug test").
+func deathToldIn(clauses [][]string) bool {
+	for _, c := range clauses {
+		for i, t := range c {
+			if deathTold[t] && !(t == "PASSED" && (at(c, i+1) == "MY" || at(c, i+1) == "THE" || at(c, i+1) == "A" || at(c, i+1) == "AN")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // deathTold and theirLine: a death told, of the person the texts were for.
 var (
 	deathTold = newSet("PASSED", "DIED", "FALLECIO", "MURIO", "FALLECIDO", "FALLECIDA")
-	theirLine = compileWide("{WAS|ESTABA} {ON YOUR|IN YOUR|EN SU|EN EL} {LIST|PROGRAM|PROGRAMA|LISTA|TEXTS}", "{THIS PHONE|THIS NUMBER|THIS CELL} {WAS|BELONGED TO|IS}", "LIKED GETTING THESE",
-		"{ESTE CEL|ESTE TELEFONO|ESTE NUMERO} {ERA|ES} DE")
+	theirLine = compileWide("{WAS|ESTABA} {ON YOUR|IN YOUR|EN SU|EN EL} {LIST|PROGRAM|PROGRAMA|LISTA|TEXTS}", "{THIS PHONE|THIS NUMBER|THIS CELL} {WAS|BELONGED TO}", "LIKED GETTING THESE",
+		"{ESTE CEL|ESTE TELEFONO|ESTE NUMERO} ERA DE")
 )
 
-// makeItStop: a last sentence that asks for an end, naming nothing.
+// textsTalk: words of the texts and their timing, beside "make it stop".
+var textsTalk = union(ourNouns, newSet("THESE", "TEXTING", "MESSAGING", "MORNING", "MORNINGS", "EVERY", "ASKING", "TEXTED", "NUMBER", "PHONE", "DAILY", "9AM", "8AM", "SIM", "RANDOM", "SPAM"))
+
+// makeItStop: a sentence that asks for an end, naming nothing.
 var makeItStop = compileWide("^ {PLEASE|PLS|JUST|} MAKE {IT|THIS|THEM} {STOP|STOPPP|STOPP} {$|PLS|PLEASE|PLZ}")
 
 // notEmergency: the writer says it is none.
 var notEmergency = compileWide("{NOT|NO} {AN|ES UNA|} {EMERGENCY|EMERGENCIA}", "NOTHING URGENT", "NADA URGENTE")
 
 // useWordsNow: words of use beside someone not answering (unreachable).
-var useWordsNow = newSet("USING", "HIGH", "RELAPSED", "RELAPSING", "CONSUMIENDO", "USANDO", "DROGANDO", "DROGANDOSE", "FENT", "DOPE", "SMELL", "OLOR", "NODDING")
+var useWordsNow = newSet("USING", "RELAPSING", "RELAPSED", "CONSUMIENDO", "USANDO", "DROGANDO", "FENT", "DOPE", "SMELL", "OLOR", "NODDING")
+
+// someoneUnreachable: someone else not answering (not "im not answering
+// my ex").
+func someoneUnreachable(toks []string) bool {
+	return unreachable.each(toks, func(i int) bool {
+		p := at(toks, i-1)
+		return p != "IM" && p != "I" && p != "ME" && p != "YO"
+	})
+}
 
 // scaredPlea: fear said and nothing more.
 var scaredPlea = compileWide("^ {IM|I AM|I M} {SO|REALLY|} {SCARED|TERRIFIED|NOT OK|NOT OKAY|FREAKING OUT} $", "^ {TENGO|TENGO MUCHO} MIEDO $", "^ {ESTOY|TOY} {ASUSTADO|ASUSTADA} $", "^ HELP ME $", "^ {PLEASE|PLS} HELP {ME|} $", "^ NECESITO AYUDA $")
@@ -784,12 +825,14 @@ func dangerousWithdrawal(clauses [][]string) bool {
 	cold := false
 	for _, c := range clauses {
 		for i, t := range c {
-			if t == "COLD" && at(c, i+1) == "TURKEY" || t == "DE" && at(c, i+1) == "GOLPE" {
+			if t == "COLD" && at(c, i+1) == "TURKEY" || t == "DE" && at(c, i+1) == "GOLPE" && slices.ContainsFunc(c[max(0, i-4):i], func(v string) bool {
+				return v == "DEJE" || v == "DEJO" || v == "PARE" || v == "DEJAR" || v == "QUITE" || v == "STOPPED" || v == "QUIT"
+			}) {
 				cold = true
 			}
 		}
 	}
-	if !cold && (hasAnyToken(clauses, withdrawalRisk) || hasAnyToken(clauses, benzos)) && anyMatch(drinkStopped, clauses) && (anyMatch(drinkRecent, clauses) || symptomNow(clauses)) && anyMatch(severeSigns, clauses) {
+	if !cold && (hasAnyToken(clauses, withdrawalRisk) || hasAnyToken(clauses, benzos)) && stoppedLately(clauses) && severeNow(clauses) {
 		return true // "llevo 2 dias sin tomar y estoy temblando mucho, veo cosas", "3 days off alcohol and the walls are melting"
 	}
 	if !cold || !hasAnyToken(clauses, withdrawalRisk) {
@@ -798,7 +841,7 @@ func dangerousWithdrawal(clauses [][]string) bool {
 	if !symptomNow(clauses) && (anyMatch(withdrawalPast, clauses) && !anyMatch(nowCue, clauses) && !anyMatch(withdrawalRecent, clauses) || anyMatch(withdrawalFeared, clauses)) {
 		return false // "quit drinking cold turkey 2 yrs ago, had the shakes", "scared of the shakes if i quit"
 	}
-	if anyMatch(severeSigns, clauses) {
+	if severeNow(clauses) {
 		return true // "dejo de tomar de golpe hace 2 dias y ve cosas q no estan"
 	}
 	for _, c := range clauses {
@@ -819,6 +862,35 @@ func dangerousWithdrawal(clauses [][]string) bool {
 	return false
 }
 
+// stoppedLately: drink or benzodiazepines stopped, said with a time of
+// days in the same sentence, or with signs told as happening.
+func stoppedLately(clauses [][]string) bool {
+	for _, c := range clauses {
+		one := [][]string{c}
+		if anyMatch(drinkStopped, one) && anyMatch(drinkRecent, one) {
+			return true
+		}
+	}
+	return anyMatch(drinkStopped, clauses) && symptomNow(clauses)
+}
+
+// severeNow: a severe sign, not denied ("no seizures no hallucinations").
+func severeNow(clauses [][]string) bool {
+	kept := make([][]string, len(clauses))
+	for k, c := range clauses {
+		kept[k] = slices.Clone(c)
+		for i := 1; i < len(c); i++ {
+			switch c[i-1] {
+			case "NO", "NI", "SIN", "WITHOUT", "NOT", "NOR":
+				if p := at(c, i-2); p != "Q" && p != "QUE" && p != "THAT" && p != "WHO" {
+					kept[k][i] = "-" // not "gente q no existe"
+				}
+			}
+		}
+	}
+	return anyMatch(severeSigns, kept)
+}
+
 // drinkStopped: drinking (or benzodiazepines) stopped lately; severeSigns:
 // what makes that withdrawal an emergency: seeing or hearing what is not
 // there, confusion, seizures.
@@ -827,9 +899,9 @@ var (
 		"{QUIT|STOPPED|STOP} {MY|THE|} {DRINKING|DRINKIN|BOOZE|ALCOHOL|BENZOS|XANAX|ATIVAN|KLONOPIN|VALIUM|LIBRIUM|CLONAZEPAM|LORAZEPAM}", "{DAY|DAYS|DIAS|DIA} {OFF|SIN|WITHOUT}")
 	drinkRecent = compileWide("{1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|UN|UNO|DOS|TRES|CUATRO|CINCO|SEIS|SIETE|COUPLE|FEW} {DAYS|DAY|DIAS|DIA|HOURS|HRS|HORAS}", "{DAY|DIA} {1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE}",
 		"YESTERDAY", "AYER", "ANOCHE", "LAST NIGHT", "THIS MORNING", "ESTA MANANA", "{MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY|LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO}", "DESDE EL {LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO}")
-	severeSigns = compileWide("{VEO|VE|VEIA|VEMOS} {BICHOS|ARANAS|COSAS Q NO|COSAS QUE NO|GENTE Q NO|GENTE QUE NO}", "{SEEING|SEES|SAW|SEE} {BUGS|SPIDERS|STUFF|SHIT|COSAS|THINGS THAT ARENT|THINGS THAT ARE NOT|PEOPLE THAT ARENT|PEOPLE WHO ARENT}", "HEARING {MUSIC|VOICES} ~ {NOBODY|NO ONE|THAT|ISNT|ARENT}", "HEARING VOICES", "WALLS ~ {MELTING|MOVING|BREATHING}",
+	severeSigns = compileWide("{VEO|VE|VEIA|VEMOS} {BICHOS|ARANAS|COSAS Q NO|COSAS QUE NO|GENTE Q NO|GENTE QUE NO}", "VIENDO {COSAS|BICHOS|ARANAS|GENTE}", "{SEEING|SEES|SAW|SEE} {BUGS|SPIDERS|STUFF|SHIT|COSAS|THINGS THAT ARENT|THINGS THAT ARE NOT|PEOPLE THAT ARENT|PEOPLE WHO ARENT}", "HEARING {MUSIC|VOICES} ~ {NOBODY|NO ONE|THAT|ISNT|ARENT}", "HEARING VOICES", "WALLS ~ {MELTING|MOVING|BREATHING}",
 		"{Q|QUE|THAT|WHO} NO {EXISTE|EXISTEN|ESTAN|ESTA AHI}", "{ISNT|ARENT} {REALLY|} THERE $", "NOBODY ELSE {HEARS|SEES}", "{IS|HES|SHES|IM|ESTA|ANDA|ESTOY} {CONFUSED|CONFUNDIDO|CONFUNDIDA} {$|AND|Y|DOESNT|NO SABE}",
-		"SEIZ*", "CONVULS*", "ALUCIN*", "HALLUCINAT*", "{LEGS|ARMS|BODY} ~ {JERKING|TWITCHING}")
+		"SEIZURE*", "SEIZING", "CONVULS*", "ALUCIN*", "HALLUCINAT*", "{LEGS|ARMS|BODY} ~ {JERKING|TWITCHING}")
 )
 
 // withdrawalPast and withdrawalFeared put the withdrawal in the past
@@ -837,7 +909,7 @@ var (
 // i quit"); withdrawalRecent and signs told as happening bring it back
 // ("started drinking 20 years ago. quit cold turkey 2 days ago, shaking").
 var (
-	withdrawalPast   = compileWide("{YEARS|YEAR|YRS|YR|MONTHS|MONTH|DECADE|DECADES} AGO", "{BACK IN|YEARS BACK|LAST YEAR|ONCE BEFORE|THE LAST TIME|EL ANO PASADO}", "HACE {_|MUCHOS|UNOS} {ANOS|MESES}", "IN {2010|2011|2012|2013|2014|2015|2016|2017|2018|2019|2020|2021|2022|2023|2024}")
+	withdrawalPast   = compileWide("{YEARS|YEAR|YRS|YR|MONTHS|MONTH|DECADE|DECADES} AGO", "{BACK IN|YEARS BACK|LAST YEAR|ONCE BEFORE|THE LAST TIME|EL ANO PASADO}", "HACE {_|MUCHOS|UNOS|UN} {ANOS|MESES|ANO|MES}", "IN {2010|2011|2012|2013|2014|2015|2016|2017|2018|2019|2020|2021|2022|2023|2024}")
 	withdrawalRecent = compileWide("{DAYS|DAY|HOURS|HRS|HR|HOUR} AGO", "YESTERDAY", "LAST NIGHT", "THIS MORNING", "HACE {_|UNOS|DOS|TRES} {DIAS|HORAS}", "AYER", "ANOCHE", "ESTA MANANA")
 	withdrawalFeared = compileWide("{SCARED|AFRAID|WORRIED|FEAR|TERRIFIED|NERVOUS} {OF|ABOUT} ~ {SHAKES|SEIZURES|SEIZURE|WITHDRAWAL|WITHDRAWALS|DTS}", "{WHAT IF|IF} I {QUIT|STOP}", "{SHOULD|CAN|COULD} I {QUIT|STOP}", "{MIEDO|MIEDA} {DE|A} ~ {TEMBLORES|CONVULSIONES}")
 	// symptomsNow are withdrawal's signs told as happening (symptomNow).
@@ -853,13 +925,18 @@ var (
 func symptomNow(clauses [][]string) bool {
 	for _, c := range clauses {
 		for i, t := range c {
-			if symptomsNow[t] && at(c, i-1) != "THE" && at(c, i-1) != "OF" && at(c, i-1) != "LOS" && at(c, i-2) != "HAD" && at(c, i-1) != "HAD" {
+			if symptomsNow[t] && !symptomBefore[at(c, i-1)] && !slices.ContainsFunc(c[max(0, i-3):i], func(v string) bool { return v == "HAD" || v == "WAS" || v == "WERE" || v == "TUVE" || v == "ESTUVE" }) &&
+				!anyMatch(withdrawalPast, [][]string{c}) && !anyMatch(withdrawalFeared, [][]string{c}) {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// symptomBefore: words before a sign that make it feared or had ("scared
+// of the shakes", "i was shaking for days", "ill get shakes").
+var symptomBefore = newSet("THE", "OF", "LOS", "HAD", "WAS", "WERE", "GET", "GOT", "ILL", "WILL", "BE", "ESTUVE", "TUVE")
 
 // withdrawalRisk: drinks and benzodiazepines, whose withdrawal can bring
 // seizures.
@@ -1170,7 +1247,7 @@ var comingBack = wideRules("coming back",
 	"GET BACK ON", "RESUBSCRIBE", "RE SUBSCRIBE", "GET {THESE|THEM|THE TEXTS} ON {IT|MY NEW|THE NEW|THIS ONE}", "{SEND|MOVE|SWITCH|TRANSFER} {THEM|THESE|THE TEXTS} TO MY NEW", "VOLVER A {RECIBIR|ENTRAR|INSCRIBIRME|APUNTARME}", "{DI|DIO} DE BAJA POR {ERROR|ACCIDENTE}",
 	"{^|SI|YO|YA} QUIERO QUE ME SIGAN {ESCRIBIENDO|MANDANDO|ENVIANDO}", "SIN QUERER {MANDE|PUSE|ESCRIBI}", "{NEARLY|ALMOST} {OPTED|OPTOUT|UNSUBSCRIBED|QUIT}",
 	"GLAD I STUCK AROUND", "{DONT|DO NOT|NEVER} {EVER|} {REMOVE|DROP|CUT|UNSUBSCRIBE} ME", "{DONT|DO NOT|NEVER} WANT TO BE {REMOVED|TAKEN OFF|UNSUBSCRIBED|DROPPED}", "{DONT|DO NOT} {WANNA|WANT TO} STOP {GETTING|RECEIVING}",
-	"{DONT|DO NOT|NEVER} {STOP|QUIT} {SENDING|TEXTING|THE TEXTS|THESE}", "KEEP {EM|THEM|THESE|THE TEXTS} COMING", "KEEP ME GOING", "WANT BACK IN",
+	"{DONT|DO NOT|NEVER} {STOP|QUIT} {SENDING|TEXTING|THE TEXTS|THESE}", "KEEP {EM|THEM|THESE|THE TEXTS} COMING", "{BUT|CAN YOU|COULD YOU} KEEP {SENDING|TEXTING|MESSAGING} {ME|HIM|HER|THEM|THE TEXTS|THESE}", "KEEP ME GOING", "WANT BACK IN",
 	"WANT {THEM|THESE|THE TEXTS} BACK", "^ START {AGAIN|BACK|UP AGAIN}", "START AGAIN {PLS|PLEASE|$}", "{TEXTED|SENT|TYPED|PRESSED|HIT|REPLIED} STOP BY {ACCIDENT|MISTAKE}",
 	"ACCIDENTALLY {TEXTED|SENT|TYPED|REPLIED} STOP", "{KINDA|I} MISS THEM", "{ARREPENTI|ARREPIENTO} DE {PONER|MANDAR} {BAJA|ALTO}", "ME VUELVEN A METER",
 	"^ NOT {CANCEL|STOP|UNSUBSCRIBE} $", "NOT {CANCEL|STOP|UNSUBSCRIBE} {JUST|ONLY} PAUSE")

@@ -221,8 +221,13 @@ func longAgo(toks []string) bool {
 // told.
 var treatedOrGone = compileWide("{STABLE|ESTABLE|OUT OF THE ICU|RECOVERING|OK NOW|OKAY NOW|FINE NOW|AWAKE NOW}", "{OD|ODD|ODED|OVERDOSED} AND {DIED|PASSED}", "{DIED|PASSED|PASSED AWAY|MURIO|FALLECIO} {OF|FROM|DE} {AN|A|UNA|} {OVERDOSE|OD|SOBREDOSIS}")
 
+// harmVerbs open a phrase of harm to oneself.
+var harmVerbs = newSet("HURT", "CUT", "KILL", "HARM", "OFF", "END")
+
 // stillUrgent: help asked now, beside an overdose that may be over.
-var stillUrgent = compileWide("HELP", "AYUDA", "911", "NOT BREATHING", "NO RESPIRA", "AGAIN", "OTRA VEZ", "HURRY", "EMERGENCY", "URGENT*", "BLUE", "MORADO", "MORADA")
+var stillUrgent = compileWide("HELP", "AYUDA", "911", "NOT BREATHING", "NO RESPIRA", "AGAIN", "OTRA VEZ", "HURRY", "EMERGENCY", "URGENT*", "BLUE", "MORADO", "MORADA",
+	"JUST {OVERDOSED|ODED|OD|ODD|OVERDOSE}", "OVERDOSING", "ODING", "RIGHT NOW", "RN", "TONIGHT", "TONITE", "ESTA NOCHE",
+	"{GOING TO|GONNA|WANT TO|WANNA|ABOUT TO|VOY A|QUIERO} {OD|OVERDOSE|DIE|JOIN|END|USE|MORIR|MORIRME|IRME}")
 
 // yearMentioned: a year before this one, "in 2019", "en el 2016".
 func yearMentioned(toks []string) bool {
@@ -337,6 +342,10 @@ func negatedAt(toks []string, i int) bool {
 		case "PLANS", "PLAN", "INTENTION", "INTENTIONS", "TRYING":
 			q := at(toks, i-3)
 			return q == "NO" || q == "ANY" || q == "NOT"
+		case "URGE", "DESIRE", "WISH":
+			// "no urge to hurt myself", never "no desire to live"
+			q := at(toks, i-3)
+			return (q == "NO" || q == "ANY" || q == "NOT") && harmVerbs[toks[i]]
 		}
 	}
 	return false
