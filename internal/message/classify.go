@@ -436,7 +436,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		var d bool
 		crisis, d = st.crisis()
 		distress = distress || d
-		if strings.HasSuffix(crisis, "(broad)") && (anyMatch(notEmergency, clauses) || anyMatch(treatedOrGone, clauses) && !anyMatch(stillUrgent, clauses)) {
+		if strings.HasSuffix(crisis, "(broad)") && (anyMatch(notEmergency, clauses) || overdoseOver(clauses)) {
 			crisis, distress = "", true // "not an emergency, just worried about my brother. sleeping all day"
 		}
 	}
@@ -1495,7 +1495,8 @@ func setMatch(rs *ruleSet, clauses [][]string) bool {
 
 // anyMatch: one of ps matches in the text.
 func anyMatch(ps []pattern, clauses [][]string) bool {
-	var toks []string
+	var buf [48]string // most texts fit: no allocation
+	toks := buf[:0]
 	for _, c := range clauses {
 		toks = append(append(toks, c...), "")
 	}

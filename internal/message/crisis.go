@@ -208,7 +208,7 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 // nothing of now. A crisis word alone in it is grief or history; a crisis
 // phrase still counts ("I od'd last year and I want to die").
 func longAgo(toks []string) bool {
-	if anyPattern(treatedOrGone, toks) && !anyPattern(stillUrgent, toks) {
+	if treatedOrGone.matches(toks) && !stillUrgent.matches(toks) {
 		return true // "mom is in the hospital after an OD but shes stable now", "my ex od'd and died last night"
 	}
 	if !pastCues.matches(toks) && !yearMentioned(toks) {
@@ -219,15 +219,24 @@ func longAgo(toks []string) bool {
 
 // treatedOrGone: the overdose is over: treated and stable, or a death
 // told.
-var treatedOrGone = compileWide("{STABLE|ESTABLE|OUT OF THE ICU|RECOVERING|OK NOW|OKAY NOW|FINE NOW|AWAKE NOW}", "{OD|ODD|ODED|OVERDOSED} AND {DIED|PASSED}", "{DIED|PASSED|PASSED AWAY|MURIO|FALLECIO} {OF|FROM|DE} {AN|A|UNA|} {OVERDOSE|OD|SOBREDOSIS}")
+var treatedOrGone = wideRules("over", "{STABLE|ESTABLE|OUT OF THE ICU|RECOVERING|OK NOW|OKAY NOW|FINE NOW|AWAKE NOW}", "{OD|ODD|ODED|OVERDOSED} AND {DIED|PASSED}", "{DIED|PASSED|PASSED AWAY|MURIO|FALLECIO} {OF|FROM|DE} {AN|A|UNA|} {OVERDOSE|OD|SOBREDOSIS}")
 
 // harmVerbs open a phrase of harm to oneself.
 var harmVerbs = newSet("HURT", "CUT", "KILL", "HARM", "OFF", "END")
 
 // stillUrgent: help asked now, beside an overdose that may be over.
-var stillUrgent = compileWide("HELP", "AYUDA", "911", "NOT BREATHING", "NO RESPIRA", "AGAIN", "OTRA VEZ", "HURRY", "EMERGENCY", "URGENT*", "BLUE", "MORADO", "MORADA",
+var stillUrgent = wideRules("still urgent", "HELP", "AYUDA", "911", "NOT BREATHING", "NO RESPIRA", "AGAIN", "OTRA VEZ", "HURRY", "EMERGENCY", "URGENT*", "BLUE", "MORADO", "MORADA",
 	"JUST {OVERDOSED|ODED|OD|ODD|OVERDOSE}", "OVERDOSING", "ODING", "RIGHT NOW", "RN", "TONIGHT", "TONITE", "ESTA NOCHE",
 	"{GOING TO|GONNA|WANT TO|WANNA|ABOUT TO|VOY A|QUIERO} {OD|OVERDOSE|DIE|JOIN|END|USE|MORIR|MORIRME|IRME}")
+
+// overdoseOver: treatedOrGone, and nothing stillUrgent, in the clauses.
+func overdoseOver(clauses [][]string) bool {
+	var toks []string
+	for _, c := range clauses {
+		toks = append(append(toks, c...), "")
+	}
+	return treatedOrGone.matches(toks) && !stillUrgent.matches(toks)
+}
 
 // yearMentioned: a year before this one, "in 2019", "en el 2016".
 func yearMentioned(toks []string) bool {

@@ -665,6 +665,7 @@ func (st *stemText) crisis() (rule string, distress bool) {
 			return r, distress
 		}
 	}
+	over := -1 // overdoseOver(st.clauses), read at most once
 	rule = stemCrisisBook.first(toks, func(i int) bool {
 		if deniedAt(toks, i) {
 			distress = true
@@ -677,8 +678,19 @@ func (st *stemText) crisis() (rule string, distress bool) {
 		if toks[i] == "LAST" && ownedLast[at(toks, i-1)] {
 			return false // "the link in your last text"
 		}
-		if mentionOnly[toks[i]] && (grief || questionAt(toks, i) || anyPattern(treatedOrGone, toks) && !anyMatch(stillUrgent, st.clauses)) {
+		if mentionOnly[toks[i]] && (grief || questionAt(toks, i)) {
 			return false
+		}
+		if mentionOnly[toks[i]] {
+			if over < 0 {
+				over = 0
+				if overdoseOver(st.clauses) {
+					over = 1
+				}
+			}
+			if over == 1 {
+				return false // "mom is in the hospital after an OD but shes stable now"
+			}
 		}
 		return true
 	})
