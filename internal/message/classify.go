@@ -297,7 +297,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	ours := false // the text asks us to stop, in words whose object is our texts
 	if use&stemLayer != 0 {
 		st = newStemText(body, clauses)
-		if crisis != "" && st.goodTodayFrom() >= 0 && pastCrisesOnly(clauses, st) {
+		if crisis != "" && st.goodToday() && pastCrisesOnly(clauses, st) {
 			// "four years ago today i tried to end it. today i ran my first
 			// 5k": history; not when a sentence without a past reads a
 			// crisis ("... today im working a double and thinking about
@@ -436,7 +436,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		var d bool
 		crisis, d = st.crisis()
 		distress = distress || d
-		if strings.HasSuffix(crisis, "(broad)") && (anyMatch(notEmergency, clauses) || overdoseOver(clauses)) {
+		if strings.HasSuffix(crisis, "(broad)") && (setMatch(&notEmergency, clauses) || overdoseOver(clauses)) {
 			crisis, distress = "", true // "not an emergency, just worried about my brother. sleeping all day"
 		}
 	}
@@ -639,9 +639,7 @@ var (
 	gunGiven   = newSet("GAVE", "GIVEN", "HANDED", "LOCKED", "SOLD", "AWAY", "REGALE", "ENTREGUE", "VENDI", "GUARDE")
 	gunBetween = newSet("MY", "THE", "HIS", "HER", "BOTH", "ALL", "AND", "A", "AN", "OF", "EL", "LA", "MI", "SU", "Y", "BOTTLE", "PILLS", "KNIFE", "AMMO", "RIFLES", "GUNS")
 	gunPastime = compileWide("AT THE RANGE", "TARGET PRACTICE", "{GUN|SHOOTING} RANGE")
-	// finalStop: a stop that ends a text: "... so just stop".
-	finalStop = compileWide("{SO|JUST|PLEASE|PLS|NOW} STOP {$|IT|PLEASE|PLS|NOW}")
-	gunHeld   = compileWide("{TO|AT|IN|AGAINST} MY {HEAD|TEMPLE|MOUTH|CHEST|CHIN}", "{IN|ON} MY {HAND|HANDS|LAP}", "LOADED", "CARGADA", "EN LA {MANO|CABEZA|BOCA}")
+	gunHeld    = compileWide("{TO|AT|IN|AGAINST} MY {HEAD|TEMPLE|MOUTH|CHEST|CHIN}", "{IN|ON} MY {HAND|HANDS|LAP}", "LOADED", "CARGADA", "EN LA {MANO|CABEZA|BOCA}")
 )
 
 // shoutedDrug: the keyword in capitals has a drug for object ("QUIT
@@ -780,9 +778,6 @@ var textsTalk = union(ourNouns, newSet("THESE", "TEXTING", "MESSAGING", "MORNING
 // makeItStop: a sentence that asks for an end, naming nothing.
 var makeItStop = compileWide("^ {PLEASE|PLS|JUST|} MAKE {IT|THIS|THEM} {STOP|STOPPP|STOPP} {$|PLS|PLEASE|PLZ}")
 
-// notEmergency: the writer says it is none.
-var notEmergency = compileWide("{NOT|NO} {AN|ES UNA|} {EMERGENCY|EMERGENCIA}", "NOTHING URGENT", "NADA URGENTE")
-
 // useWordsNow: words of use beside someone not answering (unreachable).
 var useWordsNow = newSet("USING", "RELAPSING", "RELAPSED", "CONSUMIENDO", "USANDO", "DROGANDO", "FENT", "DOPE", "SMELL", "OLOR", "NODDING")
 
@@ -832,7 +827,7 @@ func dangerousWithdrawal(clauses [][]string) bool {
 			}
 		}
 	}
-	if !cold && (hasAnyToken(clauses, withdrawalRisk) || hasAnyToken(clauses, benzos)) && stoppedLately(clauses) && severeNow(clauses) {
+	if !cold && hasAnyToken(clauses, withdrawalRisk) && stoppedLately(clauses) && severeNow(clauses) {
 		return true // "llevo 2 dias sin tomar y estoy temblando mucho, veo cosas", "3 days off alcohol and the walls are melting"
 	}
 	if !cold || !hasAnyToken(clauses, withdrawalRisk) {
@@ -924,11 +919,15 @@ var (
 // ("scared of the shakes", "had the shakes").
 func symptomNow(clauses [][]string) bool {
 	for _, c := range clauses {
+		told := false
 		for i, t := range c {
-			if symptomsNow[t] && !symptomBefore[at(c, i-1)] && !slices.ContainsFunc(c[max(0, i-3):i], func(v string) bool { return v == "HAD" || v == "WAS" || v == "WERE" || v == "TUVE" || v == "ESTUVE" }) &&
-				!anyMatch(withdrawalPast, [][]string{c}) && !anyMatch(withdrawalFeared, [][]string{c}) {
-				return true
+			if symptomsNow[t] && !symptomBefore[at(c, i-1)] && !slices.ContainsFunc(c[max(0, i-3):i], func(v string) bool { return v == "HAD" || v == "WAS" || v == "WERE" || v == "TUVE" || v == "ESTUVE" }) {
+				told = true
+				break
 			}
+		}
+		if one := [][]string{c}; told && !anyMatch(withdrawalPast, one) && !anyMatch(withdrawalFeared, one) {
+			return true
 		}
 	}
 	return false
@@ -1179,6 +1178,9 @@ func namesSubstance(c []string) bool {
 // wishRule names the requests made as a wish or a question
 // (revocationSets).
 const wishRule = "revocation:a wish"
+
+// finalStop: a stop that ends a text: "... so just stop".
+var finalStop = compileWide("{SO|JUST|PLEASE|PLS|NOW} STOP {$|IT|PLEASE|PLS|NOW}")
 
 // noUseRule names the complaints that the texts do no good
 // (revocationSets).

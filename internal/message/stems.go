@@ -621,29 +621,10 @@ func lifeTodayOnly(toks []string) bool {
 // agoWords before "today" or "hoy" make it the anniversary's.
 var agoWords = newSet("AGO", "ANOS", "ANO", "MESES", "YEAR")
 
-// goodTodayFrom: in a past told against a good life today ("a year ago
-// today I overdosed in a gas station bathroom. today I coached my son's
-// game"), the index of the clause that opens the good life, else -1.
-func (st *stemText) goodTodayFrom() int {
-	toks := st.toks
-	if !pastCues.matches(toks) || !lifeTodayOnly(toks) {
-		return -1
-	}
-	at := -1
-	lifeGood.each(toks, func(i int) bool {
-		at = i
-		return true
-	})
-	if at < 0 {
-		return -1
-	}
-	k := 0
-	for _, t := range toks[:at] {
-		if t == "" {
-			k++ // toks ends each clause with ""
-		}
-	}
-	return k
+// goodToday: a past told against a good life today ("a year ago today I
+// overdosed in a gas station bathroom. today I coached my son's game").
+func (st *stemText) goodToday() bool {
+	return pastCues.matches(st.toks) && lifeGood.matches(st.toks) && lifeTodayOnly(st.toks)
 }
 
 // mentionOnly are the lexicon's bare words (overdose, OD, sobredosis,
@@ -678,10 +659,10 @@ func (st *stemText) crisis() (rule string, distress bool) {
 		if toks[i] == "LAST" && ownedLast[at(toks, i-1)] {
 			return false // "the link in your last text"
 		}
-		if mentionOnly[toks[i]] && (grief || questionAt(toks, i)) {
-			return false
-		}
 		if mentionOnly[toks[i]] {
+			if grief || questionAt(toks, i) {
+				return false
+			}
 			if over < 0 {
 				over = 0
 				if overdoseOver(st.clauses) {
@@ -854,7 +835,7 @@ func (st *stemText) lostTolerance() bool {
 // does not either: these are the look-alikes a reader of words confuses
 // most, and the rules were written for them.
 func (st *stemText) rulesOwn(distress bool) bool {
-	if distress || st.errand || quitsADrug.matches(st.toks) || othersRelapse.matches(st.toks) || len(st.clauses) == 1 && (callMe.matches(st.toks) || missedVisit.matches(st.toks)) || worryOnly.matches(st.toks) && !presentOnly.matches(st.toks) && !unreachable.matches(st.toks) {
+	if distress || st.errand || quitsADrug.matches(st.toks) || othersRelapse.matches(st.toks) || len(st.clauses) == 1 && (callMe.matches(st.toks) || missedVisit.matches(st.toks)) || notEmergency.matches(st.toks) && !presentOnly.matches(st.toks) && !unreachable.matches(st.toks) {
 		return true
 	}
 	place := false
@@ -875,12 +856,12 @@ func (st *stemText) rulesOwn(distress bool) bool {
 	return place && anyPattern(released, st.toks)
 }
 
-// worryOnly: a text told not to be an emergency ("not an emergency, just
+// notEmergency: the writer says it is none ("not an emergency, just
 // worried about my brother"): the rules read what danger it tells.
 // unreachable: someone not heard from.
 var (
-	worryOnly   = wideRules("not an emergency", "NOT AN EMERGENCY", "NO ES UNA EMERGENCIA", "NOTHING URGENT", "NADA URGENTE")
-	unreachable = wideRules("unreachable", "{HAVENT|HASNT|NOT} {HEARD FROM|ANSWERING|ANSWERED|PICKING UP|RESPONDING}", "{ISNT|WONT|NOT} {ANSWERING|ANSWER|PICKING UP|RESPONDING}", "NO {CONTESTA|RESPONDE|SE NADA DE|HE SABIDO}")
+	notEmergency = wideRules("not an emergency", "{NOT|NO} {AN|ES UNA|} {EMERGENCY|EMERGENCIA}", "NOTHING URGENT", "NADA URGENTE")
+	unreachable  = wideRules("unreachable", "{HAVENT|HASNT|NOT} {HEARD FROM|ANSWERING|ANSWERED|PICKING UP|RESPONDING}", "{ISNT|WONT|NOT} {ANSWERING|ANSWER|PICKING UP|RESPONDING}", "NO {CONTESTA|RESPONDE|SE NADA DE|HE SABIDO}")
 )
 
 // missedVisit: a group, an appointment or a session missed or moved
