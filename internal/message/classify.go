@@ -317,7 +317,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "revocation:declined" && hasAnyToken(clauses, seenWords) && strings.ContainsAny(body, celebrateEmoji+fondEmoji) {
 			revoked = "" // "my kids saw it 😊", "my wife saw it ❤️": proud, not found out
 		}
-		if revoked == "revocation:i quit" && strings.ContainsAny(body, celebrateEmoji) {
+		if (revoked == "revocation:i quit" || revoked == "revocation:i stop") && strings.ContainsAny(body, celebrateEmoji) {
 			revoked = "" // "I quit 💪", "I QUIT 🎉": quitting a drug, celebrated
 		}
 		if revoked == "" && len(clauses) >= 2 && anyMatch(makeItStop, clauses) && hasAnyToken(clauses, textsTalk) && !distress {
@@ -327,8 +327,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			// hurts. make it stop".
 			revoked = wishRule
 		}
-		if revoked == "" && crisis == "" && len(clauses) == 1 && anyMatch(makeItStop, clauses) {
-			// "make it stop pls", alone: the texts or the person's pain.
+		if revoked == "" && crisis == "" && len(clauses) == 1 && (anyMatch(makeItStop, clauses) || anyMatch(wantItStopped, clauses)) {
+			// "make it stop pls", "i want it to stop", alone: the texts or
+			// the person's pain.
 			// Both readings are honoured: the safety reply, and the
 			// opt-out.
 			revoked, crisis = "revocation:make it stop", "crisis:plea (make it stop)"
@@ -778,6 +779,10 @@ var textsTalk = union(ourNouns, newSet("THESE", "TEXTING", "MESSAGING", "MORNING
 // makeItStop: a sentence that asks for an end, naming nothing.
 var makeItStop = compileWide("^ {PLEASE|PLS|JUST|} MAKE {IT|THIS|THEM} {STOP|STOPPP|STOPP} {$|PLS|PLEASE|PLZ}")
 
+// wantItStopped, alone, is as unclear as "make it stop": "i want it to
+// stop", "i just want this to stop".
+var wantItStopped = compileWide("^ {I|} {JUST|REALLY|} {WANT|WANNA|NEED} {IT|THIS} {TO STOP|STOPPED} {$|PLS|PLEASE|PLZ}")
+
 // useWordsNow: words of use beside someone not answering (unreachable).
 var useWordsNow = newSet("USING", "RELAPSING", "RELAPSED", "CONSUMIENDO", "USANDO", "DROGANDO", "FENT", "DOPE", "SMELL", "OLOR", "NODDING")
 
@@ -1081,7 +1086,7 @@ var gluableCrisis = newSet("I", "IM", "GONNA", "GOING", "TO", "KILL", "MYSELF", 
 // rather than revoke consent (Classification.Decline).
 var declineRules = map[string]bool{
 	"revocation:declined": true, "revocation:stop at a message": true, "revocation:who is this": true,
-	"revocation:not interested": true, "revocation:stop asking": true, "revocation:i quit": true,
+	"revocation:not interested": true, "revocation:stop asking": true, "revocation:i quit": true, "revocation:i stop": true, "revocation:how do i quit": true,
 	"revocation:not one of us": true,
 }
 

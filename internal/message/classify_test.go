@@ -234,7 +234,7 @@ func TestClassify(t *testing.T) {
 		{"can't stop using", "I can't stop using", "", other},
 		{"want to quit heroin", "I want to quit heroin", "", other},
 		{"how do I stop the cravings", "how do I stop the cravings", "", other},
-		{"want to quit", "I want to quit", "", other},
+		{"want to quit, naming nothing: honoured, the safer side", "I want to quit", "", optOut},
 		{"need to stop drinking", "I need to stop drinking", "", other},
 		{"cancel my appointment", "how do I cancel my appointment", "", other},
 		{"stopped using", "I stopped using 3 days ago", "", other},

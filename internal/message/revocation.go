@@ -548,14 +548,28 @@ var (
 // may be in danger must not be unsubscribed from the support they signed up
 // for on those words alone. END on its own stays an opt-out.
 func bareOptOut(clauses [][]string) string {
-	if n := len(clauses); n <= 2 && n > 0 && allIn(clauses[n-1], quitWords) && (n == 1 || allIn(clauses[0], quitWords)) &&
-		(slices.Contains(clauses[n-1], "QUIT") && slices.Contains(clauses[n-1], "I") || slices.Contains(clauses[n-1], "QUITTING")) {
-		// "I quit", "yeah i'm quittin", "ok thats it. im quitting": a
-		// refusal naming nothing, with nothing beside it but a few words
-		// (quitWords; not "I quit today", "im quitting again"; nor "I quit
-		// 💪", classifyText). To a person who wrote lately it is an
-		// answer (declineRules): "did you quit?" "I quit".
+	if quitSaid(clauses) {
+		// "I quit", "yeah i'm quittin", "ok thats it. im quitting", "i
+		// wanna quit fr", "ready to quit", "I quit today": quitting,
+		// naming nothing, with nothing beside it but a few words
+		// (quitWords; not "im quitting again", "ugh i quit", "help me
+		// quit", "trying to quit"; nor "I quit 💪", classifyText). It may
+		// be a drug; naming none, honouring it is the safer side, and the
+		// confirmation says how to come back. To a person who wrote
+		// lately it is an answer (declineRules): "did you quit?" "I quit".
 		return "revocation:i quit"
+	}
+	if stopSaid(clauses) {
+		// "I want to stop", "ready to stop", "stopping today", "I
+		// stopped.": the same, with STOP. Not "I need to stop" ("Stop. I
+		// need to stop."), nor "want it to stop" (a plea, crisis.go).
+		return "revocation:i stop"
+	}
+	if len(clauses) == 1 && anyMatch(howToQuit, clauses) {
+		// "how do i quit", "how do u stop", "how do i get off": how to
+		// leave, naming nothing; to a person who wrote lately, a question
+		// about the drug (declineRules).
+		return "revocation:how do i quit"
 	}
 	var toks []string
 	held := "" // the rule when a key word had a letter doubled by a slip
@@ -773,10 +787,70 @@ var streetNames = newSet("TINA", "CHARLIE", "GINA", "MARY", "JACK", "HENRY", "MO
 // bud", "detenme".
 var selfStops = newSet("STOP", "QUIT", "PARA", "PARAR", "DETEN", "DETENER", "ALTO", "STOPP", "STAHP")
 
-// quitWords may stand beside an "I quit" that refuses the texts: "ok
-// thats it im quitting", "I QUIT I QUIT". Not TODAY, NOW, AGAIN or UGH:
-// "I quit today", "im quitting again", "ugh i quit" speak of a drug.
-var quitWords = newSet("AM", "NOW", "PERIOD", "NGL", "SO", "GUESS", "THAT", "THATS", "OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "THATS", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX")
+// quitSaid: the whole text, in at most three sentences, says the writer
+// quits or means to, and nothing else (quitWords): "I quit", "ok thats
+// it. im quitting", "gonna quit now", "I need to quit", "QUIT. for real
+// this time". A writer must be there (I, IM, GONNA, WANNA, READY...):
+// "quit please" and "quit it" ask us, and are read as such elsewhere.
+func quitSaid(clauses [][]string) bool {
+	if len(clauses) == 0 || len(clauses) > 3 {
+		return false
+	}
+	quits, writer := false, false
+	for _, c := range clauses {
+		if !allIn(c, quitWords) {
+			return false
+		}
+		for _, t := range c {
+			quits = quits || t == "QUIT" || t == "QUITTING"
+			writer = writer || quitWriters[t]
+		}
+	}
+	return quits && writer
+}
+
+// stopSaid is quitSaid for STOP: "I want to stop", "wanna stop for real
+// this time", "think im ready to stop", "time to stop", "I stopped.".
+func stopSaid(clauses [][]string) bool {
+	if len(clauses) == 0 || len(clauses) > 2 {
+		return false
+	}
+	stops, writer := false, false
+	for _, c := range clauses {
+		if !allIn(c, stopIntentWords) {
+			return false
+		}
+		for i, t := range c {
+			stops = stops || t == "STOP" && (at(c, i-1) == "TO" && at(c, i-2) != "THIS" || at(c, i-1) == "WANNA") || t == "STOPPING" || t == "STOPPED"
+			writer = writer || stopWriters[t]
+		}
+	}
+	return stops && writer
+}
+
+// howToQuit asks how to stop, naming nothing.
+var howToQuit = compileWide("^ {SO|OK|UM|HEY|} HOW {DO|CAN|WOULD} {I|U|YOU|WE} {EVEN|} {STOP|QUIT|GET OFF|GET OUT} {$|NOW|PLEASE|PLS|LOL}")
+
+// stopIntentWords may stand beside a STOP of the writer's own. Not NEED,
+// GOTTA or IT: "I need to stop", "want it to stop".
+var stopIntentWords = newSet("I", "IM", "AM", "WANT", "WANNA", "TO", "STOP", "STOPPING", "STOPPED", "READY", "THINK", "GONNA", "GOING", "IMMA", "DECIDED", "ID", "LIKE", "WOULD",
+	"REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "TODAY", "NOW", "RN", "FINALLY", "OK", "OKAY", "SO", "YEAH", "WELL", "NGL", "TBH", "LOL", "PLEASE", "PLS", "ITS", "OFFICIALLY")
+
+// stopWriters say who stops, or that they mean to.
+var stopWriters = newSet("I", "IM", "WANNA", "WANT", "READY", "GONNA", "GOING", "IMMA", "DECIDED", "ID", "STOPPING", "STOPPED", "TIME")
+
+// quitWords may stand beside an "I quit": "ok thats it im quitting", "I
+// QUIT I QUIT", "i wanna quit fr", "I think its time i quit", "im quitting
+// tomorrow". Not AGAIN, UGH, TRYING, HELP, HOW or CANT: "im quitting
+// again", "ugh i quit", "trying to quit", "help me quit", "how do i quit",
+// "I can't quit" speak of a drug.
+var quitWords = newSet("AM", "NOW", "PERIOD", "NGL", "SO", "GUESS", "THAT", "THATS", "OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX",
+	"WANT", "WANNA", "TO", "NEED", "GOTTA", "HAVE", "WOULD", "LIKE", "ID", "DECIDED", "IVE", "READY", "REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "FRFR", "TODAY", "TOMORROW",
+	"GONNA", "IMMA", "IMA", "GOING", "OFFICIALLY", "THINK", "ITS", "FINALLY", "TBH", "HONESTLY", "RN", "ILL", "WILL", "THEN", "IGHT", "AIGHT", "ALRIGHT", "AND", "PLS", "PLZ", "WHATEVER")
+
+// quitWriters say who quits, or that they mean to: "I quit", "gonna
+// quit", "ready to quit".
+var quitWriters = newSet("I", "IM", "IMMA", "IMA", "GONNA", "GOING", "WANNA", "WANT", "NEED", "GOTTA", "READY", "DECIDED", "ID", "ILL", "QUITTING")
 
 // bareRealWords are words of their own one slip away from a key word.
 var bareRealWords = newSet("PAGAR", "PAGAN", "PAGUE", "OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",

@@ -193,7 +193,7 @@ func TestClassifyRule(t *testing.T) {
 		{"I QUIT I QUIT", ClassOptOut, false, "revocation:i quit", false},
 		{"ok thats it im quitting", ClassOptOut, false, "revocation:i quit", false},
 		{"im quitting drinking", ClassOther, false, "", false},
-		{"I need to quit", ClassOther, false, "", false},
+		{"I need to quit", ClassOptOut, false, "revocation:i quit", false},
 		{"sto", ClassOptOut, false, "typo:sto→STOP", false},
 		{"top", ClassOther, false, "", false},
 		{"altoo altooo", ClassOptOut, false, "typo:altoo→ALTO", false},
@@ -202,7 +202,7 @@ func TestClassifyRule(t *testing.T) {
 		{"can u text me less, like once a week?", ClassOther, false, "", false},
 		{"all good", ClassOther, false, "", false},
 		{"all good, thanks for checking in!", ClassOther, false, "", false},
-		{"I quit today", ClassOther, false, "", false},
+		{"I quit today", ClassOptOut, false, "revocation:i quit", false},
 		{"ugh i quit", ClassOther, false, "", false},
 		{"withdrawl", ClassOther, false, "", false},
 		{"stop ending it all", ClassCrisis, false, "crisis:suicide", false},
@@ -228,7 +228,7 @@ func TestClassifyRule(t *testing.T) {
 		{"no more", ClassOptOut, false, "bare:BASTA", false},
 		// Stops and refusals said of a drug, or to
 		// someone else; friendly answers.
-		{"I quit today", ClassOther, false, "", false},
+		{"im quitting again", ClassOther, false, "", false},
 		{"im through with em", ClassOther, false, "", false},
 		{"meth? thats not my thing", ClassOther, false, "", false},
 		{"gonna bow out of happy hour tonight", ClassOther, false, "", false},
@@ -654,6 +654,27 @@ func TestClassifyRule(t *testing.T) {
 		{"stopped the benzos de golpe and now estoy temblando y viendo cosas", ClassCrisis, false, "crisis:dangerous withdrawal", false},
 		{"mi papa dejo de tomar ayer y esta temblando y hablando con gente q no existe", ClassCrisis, false, "crisis:dangerous withdrawal", false},
 		{"you can stop now with the messages", ClassOptOut, false, "revocation:in plainer words", false},
+		// Quitting, naming nothing, said with a few words of intent:
+		// honoured, the safer side; not while trying, asking how, or
+		// saying it again.
+		{"gonna quit now", ClassOptOut, false, "revocation:i quit", false},
+		{"i wanna quit fr", ClassOptOut, false, "revocation:i quit", false},
+		{"ready to quit", ClassOptOut, false, "revocation:i quit", false},
+		{"im quitting tomorrow", ClassOptOut, false, "revocation:i quit", false},
+		{"trying to quit", ClassOther, false, "", false},
+		{"help me quit", ClassOther, false, "", false},
+		{"how do i quit", ClassOptOut, false, "revocation:how do i quit", false},
+		{"how do u stop", ClassOptOut, false, "revocation:how do i quit", false},
+		{"how do i quit xanax", ClassOther, false, "", false},
+		{"I want to stop", ClassOptOut, false, "revocation:i stop", false},
+		{"stopping today", ClassOptOut, false, "revocation:i stop", false},
+		{"I need to stop", ClassOther, false, "", false},
+		{"I stopped 💪", ClassOther, false, "", false},
+		{"i want it to stop", ClassCrisis, true, "crisis:plea (make it stop) + revocation:make it stop", false},
+		{"im dopesick and i just want it to stop", ClassOther, false, "", false},
+		{"i keep saying ill quit tomorrow", ClassOther, false, "", false},
+		{"i want to quit but i keep going back", ClassOther, false, "", false},
+		{"I want to quit my job", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
