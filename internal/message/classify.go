@@ -832,6 +832,10 @@ func dangerousWithdrawal(clauses [][]string) bool {
 			}
 		}
 	}
+	if (hasAnyToken(clauses, withdrawalWords) && hasAnyToken(clauses, withdrawalRisk) && severeNow(clauses) || anyMatch(dtsNow, clauses)) &&
+		!anyMatch(withdrawalPast, clauses) && !anyMatch(withdrawalFeared, clauses) {
+		return true // "alcohol withdrawal and hallucinating", "i have the dts"
+	}
 	if !cold && hasAnyToken(clauses, withdrawalRisk) && stoppedLately(clauses) && severeNow(clauses) {
 		return true // "llevo 2 dias sin tomar y estoy temblando mucho, veo cosas", "3 days off alcohol and the walls are melting"
 	}
@@ -902,6 +906,13 @@ var (
 	severeSigns = compileWide("{VEO|VE|VEIA|VEMOS} {BICHOS|ARANAS|COSAS Q NO|COSAS QUE NO|GENTE Q NO|GENTE QUE NO}", "VIENDO {COSAS|BICHOS|ARANAS|GENTE}", "{SEEING|SEES|SAW|SEE} {BUGS|SPIDERS|STUFF|SHIT|COSAS|THINGS THAT ARENT|THINGS THAT ARE NOT|PEOPLE THAT ARENT|PEOPLE WHO ARENT}", "HEARING {MUSIC|VOICES} ~ {NOBODY|NO ONE|THAT|ISNT|ARENT}", "HEARING VOICES", "WALLS ~ {MELTING|MOVING|BREATHING}",
 		"{Q|QUE|THAT|WHO} NO {EXISTE|EXISTEN|ESTAN|ESTA AHI}", "{ISNT|ARENT} {REALLY|} THERE $", "NOBODY ELSE {HEARS|SEES}", "{IS|HES|SHES|IM|ESTA|ANDA|ESTOY} {CONFUSED|CONFUNDIDO|CONFUNDIDA} {$|AND|Y|DOESNT|NO SABE}",
 		"SEIZURE*", "SEIZING", "CONVULS*", "ALUCIN*", "HALLUCINAT*", "{LEGS|ARMS|BODY} ~ {JERKING|TWITCHING}")
+)
+
+// withdrawalWords name withdrawal; dtsNow, delirium tremens told as
+// happening: "i have the dts", "dts", "shes in the dts".
+var (
+	withdrawalWords = newSet("WITHDRAWAL", "WITHDRAWALS", "WITHDRAWL", "WITHDRAWLS", "WITHDRAWING", "DETOXING", "ABSTINENCIA", "WD", "WDS")
+	dtsNow          = compileWide("{HAVE|HAS|HAVING|GETTING|GOT|IN} {THE|} {DTS|DELIRIUM TREMENS}", "^ {THE|} {DTS|DELIRIUM TREMENS} {$|RN|NOW|AGAIN|BAD|STARTED|STARTING|KICKING IN}")
 )
 
 // withdrawalPast and withdrawalFeared put the withdrawal in the past
@@ -1020,7 +1031,7 @@ func usedAfterTimeAway(clauses [][]string) bool {
 	return false
 }
 
-var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE|ME METI} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|$}", "HOY {USE|CONSUMI|RECAI}", "HOY ME METI {$|OTRA VEZ|DE NUEVO}")
+var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE|ME METI} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|AFTER|$}", "{AND|NOW|IM|ALREADY} {USING|GETTING HIGH|SHOOTING UP|GOT HIGH}", "^ {GETTING|GOT} HIGH {TONIGHT|TODAY|NOW|RN|$}", "HOY {USE|CONSUMI|RECAI}", "HOY ME METI {$|OTRA VEZ|DE NUEVO}")
 
 // usualDose: the old amount about to be used, or being used: the dose
 // that kills after time away.
@@ -1061,7 +1072,8 @@ var timeAwayWords = newSet("CLEAN", "SOBER", "LIMPIO", "LIMPIA", "SOBRIO", "SOBR
 // usedNow: use said of today or just now.
 var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|PICKING UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
 	"{TODAY|TONIGHT|JUST|HOY|AHORITA|ORITA} ~ {RELAPSED|USED|SHOT UP|PICKED UP|RECAI|CONSUMI|ME METI|ME INYECTE}", "{HOY|AHORITA|ORITA} {USE|FUME}",
-	"ALREADY {COPPED|USED|SHOT UP|PICKED UP|RELAPSED}", "{ACABO|ACABA} DE {INYECTAR|METER|USAR|FUMAR|CONSUMIR}")
+	"ALREADY {COPPED|USED|SHOT UP|PICKED UP|RELAPSED}", "{ACABO|ACABA} DE {INYECTAR|METER|USAR|FUMAR|CONSUMIR}",
+	"{RELAPSED|USED|PICKED UP|SHOT UP|GOT HIGH} AFTER", "{AND|NOW|IM|ALREADY} {USING|GETTING HIGH|SHOOTING UP|GOT HIGH}", "^ {GETTING|GOT} HIGH {TONIGHT|TODAY|NOW|RN|$}")
 
 // timeAway: weeks or more without, or just out of a place without.
 var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|ANOS|MES|ANO|DIAS} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",

@@ -215,7 +215,14 @@ func declined(clauses [][]string) bool {
 		// changing it: "im good lol", "nah ty maam", "time out pls", "no
 		// sir thank you".
 		bare := c
-		for len(bare) > 1 && (isLaugh(bare[len(bare)-1]) || softeners[bare[len(bare)-1]] || firstNames[bare[len(bare)-1]] && !streetNames[bare[len(bare)-1]] || bare[len(bare)-1] == "YOU" && at(bare, len(bare)-2) == "THANK" && len(bare) > 2) {
+		for len(bare) > 1 {
+			if n := tailPhrase(bare); n > 0 && n < len(bare) {
+				bare = bare[:len(bare)-n]
+				continue
+			}
+			if !(isLaugh(bare[len(bare)-1]) || softeners[bare[len(bare)-1]] || firstNames[bare[len(bare)-1]] && !streetNames[bare[len(bare)-1]] || bare[len(bare)-1] == "YOU" && at(bare, len(bare)-2) == "THANK" && len(bare) > 2) {
+				break
+			}
 			if bare[len(bare)-1] == "YOU" {
 				bare = bare[:len(bare)-1]
 			}
@@ -249,6 +256,21 @@ func declined(clauses [][]string) bool {
 	}
 	// "all good, thanks for checking in!": how the person is, to a question.
 	return !anyMatch(statusThanks, clauses)
+}
+
+// tailPhrases may end a refusal without changing it, as softeners do:
+// "im done lol for real this time tho", "no more i swear", "im out 4
+// real". Not "for good": "done for good this time" may be a farewell.
+var tailPhrases = [][]string{{"FOR", "REAL", "THIS", "TIME"}, {"THIS", "TIME"}, {"FOR", "REAL"}, {"4", "REAL"}, {"I", "SWEAR"}, {"I", "MEAN", "IT"}, {"FOR", "NOW"}}
+
+// tailPhrase is the length of the tailPhrase ending c, or 0.
+func tailPhrase(c []string) int {
+	for _, p := range tailPhrases {
+		if len(c) >= len(p) && slices.Equal(c[len(c)-len(p):], p) {
+			return len(p)
+		}
+	}
+	return 0
 }
 
 // statusWords say how the person is.
@@ -846,11 +868,11 @@ var stopWriters = newSet("I", "IM", "WANNA", "WANT", "READY", "GONNA", "GOING", 
 // "I can't quit" speak of a drug.
 var quitWords = newSet("AM", "NOW", "PERIOD", "NGL", "SO", "GUESS", "THAT", "THATS", "OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX",
 	"WANT", "WANNA", "TO", "NEED", "GOTTA", "HAVE", "WOULD", "LIKE", "ID", "DECIDED", "IVE", "READY", "REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "FRFR", "TODAY", "TOMORROW",
-	"GONNA", "IMMA", "IMA", "GOING", "OFFICIALLY", "THINK", "ITS", "FINALLY", "TBH", "HONESTLY", "RN", "ILL", "WILL", "THEN", "IGHT", "AIGHT", "ALRIGHT", "AND", "PLS", "PLZ", "WHATEVER")
+	"GONNA", "IMMA", "IMA", "GOING", "OFFICIALLY", "THINK", "ITS", "FINALLY", "TBH", "HONESTLY", "RN", "ILL", "WILL", "THEN", "IGHT", "AIGHT", "ALRIGHT", "AND", "PLS", "PLZ", "WHATEVER", "GOT", "BAD", "GOOD", "SWEAR", "MEAN", "THO", "JUST")
 
 // quitWriters say who quits, or that they mean to: "I quit", "gonna
 // quit", "ready to quit".
-var quitWriters = newSet("I", "IM", "IMMA", "IMA", "GONNA", "GOING", "WANNA", "WANT", "NEED", "GOTTA", "READY", "DECIDED", "ID", "ILL", "QUITTING")
+var quitWriters = newSet("I", "IM", "IMMA", "IMA", "GONNA", "GOING", "GOT", "WANNA", "WANT", "NEED", "GOTTA", "READY", "DECIDED", "ID", "ILL", "QUITTING")
 
 // bareRealWords are words of their own one slip away from a key word.
 var bareRealWords = newSet("PAGAR", "PAGAN", "PAGUE", "OFFER", "REMOTE", "SALIO", "SALIRA", "PARAN", "PARAS", "PARED", "OVERT", "COVER",

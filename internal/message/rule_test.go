@@ -675,6 +675,16 @@ func TestClassifyRule(t *testing.T) {
 		{"i keep saying ill quit tomorrow", ClassOther, false, "", false},
 		{"i want to quit but i keep going back", ClassOther, false, "", false},
 		{"I want to quit my job", ClassOther, false, "", false},
+		// Use just after time away, and withdrawal at its worst.
+		{"used after 90 days clean", ClassCrisis, false, "crisis:use after time away", false},
+		{"got out of jail today, getting high", ClassCrisis, false, "crisis:use after time away", false},
+		{"6 months clean and not getting high", ClassOther, false, "", false},
+		{"got out of rehab 2 years ago and not using", ClassOther, false, "", false},
+		{"alcohol withdrawal and hallucinating", ClassCrisis, false, "crisis:dangerous withdrawal", false},
+		{"i have the dts", ClassCrisis, false, "crisis:dangerous withdrawal", false},
+		{"scared of getting the dts", ClassOther, false, "", false},
+		{"what are the dts", ClassOther, false, "", false},
+		{"had the dts years ago", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
