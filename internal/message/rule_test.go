@@ -685,6 +685,27 @@ func TestClassifyRule(t *testing.T) {
 		{"scared of getting the dts", ClassOther, false, "", false},
 		{"what are the dts", ClassOther, false, "", false},
 		{"had the dts years ago", ClassOther, false, "", false},
+		// Plans, last words and arrangements, self-harm and overdose signs
+		// in plainer words; their everyday look-alikes.
+		{"i know exactly how im gonna do it", ClassCrisis, false, "crisis:plan", false},
+		{"sittin in my car with the hose", ClassCrisis, false, "crisis:plan", false},
+		{"is 30 ambien enough. asking for real", ClassCrisis, false, "crisis:plan", false},
+		{"is 2 advil enough for a headache", ClassOther, false, "", false},
+		{"set the date for the wedding", ClassOther, false, "", false},
+		{"dont plan on being here for thanksgiving, going to my sisters", ClassOther, false, "", false},
+		{"note's written", ClassCrisis, false, "crisis:farewell", false},
+		{"my note for class is written", ClassOther, false, "", false},
+		{"call my mom for me after. her name is Donna", ClassCrisis, false, "crisis:farewell", false},
+		{"call my mom after the meeting", ClassOther, false, "", false},
+		{"scratched till it bled. still not enough", ClassCrisis, false, "crisis:self-harm", false},
+		{"i scratched my car till it bled paint lol", ClassOther, false, "", false},
+		{"how deep do i have to cut", ClassCrisis, false, "crisis:self-harm", false},
+		{"how deep do you cut onions", ClassOther, false, "", false},
+		{"hes snoring but it sounds wrong", ClassCrisis, false, "crisis:overdose-signs", false},
+		{"my husband snores but it sounds normal", ClassOther, false, "", false},
+		{"been doing chest compressions for 5 min hes not coming back", ClassCrisis, false, "crisis:overdose-signs", false},
+		{"doing cpr class saturday", ClassOther, false, "", false},
+		{"not a single person would miss me", ClassCrisis, false, "crisis:death-wish", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
