@@ -327,7 +327,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			// hurts. make it stop".
 			revoked = wishRule
 		}
-		if revoked == "" && crisis == "" && len(clauses) == 1 && (anyMatch(makeItStop, clauses) || anyMatch(wantItStopped, clauses)) {
+		if revoked == "" && crisis == "" && len(clauses) == 1 && (anyMatch(makeItStop, clauses) || hasAnyToken(clauses, stopOrStopped) && anyMatch(wantItStopped, clauses)) {
 			// "make it stop pls", "i want it to stop", alone: the texts or
 			// the person's pain.
 			// Both readings are honoured: the safety reply, and the
@@ -781,7 +781,10 @@ var makeItStop = compileWide("^ {PLEASE|PLS|JUST|} MAKE {IT|THIS|THEM} {STOP|STO
 
 // wantItStopped, alone, is as unclear as "make it stop": "i want it to
 // stop", "i just want this to stop".
-var wantItStopped = compileWide("^ {I|} {JUST|REALLY|} {WANT|WANNA|NEED} {IT|THIS} {TO STOP|STOPPED} {$|PLS|PLEASE|PLZ}")
+var (
+	stopOrStopped = newSet("STOP", "STOPPED")
+	wantItStopped = compileWide("^ {I|} {JUST|REALLY|} {WANT|WANNA|NEED} {IT|THIS} {TO STOP|STOPPED} {$|PLS|PLEASE|PLZ}")
+)
 
 // useWordsNow: words of use beside someone not answering (unreachable).
 var useWordsNow = newSet("USING", "RELAPSING", "RELAPSED", "CONSUMIENDO", "USANDO", "DROGANDO", "FENT", "DOPE", "SMELL", "OLOR", "NODDING")
@@ -832,7 +835,7 @@ func dangerousWithdrawal(clauses [][]string) bool {
 			}
 		}
 	}
-	if (hasAnyToken(clauses, withdrawalWords) && hasAnyToken(clauses, withdrawalRisk) && severeNow(clauses) || anyMatch(dtsNow, clauses)) &&
+	if (hasAnyToken(clauses, withdrawalWords) && hasAnyToken(clauses, withdrawalRisk) && severeNow(clauses) || hasAnyToken(clauses, dtsWords) && anyMatch(dtsNow, clauses)) &&
 		!anyMatch(withdrawalPast, clauses) && !anyMatch(withdrawalFeared, clauses) {
 		return true // "alcohol withdrawal and hallucinating", "i have the dts"
 	}
@@ -912,6 +915,7 @@ var (
 // happening: "i have the dts", "dts", "shes in the dts".
 var (
 	withdrawalWords = newSet("WITHDRAWAL", "WITHDRAWALS", "WITHDRAWL", "WITHDRAWLS", "WITHDRAWING", "DETOXING", "ABSTINENCIA", "WD", "WDS")
+	dtsWords        = newSet("DTS", "DELIRIUM")
 	dtsNow          = compileWide("{HAVE|HAS|HAVING|GETTING|GOT|IN} {THE|} {DTS|DELIRIUM TREMENS}", "^ {THE|} {DTS|DELIRIUM TREMENS} {$|RN|NOW|AGAIN|BAD|STARTED|STARTING|KICKING IN}")
 )
 

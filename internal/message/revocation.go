@@ -587,7 +587,7 @@ func bareOptOut(clauses [][]string) string {
 		// need to stop."), nor "want it to stop" (a plea, crisis.go).
 		return "revocation:i stop"
 	}
-	if len(clauses) == 1 && anyMatch(howToQuit, clauses) {
+	if len(clauses) == 1 && howToQuit(clauses[0]) {
 		// "how do i quit", "how do u stop", "how do i get off": how to
 		// leave, naming nothing; to a person who wrote lately, a question
 		// about the drug (declineRules).
@@ -850,8 +850,37 @@ func stopSaid(clauses [][]string) bool {
 	return stops && writer
 }
 
-// howToQuit asks how to stop, naming nothing.
-var howToQuit = compileWide("^ {SO|OK|UM|HEY|} HOW {DO|CAN|WOULD} {I|U|YOU|WE} {EVEN|} {STOP|QUIT|GET OFF|GET OUT} {$|NOW|PLEASE|PLS|LOL}")
+// howToQuit asks how to stop, naming nothing: "how do i quit", "so how
+// can u even stop", "how do i get off pls".
+func howToQuit(c []string) bool {
+	i := 0
+	if howOpeners[at(c, i)] {
+		i++
+	}
+	if at(c, i) != "HOW" || !howAsks[at(c, i+1)] || !howWho[at(c, i+2)] {
+		return false
+	}
+	i += 3
+	if at(c, i) == "EVEN" {
+		i++
+	}
+	switch {
+	case at(c, i) == "STOP" || at(c, i) == "QUIT":
+		i++
+	case at(c, i) == "GET" && (at(c, i+1) == "OFF" || at(c, i+1) == "OUT"):
+		i += 2
+	default:
+		return false
+	}
+	return i == len(c) || i == len(c)-1 && howEnds[c[i]]
+}
+
+var (
+	howOpeners = newSet("SO", "OK", "UM", "HEY")
+	howAsks    = newSet("DO", "CAN", "WOULD")
+	howWho     = newSet("I", "U", "YOU", "WE")
+	howEnds    = newSet("NOW", "PLEASE", "PLS", "LOL")
+)
 
 // stopIntentWords may stand beside a STOP of the writer's own. Not NEED,
 // GOTTA or IT: "I need to stop", "want it to stop".
