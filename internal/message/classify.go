@@ -317,8 +317,18 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if revoked == "revocation:declined" && hasAnyToken(clauses, seenWords) && strings.ContainsAny(body, celebrateEmoji+fondEmoji) {
 			revoked = "" // "my kids saw it 😊", "my wife saw it ❤️": proud, not found out
 		}
-		if (revoked == "revocation:i quit" || revoked == "revocation:i stop") && strings.ContainsAny(body, celebrateEmoji) {
-			revoked = "" // "I quit 💪", "I QUIT 🎉": quitting a drug, celebrated
+		if revoked == "revocation:i quit" || revoked == "revocation:i stop" {
+			switch {
+			case dangerEmoji(body):
+				crisis = "emoji:danger" // "I want to stop 😔🔫": the safety reply, and the opt-out
+			case strings.ContainsAny(body, celebrateEmoji+joyEmoji+drugEmoji) || strings.Contains(body, ":)"):
+				revoked = "" // "I quit 💪", "I QUIT 🎉", "I quit today 🙏", "I quit 🍺": quitting a drug, celebrated or pictured
+			}
+		}
+		if crisis == "" && declines(revoked) && tailPhrased(clauses) {
+			// "im done i swear", "im out for real this time": the ending
+			// that leaves the refusal as it is leaves its despair too.
+			crisis, distress = crisisIn(withoutTails(clauses))
 		}
 		if revoked == "" && len(clauses) >= 2 && anyMatch(makeItStop, clauses) && hasAnyToken(clauses, textsTalk) && !distress {
 			// "Every damn morning. Make it stop.", "4th time asking. make it
@@ -836,7 +846,7 @@ func dangerousWithdrawal(clauses [][]string) bool {
 		}
 	}
 	if (hasAnyToken(clauses, withdrawalWords) && hasAnyToken(clauses, withdrawalRisk) && severeNow(clauses) || hasAnyToken(clauses, dtsWords) && anyMatch(dtsNow, clauses)) &&
-		!anyMatch(withdrawalPast, clauses) && !anyMatch(withdrawalFeared, clauses) {
+		!anyMatch(withdrawalPast, clauses) && !anyMatch(withdrawalFeared, clauses) && !questionStart[at(clauses[0], 0)] && !hasAnyToken(clauses, generalWords) {
 		return true // "alcohol withdrawal and hallucinating", "i have the dts"
 	}
 	if !cold && hasAnyToken(clauses, withdrawalRisk) && stoppedLately(clauses) && severeNow(clauses) {
@@ -916,7 +926,12 @@ var (
 var (
 	withdrawalWords = newSet("WITHDRAWAL", "WITHDRAWALS", "WITHDRAWL", "WITHDRAWLS", "WITHDRAWING", "DETOXING", "ABSTINENCIA", "WD", "WDS")
 	dtsWords        = newSet("DTS", "DELIRIUM")
-	dtsNow          = compileWide("{HAVE|HAS|HAVING|GETTING|GOT|IN} {THE|} {DTS|DELIRIUM TREMENS}", "^ {THE|} {DTS|DELIRIUM TREMENS} {$|RN|NOW|AGAIN|BAD|STARTED|STARTING|KICKING IN}")
+	dtsNow          = compileWide("{I|IM|HE|SHE|HES|SHES|IS|ARE|THEYRE|HUSBAND|WIFE|DAD|MOM|FATHER|MOTHER|BROTHER|SISTER|SON|DAUGHTER|FRIEND|PARTNER|BF|GF|BOYFRIEND|GIRLFRIEND|UNCLE} {HAVE|HAS|HAVING|GETTING|IN} {THE|} {DTS|DELIRIUM TREMENS} {$|RN|NOW|AGAIN|BAD|AND|I THINK}", "^ {THE|} {DTS|DELIRIUM TREMENS} {$|RN|NOW|AGAIN|BAD|STARTED|STARTING|KICKING IN}",
+		"{TIENE|TENGO|ESTA CON|ESTOY CON} {EL|} {DELIRIUM|DELIRIO} {TREMENS|}")
+	// generalWords ask or tell about withdrawal in general: "does benzo
+	// withdrawal cause hallucinations", "the video said xanax withdrawal
+	// can cause seizures".
+	generalWords = newSet("CAUSE", "CAUSES", "DANGEROUS", "VIDEO", "ARTICLE", "READ", "HEARD", "PAPER", "CLASS", "WHEN")
 )
 
 // withdrawalPast and withdrawalFeared put the withdrawal in the past
@@ -1021,8 +1036,8 @@ func usedAfterTimeAway(clauses [][]string) bool {
 	if anyMatch(usualDose, clauses) && !hasAnyToken(clauses, maintenance) {
 		return true // "clean since last spring, gonna do my usual amount"
 	}
-	if !anyMatch(usedNow, clauses) {
-		return false
+	if !anyMatch(usedNow, clauses) || anyMatch(withdrawalPast, clauses) {
+		return false // not "I used after 3 months clean back in 2019, now 4 years sober"
 	}
 	if anyMatch(relapseCue, clauses) || anyMatch(usedBare, clauses) {
 		return true
@@ -1035,7 +1050,7 @@ func usedAfterTimeAway(clauses [][]string) bool {
 	return false
 }
 
-var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE|ME METI} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|AFTER|$}", "{AND|NOW|IM|ALREADY} {USING|GETTING HIGH|SHOOTING UP|GOT HIGH}", "^ {GETTING|GOT} HIGH {TONIGHT|TODAY|NOW|RN|$}", "HOY {USE|CONSUMI|RECAI}", "HOY ME METI {$|OTRA VEZ|DE NUEVO}")
+var usedBare = compileWide("{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE|ME METI} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|AFTER|$}", "{AND|NOW|IM|ALREADY} {USING|GETTING HIGH|SHOOTING UP|GOT HIGH} {$|AGAIN|TONIGHT|TODAY|RN|NOW}", "^ {GETTING|GOT} HIGH {TONIGHT|TODAY|NOW|RN|$}", "NOW IM HIGH", "{TOOK|DID|HIT|SHOT|USED} ~ {_} {MIN|MINS|MINUTES} AGO", "BACK AT IT {TONIGHT|TODAY|RN|NOW}", "{YA|HOY} ME {DROGUE|METI|INYECTE}", "HOY {USE|CONSUMI|RECAI}", "HOY ME METI {$|OTRA VEZ|DE NUEVO}")
 
 // usualDose: the old amount about to be used, or being used: the dose
 // that kills after time away.
@@ -1077,7 +1092,8 @@ var timeAwayWords = newSet("CLEAN", "SOBER", "LIMPIO", "LIMPIA", "SOBRIO", "SOBR
 var usedNow = compileWide("{RELAPSED|USED|SHOT UP|PICKED UP|PICKING UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
 	"{TODAY|TONIGHT|JUST|HOY|AHORITA|ORITA} ~ {RELAPSED|USED|SHOT UP|PICKED UP|RECAI|CONSUMI|ME METI|ME INYECTE}", "{HOY|AHORITA|ORITA} {USE|FUME}",
 	"ALREADY {COPPED|USED|SHOT UP|PICKED UP|RELAPSED}", "{ACABO|ACABA} DE {INYECTAR|METER|USAR|FUMAR|CONSUMIR}",
-	"{RELAPSED|USED|PICKED UP|SHOT UP|GOT HIGH} AFTER", "{AND|NOW|IM|ALREADY} {USING|GETTING HIGH|SHOOTING UP|GOT HIGH}", "^ {GETTING|GOT} HIGH {TONIGHT|TODAY|NOW|RN|$}")
+	"{RELAPSED|USED|SHOT UP} AFTER", "{AND|NOW|IM|ALREADY} {USING|GETTING HIGH|SHOOTING UP|GOT HIGH} {$|AGAIN|TONIGHT|TODAY|RN|NOW}", "^ {GETTING|GOT} HIGH {TONIGHT|TODAY|NOW|RN|$}", "NOW IM HIGH",
+	"{TOOK|DID|HIT|SHOT|USED} ~ {_} {MIN|MINS|MINUTES} AGO", "BACK AT IT {TONIGHT|TODAY|RN|NOW}", "{YA|HOY} ME {DROGUE|METI|INYECTE}")
 
 // timeAway: weeks or more without, or just out of a place without.
 var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|ANOS|MES|ANO|DIAS} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
@@ -1129,6 +1145,28 @@ func stopSigns(body string) bool {
 
 // deathSigns: the text is mostly emoji, and they picture a gun, a grave or
 // a coffin, or pills by the handful: "😔🔫", "🪦 soon", "😵💊💊💊".
+// dangerEmoji: a weapon, a grave, a coffin or a noose, or three pills,
+// however many words are beside them.
+func dangerEmoji(body string) bool {
+	pills := 0
+	for _, r := range body {
+		switch r {
+		case '🔫', '🪦', '⚰', '🪢':
+			return true
+		case '💊':
+			pills++
+		}
+	}
+	return pills >= 3
+}
+
+// joyEmoji and drugEmoji beside "I quit" say it is a drug that was quit:
+// "I quit today 🙏", "I quit 🚬".
+const (
+	joyEmoji  = "🙏❤😊☺🥰😁🥲😭"
+	drugEmoji = "🍺🍻🍷🍸🍹🥃🍾🚬💉🌿🍃🎰🚭"
+)
+
 func deathSigns(body string) bool {
 	sign, pills, letters := false, 0, 0
 	for _, r := range body {
@@ -1230,7 +1268,7 @@ func unsigned(clauses [][]string) [][]string {
 		return clauses
 	}
 	switch last := clauses[n-1]; {
-	case len(last) == 1 && (firstNames[last[0]] || signers[last[0]]),
+	case len(last) == 1 && (firstNames[last[0]] && !streetNames[last[0]] || signers[last[0]]),
 		len(last) == 2 && (last[0] == "HIS" || last[0] == "HER" || last[0] == "THEIR") && signers[last[1]]:
 		return clauses[:n-1] // "please don't. her mom."
 	}

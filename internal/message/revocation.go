@@ -261,7 +261,7 @@ func declined(clauses [][]string) bool {
 // tailPhrases may end a refusal without changing it, as softeners do:
 // "im done lol for real this time tho", "no more i swear", "im out 4
 // real". Not "for good": "done for good this time" may be a farewell.
-var tailPhrases = [][]string{{"FOR", "REAL", "THIS", "TIME"}, {"THIS", "TIME"}, {"FOR", "REAL"}, {"4", "REAL"}, {"I", "SWEAR"}, {"I", "MEAN", "IT"}, {"FOR", "NOW"}}
+var tailPhrases = [][]string{{"FOR", "REAL", "THIS", "TIME"}, {"THIS", "TIME"}, {"FOR", "REAL"}, {"4", "REAL"}, {"I", "SWEAR"}, {"I", "MEAN", "IT"}}
 
 // tailPhrase is the length of the tailPhrase ending c, or 0.
 func tailPhrase(c []string) int {
@@ -271,6 +271,36 @@ func tailPhrase(c []string) int {
 		}
 	}
 	return 0
+}
+
+// withoutTails is the clauses without the tailPhrases (and the laughs and
+// softeners around them) that end them; tailPhrased, whether any had one.
+func withoutTails(clauses [][]string) [][]string {
+	out, _ := trimTails(clauses)
+	return out
+}
+
+func tailPhrased(clauses [][]string) bool {
+	_, had := trimTails(clauses)
+	return had
+}
+
+func trimTails(clauses [][]string) ([][]string, bool) {
+	out := make([][]string, len(clauses))
+	had := false
+	for k, c := range clauses {
+		for len(c) > 1 {
+			if n := tailPhrase(c); n > 0 && n < len(c) {
+				c, had = c[:len(c)-n], true
+			} else if isLaugh(c[len(c)-1]) || softeners[c[len(c)-1]] {
+				c = c[:len(c)-1]
+			} else {
+				break
+			}
+		}
+		out[k] = c
+	}
+	return out, had
 }
 
 // statusWords say how the person is.
@@ -288,7 +318,7 @@ var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONE
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
-var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REAL $", "^ HOW MANY TIMES {DO I HAVE TO SAY IT|} $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
+var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REAL $", "^ HOW MANY TIMES {DO I HAVE TO SAY IT|} $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ I MEAN IT $", "^ I SWEAR $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ PERDON $", "^ PORFAVOR $", "^ AMEN AND THANK YOU $", "^ GRACIAS IGUAL $", "^ {CUIDENSE|CUIDATE|TAKE CARE} $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
 	"^ PRAISE {THE LORD|GOD|JESUS} $", "^ THANK YOU AND {GOD|} BLESS {YOU|YALL} $",
@@ -588,9 +618,8 @@ func bareOptOut(clauses [][]string) string {
 		return "revocation:i stop"
 	}
 	if len(clauses) == 1 && howToQuit(clauses[0]) {
-		// "how do i quit", "how do u stop", "how do i get off": how to
-		// leave, naming nothing; to a person who wrote lately, a question
-		// about the drug (declineRules).
+		// "how do i quit": how to leave, naming nothing; to a person who
+		// wrote lately, a question about the drug (declineRules).
 		return "revocation:how do i quit"
 	}
 	var toks []string
@@ -850,8 +879,9 @@ func stopSaid(clauses [][]string) bool {
 	return stops && writer
 }
 
-// howToQuit asks how to stop, naming nothing: "how do i quit", "so how
-// can u even stop", "how do i get off pls".
+// howToQuit asks how to quit, naming nothing: "how do i quit", "so how
+// can u even quit". Not "how do i stop??", the plea of someone who cannot
+// (ownStopCue), nor "how do i get out".
 func howToQuit(c []string) bool {
 	i := 0
 	if howOpeners[at(c, i)] {
@@ -864,14 +894,10 @@ func howToQuit(c []string) bool {
 	if at(c, i) == "EVEN" {
 		i++
 	}
-	switch {
-	case at(c, i) == "STOP" || at(c, i) == "QUIT":
-		i++
-	case at(c, i) == "GET" && (at(c, i+1) == "OFF" || at(c, i+1) == "OUT"):
-		i += 2
-	default:
+	if at(c, i) != "QUIT" {
 		return false
 	}
+	i++
 	return i == len(c) || i == len(c)-1 && howEnds[c[i]]
 }
 
@@ -883,21 +909,23 @@ var (
 )
 
 // stopIntentWords may stand beside a STOP of the writer's own. Not NEED,
-// GOTTA or IT: "I need to stop", "want it to stop".
-var stopIntentWords = newSet("I", "IM", "AM", "WANT", "WANNA", "TO", "STOP", "STOPPING", "STOPPED", "READY", "THINK", "GONNA", "GOING", "IMMA", "DECIDED", "ID", "LIKE", "WOULD",
-	"REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "TODAY", "NOW", "RN", "FINALLY", "OK", "OKAY", "SO", "YEAH", "WELL", "NGL", "TBH", "LOL", "PLEASE", "PLS", "ITS", "OFFICIALLY")
+// GOTTA, GOING or IT: "I need to stop" (said to oneself: "Stop. I need to
+// stop."), "I'm going to stop", "want it to stop".
+var stopIntentWords = newSet("I", "IM", "AM", "WANT", "WANNA", "TO", "STOP", "STOPPING", "STOPPED", "READY", "THINK", "IMMA", "DECIDED", "ID", "LIKE", "WOULD",
+	"REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "TODAY", "NOW", "RN", "OK", "OKAY", "SO", "YEAH", "WELL", "NGL", "TBH", "LOL", "PLEASE", "PLS", "ITS", "OFFICIALLY")
 
 // stopWriters say who stops, or that they mean to.
-var stopWriters = newSet("I", "IM", "WANNA", "WANT", "READY", "GONNA", "GOING", "IMMA", "DECIDED", "ID", "STOPPING", "STOPPED", "TIME")
+var stopWriters = newSet("I", "IM", "WANNA", "WANT", "READY", "IMMA", "DECIDED", "ID", "STOPPING", "STOPPED", "TIME")
 
 // quitWords may stand beside an "I quit": "ok thats it im quitting", "I
-// QUIT I QUIT", "i wanna quit fr", "I think its time i quit", "im quitting
-// tomorrow". Not AGAIN, UGH, TRYING, HELP, HOW or CANT: "im quitting
-// again", "ugh i quit", "trying to quit", "help me quit", "how do i quit",
-// "I can't quit" speak of a drug.
+// QUIT I QUIT", "i wanna quit fr", "I think its time i quit", "I need to
+// quit". Not AGAIN, UGH, TRYING, HELP, CANT, TOMORROW, FINALLY or GOOD:
+// "im quitting again", "ugh i quit", "trying to quit", "help me quit", "I
+// can't quit", "ill quit tomorrow", "I finally quit", "quitting for good"
+// speak of a drug, or may be a farewell.
 var quitWords = newSet("AM", "NOW", "PERIOD", "NGL", "SO", "GUESS", "THAT", "THATS", "OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX",
-	"WANT", "WANNA", "TO", "NEED", "GOTTA", "HAVE", "WOULD", "LIKE", "ID", "DECIDED", "IVE", "READY", "REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "FRFR", "TODAY", "TOMORROW",
-	"GONNA", "IMMA", "IMA", "GOING", "OFFICIALLY", "THINK", "ITS", "FINALLY", "TBH", "HONESTLY", "RN", "ILL", "WILL", "THEN", "IGHT", "AIGHT", "ALRIGHT", "AND", "PLS", "PLZ", "WHATEVER", "GOT", "BAD", "GOOD", "SWEAR", "MEAN", "THO", "JUST")
+	"WANT", "WANNA", "TO", "NEED", "GOTTA", "HAVE", "WOULD", "LIKE", "ID", "DECIDED", "IVE", "READY", "REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "FRFR", "TODAY",
+	"GONNA", "IMMA", "IMA", "GOING", "OFFICIALLY", "THINK", "ITS", "TBH", "HONESTLY", "RN", "ILL", "WILL", "THEN", "IGHT", "AIGHT", "ALRIGHT", "AND", "PLS", "PLZ", "WHATEVER", "GOT", "BAD", "SWEAR", "MEAN", "THO", "JUST")
 
 // quitWriters say who quits, or that they mean to: "I quit", "gonna
 // quit", "ready to quit".
