@@ -450,6 +450,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		if strings.HasSuffix(crisis, "(broad)") && (setMatch(&notEmergency, clauses) || overdoseOver(clauses)) {
 			crisis, distress = "", true // "not an emergency, just worried about my brother. sleeping all day"
 		}
+		if strings.HasSuffix(crisis, "(broad)") && figuresOnly(clauses) {
+			crisis = "" // "overdosed on pizza last night lmao", "im writing a paper on opioid overdose"
+		}
 	}
 	if crisis == "" && revoked == goodbyeRule && !anyMatch(plainReason, clauses) {
 		// "signing off forever", "so long folks": a goodbye to the line

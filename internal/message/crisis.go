@@ -266,6 +266,15 @@ func spokenFigures(toks []string) {
 		if (t == "CORTO" || t == "CORTARON" || t == "CORTAN" || t == "CORTA") && cutOff(toks, i) {
 			toks[i] = "_" // "se me cortó el agua otra vez", "me cortaron las horas"
 		}
+		if overdoseWords[t] && (at(toks, i+1) == "ON" && figureFoods[at(toks, i+2)] || figureFoods[at(toks, i-1)]) {
+			toks[i] = "_" // "overdosed on pizza last night lmao", "netflix binge overdose"
+		}
+		if (overdoseWords[t] || suicideWords[t]) && toldInMedia(toks, i) {
+			toks[i] = "_" // "saw on the news a guy OD'd", "the movie had a suicide scene", "writing a paper on opioid overdose"
+		}
+		if suicideWords[t] && at(toks, i-1) == "BY" && (at(toks, i-2) == "DIED" || at(toks, i-2) == "DEATH") && at(toks, i-3) != "I" {
+			toks[i] = "_" // "a girl from my high school died by suicide": a death told
+		}
 		if (t == "GOODBYE" || t == "BYE") && at(toks, i+1) == "TO" && goodbyeThing(toks, i+2) {
 			toks[i] = "_" // "saying goodbye to my old car", "goodbye to this town"
 		}
@@ -276,6 +285,65 @@ func spokenFigures(toks []string) {
 			}
 		}
 	}
+}
+
+// overdoseWords and suicideWords name an overdose or a suicide; said of
+// food or a show (figureFoods), or in a clause about a film, a song, the
+// news or schoolwork (mediaWords) with no one of the writer's in it, they
+// are no danger now.
+var (
+	overdoseWords = newSet("OVERDOSE", "OVERDOSED", "OVERDOSES", "OVERDOSING", "OD", "ODD", "ODED", "ODING", "ODS", "SOBREDOSIS")
+	suicideWords  = newSet("SUICIDE", "SUICIDAL", "SUICIDIO")
+	figureFoods   = newSet("PIZZA", "CANDY", "SUGAR", "CHOCOLATE", "CAFFEINE", "COFFEE", "NETFLIX", "BINGE", "TV", "COOKIES", "CARBS", "CHEESE", "TACOS", "MEMES", "ANIME", "CUTENESS", "TIKTOK", "HALLOWEEN", "TURKEY", "PIE", "DONUTS", "FRIES")
+	mediaWords    = newSet("NEWS", "MOVIE", "FILM", "SHOW", "SERIES", "EPISODE", "SONG", "DOCUMENTARY", "PODCAST", "ARTICLE", "PAPER", "ESSAY", "BOOK", "SCENE", "VIDEO",
+		"NOTICIAS", "PELICULA", "CANCION", "SERIE", "LIBRO", "LECTURE", "STATS", "STATISTICS", "REPORT", "PROJECT")
+	selfWords = newSet("I", "IM", "ME", "MY", "MYSELF", "ILL", "IVE", "ID", "YO", "MI", "THINKING", "THINK", "WANT", "WANNA", "FEEL", "FEELING", "PLANNING", "GONNA", "CANT")
+)
+
+// toldInMedia: the word at i is in a clause that names a film, a song,
+// the news or schoolwork, and none of the writer's own ("saw on the news a
+// guy OD'd", "that new song is about overdose"); "im writing a paper on
+// opioid overdose" is the writer's work, not their danger.
+func toldInMedia(toks []string, i int) bool {
+	start, end := i, i
+	for start > 0 && toks[start-1] != "" {
+		start--
+	}
+	for end < len(toks) && toks[end] != "" {
+		end++
+	}
+	media, self := false, false
+	for k, t := range toks[start:end] {
+		media = media || mediaWords[t]
+		if selfWords[t] && !(t == "IM" && (at(toks, start+k+1) == "WRITING" || at(toks, start+k+1) == "DOING" || at(toks, start+k+1) == "READING")) {
+			self = true
+		}
+	}
+	return media && !self
+}
+
+// figuresOnly: the text names an overdose or a suicide, and every time as a
+// figure or as told in a film, a song, the news or schoolwork
+// (spokenFigures).
+func figuresOnly(clauses [][]string) bool {
+	var toks []string
+	named := false
+	for _, c := range clauses {
+		for _, t := range c {
+			named = named || overdoseWords[t] || suicideWords[t]
+		}
+		toks = append(append(toks, c...), "")
+	}
+	if !named {
+		return false
+	}
+	spokenFigures(toks)
+	for _, t := range toks {
+		if overdoseWords[t] || suicideWords[t] {
+			return false
+		}
+	}
+	return true
 }
 
 // cutOff: the cutting at i is of a service or of pay, not of the person:
@@ -343,7 +411,16 @@ func negatedAt(toks []string, i int) bool {
 		return at(toks, i-2) == "NO" // "no me quiero morir", "no estoy suicida"
 	case "AKO":
 		return at(toks, i-2) == "HINDI" // "hindi ako magpapakamatay": Tagalog, "I won't kill myself"
+	case "ABOUT", "OF":
+		// "im not thinking about killing myself", "not thinking of suicide"
+		return (at(toks, i-2) == "THINKING" || at(toks, i-2) == "THINK") && (at(toks, i-3) == "NOT" || at(toks, i-3) == "NEVER" || at(toks, i-3) == "DONT")
+	case "EN":
+		// "no estoy pensando en matarme", "no pienso en suicidarme"
+		return at(toks, i-2) == "PENSANDO" && at(toks, i-3) == "ESTOY" && at(toks, i-4) == "NO" || at(toks, i-2) == "PIENSO" && at(toks, i-3) == "NO"
 	case "TO":
+		if at(toks, i-2) == "ANYTHING" && at(toks, i-3) == "DO" && (at(toks, i-4) == "NEVER" || at(toks, i-4) == "NOT" || at(toks, i-4) == "WONT" || at(toks, i-4) == "WOULDNT") {
+			return true // "i'd never do anything to hurt myself"
+		}
 		// "no plans to hurt myself", "not trying to hurt myself"; never
 		// "no desire to live", whose denial is the danger, nor "not going
 		// to hurt myself", risk denied, which raises it

@@ -734,6 +734,17 @@ func TestClassifyRule(t *testing.T) {
 		{"giving him cpr now", ClassCrisis, false, "crisis:overdose-signs", false},
 		{"kids going to their dads this weekend. told them be good for your dad", ClassOther, false, "", false},
 		{"headed to group, ill call my mom after", ClassOther, false, "", false},
+		// An overdose or a suicide told of food, a show, the news or
+		// schoolwork; a denial of thinking about it.
+		{"overdosed on pizza last night lmao", ClassOther, false, "", false},
+		{"saw on the news a guy OD'd at the park downtown. so sad", ClassOther, false, "", false},
+		{"im writing a paper on opioid overdose for school, any stats?", ClassOther, false, "", false},
+		{"watched a documentary about overdoses last night, crazy", ClassOther, false, "", false},
+		{"the movie made me want to kill myself", ClassCrisis, false, "crisis:suicide", false},
+		{"watching a movie and thinking about suicide", ClassCrisis, false, "crisis:suicide", false},
+		{"he overdosed, not breathing, news is on in the background", ClassCrisis, false, "crisis:overdose", false},
+		{"im not thinking about killing myself, just tired", ClassOther, false, "", true},
+		{"no estoy pensando en matarme, solo estoy cansado", ClassOther, false, "", true},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
