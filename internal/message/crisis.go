@@ -219,7 +219,7 @@ func longAgo(toks []string) bool {
 
 // treatedOrGone: the overdose is over: treated and stable, or a death
 // told.
-var treatedOrGone = wideRules("over", "{STABLE|ESTABLE|OUT OF THE ICU|RECOVERING|OK NOW|OKAY NOW|FINE NOW|AWAKE NOW}", "{OD|ODD|ODED|OVERDOSED} AND {DIED|PASSED}", "{DIED|PASSED|PASSED AWAY|MURIO|FALLECIO} {OF|FROM|DE} {AN|A|UNA|} {OVERDOSE|OD|SOBREDOSIS}")
+var treatedOrGone = wideRules("over", "{STABLE|ESTABLE|OUT OF THE ICU|RECOVERING|OK NOW|OKAY NOW|FINE NOW|AWAKE NOW|AWAKE AND TALKING|EMS TOOK HIM|EMS TOOK HER}", "{OD|ODD|ODED|OVERDOSED} AND {DIED|PASSED}", "{DIED|PASSED|PASSED AWAY|MURIO|FALLECIO} {OF|FROM|DE} {AN|A|UNA|} {OVERDOSE|OD|SOBREDOSIS}")
 
 // harmVerbs open a phrase of harm to oneself.
 var harmVerbs = newSet("HURT", "CUT", "KILL", "HARM", "OFF", "END")

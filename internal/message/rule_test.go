@@ -745,6 +745,16 @@ func TestClassifyRule(t *testing.T) {
 		{"he overdosed, not breathing, news is on in the background", ClassCrisis, false, "crisis:overdose", false},
 		{"im not thinking about killing myself, just tired", ClassOther, false, "", true},
 		{"no estoy pensando en matarme, solo estoy cansado", ClassOther, false, "", true},
+		// The forty-fourth batch: crises in words not read before, and
+		// refusals naming nothing.
+		{"gun's loaded and sitting next to me on the couch", ClassCrisis, false, "crisis:suicide", false},
+		{"was gonna wait til my bday but i dont think i can hold on that long", ClassCrisis, false, "crisis:suicide", false},
+		{"i'll stop being a problem soon", ClassCrisis, false, "crisis:suicide", false},
+		{"just got out of county today and first thing i did was cop", ClassCrisis, false, "crisis:use after time away", false},
+		{"sali de la carcel hoy despues de 2 anos y ya voy a comprar lo de siempre", ClassCrisis, false, "crisis:use after time away", false},
+		{"ight imma head out", ClassOptOut, false, "revocation:declined", false},
+		{"nope. not doing this", ClassOptOut, false, "revocation:declined", false},
+		{"Buenas tardes, le agradeceria que ya no me enviara mas mensajes a este numero. Gracias.", ClassOptOut, false, "revocation:list", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
