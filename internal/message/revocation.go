@@ -318,7 +318,7 @@ var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONE
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
-var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REAL $", "^ HOW MANY TIMES {DO I HAVE TO SAY IT|} $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ I MEAN IT $", "^ I SWEAR $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
+var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REAL $", "^ HOW MANY TIMES {DO I HAVE TO SAY IT|} $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ I MEAN IT $", "^ I SWEAR $", "^ REALLY $", "^ SERIOUSLY $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ PERDON $", "^ PORFAVOR $", "^ AMEN AND THANK YOU $", "^ GRACIAS IGUAL $", "^ {CUIDENSE|CUIDATE|TAKE CARE} $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
 	"^ PRAISE {THE LORD|GOD|JESUS} $", "^ THANK YOU AND {GOD|} BLESS {YOU|YALL} $",
@@ -379,7 +379,13 @@ var declinePatterns = anchored("^ ERASE ME $", "^ STOP THE NOISE $", "^ {IM|} LE
 	"^ NTY $", "^ NO THNKS|TAHNKS|THNX|THANX|TNX|THANKYOU $", "^ NOPE THANKS|THX|TY ~ $", "^ I APPRECIATE IT BUT NO ~ $", "^ APPRECIATE IT BUT NO ~ $",
 	"^ BUT ILL DECLINE $", "^ POLITELY DECLINING ~ $", "^ NO THANK YOU ~ $", "^ K|OK|OKAY IM DONE $", "^ HAD ENOUGH $", "^ IVE HAD ENOUGH $",
 	"^ MO MORE $", "^ NO MROE $", "^ NOO MAS $", "^ NAH NOT MY THING $", "^ NOT MY VIBE $", "^ EH NOT MY VIBE $", "^ NO NEED FOR IT ~ $", "^ IM PAST THIS $",
-	"^ NAH DONT $", "^ I SAID DONT $", "^ DEAL ME OUT $", "^ NOT IN $", "^ INCLUDE ME OUT ~ $", "^ I WANT NONE OF THIS $", "^ NOT DOING THIS ANYMORE $", "^ NOT DOING THIS $", "^ THATS IT IM DONE $", "^ {IMMA|IM GONNA|ILL|IM GOING TO} HEAD OUT $", "^ DEUCES $", "^ {YA|} {DEJALO|DEJENLO} ASI $",
+	"^ NAH DONT $", "^ I SAID DONT $", "^ DEAL ME OUT $", "^ NOT IN $", "^ INCLUDE ME OUT ~ $", "^ I WANT NONE OF THIS $", "^ NOT DOING THIS ANYMORE $", "^ NOT DOING THIS $",
+	// "all good here", "all good bud": as "I'm good", fine without us (not
+	// "all good, thanks for checking in!": statusThanks). A complaint at
+	// one more text: "ugh these again", "every single day huh".
+	"^ {ALL GOOD|GOOD HERE|ALL GOOD HERE|WERE GOOD HERE|WE ARE GOOD HERE} $",
+	"^ {UGH|OMG|SERIOUSLY|WOW|OH|OH GREAT|REALLY|BRUH|SMH} {AGAIN|ANOTHER ONE|EVERY DAY|EVERYDAY|EVERY SINGLE DAY|YOU AGAIN|U AGAIN|THESE AGAIN|NOT AGAIN} {SERIOUSLY|REALLY|ALREADY|HUH|} $",
+	"^ {ANOTHER ONE|EVERY DAY|EVERYDAY|EVERY SINGLE DAY|YOU AGAIN|U AGAIN|THESE AGAIN} {SERIOUSLY|REALLY|ALREADY|HUH|} $", "^ AGAIN {SERIOUSLY|REALLY} $", "^ THATS IT IM DONE $", "^ {IMMA|IM GONNA|ILL|IM GOING TO} HEAD OUT $", "^ DEUCES $", "^ {YA|} {DEJALO|DEJENLO} ASI $",
 	"^ NONE OF THIS ANYMORE PLZ|PLS|PLEASE $", "^ ENOUGH OF ALL THIS $", "^ NO MORE OF IT $", "^ IM SO DONE WITH IT|THIS $", "^ DONE W|WITH THIS ~ $",
 	"^ OVER IT HONESTLY|TBH|FR $", "^ IM STRAIGHT BRO $", "^ WE GOOD $", "^ IM ALRIGHT $", "^ GOOD FOR NOW ~ $", "^ NEL YA NO $", "^ IA NO $",
 	"^ YA NO MI PANA|COMPA|AMIGO|HERMANO|BRO $", "^ SE ACABO $", "^ HASTA AQUI $", "^ TERMINADO $", "^ KIERO|QUIERO PARAR YA $", "^ QUISIERA PARAR ESTO $",

@@ -200,7 +200,7 @@ func TestClassifyRule(t *testing.T) {
 		{"u guys text way too much", ClassOptOut, false, "revocation:too many", false},
 		{"3 texts today really??", ClassOptOut, false, "revocation:in plainer words", false},
 		{"can u text me less, like once a week?", ClassOther, false, "", false},
-		{"all good", ClassOther, false, "", false},
+		{"all good", ClassOptOut, false, "revocation:declined", false},
 		{"all good, thanks for checking in!", ClassOther, false, "", false},
 		{"I quit today", ClassOptOut, false, "revocation:i quit", false},
 		{"ugh i quit", ClassOther, false, "", false},
