@@ -219,7 +219,7 @@ func longAgo(toks []string) bool {
 
 // treatedOrGone: the overdose is over: treated and stable, or a death
 // told.
-var treatedOrGone = wideRules("over", "{STABLE|ESTABLE|OUT OF THE ICU|RECOVERING|OK NOW|OKAY NOW|FINE NOW|AWAKE NOW|AWAKE AND TALKING|EMS TOOK HIM|EMS TOOK HER}", "{OD|ODD|ODED|OVERDOSED} AND {DIED|PASSED}", "{DIED|PASSED|PASSED AWAY|MURIO|FALLECIO} {OF|FROM|DE} {AN|A|UNA|} {OVERDOSE|OD|SOBREDOSIS}")
+var treatedOrGone = wideRules("over", "{STABLE|ESTABLE|OUT OF THE ICU|RECOVERING|OK NOW|OKAY NOW|FINE NOW|AWAKE NOW}", "{OD|ODD|ODED|OVERDOSED} AND {DIED|PASSED}", "{DIED|PASSED|PASSED AWAY|MURIO|FALLECIO} {OF|FROM|DE} {AN|A|UNA|} {OVERDOSE|OD|SOBREDOSIS}")
 
 // harmVerbs open a phrase of harm to oneself.
 var harmVerbs = newSet("HURT", "CUT", "KILL", "HARM", "OFF", "END")
@@ -266,13 +266,13 @@ func spokenFigures(toks []string) {
 		if (t == "CORTO" || t == "CORTARON" || t == "CORTAN" || t == "CORTA") && cutOff(toks, i) {
 			toks[i] = "_" // "se me cortó el agua otra vez", "me cortaron las horas"
 		}
-		if overdoseWords[t] && (at(toks, i+1) == "ON" && figureFoods[at(toks, i+2)] || figureFoods[at(toks, i-1)]) {
+		if overdoseWords[t] && (at(toks, i+1) == "ON" && (figureFoods[at(toks, i+2)] || figureFoods[at(toks, i+3)]) || figureFoods[at(toks, i-1)] || at(toks, i-1) == "BINGE" && figureFoods[at(toks, i-2)]) {
 			toks[i] = "_" // "overdosed on pizza last night lmao", "netflix binge overdose"
 		}
 		if (overdoseWords[t] || suicideWords[t]) && toldInMedia(toks, i) {
 			toks[i] = "_" // "saw on the news a guy OD'd", "the movie had a suicide scene", "writing a paper on opioid overdose"
 		}
-		if suicideWords[t] && at(toks, i-1) == "BY" && (at(toks, i-2) == "DIED" || at(toks, i-2) == "DEATH") && at(toks, i-3) != "I" {
+		if suicideWords[t] && at(toks, i-1) == "BY" && (at(toks, i-2) == "DIED" || at(toks, i-2) == "DEATH") && !slices.ContainsFunc(toks[max(0, i-6):i], func(v string) bool { return v == "I" || v == "IM" || v == "ALMOST" || v == "NEARLY" }) {
 			toks[i] = "_" // "a girl from my high school died by suicide": a death told
 		}
 		if (t == "GOODBYE" || t == "BYE") && at(toks, i+1) == "TO" && goodbyeThing(toks, i+2) {
@@ -288,38 +288,41 @@ func spokenFigures(toks []string) {
 }
 
 // overdoseWords and suicideWords name an overdose or a suicide; said of
-// food or a show (figureFoods), or in a clause about a film, a song, the
-// news or schoolwork (mediaWords) with no one of the writer's in it, they
-// are no danger now.
+// food or a show (figureFoods), or told of a film, a song, the news or
+// schoolwork (mediaWords, toldInMedia), they are no danger now.
 var (
 	overdoseWords = newSet("OVERDOSE", "OVERDOSED", "OVERDOSES", "OVERDOSING", "OD", "ODD", "ODED", "ODING", "ODS", "SOBREDOSIS")
 	suicideWords  = newSet("SUICIDE", "SUICIDAL", "SUICIDIO")
-	figureFoods   = newSet("PIZZA", "CANDY", "SUGAR", "CHOCOLATE", "CAFFEINE", "COFFEE", "NETFLIX", "BINGE", "TV", "COOKIES", "CARBS", "CHEESE", "TACOS", "MEMES", "ANIME", "CUTENESS", "TIKTOK", "HALLOWEEN", "TURKEY", "PIE", "DONUTS", "FRIES")
-	mediaWords    = newSet("NEWS", "MOVIE", "FILM", "SHOW", "SERIES", "EPISODE", "SONG", "DOCUMENTARY", "PODCAST", "ARTICLE", "PAPER", "ESSAY", "BOOK", "SCENE", "VIDEO",
+	figureFoods   = newSet("PIZZA", "CANDY", "SUGAR", "CHOCOLATE", "CAFFEINE", "COFFEE", "NETFLIX", "TV", "COOKIES", "CARBS", "TACOS", "MEMES", "ANIME", "CUTENESS", "TIKTOK", "PIE", "DONUTS", "FRIES")
+	mediaWords    = newSet("NEWS", "RADIO", "MOVIE", "FILM", "SHOW", "SERIES", "EPISODE", "SONG", "DOCUMENTARY", "PODCAST", "ARTICLE", "PAPER", "ESSAY", "BOOK", "SCENE", "VIDEO",
 		"NOTICIAS", "PELICULA", "CANCION", "SERIE", "LIBRO", "LECTURE", "STATS", "STATISTICS", "REPORT", "PROJECT")
-	selfWords = newSet("I", "IM", "ME", "MY", "MYSELF", "ILL", "IVE", "ID", "YO", "MI", "THINKING", "THINK", "WANT", "WANNA", "FEEL", "FEELING", "PLANNING", "GONNA", "CANT")
+	personWords = newSet("I", "IM", "ME", "MY", "MYSELF", "ILL", "IVE", "ID", "YO", "MI", "HE", "HES", "SHE", "SHES", "HIM", "HER", "WE", "THEY", "THEYRE", "ESTOY", "PIENSO", "VOY", "QUIERO")
+	aheadWords  = newSet("THINKING", "THINK", "THOUGHTS", "WANT", "WANNA", "FEEL", "FEELING", "PLANNING", "GONNA", "SOUNDS", "EASIER", "SEEMS", "GUESS", "TOMORROW", "TONIGHT", "SOON")
 )
 
-// toldInMedia: the word at i is in a clause that names a film, a song,
-// the news or schoolwork, and none of the writer's own ("saw on the news a
-// guy OD'd", "that new song is about overdose"); "im writing a paper on
-// opioid overdose" is the writer's work, not their danger.
+// toldInMedia: the word at i follows, within six words and in the same
+// clause, a word naming a film, a song, the news or schoolwork; no person
+// is in that clause (I, he, we, my, estoy), and nothing in the text looks
+// ahead or wishes ("saw on the news a guy OD'd", "that new song is about
+// overdose", "watched a documentary about vets and suicide. Heavy. I'm
+// good though"). "im writing a paper on opioid overdose" is the writer's
+// work, not their danger; "we were watching a movie and he od'd" and
+// "school paper due tomorrow suicide seems easier" are danger.
 func toldInMedia(toks []string, i int) bool {
-	start, end := i, i
+	start, media := i, false
 	for start > 0 && toks[start-1] != "" {
 		start--
+		media = media || i-start <= 6 && mediaWords[toks[start]]
 	}
-	for end < len(toks) && toks[end] != "" {
-		end++
+	if !media {
+		return false
 	}
-	media, self := false, false
-	for k, t := range toks[start:end] {
-		media = media || mediaWords[t]
-		if selfWords[t] && !(t == "IM" && (at(toks, start+k+1) == "WRITING" || at(toks, start+k+1) == "DOING" || at(toks, start+k+1) == "READING")) {
-			self = true
+	for k := start; k < len(toks) && toks[k] != ""; k++ {
+		if t := toks[k]; personWords[t] && !(t == "IM" && (at(toks, k+1) == "WRITING" || at(toks, k+1) == "DOING" || at(toks, k+1) == "READING")) {
+			return false
 		}
 	}
-	return media && !self
+	return !slices.ContainsFunc(toks, func(t string) bool { return aheadWords[t] })
 }
 
 // figuresOnly: the text names an overdose or a suicide, and every time as a
@@ -412,13 +415,14 @@ func negatedAt(toks []string, i int) bool {
 	case "AKO":
 		return at(toks, i-2) == "HINDI" // "hindi ako magpapakamatay": Tagalog, "I won't kill myself"
 	case "ABOUT", "OF":
-		// "im not thinking about killing myself", "not thinking of suicide"
-		return (at(toks, i-2) == "THINKING" || at(toks, i-2) == "THINK") && (at(toks, i-3) == "NOT" || at(toks, i-3) == "NEVER" || at(toks, i-3) == "DONT")
+		// "im not thinking about killing myself", "not thinking of suicide";
+		// not "... anymore, im going to do it" (plainDenial)
+		return (at(toks, i-2) == "THINKING" || at(toks, i-2) == "THINK") && (at(toks, i-3) == "NOT" || at(toks, i-3) == "NEVER" || at(toks, i-3) == "DONT") && plainDenial(toks)
 	case "EN":
 		// "no estoy pensando en matarme", "no pienso en suicidarme"
-		return at(toks, i-2) == "PENSANDO" && at(toks, i-3) == "ESTOY" && at(toks, i-4) == "NO" || at(toks, i-2) == "PIENSO" && at(toks, i-3) == "NO"
+		return (at(toks, i-2) == "PENSANDO" && at(toks, i-3) == "ESTOY" && at(toks, i-4) == "NO" || at(toks, i-2) == "PIENSO" && at(toks, i-3) == "NO" && at(toks, i-4) != "YA") && plainDenial(toks)
 	case "TO":
-		if at(toks, i-2) == "ANYTHING" && at(toks, i-3) == "DO" && (at(toks, i-4) == "NEVER" || at(toks, i-4) == "NOT" || at(toks, i-4) == "WONT" || at(toks, i-4) == "WOULDNT") {
+		if at(toks, i-2) == "ANYTHING" && at(toks, i-3) == "DO" && (at(toks, i-4) == "NEVER" || at(toks, i-4) == "NOT" || at(toks, i-4) == "WONT" || at(toks, i-4) == "WOULDNT") && plainDenial(toks) {
 			return true // "i'd never do anything to hurt myself"
 		}
 		// "no plans to hurt myself", "not trying to hurt myself"; never
@@ -436,6 +440,17 @@ func negatedAt(toks []string, i int) bool {
 	}
 	return false
 }
+
+// plainDenial: nothing in the text takes a denial of thinking about it
+// back or goes past it: "not thinking about killing myself anymore, im
+// going to do it", "... today, tomorrow maybe", "i told my therapist im
+// not thinking about it but i lied", "ya lo decidi".
+func plainDenial(toks []string) bool {
+	return !slices.ContainsFunc(toks, func(t string) bool { return denialBreakers[t] })
+}
+
+var denialBreakers = newSet("ANYMORE", "YET", "TODAY", "TONIGHT", "TOMORROW", "LIED", "LYING", "DECIDED", "DECIDI", "HOW", "COMO", "DOING", "HACERLO", "PILLS", "PASTILLAS",
+	"GUN", "ROPE", "PLAN", "SAYS", "TOLD", "BUT", "PERO", "ALREADY", "KIDDING", "MAS", "MORE")
 
 // retracted: a denial taken back after it is said ("no estoy suicida...
 // bueno si, si lo estoy", "im not suicidal. ok yes i am"): the crisis

@@ -748,13 +748,25 @@ func TestClassifyRule(t *testing.T) {
 		// The forty-fourth batch: crises in words not read before, and
 		// refusals naming nothing.
 		{"gun's loaded and sitting next to me on the couch", ClassCrisis, false, "crisis:suicide", false},
-		{"was gonna wait til my bday but i dont think i can hold on that long", ClassCrisis, false, "crisis:suicide", false},
 		{"i'll stop being a problem soon", ClassCrisis, false, "crisis:suicide", false},
 		{"just got out of county today and first thing i did was cop", ClassCrisis, false, "crisis:use after time away", false},
-		{"sali de la carcel hoy despues de 2 anos y ya voy a comprar lo de siempre", ClassCrisis, false, "crisis:use after time away", false},
 		{"ight imma head out", ClassOptOut, false, "revocation:declined", false},
 		{"nope. not doing this", ClassOptOut, false, "revocation:declined", false},
 		{"Buenas tardes, le agradeceria que ya no me enviara mas mensajes a este numero. Gracias.", ClassOptOut, false, "revocation:list", false},
+		// Mended after a review of the media, denial and forty-fourth
+		// batch rules.
+		{"we were watching a movie and he od'd", ClassCrisis, false, "crisis:overdose", false},
+		{"school paper due tomorrow suicide seems easier", ClassCrisis, false, "crisis:suicide", false},
+		{"planning to overdose on halloween", ClassCrisis, false, "crisis:overdose", false},
+		{"overdosed on halloween candy. no regrets", ClassOther, false, "", false},
+		{"not thinking about killing myself anymore, im going to do it", ClassCrisis, false, "crisis:suicide", false},
+		{"ya no pienso en matarme, ya lo decidi", ClassCrisis, false, "crisis:suicide", false},
+		{"i nearly died by suicide yesterday and i still want to", ClassCrisis, false, "crisis:suicide", false},
+		{"shes awake and talking now but i took the same pills", ClassCrisis, false, "crisis:overdose-emergency", false},
+		{"mi hijo me dijo que ya no me escribiera", ClassOther, false, "", false},
+		{"wont need a ride after friday, my car is fixed", ClassOther, false, "", false},
+		{"got out of jail yesterday and the first thing i did was buy a burger", ClassOther, false, "", false},
+		{"i'm going to drive until i dont come back", ClassCrisis, false, "crisis:suicide", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
