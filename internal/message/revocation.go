@@ -608,6 +608,9 @@ var (
 // may be in danger must not be unsubscribed from the support they signed up
 // for on those words alone. END on its own stays an opt-out.
 func bareOptOut(clauses [][]string) string {
+	if len(clauses) == 1 && len(clauses[0]) == 2 && clauses[0][0] == "OPT" && clauses[0][1] != "IN" && editDistance(clauses[0][1], "OUT", 1) <= 1 {
+		return "typo:opt " + strings.ToLower(clauses[0][1]) + "→OPTOUT" // "opt oit", "opt ou"
+	}
 	if quitSaid(clauses) {
 		// "I quit", "yeah i'm quittin", "ok thats it. im quitting", "i
 		// wanna quit fr", "ready to quit", "I quit today": quitting,
