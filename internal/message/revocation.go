@@ -855,39 +855,34 @@ var selfStops = newSet("STOP", "QUIT", "PARA", "PARAR", "DETEN", "DETENER", "ALT
 // this time". A writer must be there (I, IM, GONNA, WANNA, READY...):
 // "quit please" and "quit it" ask us, and are read as such elsewhere.
 func quitSaid(clauses [][]string) bool {
-	if len(clauses) == 0 || len(clauses) > 3 {
-		return false
-	}
-	quits, writer := false, false
-	for _, c := range clauses {
-		if !allIn(c, quitWords) {
-			return false
-		}
-		for _, t := range c {
-			quits = quits || t == "QUIT" || t == "QUITTING"
-			writer = writer || quitWriters[t]
-		}
-	}
-	return quits && writer
+	return intentSaid(clauses, 3, quitWords, quitWriters, func(c []string, i int) bool { return c[i] == "QUIT" || c[i] == "QUITTING" })
 }
 
 // stopSaid is quitSaid for STOP: "I want to stop", "wanna stop for real
 // this time", "think im ready to stop", "time to stop", "I stopped.".
 func stopSaid(clauses [][]string) bool {
-	if len(clauses) == 0 || len(clauses) > 2 {
+	return intentSaid(clauses, 2, stopIntentWords, stopWriters, func(c []string, i int) bool {
+		return c[i] == "STOP" && (at(c, i-1) == "TO" && at(c, i-2) != "THIS" || at(c, i-1) == "WANNA") || c[i] == "STOPPING" || c[i] == "STOPPED"
+	})
+}
+
+// intentSaid: at most max clauses, all of words, with a verb (verbAt) and
+// one of writers among them.
+func intentSaid(clauses [][]string, max int, words, writers set, verbAt func(c []string, i int) bool) bool {
+	if len(clauses) == 0 || len(clauses) > max {
 		return false
 	}
-	stops, writer := false, false
+	verb, writer := false, false
 	for _, c := range clauses {
-		if !allIn(c, stopIntentWords) {
+		if !allIn(c, words) {
 			return false
 		}
 		for i, t := range c {
-			stops = stops || t == "STOP" && (at(c, i-1) == "TO" && at(c, i-2) != "THIS" || at(c, i-1) == "WANNA") || t == "STOPPING" || t == "STOPPED"
-			writer = writer || stopWriters[t]
+			verb = verb || verbAt(c, i)
+			writer = writer || writers[t]
 		}
 	}
-	return stops && writer
+	return verb && writer
 }
 
 // howToQuit asks how to quit, naming nothing: "how do i quit", "so how
