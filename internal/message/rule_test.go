@@ -767,6 +767,15 @@ func TestClassifyRule(t *testing.T) {
 		{"wont need a ride after friday, my car is fixed", ClassOther, false, "", false},
 		{"got out of jail yesterday and the first thing i did was buy a burger", ClassOther, false, "", false},
 		{"i'm going to drive until i dont come back", ClassCrisis, false, "crisis:suicide", false},
+		// The forty-fifth batch: a death told by family, a name that is
+		// not here, snoozing, and veiled farewells.
+		{"This is his mother. He passed in May.", ClassOptOut, false, "revocation:they died", false},
+		{"this is his mother. how do i sign him up", ClassOther, false, "", false},
+		{"ain't no Tony here", ClassOptOut, false, "revocation:wrong person", false},
+		{"cut the texts out", ClassOptOut, false, "revocation:turn off", false},
+		{"used today after 90 days. feel wrong", ClassCrisis, false, "crisis:use after time away", false},
+		{"dont text me, wont matter soon", ClassCrisis, true, "crisis:suicide + revocation:do not contact", false},
+		{"forget me not flowers are blooming", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
