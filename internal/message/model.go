@@ -169,16 +169,11 @@ func (m *weights) read(feats []string) reading {
 	for i := range z {
 		z[i] = float64(m.bias[i])
 	}
-	seen := make(map[string]bool, len(feats))
-	r := reading{m: m, feats: feats[:0:0]}
+	r := reading{m: m, feats: make([]string, 0, len(feats))}
 	for _, f := range feats {
-		if seen[f] {
-			continue
-		}
-		seen[f] = true
 		ws, ok := m.w[f]
-		if !ok {
-			continue
+		if !ok || slices.Contains(r.feats, f) {
+			continue // unknown, or counted already: a text has a few dozen features, fewer known
 		}
 		r.feats = append(r.feats, f)
 		for l, v := range ws {
