@@ -395,6 +395,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// goodbye.
 		crisis = "crisis:farewell"
 	}
+	if crisis == "crisis:overdose-emergency" && withdrawalAskedOrTold(clauses) {
+		// "can alcohol withdrawal cause seizures?", "my mom had alcohol
+		// withdrawal seizures when i was young": a question for a person.
+		crisis, distress = "", true
+	}
 	if crisis == "" && dangerousWithdrawal(clauses) {
 		// "coming off benzos cold turkey, seeing stuff", "quit drinking
 		// cold turkey yesterday alone, the shakes r terrible": withdrawal
@@ -447,7 +452,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		var d bool
 		crisis, d = st.crisis()
 		distress = distress || d
-		if strings.HasSuffix(crisis, "(broad)") && (setMatch(&notEmergency, clauses) || overdoseOver(clauses)) {
+		if strings.HasSuffix(crisis, "(broad)") && (setMatch(&notEmergency, clauses) || overdoseOver(clauses) || strings.HasPrefix(crisis, "crisis:overdose") && withdrawalAskedOrTold(clauses)) {
 			crisis, distress = "", true // "not an emergency, just worried about my brother. sleeping all day"
 		}
 		if strings.HasSuffix(crisis, "(broad)") && figuresOnly(clauses) {
@@ -923,6 +928,22 @@ var (
 	severeSigns = compileWide("{VEO|VE|VEIA|VEMOS} {BICHOS|ARANAS|COSAS Q NO|COSAS QUE NO|GENTE Q NO|GENTE QUE NO}", "VIENDO {COSAS|BICHOS|ARANAS|GENTE}", "{SEEING|SEES|SAW|SEE} {BUGS|SPIDERS|STUFF|SHIT|COSAS|THINGS THAT ARENT|THINGS THAT ARE NOT|PEOPLE THAT ARENT|PEOPLE WHO ARENT}", "HEARING {MUSIC|VOICES} ~ {NOBODY|NO ONE|THAT|ISNT|ARENT}", "HEARING VOICES", "WALLS ~ {MELTING|MOVING|BREATHING}",
 		"{Q|QUE|THAT|WHO} NO {EXISTE|EXISTEN|ESTAN|ESTA AHI}", "{ISNT|ARENT} {REALLY|} THERE $", "NOBODY ELSE {HEARS|SEES}", "{IS|HES|SHES|IM|ESTA|ANDA|ESTOY} {CONFUSED|CONFUNDIDO|CONFUNDIDA} {$|AND|Y|DOESNT|NO SABE}",
 		"SEIZURE*", "SEIZING", "CONVULS*", "ALUCIN*", "HALLUCINAT*", "{LEGS|ARMS|BODY} ~ {JERKING|TWITCHING}")
+)
+
+// withdrawalAskedOrTold: withdrawal named, and asked about in general,
+// read or learnt of, or told of years ago, with no sign told as happening
+// now.
+func withdrawalAskedOrTold(clauses [][]string) bool {
+	if !hasAnyToken(clauses, withdrawalWords) || symptomNow(clauses) {
+		return false
+	}
+	return questionStart[at(clauses[0], 0)] && hasAnyToken(clauses, generalWords) || anyMatch(withdrawalPast, clauses) || anyMatch(whenYoung, clauses) ||
+		hasAnyToken(clauses, learntWords)
+}
+
+var (
+	whenYoung   = compileWide("WHEN I WAS {A KID|YOUNG|LITTLE|A TEEN|A TEENAGER|IN HIGH SCHOOL|GROWING UP}")
+	learntWords = newSet("LEARNED", "LEARNT", "VIDEO", "ARTICLE", "CLASS", "LECTURE", "DOCUMENTARY", "PODCAST")
 )
 
 // withdrawalWords name withdrawal; dtsNow, delirium tremens told as

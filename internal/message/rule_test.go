@@ -776,6 +776,13 @@ func TestClassifyRule(t *testing.T) {
 		{"used today after 90 days. feel wrong", ClassCrisis, false, "crisis:use after time away", false},
 		{"dont text me, wont matter soon", ClassCrisis, true, "crisis:suicide + revocation:do not contact", false},
 		{"forget me not flowers are blooming", ClassOther, false, "", false},
+		// Withdrawal asked about, learnt of or told of long ago is a
+		// question for a person; a seizure now is an emergency.
+		{"can alcohol withdrawal cause seizures?", ClassOther, false, "", true},
+		{"the video said xanax withdrawal can cause seizures", ClassOther, false, "", true},
+		{"my mom had alcohol withdrawal seizures when i was young", ClassOther, false, "", true},
+		{"shes seizing from benzo withdrawal what do i do", ClassCrisis, false, "crisis:overdose-emergency", false},
+		{"detoxing last year was hell, tonight im going to kill myself", ClassCrisis, false, "crisis:suicide", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
