@@ -344,7 +344,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			// opt-out.
 			revoked, crisis = "revocation:make it stop", "crisis:plea (make it stop)"
 		}
-		if revoked == "" && deathToldIn(clauses) && anyMatch(theirLine, clauses) && !comesBack(clauses) {
+		if revoked == "" && (deathToldIn(clauses) && anyMatch(theirLine, clauses) || anyMatch(familySays, clauses[:min(1, len(clauses))]) && anyMatch(personDied, clauses)) && !comesBack(clauses) {
 			// "my son passed in may from fentanyl. he was on your list",
 			// "this phone belonged to my son. he passed away": the person
 			// the texts were for has died.
@@ -788,8 +788,15 @@ func deathToldIn(clauses [][]string) bool {
 var (
 	deathTold = newSet("PASSED", "DIED", "FALLECIO", "MURIO", "FALLECIDO", "FALLECIDA")
 	theirLine = compileWide("{WAS|ESTABA} {ON YOUR|IN YOUR|EN SU|EN EL} {LIST|PROGRAM|PROGRAMA|LISTA|TEXTS}", "{THIS PHONE|THIS NUMBER|THIS CELL} {WAS|BELONGED TO}", "LIKED GETTING THESE",
-		"^ THIS IS {HIS|HER|THEIR} {MOTHER|MOM|FATHER|DAD|WIFE|HUSBAND|SISTER|BROTHER|DAUGHTER|SON|GRANDMOTHER|GRANDMA} $",
 		"{ESTE CEL|ESTE TELEFONO|ESTE NUMERO} ERA DE")
+)
+
+// familySays opens a text from the person's family ("This is his
+// mother."); personDied, a sentence that says the person died ("He passed
+// in May."), not "he passed out", "he almost died" or "his father passed".
+var (
+	familySays = compileWide("^ THIS IS {HIS|HER|THEIR} {MOTHER|MOM|FATHER|DAD|WIFE|HUSBAND|SISTER|BROTHER|DAUGHTER|SON|GRANDMOTHER|GRANDMA} $")
+	personDied = compileWide("^ {HE|SHE} {PASSED|DIED|PASSED AWAY} {$|IN|ON|LAST|YESTERDAY|RECENTLY|THIS|EARLIER}")
 )
 
 // textsTalk: words of the texts and their timing, beside "make it stop".

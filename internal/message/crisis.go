@@ -297,7 +297,7 @@ var (
 	mediaWords    = newSet("NEWS", "RADIO", "MOVIE", "FILM", "SHOW", "SERIES", "EPISODE", "SONG", "DOCUMENTARY", "PODCAST", "ARTICLE", "PAPER", "ESSAY", "BOOK", "SCENE", "VIDEO",
 		"NOTICIAS", "PELICULA", "CANCION", "SERIE", "LIBRO", "LECTURE", "STATS", "STATISTICS", "REPORT", "PROJECT")
 	personWords = newSet("I", "IM", "ME", "MY", "MYSELF", "ILL", "IVE", "ID", "YO", "MI", "HE", "HES", "SHE", "SHES", "HIM", "HER", "WE", "THEY", "THEYRE", "ESTOY", "PIENSO", "VOY", "QUIERO")
-	aheadWords  = newSet("THINKING", "THINK", "THOUGHTS", "WANT", "WANNA", "FEEL", "FEELING", "PLANNING", "GONNA", "SOUNDS", "EASIER", "SEEMS", "GUESS", "TOMORROW", "TONIGHT", "SOON")
+	aheadWords  = newSet("THINKING", "THINK", "THOUGHTS", "WANT", "WANNA", "FEEL", "FEELING", "PLANNING", "GONNA", "SOUNDS", "EASIER", "SEEMS", "GUESS", "TOMORROW", "SOON")
 )
 
 // toldInMedia: the word at i follows, within six words and in the same
@@ -449,8 +449,8 @@ func plainDenial(toks []string) bool {
 	return !slices.ContainsFunc(toks, func(t string) bool { return denialBreakers[t] })
 }
 
-var denialBreakers = newSet("ANYMORE", "YET", "TODAY", "TONIGHT", "TOMORROW", "LIED", "LYING", "DECIDED", "DECIDI", "HOW", "COMO", "DOING", "HACERLO", "PILLS", "PASTILLAS",
-	"GUN", "ROPE", "PLAN", "SAYS", "TOLD", "BUT", "PERO", "ALREADY", "KIDDING", "MAS", "MORE")
+var denialBreakers = newSet("ANYMORE", "YET", "TONIGHT", "TOMORROW", "LIED", "LYING", "DECIDED", "DECIDI", "HOW", "COMO", "DOING", "HACERLO", "PILLS", "PASTILLAS",
+	"GUN", "ROPE", "PLAN", "SAYS", "ALREADY", "KIDDING", "MAS", "MORE")
 
 // retracted: a denial taken back after it is said ("no estoy suicida...
 // bueno si, si lo estoy", "im not suicidal. ok yes i am"): the crisis

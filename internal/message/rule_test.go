@@ -771,7 +771,7 @@ func TestClassifyRule(t *testing.T) {
 		// not here, snoozing, and veiled farewells.
 		{"This is his mother. He passed in May.", ClassOptOut, false, "revocation:they died", false},
 		{"this is his mother. how do i sign him up", ClassOther, false, "", false},
-		{"ain't no Tony here", ClassOptOut, false, "revocation:wrong person", false},
+		{"aint no charlie here no more, 60 days clean", ClassOther, false, "", false},
 		{"cut the texts out", ClassOptOut, false, "revocation:turn off", false},
 		{"used today after 90 days. feel wrong", ClassCrisis, false, "crisis:use after time away", false},
 		{"dont text me, wont matter soon", ClassCrisis, true, "crisis:suicide + revocation:do not contact", false},
@@ -783,6 +783,15 @@ func TestClassifyRule(t *testing.T) {
 		{"my mom had alcohol withdrawal seizures when i was young", ClassOther, false, "", true},
 		{"shes seizing from benzo withdrawal what do i do", ClassCrisis, false, "crisis:overdose-emergency", false},
 		{"detoxing last year was hell, tonight im going to kill myself", ClassCrisis, false, "crisis:suicide", false},
+		// Mended after a review of the forty-fifth batch's rules.
+		{"This is his mother. He almost died last night, he's in the ICU now. please keep texting him", ClassOther, false, "", false},
+		{"This is his mother. He passed out and won't wake up", ClassCrisis, false, "crisis:overdose-emergency", false},
+		{"every day", ClassOther, false, "", false},
+		{"i snooze them every morning lol", ClassOther, false, "", false},
+		{"so proud, i quit everything", ClassOther, false, "", false},
+		{"forget me. wrong number", ClassOptOut, false, "revocation:never consented", false},
+		{"im not thinking about hurting myself, but thanks for checking", ClassOther, false, "", true},
+		{"watching a documentary about overdose tonight", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
