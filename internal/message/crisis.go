@@ -231,10 +231,7 @@ var stillUrgent = wideRules("still urgent", "HELP", "AYUDA", "911", "NOT BREATHI
 
 // overdoseOver: treatedOrGone, and nothing stillUrgent, in the clauses.
 func overdoseOver(clauses [][]string) bool {
-	var toks []string
-	for _, c := range clauses {
-		toks = append(append(toks, c...), "")
-	}
+	toks := joined(clauses)
 	return treatedOrGone.matches(toks) && !stillUrgent.matches(toks)
 }
 
@@ -329,17 +326,10 @@ func toldInMedia(toks []string, i int) bool {
 // figure or as told in a film, a song, the news or schoolwork
 // (spokenFigures).
 func figuresOnly(clauses [][]string) bool {
-	var toks []string
-	named := false
-	for _, c := range clauses {
-		for _, t := range c {
-			named = named || overdoseWords[t] || suicideWords[t]
-		}
-		toks = append(append(toks, c...), "")
-	}
-	if !named {
+	if !hasAnyToken(clauses, overdoseWords) && !hasAnyToken(clauses, suicideWords) {
 		return false
 	}
+	toks := joined(clauses)
 	spokenFigures(toks)
 	for _, t := range toks {
 		if overdoseWords[t] || suicideWords[t] {

@@ -183,10 +183,7 @@ func revokes(clauses [][]string) string {
 			}
 		}
 	}
-	var toks []string
-	for _, c := range clauses {
-		toks = append(append(toks, c...), "")
-	}
+	toks := joined(clauses)
 	return revocationBook.first(toks, func(i int) bool {
 		return !negations[at(toks, i-1)] && at(toks, i-1) != "NUNCA"
 	})

@@ -1065,10 +1065,7 @@ var stemRevocationBook = newRuleBook(stemRevocationSets...)
 func (st *stemText) revocation() string {
 	recovery := st.recoveryTalk()
 	ours := st.ourObject()
-	var toks []string
-	for _, c := range st.clauses {
-		toks = append(append(toks, c...), "")
-	}
+	toks := joined(st.clauses)
 	// A stop verb aimed at the texts: "stop sending me these damn texts",
 	// "quit messaging me", "cancel the reminders".
 	for i, t := range toks {
