@@ -250,6 +250,17 @@ func (p pattern) matchIndexed(toks []string, i int) bool {
 	return p.matchAt(toks, i+1, 1)
 }
 
+// matchAfterTwo is matchIndexed for a pattern found in a firstWord's byNext
+// index under toks[i] and toks[i+1]: both slots already hold, so matching
+// resumes after them.
+func (p pattern) matchAfterTwo(toks []string, i int) bool {
+	k := nextSlot(p)
+	if k == 2 && at(toks, i-1) != "" {
+		return false
+	}
+	return p.matchAt(toks, i+2, k+1)
+}
+
 // ruleSet is a named group of patterns: the name says why a text matched.
 // Patterns are indexed by the words their first slot accepts, so a text is
 // only tried against the patterns that can start at each of its words.
@@ -412,7 +423,7 @@ func compileWide(ps ...string) []pattern {
 // text is read once for all of them.
 type ruleBook struct {
 	sets     []ruleSet
-	byFirst  map[string][]bookEntry
+	byFirst  map[string]*firstWord
 	byPrefix map[string][]bookEntry
 	other    []bookEntry
 }
@@ -422,12 +433,54 @@ type bookEntry struct {
 	p   pattern
 }
 
+// firstWord is the patterns a word can begin, indexed again by the words
+// their next slot accepts when it is a slot of plain words: a common first
+// word (HOW, NO, THESE) begins hundreds of patterns, and most of them wait
+// for a next word the text does not have.
+type firstWord struct {
+	byNext map[string][]bookEntry
+	rest   []bookEntry // next slot is not plain words, or there is none
+}
+
+// nextSlot is the index of the slot after the one a pattern is indexed on:
+// the first, or the one after ^.
+func nextSlot(p pattern) int {
+	if p[0].end && p[0].gap < 0 {
+		return 2
+	}
+	return 1
+}
+
+func (f *firstWord) add(e bookEntry) {
+	k := nextSlot(e.p)
+	if k >= len(e.p) {
+		f.rest = append(f.rest, e)
+		return
+	}
+	s := e.p[k]
+	if len(s.words) == 0 || len(s.prefixes) > 0 || s.any || s.name || s.end || s.gap != 0 {
+		f.rest = append(f.rest, e)
+		return
+	}
+	if f.byNext == nil {
+		f.byNext = map[string][]bookEntry{}
+	}
+	for w := range s.words {
+		f.byNext[w] = append(f.byNext[w], e)
+	}
+}
+
 func newRuleBook(sets ...ruleSet) *ruleBook {
-	b := &ruleBook{sets: sets, byFirst: map[string][]bookEntry{}, byPrefix: map[string][]bookEntry{}}
+	b := &ruleBook{sets: sets, byFirst: map[string]*firstWord{}, byPrefix: map[string][]bookEntry{}}
 	for k, rs := range sets {
 		for w, ps := range rs.byFirst {
+			f := b.byFirst[w]
+			if f == nil {
+				f = &firstWord{}
+				b.byFirst[w] = f
+			}
 			for _, p := range ps {
-				b.byFirst[w] = append(b.byFirst[w], bookEntry{k, p})
+				f.add(bookEntry{k, p})
 			}
 		}
 		for w, ps := range rs.byPrefix {
@@ -457,9 +510,19 @@ func (b *ruleBook) first(toks []string, accept func(i int) bool) string {
 		if t == "" {
 			continue
 		}
-		for _, e := range b.byFirst[t] {
-			if e.set < best && e.p.matchIndexed(toks, i) && accept(i) {
-				best = e.set
+		if f := b.byFirst[t]; f != nil {
+			for _, e := range f.rest {
+				if e.set < best && e.p.matchIndexed(toks, i) && accept(i) {
+					best = e.set
+				}
+			}
+			if next := at(toks, i+1); next != "" && f.byNext != nil {
+				for _, e := range f.byNext[next] {
+					// The slot indexed and the next hold toks[i] and next.
+					if e.set < best && e.p.matchAfterTwo(toks, i) && accept(i) {
+						best = e.set
+					}
+				}
 			}
 		}
 		if len(t) >= 3 {
