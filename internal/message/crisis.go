@@ -272,6 +272,9 @@ func spokenFigures(toks []string) {
 		if suicideWords[t] && at(toks, i-1) == "BY" && (at(toks, i-2) == "DIED" || at(toks, i-2) == "DEATH") && !slices.ContainsFunc(toks[max(0, i-6):i], func(v string) bool { return v == "I" || v == "IM" || v == "ALMOST" || v == "NEARLY" }) {
 			toks[i] = "_" // "a girl from my high school died by suicide": a death told
 		}
+		if t == "AROUND" && awayAwhile(toks, i) {
+			toks[i] = "_" // "wont be around much this week, camping"
+		}
 		if (t == "GOODBYE" || t == "BYE") && at(toks, i+1) == "TO" && goodbyeThing(toks, i+2) {
 			toks[i] = "_" // "saying goodbye to my old car", "goodbye to this town"
 		}

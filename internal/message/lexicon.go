@@ -49,7 +49,8 @@ var crisisSets = []ruleSet{
 		"^ {THE|MY|ALL MY|ALL THE} {PILLS|MEDS} ARE {ALL|} {OUT ON THE COUNTER|LINED UP|COUNTED OUT|IN FRONT OF ME} $",
 		"{GOING TO|WANT TO|ABOUT TO|MIGHT|ILL|I WILL} {DRIVE|STEER|SWERVE} {INTO|OFF|OFF OF} {THE|A|AN|THAT} {RIVER|LAKE|BRIDGE|CLIFF|WALL|OCEAN|CANAL|OVERPASS|GUARDRAIL|SEMI|TRAIN|QUARRY} {$|WHEN|AFTER|TONIGHT|ON PURPOSE|AND END}",
 		"{GOING TO|ABOUT TO|ILL|I WILL|WANT TO} {DRIVE|STEER|SWERVE} OFF THE ROAD $",
-		"{ABOUT TO|GOING TO} {TAKE|SWALLOW} {ALL OF THESE|ALL OF THEM|ALL THESE|ALL OF EM|ALL EM} $", "{ABOUT TO|GOING TO} {TAKE|SWALLOW|POP} ALL {MY|THE|OF MY|OF THE|THESE} {PILLS|MEDS|BARS|PERCS|XANAX|OXYS} {$|AT ONCE}",
+		"{ABOUT TO|GOING TO} {TAKE|SWALLOW} {ALL OF THESE|ALL OF THEM|ALL THESE|ALL OF EM|ALL EM} {$|TONIGHT|AT ONCE}",
+		"{IM|I AM|ABOUT TO|GOING TO} {USING|USE} {THE|MY|THIS|DADS|MY DADS} GUN {$|TONIGHT|NOW}", "{ABOUT TO|GOING TO} {TAKE|SWALLOW|POP} ALL {MY|THE|OF MY|OF THE|THESE} {PILLS|MEDS|BARS|PERCS|XANAX|OXYS} {$|AT ONCE}",
 		"{GOING TO|ABOUT TO|WANT TO|ILL|I WILL|MIGHT|THINK ABOUT|THINKING ABOUT|FEEL LIKE} {DRIVING|DRIVE|STEER|SWERVE|STEERING|SWERVING} INTO ONCOMING"),
 	rules("crisis:someone else",
 		// Someone beside the person says they will end their life.
@@ -86,6 +87,7 @@ var crisisSets = []ruleSet{
 		"NEXT ONE KILLS|WILL KILL ME", "HOPE|WISH|PRAY ~ KILLS|KILL ME", "DONT CARE IF I DIE|LIVE",
 		"IF I DIE I DIE", "BETTER OFF ~ WITHOUT ME", "BETTER ~ WITHOUT ME", "BETTER OFF IF ~ GONE|DEAD",
 		"IF I WAS|WERE GONE", "IF I DISAPPEARED", "WONT BE AROUND", "NOT GOING TO BE AROUND",
+		"{WONT|WILL NOT} BE {USING|NEEDING|HAVING} {A|THIS|MY|THE} PHONE {MUCH LONGER|FOR MUCH LONGER|FOR LONG}", "{IM|I AM} GOING AWAY FOR A {LONG TIME|WHILE|LONG WHILE} $",
 		"NOT GOING TO MAKE IT {$|THROUGH|TONIGHT|MUCH LONGER|ANYMORE|THIS TIME}", "WONT MAKE IT THROUGH|TIL|TILL|PAST", "DONE LIVING", "DONE WITH LIFE|LIVING",
 		"TIRED OF LIFE", "SICK OF LIVING|LIFE", "POINT OF|IN LIVING", "WHATS THE POINT {$|ANYMORE|OF ANYTHING|OF LIFE|OF LIVING|OF IT|OF TRYING|OF ME|IN LIVING|IN ANYTHING|EVEN}", "NO POINT",
 		"NO REASON TO KEEP GOING|LIVING", "{YA|} NO PIENSO SEGUIR {VIVO|VIVA|VIVIENDO|EN ESTE MUNDO}", "{YA|} NO PIENSO SEGUIR AQUI {$|YA}", "NO {DESIRE|WILL|WISH} TO {LIVE|KEEP LIVING|BE ALIVE}", "NO {DESIRE|WILL|WISH} TO {KEEP GOING|GO ON|BE HERE} {$|ANYMORE|NO MORE}", "WHATS ~ REASON TO {KEEP LIVING|LIVE}", "NO REASON TO GO ON", "NO REASON TO BE HERE", "NO REASON TO WAKE UP", "NO REASON TO ~ ANYMORE",
@@ -442,7 +444,8 @@ var (
 	// drinks and downers together are a dangerous mix: "drank and took my
 	// oxy", "I'm high on fent and drinking", "mezcle pastillas con alcohol".
 	drinkWords = newSet("DRANK", "DRINKING", "DRUNK", "VODKA", "BEER", "BEERS", "LIQUOR", "WHISKEY",
-		"ALCOHOL", "BOOZE", "WINE", "TEQUILA", "CERVEZA", "CERVEZAS", "CHUPE", "CHUPANDO", "PISTO", "ALCOHOLIZADO")
+		"ALCOHOL", "BOOZE", "WINE", "TEQUILA", "CERVEZA", "CERVEZAS", "CHUPE", "CHUPANDO", "PISTO", "ALCOHOLIZADO",
+		"CHELAS", "CHELA", "TRAGOS", "GUARO", "CAGUAMA", "CAGUAMAS")
 	downers = newSet("FENT", "FENTANYL", "FENTANILO", "OXY", "OXYS", "PERCS", "PERCOCET", "XANAX", "XANS", "XANNIES", "XANNY",
 		"BARS", "BENZOS", "BENZO", "HEROIN", "HEROINA", "DOPE", "METHADONE", "METADONA", "SUBS", "PILLS",
 		"MEDS", "KLONOPIN", "VALIUM", "SEROQUEL", "OPIOIDS", "PASTILLAS", "PERCOS", "MORPHINE", "LEAN",
@@ -460,6 +463,18 @@ var (
 	pastOrAdvice = newSet("NEVER", "DONT", "AGO", "USED", "YEAR", "YEARS", "WHY", "SHOULDNT", "NOT")
 )
 
+// sleepingPill: toks[i] begins "sleeping pill" or "pastilla pa dormir", a
+// downer however it is named.
+func sleepingPill(toks []string, i int) bool {
+	switch toks[i] {
+	case "SLEEPING":
+		return at(toks, i+1) == "PILL" || at(toks, i+1) == "PILLS"
+	case "PASTILLA", "PASTILLAS", "PASTILLITA":
+		return (at(toks, i+1) == "PA" || at(toks, i+1) == "PARA") && at(toks, i+2) == "DORMIR"
+	}
+	return false
+}
+
 // namedDrug: t names a drug or medication; "it", "them", "stuff" and
 // "shit" may stand for one but name none.
 func namedDrug(t string) bool {
@@ -475,7 +490,7 @@ func dangerousUse(toks []string) string {
 	drink, downer, use, past := false, false, false, false
 	for i, t := range toks {
 		drink = drink || drinkWords[t]
-		downer = downer || namedDrug(t)
+		downer = downer || namedDrug(t) || sleepingPill(toks, i)
 		use = use || useWords[t] && !((t == "DOING" || t == "TRYING") && notUseObjects[at(toks, i+1)]) // not "doing this alone"
 		past = past || pastOrAdvice[t]
 	}

@@ -204,6 +204,9 @@ func declined(clauses [][]string) bool {
 		if i >= 2 && hasAny(c, statusWords) && slices.Equal(c, clauses[i-1]) && slices.Equal(c, clauses[i-2]) {
 			return false // "Im fine. Im fine. Im fine.": how they are, said over and over, is not a refusal
 		}
+		if len(c) == 1 && len(clauses) > 1 && (isLaugh(c[0]) || sighs[c[0]]) {
+			continue // "yawn. every single day huh", "jaja. no gracias"
+		}
 		if len(c) == 1 && c[0] == "NO" && len(clauses) > 1 {
 			weakNo = true // "No, thanks anyway.": a refusal only beside a courtesy
 			continue
@@ -226,8 +229,8 @@ func declined(clauses [][]string) bool {
 			bare = bare[:len(bare)-1]
 		}
 		led := bare
-		for len(led) > 1 && leadIns[led[0]] {
-			led = led[1:] // "yeah im over this", "ok im done here"
+		for len(led) > 1 && (leadIns[led[0]] || laughedNo(led)) {
+			led = led[1:] // "yeah im over this", "ok im done here", "jaja no thanks"
 		}
 		ok := false
 		for _, form := range [][]string{c, bare, led} {
@@ -237,7 +240,7 @@ func declined(clauses [][]string) bool {
 			}
 			if courtesy.match(form) {
 				ok, kind = true, true
-			} else if busyOrLate.match(form) || lateReply(form) {
+			} else if busyOrLate.match(form) || programDone.match(form) || lateReply(form) {
 				ok = true // beside a refusal, but it does not make a lone "no" one: "no, at work"
 			}
 			if ok {
@@ -328,7 +331,24 @@ var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REA
 var busyOrLate = anchored("^ {AT WORK|RUNNING LATE|IM AT WORK|IM DRIVING} $", "^ {SORRY|} {BACK TO WORK|GOT TO GO|GTG|SWAMPED|BUSY|ON BREAK|ON BREAK GTG|CANT RN} $",
 	"^ MY BAD $", "^ {SORRY|APOLOGIES} FOR THE LATE {REPLY|RESPONSE} $", "^ {SORRY|} HOURS LATE $", "^ SORRY MY PHONE DIED {EARLIER|} $")
 
-var declinePatterns = anchored("^ ERASE ME $", "^ STOP THE NOISE $", "^ {IM|} LEAVING THE PROGRAM $", "^ {DONT|DO NOT} NEED IT {NOW|ANYMORE|NO MORE} $", "^ TAKE A HINT $", "^ {YA|} ESTUVO {BUENO|} $", "^ {ADIOS|BYE|GOODBYE} {PARA SIEMPRE|FOREVER} $",
+// laughedNo: a laugh before a plain no ("lol no", "jaja no thanks", "lol
+// im good"), not before "im done", which may be a joke or may not.
+func laughedNo(c []string) bool {
+	return isLaugh(c[0]) && (laughedRefusals[at(c, 1)] || at(c, 1) == "IM" && at(c, 2) == "GOOD")
+}
+
+var laughedRefusals = newSet("NO", "NAH", "NAW", "NOPE", "NEL", "PASS")
+
+// programDone is the programme finished, a reason given beside a refusal
+// ("ya termine el programa, ya no hace falta"), not one alone: "graduated
+// the program lol" may be news to celebrate.
+var programDone = anchored("^ {YA|} {TERMINE|ACABE|COMPLETE} {EL|MI} PROGRAMA $", "^ {I|} {FINISHED|COMPLETED|GRADUATED} {THE|MY} PROGRAM $")
+
+// sighs are a reaction that may stand as a sentence before a refusal.
+var sighs = newSet("YAWN", "SIGH", "UGH", "SMH", "BRUH", "MEH")
+
+var declinePatterns = anchored("^ {YA|} NO HACE FALTA $", "^ {NO NEED|DONT NEED|YOU DONT NEED|U DONT NEED} TO CHECK {ON|IN ON|UP ON} ME {ANYMORE|NO MORE|} $",
+	"^ {I THINK|THINK|PRETTY SURE|} IM ALL SET WITH {THIS|THESE|THE TEXTS} {NOW|} $", "^ ERASE ME $", "^ STOP THE NOISE $", "^ {IM|} LEAVING THE PROGRAM $", "^ {DONT|DO NOT} NEED IT {NOW|ANYMORE|NO MORE} $", "^ TAKE A HINT $", "^ {YA|} ESTUVO {BUENO|} $", "^ {ADIOS|BYE|GOODBYE} {PARA SIEMPRE|FOREVER} $",
 	"^ {JUST|PLEASE|} LEAVE ME $", "^ BYE FELICIA $", "^ {NAH|NOPE|NO} {BUT|} {I|} {APPRECIATE IT|APPRECIATE U|APPRECIATE YOU|THX|THANKS|THANK YOU|TY} $", "^ {ILL|I WILL} PASS ON THIS $", "^ MISS ME WITH {THAT|THIS} $", "^ {NAH|NAW|} {IM|I AM} OUT $", "^ {PLEASE|} LEAVE ME OUT {PLEASE|} $",
 	"^ {NOT|NO} MORE OF {THIS|THESE|IT} $", "^ {IM|I AM} {PRETTY MUCH|SO|} DONE WITH ALL {THIS|OF THIS} {STUFF|} $", "^ {SO|IM SO} OVER THIS $",
 	"^ {I|} {DONT|DO NOT} {THINK I|REALLY|} NEED THIS {NOW|ANYMORE|NO MORE|} $", "^ {WE CAN|CAN WE} {DO|TAKE|HAVE} A PAUSE $",
@@ -429,7 +449,7 @@ var declinePatterns = anchored("^ ERASE ME $", "^ STOP THE NOISE $", "^ {IM|} LE
 	// break ok", "need a breather", not "taking a break from social media".
 	"^ TAKING A BREAK {|OK|K|OKAY} $", "^ LETS TAKE A {BREATHER|BREAK} {|OK} $", "^ I THINK WE NEED {SOME|} SPACE {FROM EACH OTHER|} $",
 	"^ NO MO $", "^ {NAH|} THIS AINT IT $", "^ NOT {REALLY|} MY {VIBE|THING|STYLE} $", "^ {EH|NAH|MEH|} {THIS|} DOESNT WORK FOR ME $", "^ {THIS|IT|} DOESNT {FIT|SUIT} ME $",
-	"^ IM ALL SET WITH {THIS|THESE} {NOW|} $", "^ IM FINE WITHOUT {THIS|THESE} {NOW|} $", "^ OK|OKAY THATS ENOUGH NOW $", "^ IM DONE NOW|HERE $", "^ {|THANKS BUT|THX BUT|TY BUT} {ITS|THIS IS|THATS} NOT {REALLY|} MY {THING|VIBE|CUP OF TEA|STYLE} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
+	"^ IM FINE WITHOUT {THIS|THESE} {NOW|} $", "^ OK|OKAY THATS ENOUGH NOW $", "^ IM DONE NOW|HERE $", "^ {|THANKS BUT|THX BUT|TY BUT} {ITS|THIS IS|THATS} NOT {REALLY|} MY {THING|VIBE|CUP OF TEA|STYLE} $", "^ NOT NEEDED ANYMORE $", "^ {THANKS|THX|TY} BUT {NAH|NO} $",
 	"^ {THANKYOU|THANK YOU} NO $", "^ NO THANK YA $", "^ NO PLEASE DONT $", "^ NO MORE OF ALL THIS $", "^ {NOTHIN|NOTHING} MORE OF THIS $",
 	"^ I DONT WANT ANY OF THIS {NO MORE|ANYMORE} $", "^ IM SO DONE {W|WITH} THIS $", "^ FINISHED WITH THIS WHOLE THING $", "^ {NAH|NO} IM COOL $", "^ IM GUCCI $",
 	"^ NO MAS DE ESTO $", "^ BUT NO $", "^ {THATS|THAT IS} {KIND|SWEET|NICE} OF {YOU|YALL} BUT NO $", "^ OUT FOR ME $",

@@ -158,6 +158,9 @@ var (
 	// killers in everyday speech: "this heat is gonna kill me".
 	// No relative or partner: a threat from family stays a crisis.
 	everydayKillers = newSet("HEAT", "WEATHER", "SUN", "TRAFFIC", "WORK", "JOB", "BOSS", "HOMEWORK", "TEST", "EXAM", "SCHOOL", "CLASS", "COLD", "HUMIDITY", "COMMUTE", "SHOES", "FEET", "BACK")
+	// diaryKillers "kill" in Spanish as everydayKillers do in English: "ese
+	// examen me mato", "la novela me dejo muerta".
+	diaryKillers = newSet("EXAMEN", "TRABAJO", "JEFE", "JEFA", "TRAFICO", "CALOR", "ESCUELA", "CLASE", "NOVELA", "SERIE", "PELICULA", "PARTIDO", "GYM", "TAREA", "TURNO", "CHAMBA")
 	// weatherWords: the cold is the weather's.
 	weatherWords = newSet("CLIMA", "HACE", "AFUERA", "TIEMPO", "DIA", "CAFE", "AGUA", "CUARTO", "CASA", "INVIERNO", "NOCHE", "MANANA", "COMIDA")
 	// endingThings end without harm: "my favorite novela ends tonight".
@@ -216,6 +219,31 @@ func anyBefore(toks []string, i, n int, s set) bool {
 	return false
 }
 
+// awayAwhile: "wont be around" at i, for a time that ends.
+func awayAwhile(toks []string, i int) bool {
+	return at(toks, i-1) == "BE" && (at(toks, i-2) == "WONT" || at(toks, i-2) == "NOT") && awhile(toks, i+1)
+}
+
+// awhile: the words from i name a time that ends: "(much) this week",
+// "tomorrow", "till monday", "for a few days"; not "much longer" or "for
+// long".
+func awhile(toks []string, i int) bool {
+	if at(toks, i) == "MUCH" {
+		i++
+	}
+	switch at(toks, i) {
+	case "THIS", "NEXT":
+		return spans[at(toks, i+1)]
+	case "TOMORROW", "TODAY", "TILL", "UNTIL", "TIL":
+		return true
+	case "FOR":
+		return (at(toks, i+1) == "A" || at(toks, i+1) == "THE") && (spans[at(toks, i+2)] || at(toks, i+2) == "FEW" || at(toks, i+2) == "COUPLE")
+	}
+	return false
+}
+
+var spans = newSet("WEEK", "WEEKEND", "MONTH", "MORNING", "AFTERNOON", "SUMMER", "HOLIDAYS", "DAYS")
+
 // foods: "ate way too much turkey" is a meal.
 var foods = newSet("TURKEY", "FOOD", "PIZZA", "CAKE", "CANDY", "PIE", "COOKIES", "TACOS", "DINNER", "LUNCH", "BREAKFAST", "CHOCOLATE",
 	"ICE", "CHIPS", "SNACKS", "PASTA", "RICE", "BREAD", "TAMALES", "CARBS", "SUGAR", "WINGS", "BURGERS", "FRIES", "HAM", "STUFFING", "DESSERT", "COMIDA")
@@ -263,6 +291,9 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 			if laugh && (t == "DEAD" || t == "DYING" || t == "DIED") {
 				toks[i] = "_"
 			}
+			if t == "DEAD" && n1 == "IF" && (at(toks, i-1) == "SO" || at(toks, i-1) == "IM" || at(toks, i-1) == "BE") {
+				toks[i] = "_" // "im so dead if my mom finds out", "ill be dead if i miss the bus"
+			}
 			if t == "DEAD" && (n1 == "ASLEEP" || n1 == "IN" && n2 == "THE" && at(toks, i+3) == "WATER" ||
 				n1 == "IN" && n2 == "HERE" && (at(toks, i-1) == "ITS" || at(toks, i-1) == "SO" && at(toks, i-2) == "ITS" || deadThings[subjectBefore(toks, i)])) {
 				toks[i] = "_" // "dead asleep on the couch", "its dead in here at 3am", "dead in the water"
@@ -274,6 +305,10 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 			if n1 != "AND" && deadThings[subjectBefore(toks, i)] ||
 				t == "DYING" && (at(toks, i-1) == "IM" || at(toks, i-1) == "AM") && (n1 == "IN" || n1 == "AT") && (placesOfWaiting[n2] || placesOfWaiting[at(toks, i+3)]) {
 				toks[i] = "_" // "my phone is about to die", "work is so dead today", "im dying in this waiting room"; not "and so am i"
+			}
+		case "AROUND":
+			if awayAwhile(toks, i) {
+				toks[i] = "_" // "wont be around much this week, camping"
 			}
 		case "GOODBYE", "BYE":
 			if n1 == "TO" && goodbyeThing(toks, i+2) {
@@ -303,6 +338,9 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 			if deviceBefore(toks, i) {
 				toks[i] = "_" // "la bateria se muere", "mi cel se esta muriendo"
 			}
+			if (t == "MUERTA" || t == "MUERTO") && (at(toks, i-1) == "DEJO" || at(toks, i-1) == "DEJA") && anyBefore(toks, i, 6, diaryKillers) {
+				toks[i] = "_" // "la novela de anoche me dejo muerta"
+			}
 		case "KIDS", "KID", "HIJOS":
 			if phoneNoun(n1) {
 				toks[i] = "_" // "this is my kids phone": whose phone, not a goodbye to them
@@ -316,8 +354,8 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 				toks[i] = "_" // "hoy no podre responder": busy, not unresponsive
 			}
 		case "MATO", "MATARON":
-			if laugh {
-				toks[i] = "_" // "ese meme me mato 💀"
+			if laugh || at(toks, i-1) == "ME" && anyBefore(toks, i, 4, diaryKillers) && !slices.ContainsFunc(toks, isDrugOrWeapon) {
+				toks[i] = "_" // "ese meme me mato 💀", "ese examen me mato pero pase"
 			}
 		case "FORGIVE", "PERDONEN", "PERDONA", "PERDONE":
 			for k := i + 1; k <= i+5 && at(toks, k) != ""; k++ {
@@ -359,6 +397,9 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 		case "END", "ENDING", "ENDED", "ENDS":
 			if (n1 == "THINGS" || n1 == "IT") && n2 == "WITH" || anyBefore(toks, i, 3, endingThings) {
 				toks[i] = "_" // "my novela ends tonight", "the season finale ends tonight"
+			}
+			if t == "END" && n1 == "OF" && n2 == "ME" && anyBefore(toks, i, 6, everydayKillers) && !slices.ContainsFunc(toks, isDrugOrWeapon) {
+				toks[i] = "_" // "this warehouse job is gonna be the end of me"
 			}
 		case "QUIERO":
 			// "ya no quiero que me lleguen sus recados", "ya no quiero these
