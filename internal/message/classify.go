@@ -344,7 +344,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			// opt-out.
 			revoked, crisis = "revocation:make it stop", "crisis:plea (make it stop)"
 		}
-		if revoked == "" && (deathToldIn(clauses) && anyMatch(theirLine, clauses) || anyMatch(familySays, clauses[:min(1, len(clauses))]) && anyMatch(personDied, clauses) || anyMatch(goneFromUs, clauses)) && !comesBack(clauses) {
+		if revoked == "" && (deathToldIn(clauses) && anyMatch(theirLine, clauses) || anyMatch(familySays, clauses[:min(1, len(clauses))]) && anyMatch(personDied, clauses) || len(clauses) == 1 && anyMatch(goneFromUs, clauses)) && !comesBack(clauses) {
 			// "my son passed in may from fentanyl. he was on your list",
 			// "this phone belonged to my son. he passed away": the person
 			// the texts were for has died. "ella ya no esta con
@@ -798,9 +798,11 @@ var (
 var (
 	familySays = compileWide("^ THIS IS {HIS|HER|THEIR} {MOTHER|MOM|FATHER|DAD|WIFE|HUSBAND|SISTER|BROTHER|DAUGHTER|SON|GRANDMOTHER|GRANDMA} $")
 	personDied = compileWide("^ {HE|SHE} {PASSED|DIED|PASSED AWAY} {$|IN|ON|LAST|YESTERDAY|RECENTLY|THIS|EARLIER}")
-	// goneFromUs: the person has died, said gently, in the third person.
-	goneFromUs = compileWide("^ {HE|SHE|HES|SHES|MY SON|MY DAUGHTER|MY HUSBAND|MY WIFE|MY BROTHER|MY SISTER|MY MOM|MY DAD} {IS|} NO LONGER WITH US $",
-		"^ {EL|ELLA|MI HIJO|MI HIJA|MI ESPOSO|MI ESPOSA|MI HERMANO|MI HERMANA|MI MAMA|MI PAPA} YA NO ESTA {CON NOSOTROS|ENTRE NOSOTROS} $")
+	// goneFromUs: the person has died, said gently, in the third person,
+	// as the whole text: not "my son is no longer with us. hes in sober
+	// living now", nor a parent's death told by the person.
+	goneFromUs = compileWide("^ {HE|SHE|HES|SHES|MY SON|MY DAUGHTER|MY HUSBAND|MY WIFE|MY BOY|MY GIRL} {IS|} {NO LONGER|NOT|AINT} {WITH|W} US {ANYMORE|NO MORE|} $",
+		"^ {EL|ELLA|MI HIJO|MI HIJA|MI ESPOSO|MI ESPOSA|} YA NO ESTA {CON|ENTRE} NOSOTROS $")
 )
 
 // textsTalk: words of the texts and their timing, beside "make it stop".

@@ -219,14 +219,17 @@ func anyBefore(toks []string, i, n int, s set) bool {
 	return false
 }
 
+// meantWords say a figure is meant: "literally", "i have it planned".
+var meantWords = newSet("TOMORROW", "TONIGHT", "LITERALLY", "PLANNED", "PLAN", "SERIOUSLY")
+
 // awayAwhile: "wont be around" at i, for a time that ends.
 func awayAwhile(toks []string, i int) bool {
-	return at(toks, i-1) == "BE" && (at(toks, i-2) == "WONT" || at(toks, i-2) == "NOT") && awhile(toks, i+1)
+	return at(toks, i-1) == "BE" && (at(toks, i-2) == "WONT" || at(toks, i-2) == "NOT") && awhile(toks, i+1) && !hasAny(toks, everWords)
 }
 
 // awhile: the words from i name a time that ends: "(much) this week",
-// "tomorrow", "till monday", "for a few days"; not "much longer" or "for
-// long".
+// "for a few days"; not "much longer", "for long" or "tomorrow", which a
+// farewell says too.
 func awhile(toks []string, i int) bool {
 	if at(toks, i) == "MUCH" {
 		i++
@@ -234,13 +237,13 @@ func awhile(toks []string, i int) bool {
 	switch at(toks, i) {
 	case "THIS", "NEXT":
 		return spans[at(toks, i+1)]
-	case "TOMORROW", "TODAY", "TILL", "UNTIL", "TIL":
-		return true
 	case "FOR":
 		return (at(toks, i+1) == "A" || at(toks, i+1) == "THE") && (spans[at(toks, i+2)] || at(toks, i+2) == "FEW" || at(toks, i+2) == "COUPLE")
 	}
 	return false
 }
+
+var everWords = newSet("EVER", "FOREVER", "AGAIN", "ANYMORE")
 
 var spans = newSet("WEEK", "WEEKEND", "MONTH", "MORNING", "AFTERNOON", "SUMMER", "HOLIDAYS", "DAYS")
 
@@ -354,8 +357,8 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 				toks[i] = "_" // "hoy no podre responder": busy, not unresponsive
 			}
 		case "MATO", "MATARON":
-			if laugh || at(toks, i-1) == "ME" && anyBefore(toks, i, 4, diaryKillers) && !slices.ContainsFunc(toks, isDrugOrWeapon) {
-				toks[i] = "_" // "ese meme me mato 💀", "ese examen me mato pero pase"
+			if laugh || at(toks, i-1) == "ME" && anyBefore(toks, i, 4, diaryKillers) && !slices.Contains(toks[:i], "SI") && !slices.Contains(toks, "HOY") && !slices.ContainsFunc(toks, isDrugOrWeapon) {
+				toks[i] = "_" // "ese meme me mato 💀", "ese examen me mato pero pase"; not "si pierdo el trabajo me mato"
 			}
 		case "FORGIVE", "PERDONEN", "PERDONA", "PERDONE":
 			for k := i + 1; k <= i+5 && at(toks, k) != ""; k++ {
@@ -398,8 +401,8 @@ func blankFigures(toks []string, laugh bool) (deviceDied bool) {
 			if (n1 == "THINGS" || n1 == "IT") && n2 == "WITH" || anyBefore(toks, i, 3, endingThings) {
 				toks[i] = "_" // "my novela ends tonight", "the season finale ends tonight"
 			}
-			if t == "END" && n1 == "OF" && n2 == "ME" && anyBefore(toks, i, 6, everydayKillers) && !slices.ContainsFunc(toks, isDrugOrWeapon) {
-				toks[i] = "_" // "this warehouse job is gonna be the end of me"
+			if t == "END" && n1 == "OF" && n2 == "ME" && anyBefore(toks, i, 6, everydayKillers) && !slices.ContainsFunc(toks, isDrugOrWeapon) && !hasAny(toks, meantWords) {
+				toks[i] = "_" // "this warehouse job is gonna be the end of me"; not "school tomorrow will be the end of me. i have it planned"
 			}
 		case "QUIERO":
 			// "ya no quiero que me lleguen sus recados", "ya no quiero these
