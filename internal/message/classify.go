@@ -206,7 +206,7 @@ const (
 // that the cross-validation can sweep them.
 var (
 	modelCrisisAt      = 0.5
-	modelCrisisBareAt  = 0.7
+	modelCrisisBareAt  = 0.65
 	modelCrisisShortAt = 0.7
 )
 
