@@ -347,7 +347,13 @@ var programDone = anchored("^ {YA|} {TERMINE|ACABE|COMPLETE} {EL|MI} PROGRAMA $"
 // sighs are a reaction that may stand as a sentence before a refusal.
 var sighs = newSet("YAWN", "SIGH", "UGH", "SMH", "BRUH", "MEH")
 
-var declinePatterns = anchored("^ {YA|} NO HACE FALTA $", "^ {NO NEED|DONT NEED|YOU DONT NEED|U DONT NEED} TO CHECK {ON|IN ON|UP ON} ME {ANYMORE|NO MORE|} $",
+var declinePatterns = anchored("^ {YA|} NO HACE FALTA $",
+	// Quitting "it", naming nothing: "I gave it up", "not doing it
+	// anymore", "ya lo deje". Not "im off it" alone, which the corpus's
+	// writers read both ways.
+	"^ {I|} {GAVE|GIVEN} IT UP {FOR GOOD|TODAY|FINALLY|} $", "^ {IM|I AM|} OFF IT FOR GOOD $", "^ {IM|I AM|} {DONE|FINISHED} WITH IT FOR GOOD $",
+	"^ {IM|I AM|} NOT DOING IT {ANYMORE|NO MORE} $", "^ YA LO DEJE $", "^ YA NO ESTOY EN ESO $",
+	"^ YA PARE {|DESDE EL LUNES|DESDE EL MARTES|DESDE EL MIERCOLES|DESDE EL JUEVES|DESDE EL VIERNES|DESDE EL SABADO|DESDE EL DOMINGO|DESDE AYER|DESDE ANOCHE|HOY} $", "^ {NO NEED|DONT NEED|YOU DONT NEED|U DONT NEED} TO CHECK {ON|IN ON|UP ON} ME {ANYMORE|NO MORE|} $",
 	"^ {I THINK|THINK|PRETTY SURE|} IM ALL SET WITH {THIS|THESE|THE TEXTS} {NOW|} $", "^ ERASE ME $", "^ STOP THE NOISE $", "^ {IM|} LEAVING THE PROGRAM $", "^ {DONT|DO NOT} NEED IT {NOW|ANYMORE|NO MORE} $", "^ TAKE A HINT $", "^ {YA|} ESTUVO {BUENO|} $", "^ {ADIOS|BYE|GOODBYE} {PARA SIEMPRE|FOREVER} $",
 	"^ {JUST|PLEASE|} LEAVE ME $", "^ BYE FELICIA $", "^ {NAH|NOPE|NO} {BUT|} {I|} {APPRECIATE IT|APPRECIATE U|APPRECIATE YOU|THX|THANKS|THANK YOU|TY} $", "^ {ILL|I WILL} PASS ON THIS $", "^ MISS ME WITH {THAT|THIS} $", "^ {NAH|NAW|} {IM|I AM} OUT $", "^ {PLEASE|} LEAVE ME OUT {PLEASE|} $",
 	"^ {NOT|NO} MORE OF {THIS|THESE|IT} $", "^ {IM|I AM} {PRETTY MUCH|SO|} DONE WITH ALL {THIS|OF THIS} {STUFF|} $", "^ {SO|IM SO} OVER THIS $",
@@ -935,20 +941,22 @@ var (
 // GOTTA, GOING or IT: "I need to stop" (said to oneself: "Stop. I need to
 // stop."), "I'm going to stop", "want it to stop".
 var stopIntentWords = newSet("I", "IM", "AM", "WANT", "WANNA", "TO", "STOP", "STOPPING", "STOPPED", "READY", "THINK", "IMMA", "DECIDED", "ID", "LIKE", "WOULD",
-	"REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "TODAY", "NOW", "RN", "OK", "OKAY", "SO", "YEAH", "WELL", "NGL", "TBH", "LOL", "PLEASE", "PLS", "ITS", "OFFICIALLY")
+	"REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "TODAY", "NOW", "RN", "OK", "OKAY", "SO", "YEAH", "WELL", "NGL", "TBH", "LOL", "PLEASE", "PLS", "ITS", "OFFICIALLY", "FINALLY", "GOOD")
 
 // stopWriters say who stops, or that they mean to.
 var stopWriters = newSet("I", "IM", "WANNA", "WANT", "READY", "IMMA", "DECIDED", "ID", "STOPPING", "STOPPED", "TIME")
 
 // quitWords may stand beside an "I quit": "ok thats it im quitting", "I
 // QUIT I QUIT", "i wanna quit fr", "I think its time i quit", "I need to
-// quit". Not AGAIN, UGH, TRYING, HELP, CANT, TOMORROW, FINALLY or GOOD:
-// "im quitting again", "ugh i quit", "trying to quit", "help me quit", "I
-// can't quit", "ill quit tomorrow", "I finally quit", "quitting for good"
-// speak of a drug, or may be a farewell.
+// quit", "I finally quit", "I quit for good this time", "i quit. ya.": a
+// quit told as done or decided now, naming nothing. Not AGAIN, UGH,
+// TRYING, HELP, CANT, TOMORROW or DAY: "im quitting again", "ugh i quit",
+// "trying to quit", "help me quit", "I can't quit", "ill quit tomorrow",
+// "quit. day 1" tell a struggle or a plan, the person's own.
 var quitWords = newSet("AM", "NOW", "PERIOD", "NGL", "SO", "GUESS", "THAT", "THATS", "OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX",
 	"WANT", "WANNA", "TO", "NEED", "GOTTA", "HAVE", "WOULD", "LIKE", "ID", "DECIDED", "IVE", "READY", "REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "FRFR", "TODAY",
-	"GONNA", "IMMA", "IMA", "GOING", "OFFICIALLY", "THINK", "ITS", "TBH", "HONESTLY", "RN", "ILL", "WILL", "THEN", "IGHT", "AIGHT", "ALRIGHT", "AND", "PLS", "PLZ", "WHATEVER", "GOT", "BAD", "SWEAR", "MEAN", "THO", "JUST")
+	"GONNA", "IMMA", "IMA", "GOING", "OFFICIALLY", "THINK", "ITS", "TBH", "HONESTLY", "RN", "ILL", "WILL", "THEN", "IGHT", "AIGHT", "ALRIGHT", "AND", "PLS", "PLZ", "WHATEVER", "GOT", "BAD", "SWEAR", "MEAN", "THO", "JUST",
+	"FINALLY", "GOOD", "YA")
 
 // quitWriters say who quits, or that they mean to: "I quit", "gonna
 // quit", "ready to quit".

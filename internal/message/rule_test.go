@@ -715,7 +715,7 @@ func TestClassifyRule(t *testing.T) {
 		{"I quit 🍺", ClassOther, false, "", false},
 		{"I quit today 🙏", ClassOther, false, "", false},
 		{"I want to quit. Tina", ClassOther, false, "", false},
-		{"I quit for good this time", ClassOther, false, "", false},
+		{"I quit for good this time", ClassOptOut, false, "revocation:i quit", false},
 		{"no thanks for now", ClassOther, false, "", false},
 		{"6 months clean and using my new planner every day", ClassOther, false, "", false},
 		{"3 months sober and got high marks on my exam", ClassOther, false, "", false},
@@ -860,6 +860,22 @@ func TestClassifyRule(t *testing.T) {
 		{"mi tia chela toma pastillas para dormir", ClassOther, false, "", false},
 		{"tome dos chelas y una pastilla de dormir", ClassCrisis, false, "crisis:dangerous-use-mixing", false},
 		{"this class will be the end of me fr", ClassOther, false, "", false},
+		// Quitting told as done or decided now, naming nothing, is honoured;
+		// a struggle or a plan is the person's own.
+		{"I finally quit", ClassOptOut, false, "revocation:i quit", false},
+		{"finally stopped", ClassOptOut, false, "revocation:i stop", false},
+		{"i quit. ya.", ClassOptOut, false, "revocation:i quit", false},
+		{"I gave it up", ClassOptOut, false, "revocation:declined", false},
+		{"not doing it anymore", ClassOptOut, false, "revocation:declined", false},
+		{"off it for good", ClassOptOut, false, "revocation:declined", false},
+		{"ya lo deje", ClassOptOut, false, "revocation:declined", false},
+		{"ya pare desde el lunes", ClassOptOut, false, "revocation:declined", false},
+		{"ya pare. llevo 2 semanas sin pastillas", ClassOther, false, "", false},
+		{"I gave it up, 30 days no meth", ClassOther, false, "", false},
+		{"im off it", ClassOther, false, "", false},
+		{"im trying to quit", ClassOther, false, "", false},
+		{"im quitting tomorrow", ClassOther, false, "", false},
+		{"quit smoking for good", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
