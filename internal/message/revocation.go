@@ -347,7 +347,13 @@ var programDone = anchored("^ {YA|} {TERMINE|ACABE|COMPLETE} {EL|MI} PROGRAMA $"
 // sighs are a reaction that may stand as a sentence before a refusal.
 var sighs = newSet("YAWN", "SIGH", "UGH", "SMH", "BRUH", "MEH")
 
-var declinePatterns = anchored("^ {YA|} NO HACE FALTA $",
+var declinePatterns = anchored("^ {NAH|NO|PUES|} {YA|} NO HACE FALTA {GRACIAS|} $",
+	// Signing off, and Spanish ways to call an end: "logging off", "aqui
+	// le paramos", "ya con esto es suficiente", "ya porfa".
+	"^ {IM|I AM|I WILL BE|ILL BE|} {SIGNING|LOGGING} OFF {NOW|} $", "^ {IM|} {LEAVING|DROPPING OUT OF} THE {GROUP|LIST|TEXT LINE} $", "^ AQUI LE PARAMOS $",
+	"^ {YA|} CON ESTO {ES|} SUFICIENTE $", "^ YA {PORFA|PORFAVOR|POR FAVOR|XFA|X FA|PLS} $", "^ {MUY AMABLES|MUY AMABLE|QUE AMABLES} PERO {YA NO|NO GRACIAS} $",
+	"^ {I|} {DROPPED IT|GAVE UP ON IT} $", "^ {FINALLY|} DONE WITH IT {FINALLY|} $", "^ CALLING IT QUITS {$|ON THE WHOLE THING}", "^ {IM|I AM|} {DONE|FINISHED} WITH THE WHOLE THING {FR|} $",
+	"^ YA LE PARE $", "^ YA NO ANDO EN ESO $",
 	// Quitting "it", naming nothing: "I gave it up", "not doing it
 	// anymore", "ya lo deje". Not "im off it" alone, which the corpus's
 	// writers read both ways.
