@@ -339,6 +339,16 @@ func laughedNo(c []string) bool {
 
 var laughedRefusals = newSet("NO", "NAH", "NAW", "NOPE", "NEL", "PASS")
 
+// quitIt is quitting "it" or "the whole thing", told as done and naming
+// nothing: "I gave it up", "not doing it anymore", "calling it quits", "ya
+// lo deje", "ya no ando en eso". Not "im off it" alone, which the corpus's
+// writers read both ways, nor "i gave up on it" (on staying sober?).
+var quitIt = anchored("^ {I|} {GAVE|GIVEN} IT UP {FOR GOOD|TODAY|FINALLY|} $", "^ {IM|I AM|} OFF IT FOR GOOD $", "^ {IM|I AM|} {DONE|FINISHED} WITH IT FOR GOOD $",
+	"^ {IM|I AM|} NOT DOING IT {ANYMORE|NO MORE} $", "^ YA LO DEJE $", "^ YA NO ESTOY EN ESO $", "^ YA LE PARE $", "^ YA NO ANDO EN ESO $",
+	"^ YA PARE {|DESDE EL LUNES|DESDE EL MARTES|DESDE EL MIERCOLES|DESDE EL JUEVES|DESDE EL VIERNES|DESDE EL SABADO|DESDE EL DOMINGO|DESDE AYER|DESDE ANOCHE|HOY} $",
+	"^ {I|} DROPPED IT $", "^ {FINALLY|} DONE WITH IT {FINALLY|} $", "^ CALLING IT QUITS {$|ON THE WHOLE THING $|ON THE WHOLE THING TODAY $|ON THESE TEXTS $}",
+	"^ {IM|I AM|} {DONE|FINISHED} WITH THE WHOLE THING {FR|} $")
+
 // programDone is the programme finished, a reason given beside a refusal
 // ("ya termine el programa, ya no hace falta"), not one alone: "graduated
 // the program lol" may be news to celebrate.
@@ -350,16 +360,9 @@ var sighs = newSet("YAWN", "SIGH", "UGH", "SMH", "BRUH", "MEH")
 var declinePatterns = anchored("^ {NAH|NO|PUES|} {YA|} NO HACE FALTA {GRACIAS|} $",
 	// Signing off, and Spanish ways to call an end: "logging off", "aqui
 	// le paramos", "ya con esto es suficiente", "ya porfa".
-	"^ {IM|I AM|I WILL BE|ILL BE|} {SIGNING|LOGGING} OFF {NOW|} $", "^ {IM|} {LEAVING|DROPPING OUT OF} THE {GROUP|LIST|TEXT LINE} $", "^ AQUI LE PARAMOS $",
+	"^ {IM|I AM|I WILL BE|ILL BE|} {SIGNING|LOGGING} OFF {NOW|} $", "^ {IM|} LEAVING THE {LIST|TEXT LINE} $", "^ AQUI LE PARAMOS $",
 	"^ {YA|} CON ESTO {ES|} SUFICIENTE $", "^ YA {PORFA|PORFAVOR|POR FAVOR|XFA|X FA|PLS} $", "^ {MUY AMABLES|MUY AMABLE|QUE AMABLES} PERO {YA NO|NO GRACIAS} $",
-	"^ {I|} {DROPPED IT|GAVE UP ON IT} $", "^ {FINALLY|} DONE WITH IT {FINALLY|} $", "^ CALLING IT QUITS {$|ON THE WHOLE THING}", "^ {IM|I AM|} {DONE|FINISHED} WITH THE WHOLE THING {FR|} $",
-	"^ YA LE PARE $", "^ YA NO ANDO EN ESO $",
-	// Quitting "it", naming nothing: "I gave it up", "not doing it
-	// anymore", "ya lo deje". Not "im off it" alone, which the corpus's
-	// writers read both ways.
-	"^ {I|} {GAVE|GIVEN} IT UP {FOR GOOD|TODAY|FINALLY|} $", "^ {IM|I AM|} OFF IT FOR GOOD $", "^ {IM|I AM|} {DONE|FINISHED} WITH IT FOR GOOD $",
-	"^ {IM|I AM|} NOT DOING IT {ANYMORE|NO MORE} $", "^ YA LO DEJE $", "^ YA NO ESTOY EN ESO $",
-	"^ YA PARE {|DESDE EL LUNES|DESDE EL MARTES|DESDE EL MIERCOLES|DESDE EL JUEVES|DESDE EL VIERNES|DESDE EL SABADO|DESDE EL DOMINGO|DESDE AYER|DESDE ANOCHE|HOY} $", "^ {NO NEED|DONT NEED|YOU DONT NEED|U DONT NEED} TO CHECK {ON|IN ON|UP ON} ME {ANYMORE|NO MORE|} $",
+	"^ {NO NEED|DONT NEED|YOU DONT NEED|U DONT NEED} TO CHECK {ON|IN ON|UP ON} ME {ANYMORE|NO MORE|} $",
 	"^ {I THINK|THINK|PRETTY SURE|} IM ALL SET WITH {THIS|THESE|THE TEXTS} {NOW|} $", "^ ERASE ME $", "^ STOP THE NOISE $", "^ {IM|} LEAVING THE PROGRAM $", "^ {DONT|DO NOT} NEED IT {NOW|ANYMORE|NO MORE} $", "^ TAKE A HINT $", "^ {YA|} ESTUVO {BUENO|} $", "^ {ADIOS|BYE|GOODBYE} {PARA SIEMPRE|FOREVER} $",
 	"^ {JUST|PLEASE|} LEAVE ME $", "^ BYE FELICIA $", "^ {NAH|NOPE|NO} {BUT|} {I|} {APPRECIATE IT|APPRECIATE U|APPRECIATE YOU|THX|THANKS|THANK YOU|TY} $", "^ {ILL|I WILL} PASS ON THIS $", "^ MISS ME WITH {THAT|THIS} $", "^ {NAH|NAW|} {IM|I AM} OUT $", "^ {PLEASE|} LEAVE ME OUT {PLEASE|} $",
 	"^ {NOT|NO} MORE OF {THIS|THESE|IT} $", "^ {IM|I AM} {PRETTY MUCH|SO|} DONE WITH ALL {THIS|OF THIS} {STUFF|} $", "^ {SO|IM SO} OVER THIS $",
@@ -657,6 +660,11 @@ func bareOptOut(clauses [][]string) string {
 		// need to stop."), nor "want it to stop" (a plea, crisis.go).
 		return "revocation:i stop"
 	}
+	if len(clauses) == 1 && quitIt.match(append(clauses[0][:len(clauses[0]):len(clauses[0])], "")) {
+		// "I gave it up", "not doing it anymore", "ya lo deje": quitting
+		// "it", told as done, the whole text; read as "I quit" is.
+		return "revocation:i quit"
+	}
 	if len(clauses) == 1 && howToQuit(clauses[0]) {
 		// "how do i quit": how to leave, naming nothing; to a person who
 		// wrote lately, a question about the drug (declineRules).
@@ -903,6 +911,7 @@ func intentSaid(clauses [][]string, max int, words, writers set, verbAt func(c [
 	}
 	verb, writer := false, false
 	for _, c := range clauses {
+		c = forGoodCut(c)
 		if !allIn(c, words) {
 			return false
 		}
@@ -912,6 +921,20 @@ func intentSaid(clauses [][]string, max int, words, writers set, verbAt func(c [
 		}
 	}
 	return verb && writer
+}
+
+// forGoodCut drops "for good" (and "for good this time") from the end of
+// a clause: "I quit for good", "finally stopped for good"; not GOOD on its
+// own ("good, i quit").
+func forGoodCut(c []string) []string {
+	n := len(c)
+	if n >= 4 && c[n-2] == "THIS" && c[n-1] == "TIME" && c[n-4] == "FOR" && c[n-3] == "GOOD" {
+		return c[:n-4]
+	}
+	if n >= 2 && c[n-2] == "FOR" && c[n-1] == "GOOD" {
+		return c[:n-2]
+	}
+	return c
 }
 
 // howToQuit asks how to quit, naming nothing: "how do i quit", "so how
@@ -947,7 +970,7 @@ var (
 // GOTTA, GOING or IT: "I need to stop" (said to oneself: "Stop. I need to
 // stop."), "I'm going to stop", "want it to stop".
 var stopIntentWords = newSet("I", "IM", "AM", "WANT", "WANNA", "TO", "STOP", "STOPPING", "STOPPED", "READY", "THINK", "IMMA", "DECIDED", "ID", "LIKE", "WOULD",
-	"REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "TODAY", "NOW", "RN", "OK", "OKAY", "SO", "YEAH", "WELL", "NGL", "TBH", "LOL", "PLEASE", "PLS", "ITS", "OFFICIALLY", "FINALLY", "GOOD")
+	"REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "TODAY", "NOW", "RN", "OK", "OKAY", "SO", "YEAH", "WELL", "NGL", "TBH", "LOL", "PLEASE", "PLS", "ITS", "OFFICIALLY", "FINALLY")
 
 // stopWriters say who stops, or that they mean to.
 var stopWriters = newSet("I", "IM", "WANNA", "WANT", "READY", "IMMA", "DECIDED", "ID", "STOPPING", "STOPPED", "TIME")
@@ -962,7 +985,7 @@ var stopWriters = newSet("I", "IM", "WANNA", "WANT", "READY", "IMMA", "DECIDED",
 var quitWords = newSet("AM", "NOW", "PERIOD", "NGL", "SO", "GUESS", "THAT", "THATS", "OK", "OKAY", "K", "WELP", "YEP", "YEAH", "YUP", "WELL", "QUIT", "QUITTING", "I", "IM", "HEREBY", "IT", "LOL", "LMAO", "PLEASE", "BYE", "THANKS", "THX",
 	"WANT", "WANNA", "TO", "NEED", "GOTTA", "HAVE", "WOULD", "LIKE", "ID", "DECIDED", "IVE", "READY", "REALLY", "FOR", "REAL", "THIS", "TIME", "FR", "FRFR", "TODAY",
 	"GONNA", "IMMA", "IMA", "GOING", "OFFICIALLY", "THINK", "ITS", "TBH", "HONESTLY", "RN", "ILL", "WILL", "THEN", "IGHT", "AIGHT", "ALRIGHT", "AND", "PLS", "PLZ", "WHATEVER", "GOT", "BAD", "SWEAR", "MEAN", "THO", "JUST",
-	"FINALLY", "GOOD", "YA")
+	"FINALLY")
 
 // quitWriters say who quits, or that they mean to: "I quit", "gonna
 // quit", "ready to quit".
