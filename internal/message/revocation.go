@@ -313,7 +313,7 @@ var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECK
 var leadIns = newSet("BUENO", "PUES", "MMK", "BRUH", "NGL", "IGHT", "AIGHT", "M", "MM", "YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH",
+var softeners = newSet("EH", "ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH",
 	"BUD", "BUDDY", "PAL", "PO", "PUES", "NGL", "NETA", "DEAR", "GUEY", "WEY", "CHAMO", "VALE")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
@@ -357,7 +357,10 @@ var programDone = anchored("^ {YA|} {TERMINE|ACABE|COMPLETE} {EL|MI} PROGRAMA $"
 // sighs are a reaction that may stand as a sentence before a refusal.
 var sighs = newSet("YAWN", "SIGH", "UGH", "SMH", "BRUH", "MEH")
 
-var declinePatterns = anchored("^ {NAH|NO|PUES|} {YA|} NO HACE FALTA {GRACIAS|} $",
+var declinePatterns = anchored("^ {I WOULD|ID} LIKE NO MORE $", "^ {THANK YOU BUT|THANKS BUT|} {I|} NO LONGER {REQUIRE|NEED} {THIS|THESE|THEM|IT} $", "^ YA BASTA $", "^ {THANK YOU|THANKS} {KINDLY|} BUT NO $",
+	"^ {IM|I AM|} NOT PARTICIPATING {ANYMORE|} $", "^ {NAH|} SKIP ME $", "^ {I|} WANT NO PART OF {THIS|THESE|IT} $", "^ {I|} {AINT|AM NOT|IM NOT} DOING THIS {NO MORE|ANYMORE} $",
+	"^ THATS THE LAST OF {THIS|THESE|IT} FOR ME $", "^ {IM|I AM|} {SO|} THROUGH {WITH|W} {THIS|THESE} $", "^ {YO|} PASO $",
+	"^ {NAH|NO|PUES|} {YA|} NO HACE FALTA {GRACIAS|} $",
 	// Signing off, and Spanish ways to call an end: "logging off", "aqui
 	// le paramos", "ya con esto es suficiente", "ya porfa".
 	"^ {IM|I AM|I WILL BE|ILL BE|} {SIGNING|LOGGING} OFF {NOW|} $", "^ {IM|} LEAVING THE {LIST|TEXT LINE} $", "^ AQUI LE PARAMOS $",
@@ -910,8 +913,14 @@ func intentSaid(clauses [][]string, max int, words, writers set, verbAt func(c [
 		return false
 	}
 	verb, writer := false, false
-	for _, c := range clauses {
+	for k, c := range clauses {
+		if len(clauses) > 1 && asideClause(c) {
+			continue // "sorry just saw this. i quit", "Quitting now, thank you dear"
+		}
 		c = forGoodCut(c)
+		if k == len(clauses)-1 && len(clauses) > 1 && !allIn(c, words) && asideClause(c) {
+			continue
+		}
 		if !allIn(c, words) {
 			return false
 		}
@@ -921,6 +930,24 @@ func intentSaid(clauses [][]string, max int, words, writers set, verbAt func(c [
 		}
 	}
 	return verb && writer
+}
+
+// asideClause is a sentence said beside a quit that leaves it as it is: a
+// late reply ("sorry just saw this") or thanks ("thank you dear").
+func asideClause(c []string) bool {
+	form := append(c[:len(c):len(c)], "")
+	if lateReply(form) {
+		return true
+	}
+	if c[0] != "THANK" && c[0] != "THANKS" && c[0] != "THX" && c[0] != "TY" && c[0] != "GRACIAS" {
+		return false
+	}
+	for _, t := range c[1:] {
+		if t != "YOU" && t != "U" && !softeners[t] {
+			return false
+		}
+	}
+	return true
 }
 
 // forGoodCut drops "for good" (and "for good this time") from the end of

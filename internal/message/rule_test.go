@@ -937,6 +937,29 @@ func TestClassifyRule(t *testing.T) {
 		{"barely hanging on", ClassOther, false, "", true},
 		{"its too much", ClassOther, false, "", true},
 		{"ready to be done", ClassOther, false, "", true},
+		// Read from the forty-eighth batch: siblings of the dev part's ambiguous
+		// texts.
+		{"sorry just saw this. i quit", ClassOptOut, false, "revocation:i quit", false},
+		{"I would like no more, thank you", ClassOptOut, false, "revocation:declined", false},
+		{"Thank you but I no longer require this", ClassOptOut, false, "revocation:declined", false},
+		{"Thank you kindly but no", ClassOptOut, false, "revocation:declined", false},
+		{"Not participating, thank you", ClassOptOut, false, "revocation:declined", false},
+		{"nah skip me", ClassOptOut, false, "revocation:declined", false},
+		{"I want no part of this", ClassOptOut, false, "revocation:declined", false},
+		{"aint doing this no more", ClassOptOut, false, "revocation:declined", false},
+		{"That's the last of this for me", ClassOptOut, false, "revocation:declined", false},
+		{"im so through w this", ClassOptOut, false, "revocation:declined", false},
+		{"👎 ya basta eh", ClassOptOut, false, "revocation:declined", false},
+		{"🙅‍♀️ paso, gracias", ClassOptOut, false, "revocation:declined", false},
+		{"no aguanto ya", ClassCrisis, false, "crisis:suicide", false},
+		{"ME SIENTO MAL ME DIERON ALGO Y NO SE QUE ES", ClassCrisis, false, "crisis:overdose-emergency", false},
+		{"no se que me meti pero me siento muy mal", ClassCrisis, false, "crisis:overdose-emergency", false},
+		{"use fent hoy after being clean for 4 months", ClassCrisis, false, "crisis:use after time away", false},
+		{"Quitting now, thank you dear", ClassOptOut, false, "revocation:i quit", false},
+		{"thank you dear", ClassOther, false, "", false},
+		{"I quit. thank you for helping me stay sober 90 days", ClassOther, false, "", false},
+		{"paso por ti a las 5", ClassOther, false, "", false},
+		{"i use it after being clean? no, never", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
