@@ -325,6 +325,14 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 				revoked = "" // "I quit 💪", "I QUIT 🎉", "I quit today 🙏", "I quit 🍺": quitting a drug, celebrated or pictured
 			}
 		}
+		if revoked == "revocation:declined" {
+			switch {
+			case crisis == "" && dangerEmoji(body):
+				crisis = "emoji:danger" // "im so through w this 🔫": the safety reply, and the opt-out
+			case strings.ContainsAny(body, drugEmoji):
+				revoked = "" // "thats the last of it for me 🍺": a drink pictured, the person's own
+			}
+		}
 		if crisis == "" && declines(revoked) && tailPhrased(clauses) {
 			// "im done i swear", "im out for real this time": the ending
 			// that leaves the refusal as it is leaves its despair too.

@@ -313,7 +313,7 @@ var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECK
 var leadIns = newSet("BUENO", "PUES", "MMK", "BRUH", "NGL", "IGHT", "AIGHT", "M", "MM", "YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
 
 // softeners may end a refusal without changing it.
-var softeners = newSet("EH", "ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH",
+var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONEY", "SWEETIE", "YA", "KINDLY", "PLEASE", "THANKS", "THX", "TY", "THO", "THOUGH", "MAAM", "SIR", "BRO", "FAM", "MAN", "DUDE", "HONESTLY", "TBH", "FR", "GRACIAS", "PORFAVOR", "THANK", "K", "OK", "OKAY", "PLS", "PLZ", "SMH", "SIGH",
 	"BUD", "BUDDY", "PAL", "PO", "PUES", "NGL", "NETA", "DEAR", "GUEY", "WEY", "CHAMO", "VALE")
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
@@ -359,7 +359,7 @@ var sighs = newSet("YAWN", "SIGH", "UGH", "SMH", "BRUH", "MEH")
 
 var declinePatterns = anchored("^ {I WOULD|ID} LIKE NO MORE $", "^ {THANK YOU BUT|THANKS BUT|} {I|} NO LONGER {REQUIRE|NEED} {THIS|THESE|THEM|IT} $", "^ YA BASTA $", "^ {THANK YOU|THANKS} {KINDLY|} BUT NO $",
 	"^ {IM|I AM|} NOT PARTICIPATING {ANYMORE|} $", "^ {NAH|} SKIP ME $", "^ {I|} WANT NO PART OF {THIS|THESE|IT} $", "^ {I|} {AINT|AM NOT|IM NOT} DOING THIS {NO MORE|ANYMORE} $",
-	"^ THATS THE LAST OF {THIS|THESE|IT} FOR ME $", "^ {IM|I AM|} {SO|} THROUGH {WITH|W} {THIS|THESE} $", "^ {YO|} PASO $",
+	"^ THATS THE LAST OF {THIS|THESE|IT} FOR ME $", "^ {IM|I AM|} {SO|} THROUGH {WITH|W} {THIS|THESE} $",
 	"^ {NAH|NO|PUES|} {YA|} NO HACE FALTA {GRACIAS|} $",
 	// Signing off, and Spanish ways to call an end: "logging off", "aqui
 	// le paramos", "ya con esto es suficiente", "ya porfa".
@@ -936,8 +936,8 @@ func intentSaid(clauses [][]string, max int, words, writers set, verbAt func(c [
 // late reply ("sorry just saw this") or thanks ("thank you dear").
 func asideClause(c []string) bool {
 	form := append(c[:len(c):len(c)], "")
-	if lateReply(form) {
-		return true
+	if lateReply(form) && hasAny(c, lateMarks) {
+		return true // not "i saw. i quit"
 	}
 	if c[0] != "THANK" && c[0] != "THANKS" && c[0] != "THX" && c[0] != "TY" && c[0] != "GRACIAS" {
 		return false
@@ -949,6 +949,8 @@ func asideClause(c []string) bool {
 	}
 	return true
 }
+
+var lateMarks = newSet("SORRY", "JUST", "LATE")
 
 // forGoodCut drops "for good" (and "for good this time") from the end of
 // a clause: "I quit for good", "finally stopped for good"; not GOOD on its
