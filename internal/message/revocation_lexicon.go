@@ -377,11 +377,6 @@ var revocationSets = []ruleSet{
 		"{TEXT|TEXTS|TEXTING|TEXTED ME} MORE THAN MY {EX|FAMILY|OWN FAMILY}",
 		"{YOU|YALL|YOUR|UR|THESE} ~ {TEXTING|TEXT|MESSAGING|MESSAGE|TEXTS|MESSAGES} ~ EVERY {5|FIVE|10|TEN|2|TWO} {MIN|MINS|MINUTES|HOURS}",
 		"^ {OK|} {THIS|THESE|YOUR TEXTS} {IS|ARE} GETTING {KINDA|KIND OF|SO|REALLY|} ANNOYING {$|NGL|TBH|FR|LOL}", "^ ENOUGH WITH THE ~ {QUOTES|TEXTS|MESSAGES|REMINDERS}",
-		// The hour complained of, as the number is: "too early", "u woke me
-		// up again", "son las 5 de la mañana".
-		"^ {TOO|SO|WAY TOO} EARLY {$|BRO|LOL|SMH|FR}", "^ {WHY|Y} SO EARLY {$|LOL|BRO|SMH}", "^ {U|YOU|THIS|THESE|UR TEXT|YOUR TEXT|YOUR TEXTS|UR TEXTS} WOKE ME UP {$|AGAIN}",
-		"{DO|DOES} {U|YOU|YALL} HAVE TO SEND {THESE|THEM|EM} SO EARLY", "^ DAILY IS {OVERKILL|TOO MUCH|A LOT} $",
-		"^ SON LAS {3|4|5|6} DE LA MANANA $",
 		// A pause, which the line does not offer: the texts stop.
 		"{CAN|COULD} {YOU|YALL|WE} PAUSE", "PAUSE {FOR A WHILE|FOR NOW|FOR A BIT|FOR A FEW}",
 		// The keywords as a phone or a voice may write them.

@@ -963,19 +963,6 @@ func TestClassifyRule(t *testing.T) {
 		{"im good eh", ClassOther, false, "", false},
 		{"i saw. i quit", ClassOther, false, "", false},
 		{"no thanks 🙏", ClassOptOut, false, "revocation:declined", false},
-		// The hour complained of, as the number of texts is.
-		{"too early", ClassOptOut, false, "revocation:too many", false},
-		{"why so early 😩", ClassOptOut, false, "revocation:too many", false},
-		{"u woke me up again wtf", ClassOptOut, false, "revocation:too many", false},
-		{"do u have to send these so early", ClassOptOut, false, "revocation:too many", false},
-		{"daily is overkill", ClassOptOut, false, "revocation:too many", false},
-		{"SON LAS 5 DE LA MAÑANA", ClassOptOut, false, "revocation:too many", false},
-		{"too early to be craving but here we are", ClassOther, false, "", false},
-		{"its 6am and im already craving", ClassOther, false, "", false},
-		{"my craving woke me up", ClassOther, false, "", false},
-		{"the baby woke me up again", ClassOther, false, "", false},
-		{"too early to tell", ClassOther, false, "", false},
-		{"its 5am, heading to work", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
