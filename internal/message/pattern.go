@@ -243,22 +243,21 @@ func (p pattern) matchAt(toks []string, i, k int) bool {
 // matchIndexed is matchAt(toks, i, 0) for a pattern found in a byFirst
 // index under toks[i]: the slot it was indexed on (the first, or the one
 // after ^) already holds toks[i], so matching resumes after it.
-func (p pattern) matchIndexed(toks []string, i int) bool {
-	if p[0].end && p[0].gap < 0 {
-		return at(toks, i-1) == "" && p.matchAt(toks, i+1, 2)
-	}
-	return p.matchAt(toks, i+1, 1)
-}
+func (p pattern) matchIndexed(toks []string, i int) bool { return p.resume(toks, i, 1) }
 
 // matchAfterTwo is matchIndexed for a pattern found in a firstWord's byNext
 // index under toks[i] and toks[i+1]: both slots already hold, so matching
 // resumes after them.
-func (p pattern) matchAfterTwo(toks []string, i int) bool {
-	k := nextSlot(p)
-	if k == 2 && at(toks, i-1) != "" {
+func (p pattern) matchAfterTwo(toks []string, i int) bool { return p.resume(toks, i, 2) }
+
+// resume matches p at i when its n slots from the one indexed on are known
+// to hold toks[i:i+n].
+func (p pattern) resume(toks []string, i, n int) bool {
+	k := nextSlot(p) - 1 // the slot indexed on: 1 after ^
+	if k == 1 && at(toks, i-1) != "" {
 		return false
 	}
-	return p.matchAt(toks, i+2, k+1)
+	return p.matchAt(toks, i+n, k+n)
 }
 
 // ruleSet is a named group of patterns: the name says why a text matched.

@@ -913,14 +913,11 @@ func intentSaid(clauses [][]string, max int, words, writers set, verbAt func(c [
 		return false
 	}
 	verb, writer := false, false
-	for k, c := range clauses {
+	for _, c := range clauses {
 		if len(clauses) > 1 && asideClause(c) {
 			continue // "sorry just saw this. i quit", "Quitting now, thank you dear"
 		}
 		c = forGoodCut(c)
-		if k == len(clauses)-1 && len(clauses) > 1 && !allIn(c, words) && asideClause(c) {
-			continue
-		}
 		if !allIn(c, words) {
 			return false
 		}
@@ -1006,7 +1003,7 @@ var stopWriters = newSet("I", "IM", "WANNA", "WANT", "READY", "IMMA", "DECIDED",
 
 // quitWords may stand beside an "I quit": "ok thats it im quitting", "I
 // QUIT I QUIT", "i wanna quit fr", "I think its time i quit", "I need to
-// quit", "I finally quit", "I quit for good this time", "i quit. ya.": a
+// quit", "I finally quit", "I quit for good this time": a
 // quit told as done or decided now, naming nothing. Not AGAIN, UGH,
 // TRYING, HELP, CANT, TOMORROW or DAY: "im quitting again", "ugh i quit",
 // "trying to quit", "help me quit", "I can't quit", "ill quit tomorrow",
