@@ -118,7 +118,7 @@ const (
 // 96.7%).
 const (
 	floorCrisisRecall = 96.7
-	floorOptOutRecall = 94.4
+	floorOptOutRecall = 96.0
 	floorFalseOptOuts = 0
 )
 

@@ -655,20 +655,20 @@ func TestClassifyRule(t *testing.T) {
 		{"mi papa dejo de tomar ayer y esta temblando y hablando con gente q no existe", ClassCrisis, false, "crisis:dangerous withdrawal", false},
 		{"you can stop now with the messages", ClassOptOut, false, "revocation:in plainer words", false},
 		// Quitting, naming nothing, said with a few words of intent:
-		// honoured, the safer side; not while trying, asking how, or
-		// saying it again.
+		// honoured, the safer side, and so is trying to quit or needing to
+		// stop said alone; not asking how, or saying it again.
 		{"gonna quit now", ClassOptOut, false, "revocation:i quit", false},
 		{"i wanna quit fr", ClassOptOut, false, "revocation:i quit", false},
 		{"ready to quit", ClassOptOut, false, "revocation:i quit", false},
 		{"ill quit tomorrow", ClassOther, false, "", false},
-		{"trying to quit", ClassOther, false, "", false},
+		{"trying to quit", ClassOptOut, false, "revocation:i quit", false},
 		{"help me quit", ClassOther, false, "", false},
 		{"how do i quit", ClassOptOut, false, "revocation:how do i quit", false},
 		{"how do i stop??", ClassOther, false, "", false},
 		{"how do i quit xanax", ClassOther, false, "", false},
 		{"I want to stop", ClassOptOut, false, "revocation:i stop", false},
 		{"stopping today", ClassOptOut, false, "revocation:i stop", false},
-		{"I need to stop", ClassOther, false, "", false},
+		{"I need to stop", ClassOptOut, false, "revocation:i stop", false},
 		{"I stopped 💪", ClassOther, false, "", false},
 		{"i want it to stop", ClassCrisis, true, "crisis:plea (make it stop) + revocation:make it stop", false},
 		{"im dopesick and i just want it to stop", ClassOther, false, "", false},
@@ -873,7 +873,7 @@ func TestClassifyRule(t *testing.T) {
 		{"ya pare. llevo 2 semanas sin pastillas", ClassOther, false, "", false},
 		{"I gave it up, 30 days no meth", ClassOther, false, "", false},
 		{"im off it", ClassOther, false, "", false},
-		{"im trying to quit", ClassOther, false, "", false},
+		{"im trying to quit", ClassOptOut, false, "revocation:i quit", false},
 		{"im quitting tomorrow", ClassOther, false, "", false},
 		{"quit smoking for good", ClassOther, false, "", false},
 		// Read from the forty-seventh batch: sign-offs, check-ins declined,
@@ -963,6 +963,43 @@ func TestClassifyRule(t *testing.T) {
 		{"im good eh", ClassOther, false, "", false},
 		{"i saw. i quit", ClassOther, false, "", false},
 		{"no thanks 🙏", ClassOptOut, false, "revocation:declined", false},
+		// Bare words the corpus's writers read as opt-outs: trying to quit or
+		// needing to stop said alone, more goodbyes and refusals naming
+		// nothing; not "ttyl" (they will talk later) nor "estoy bien, gracias
+		// por preguntar".
+		{"trying to quit", ClassOptOut, false, "revocation:i quit", false},
+		{"I need to stop", ClassOptOut, false, "revocation:i stop", false},
+		{"im trying to quit", ClassOptOut, false, "revocation:i quit", false},
+		{"tryna quit", ClassOptOut, false, "revocation:i quit", false},
+		{"i have to stop", ClassOptOut, false, "revocation:i stop", false},
+		{"i really need to stop", ClassOptOut, false, "revocation:i stop", false},
+		{"trying to quit. day 3", ClassOther, false, "", false},
+		{"i need to stop. i really really need to stop", ClassOther, false, "", false},
+		{"gave my card away. trying to stop", ClassOther, false, "", false},
+		{"trying to quit heroin", ClassOther, false, "", false},
+		{"I can't stop", ClassOther, false, "", false},
+		{"good bye", ClassCrisis, true, "crisis:farewell (broad) + revocation:declined", false},
+		{"bye bye", ClassOptOut, false, "revocation:declined", false},
+		{"not now", ClassOptOut, false, "revocation:declined", false},
+		{"maybe later", ClassOptOut, false, "revocation:declined", false},
+		{"no need anymore", ClassOptOut, false, "revocation:declined", false},
+		{"hell no", ClassOptOut, false, "revocation:declined", false},
+		{"i dont want it", ClassOptOut, false, "revocation:declined", false},
+		{"no ty im good", ClassOptOut, false, "revocation:declined", false},
+		{"this isnt me", ClassOptOut, false, "revocation:declined", false},
+		{"this is annoying", ClassOptOut, false, "revocation:declined", false},
+		{"why wont you stop", ClassOptOut, false, "revocation:declined", false},
+		{"mejor no", ClassOptOut, false, "revocation:declined", false},
+		{"ya no quiero", ClassCrisis, true, "crisis:suicide (broad) + revocation:declined", false},
+		{"op out", ClassOptOut, false, "typo:op out→OPTOUT", false},
+		{"stop everything", ClassOptOut, false, "revocation:no contact", false},
+		{"im sober now. i dont need this", ClassOptOut, false, "revocation:declined", false},
+		{"nvm im good", ClassOptOut, false, "revocation:declined", false},
+		{"ttyl", ClassOther, false, "", false},
+		{"see ya tomorrow", ClassOther, false, "", false},
+		{"estoy bien, gracias por preguntar", ClassOther, false, "", false},
+		{"im sober now!", ClassOther, false, "", false},
+		{"i dont want em", ClassOptOut, false, "revocation:do not want them", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
