@@ -319,6 +319,8 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		}
 		if revoked == "revocation:i quit" || revoked == "revocation:i stop" {
 			switch {
+			case (soleSaid(clauses, "QUIT") || soleSaid(clauses, "STOP")) && pictured(body):
+				revoked = "" // "trying to quit 😔", "i need to stop 💔": said alone but for a picture, the person's own
 			case dangerEmoji(body):
 				crisis = "emoji:danger" // "I want to stop 😔🔫": the safety reply, and the opt-out
 			case strings.ContainsAny(body, celebrateEmoji+joyEmoji+drugEmoji) || strings.Contains(body, ":)"):
@@ -393,10 +395,11 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// stopped caring": despair on a relapse, when an overdose is likeliest.
 		crisis = "crisis:distress-relapse"
 	}
-	if crisis == "" && len(clauses) == 1 && slices.Equal(clauses[0], []string{"BYE"}) {
-		// "bye", and nothing more: a goodbye as unclear as "goodbye",
-		// read the same way (the safety reply, and the opt-out it also
-		// asks for); "ok bye" and "bye for now" are everyday.
+	if crisis == "" && len(clauses) == 1 && (slices.Equal(clauses[0], []string{"BYE"}) || slices.Equal(clauses[0], []string{"BYE", "BYE"}) || slices.Equal(clauses[0], []string{"BYEBYE"}) || slices.Equal(clauses[0], []string{"BYE", "NOW"})) && !strings.ContainsRune(body, '👋') {
+		// "bye", "bye bye" or "bye now", and nothing more: a goodbye as unclear as
+		// "goodbye", read the same way (the safety reply, and the opt-out
+		// it also asks for); "ok bye", "bye for now" and a wave ("bye bye
+		// 👋") are everyday.
 		crisis = "crisis:farewell"
 	}
 	if crisis == "" && shortFarewell(clauses) {
@@ -1220,8 +1223,18 @@ func dangerEmoji(body string) bool {
 // "I quit today 🙏", "I quit 🚬".
 const (
 	joyEmoji  = "🙏❤😊☺🥰😁🥲😭"
-	drugEmoji = "🍺🍻🍷🍸🍹🥃🍾🚬💉🌿🍃🎰🚭"
+	drugEmoji = "🍺🍻🍷🍸🍹🥃🍾🚬💉🌿🍃🎰🚭💊❄🍄"
 )
+
+// pictured: the text has an emoji or another picture symbol.
+func pictured(body string) bool {
+	for _, r := range body {
+		if r >= 0x2190 && (unicode.Is(unicode.So, r) || r >= 0x1F000) {
+			return true
+		}
+	}
+	return false
+}
 
 func deathSigns(body string) bool {
 	sign, pills, letters := false, 0, 0

@@ -352,7 +352,7 @@ var quitIt = anchored("^ {I|} {GAVE|GIVEN} IT UP {FOR GOOD|TODAY|FINALLY|} $", "
 // programDone is the programme finished, a reason given beside a refusal
 // ("ya termine el programa, ya no hace falta"), not one alone: "graduated
 // the program lol" may be news to celebrate.
-var programDone = anchored("^ {IM|I AM} {SOBER|CLEAN} NOW $", "^ {YA|} {ESTOY|TOY} {LIMPIO|LIMPIA|SOBRIO|SOBRIA} $", "^ {YA|} {TERMINE|ACABE|COMPLETE} {EL|MI} PROGRAMA $", "^ {I|} {FINISHED|COMPLETED|GRADUATED} {THE|MY} PROGRAM $")
+var programDone = anchored("^ {YA|} {TERMINE|ACABE|COMPLETE} {EL|MI} PROGRAMA $", "^ {I|} {FINISHED|COMPLETED|GRADUATED} {THE|MY} PROGRAM $")
 
 // sighs are a reaction that may stand as a sentence before a refusal.
 var sighs = newSet("YAWN", "SIGH", "UGH", "SMH", "BRUH", "MEH")
@@ -490,15 +490,15 @@ var declinePatterns = anchored("^ {I WOULD|ID} LIKE NO MORE $", "^ {THANK YOU BU
 	"^ BYE|BAI|BYEE|CHAO|CIAO|ADIOS|GOODBYE $", "^ OK|OKAY|K BYE|CHAO|ADIOS $", "^ BYE YA $", "^ OH GREAT ANOTHER ONE $", "^ OTRA VEZ USTEDES $",
 	// More of the same, naming nothing: "good bye", "bye bye",
 	// "not now", "maybe later", "no need anymore", "hell no", "i dont want
-	// it", "no ty im good", "this isnt me", "this is annoying", "why wont
-	// you stop", "mejor no".
+	// it", "no ty im good", "this is annoying", "why wont you stop", "mejor
+	// no". Not "this isnt me" (shame, said of oneself), "nvm im good" (a
+	// disclosure taken back) nor "nope not anymore" (still using?).
 	"^ {GOOD BYE|BYE BYE|BYEBYE|BYE NOW} $", "^ {NOT NOW|MAYBE LATER|NOT RIGHT NOW|MAYBE ANOTHER TIME|ANOTHER TIME} $",
 	"^ {NOT|NO} NEEDED {ANYMORE|NO MORE|NOW|} $", "^ NO NEED {ANYMORE|NO MORE|NOW} $", "^ {HELL NO|ABSOLUTELY NOT|NO WAY JOSE|HECK NO|NO SIR} $",
-	"^ {I|} {DONT|DO NOT} WANT {IT|ANY|ANY MORE|ANYMORE} {ANYMORE|NO MORE|} $", "^ {NO|NAH|NOPE} {THANKS|THX|TY|THANK YOU} {IM|I AM} {GOOD|OK|OKAY|FINE|STRAIGHT|ALL SET} $",
-	"^ {THIS|THAT} {ISNT|IS NOT|AINT} ME $", "^ {THIS IS|THIS|THATS|SO|THESE ARE|THESE|UR TEXTS ARE|YOUR TEXTS ARE} {SO|REALLY|SOOO|VERY|} ANNOYING $",
-	"^ {WHY WONT|WHEN WILL|WILL|WHEN DO|DO} {YOU|U|YALL|THESE|THESE TEXTS|THE TEXTS} {EVER|} STOP {COMING|} $", "^ {NVM|NEVERMIND|NEVER MIND} {IM|I AM} {GOOD|OK|OKAY|FINE} $",
-	"^ {MEJOR|AHORITA|AHORA} NO $", "^ NO GRASIAS|GRACIA|GRAX|GRACIS $", "^ {ALRIGHT|OK|OKAY} ENOUGH $", "^ DONT WANT $",
-	"^ {NOPE|NO|NAH} NOT ANYMORE $", "^ YA NO QUIERO $")
+	"^ {I|} {DONT|DO NOT} WANT {IT|ANY|ANY MORE} $", "^ {NO|NAH|NOPE} {THANKS|THX|TY|THANK YOU} {IM|I AM} {GOOD|OK|OKAY|FINE|STRAIGHT|ALL SET} $",
+	"^ {THIS IS|THIS|THATS|SO|THESE ARE|THESE|UR TEXTS ARE|YOUR TEXTS ARE} {SO|REALLY|SOOO|VERY|} ANNOYING $",
+	"^ {WHY WONT|WHEN WILL|WILL|WHEN DO|DO} {YOU|U|YALL|THESE|THESE TEXTS|THE TEXTS} {EVER|} STOP {COMING|} $",
+	"^ {MEJOR|AHORITA|AHORA} NO $", "^ NO GRASIAS|GRACIA|GRAX|GRACIS $", "^ {ALRIGHT|OK|OKAY} ENOUGH $", "^ DONT WANT $", "^ YA NO QUIERO $")
 
 // onlyFillers: every token is a filler ("ok", "so"), or there are none.
 func onlyFillers(toks []string) bool {
@@ -655,7 +655,7 @@ var (
 // for on those words alone. END on its own stays an opt-out.
 func bareOptOut(clauses [][]string) string {
 	if len(clauses) == 1 && len(clauses[0]) == 2 && clauses[0][0] == "OPT" && clauses[0][1] != "IN" && editDistance(clauses[0][1], "OUT", 1) <= 1 ||
-		len(clauses) == 1 && len(clauses[0]) == 2 && clauses[0][1] == "OUT" && editDistance(clauses[0][0], "OPT", 1) == 1 && len(clauses[0][0]) >= 2 {
+		len(clauses) == 1 && len(clauses[0]) == 2 && clauses[0][1] == "OUT" && opTypos[clauses[0][0]] {
 		return "typo:" + strings.ToLower(clauses[0][0]+" "+clauses[0][1]) + "→OPTOUT" // "opt oit", "opt ou", "op out"
 	}
 	if quitSaid(clauses) {
@@ -907,20 +907,50 @@ var selfStops = newSet("STOP", "QUIT", "PARA", "PARAR", "DETEN", "DETENER", "ALT
 // this time". A writer must be there (I, IM, GONNA, WANNA, READY...):
 // "quit please" and "quit it" ask us, and are read as such elsewhere.
 func quitSaid(clauses [][]string) bool {
-	return intentSaid(clauses, 3, quitWords, quitWriters, func(c []string, i int) bool { return c[i] == "QUIT" || c[i] == "QUITTING" }) ||
-		len(clauses) == 1 && intentSaid(clauses, 1, soleQuitWords, soleQuitWriter, func(c []string, i int) bool { return c[i] == "QUIT" && soleTrying[at(c, i-1)] })
+	return intentSaid(clauses, 3, quitWords, quitWriters, func(c []string, i int) bool { return c[i] == "QUIT" || c[i] == "QUITTING" }) || soleSaid(clauses, "QUIT")
 }
 
-// soleTrying: "trying to quit", "im trying to stop", "tryna quit", the
-// whole text in one sentence, naming nothing: as bare as "I want to quit",
-// and read the same way. Beside anything else ("trying to quit. day 3",
-// "gave my card away. trying to stop") it is the person's struggle.
+// soleSaid, with verb QUIT or STOP: "trying to quit", "im trying to stop", "tryna quit", "I need
+// to stop", "i really have to stop", the whole text in one sentence,
+// said once and naming nothing: as bare as "I want to quit", and read the
+// same way. Beside anything else ("trying to quit. day 3", "Stop. I need
+// to stop."), said twice ("I need to stop I need to stop"), after a yes
+// ("yeah im trying to quit": an answer) or with a picture (classifyText)
+// it is the person's struggle.
+func soleSaid(clauses [][]string, verb string) bool {
+	if len(clauses) != 1 {
+		return false
+	}
+	c := forGoodCut(clauses[0])
+	verbs, trying, really := 0, 0, 0
+	for i, t := range c {
+		switch {
+		case verbs > 0:
+			if !soleTail[t] {
+				return false // "im trying to quit i really am"
+			}
+		case t == verb:
+			if p := at(c, i-1); p != "TO" && p != "TRYNA" && p != "GOTTA" {
+				return false
+			}
+			verbs++
+		case !soleWords[t]:
+			return false
+		case t == "TRYING" || t == "TRYNA" || t == "NEED" || t == "HAVE" || t == "GOTTA" || t == "GOT":
+			trying++
+		case t == "REALLY":
+			really++
+		}
+	}
+	return verbs == 1 && trying == 1 && really <= 1
+}
+
+// opTypos are OPT mistyped before OUT: "op out", "otp out".
+var opTypos = newSet("OP", "OTP", "0PT", "OPPT", "OPTT", "OPR", "OPG")
+
 var (
-	soleTrying     = newSet("TRYING", "TRYNA", "TO")
-	soleQuitWords  = union(newSet("TRYING", "TRYNA"), quitWords)
-	soleQuitWriter = union(newSet("TRYING", "TRYNA"), quitWriters)
-	soleStopWords  = union(newSet("TRYING", "TRYNA", "NEED", "HAVE", "GOTTA", "GOT"), stopIntentWords)
-	soleStopWriter = union(newSet("TRYING", "TRYNA", "NEED", "GOTTA"), stopWriters)
+	soleWords = newSet("I", "IM", "AM", "REALLY", "TRYING", "TRYNA", "TO", "NEED", "HAVE", "GOTTA", "GOT")
+	soleTail  = newSet("FR", "FOR", "REAL")
 )
 
 // stopSaid is quitSaid for STOP: "I want to stop", "wanna stop for real
@@ -928,12 +958,7 @@ var (
 func stopSaid(clauses [][]string) bool {
 	return intentSaid(clauses, 2, stopIntentWords, stopWriters, func(c []string, i int) bool {
 		return c[i] == "STOP" && (at(c, i-1) == "TO" && at(c, i-2) != "THIS" || at(c, i-1) == "WANNA") || c[i] == "STOPPING" || c[i] == "STOPPED"
-	}) || len(clauses) == 1 && intentSaid(clauses, 1, soleStopWords, soleStopWriter, func(c []string, i int) bool {
-		// "I need to stop", "i really have to stop", "trying to stop",
-		// "tryna stop": alone in the text; "i need to stop. i really
-		// really need to stop" says it twice, the person's own.
-		return c[i] == "STOP" && (at(c, i-1) == "TO" && at(c, i-2) != "THIS" || at(c, i-1) == "TRYNA")
-	})
+	}) || soleSaid(clauses, "STOP")
 }
 
 // intentSaid: at most max clauses, all of words, with a verb (verbAt) and
