@@ -1019,6 +1019,24 @@ func TestClassifyRule(t *testing.T) {
 		{"out out", ClassOther, false, "", false},
 		{"otp out", ClassOptOut, false, "typo:otp out→OPTOUT", false},
 		{"i dont want it no more", ClassOther, false, "", false},
+		// A wish to have died, eternal sleep, seeing or hearing things in a drink
+		// withdrawal, and crying that has not stopped (the corpus's writers read
+		// it as a crisis, the safer side); not a figure of speech nor a question.
+		{"eternal sleep sounds nice", ClassCrisis, false, "crisis:suicide", false},
+		{"a long sleep sounds good right now", ClassCrisis, false, "crisis:suicide", false},
+		{"i should have died that night", ClassCrisis, false, "crisis:suicide", false},
+		{"i wasnt supposed to survive", ClassCrisis, false, "crisis:suicide", false},
+		{"i shouldnt have woken up", ClassCrisis, false, "crisis:suicide", false},
+		{"i shouldve died laughing at that meme", ClassOther, false, "", false},
+		{"i wasnt supposed to survive that exam lol", ClassOther, false, "", false},
+		{"i need a long nap after this shift", ClassOther, false, "", false},
+		{"withdrawing from alcohol and shaking, seeing things", ClassCrisis, false, "crisis:dangerous withdrawal", false},
+		{"stopped drinking yesterday and im hearing stuff", ClassCrisis, false, "crisis:dangerous withdrawal", false},
+		{"alcohol withdrawal made me see things differently about my life", ClassOther, false, "", false},
+		{"does alcohol withdrawal make you start seeing things?", ClassOther, false, "", false},
+		{"i havent stopped crying for hours", ClassCrisis, false, "crisis:despair (broad)", true},
+		{"tears wont quit today", ClassCrisis, false, "crisis:despair (broad)", true},
+		{"no paro de llorar", ClassCrisis, false, "crisis:despair (broad)", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
