@@ -933,8 +933,8 @@ func TestClassifyRule(t *testing.T) {
 		{"strips showed fent lol whatever im doin it anyway", ClassCrisis, false, "crisis:dangerous-use", false},
 		{"glock loaded beside me", ClassCrisis, false, "crisis:means now", false},
 		{"empty", ClassOther, false, "", true},
-		{"barely hanging on", ClassOther, false, "", true},
-		{"its too much", ClassOther, false, "", true},
+		{"barely hanging on", ClassCrisis, false, "crisis:hopelessness", false},
+		{"its too much", ClassCrisis, false, "crisis:hopelessness", false},
 		{"ready to be done", ClassOther, false, "", true},
 		// Read from the forty-eighth batch: siblings of the dev part's ambiguous
 		// texts.
