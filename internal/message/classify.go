@@ -772,7 +772,7 @@ func stopThenPlea(clauses [][]string) bool {
 			c = c[1:]
 		}
 		switch {
-		case setMatch(&helpAsked, [][]string{c}) || anyMatch(scaredPlea, [][]string{c}):
+		case setMatch(&helpAsked, [][]string{c}) || anyMatch(scaredPlea, [][]string{c}) || anyMatch(bareHelp, [][]string{c}):
 			plea = true
 		case anyMatch(pleaWords, [][]string{c}):
 		default:
@@ -781,6 +781,9 @@ func stopThenPlea(clauses [][]string) bool {
 	}
 	return plea
 }
+
+// bareHelp after a stop is a plea too ("stop. help", "STOP help me").
+var bareHelp = compileWide("^ {HELP|HELP ME|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME} $")
 
 var pleaWords = compileWide("^ {HELP|HELP ME|PLEASE|PLS|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME|PORFAVOR} $")
 
@@ -850,7 +853,9 @@ var leavingDespair = compileWide("DOESNT MATTER ANYWAY", "TIRED OF ALL OF IT", "
 	"{I|} MADE MY {CHOICE|DECISION} $", "{I|} ALREADY DECIDED $", "NOT LIKE {ILL|I WILL} BE AROUND", "NO VOY A ESTAR $", "NO QUIERO NADA DE NADIE", "NO MORE ME $", "IT ALL DOESNT MATTER", "NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
 	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "WONT NEED ANYTHING {SOON|$}", "LIFE INCLUDED $", "DONE WITH {ALL OF IT|EVERYTHING|IT ALL}", "{IM|I AM} NOT WORTH {ANYTHING|IT|SAVING|THE TEXTS|THE EFFORT}",
 	"{DONT|DOESNT|WONT|CANT} STOP A BULLET", "NOTHING STOPS A BULLET", "BULLET STOPS EVERYTHING", "{NOBODY|NO ONE|NOONE} {CAN|WILL|CAN EVER} TALK ME OUT OF IT",
-	"{GOING|GONE|GO|MOVING} TO A BETTER PLACE", "NO VALGO LA PENA", "{MOVING|GOING} TO HEAVEN", "NEXT LIFE", "IN WITH GOD", "AWAY FROM EVERYTHING", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $")
+	"{GOING|GONE|GO|MOVING} TO A BETTER PLACE", "NO VALGO LA PENA", "{MOVING|GOING} TO HEAVEN", "NEXT LIFE", "IN WITH GOD", "AWAY FROM EVERYTHING", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $",
+	"{NOTHING|NOTHINGS} {IS GONNA|IS GOING TO|GONNA|GOING TO|WILL|CAN|EVER} HELP {ANYWAY|ME|$}", "NOTHING {HELPS|WORKS} {ANYWAY|$}", "NO TIENE CASO {NADA|SEGUIR|VIVIR|$}", "{RATHER|WANNA|WANT TO} {JUST|} VANISH",
+	"{NOBODY|NO ONE|NOONE} CARES ANYWAY", "NO MORE NOTHING", "{GOING|GOIN} AWAY FOR {A WHILE|A LONG TIME|A LONG WHILE|GOOD} {$|NOW}", "{WONT|WILL NOT} BE REACHABLE", "WHERE {IM|I AM} GOING {$|NO|NOT|THEY|THERE|I WONT}")
 
 // phoneGoodbye: a phone or a chance the person will not need, beside a
 // request to stop ("lose my number, wont be needing a phone soon", "stop

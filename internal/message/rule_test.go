@@ -1037,6 +1037,28 @@ func TestClassifyRule(t *testing.T) {
 		{"i havent stopped crying for hours", ClassCrisis, false, "crisis:despair (broad)", true},
 		{"tears wont quit today", ClassCrisis, false, "crisis:despair (broad)", true},
 		{"no paro de llorar", ClassCrisis, false, "crisis:despair (broad)", false},
+		// Hopelessness with a laugh beside it ("nobody cares lol") is still read;
+		// despair said while leaving ("nothing is gonna help anyway", "going away
+		// for a while", "wont be reachable") and a bare "help" after a stop get the
+		// safety reply with the opt-out.
+		{"nobody cares lol", ClassCrisis, false, "crisis:hopelessness", false},
+		{"ppl wouldnt even care lol", ClassCrisis, false, "crisis:hopelessness", false},
+		{"not like anyone would care 🙃 lol", ClassCrisis, false, "crisis:hopelessness", false},
+		{"no one gonna come to my funeral lol", ClassCrisis, false, "crisis:hopelessness", false},
+		{"so over life fr", ClassCrisis, false, "crisis:hopelessness", false},
+		{"logging off life lol", ClassCrisis, false, "crisis:hopelessness", false},
+		{"nobody cares about my fantasy football lol", ClassOther, false, "", false},
+		{"not like anyone would notice my haircut lol", ClassOther, false, "", false},
+		{"so over life admin stuff lol", ClassOther, false, "", false},
+		{"quit texting me, nothing's gonna help anyway", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
+		{"quit texting me. i'd rather just vanish honestly", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
+		{"I'm going away for a while. Please don't text.", ClassCrisis, true, "crisis:distress-leaving + revocation:do not contact", true},
+		{"Please don't contact me again. I won't be reachable.", ClassCrisis, true, "crisis:distress-leaving + revocation:do not contact", true},
+		{"unsubscribe me, wont need these where im going", ClassCrisis, true, "crisis:suicide + revocation:unsubscribe", false},
+		{"no more texts no more nothing", ClassCrisis, true, "crisis:distress-leaving + revocation:in plainer words", true},
+		{"stop. help", ClassCrisis, true, "crisis:plea (help asked) + revocation:stop", false},
+		{"going away to rehab for a while, please dont text", ClassOptOut, false, "revocation:do not contact", false},
+		{"ya no sigo el tratamiento, no tiene caso que me manden mensajes", ClassOptOut, false, "revocation:list", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
