@@ -335,6 +335,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 				revoked = "" // "thats the last of it for me 🍺": a drink pictured, the person's own
 			}
 		}
+		if strings.HasPrefix(revoked, "bare:") && strings.ContainsAny(body, drugEmoji) && !dangerEmoji(body) {
+			revoked = "" // "no more 🍺", "no more ❄️": a drug pictured is what is no more
+		}
 		if crisis == "" && declines(revoked) && tailPhrased(clauses) {
 			// "im done i swear", "im out for real this time": the ending
 			// that leaves the refusal as it is leaves its despair too.
@@ -394,6 +397,9 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 		// "relapsed. nothing matters", "drank again after 90 days and I
 		// stopped caring": despair on a relapse, when an overdose is likeliest.
 		crisis = "crisis:distress-relapse"
+	}
+	if crisis == "" && soleDespair(body, clauses) {
+		crisis = "crisis:worn out"
 	}
 	if crisis == "" && len(clauses) == 1 && (slices.Equal(clauses[0], []string{"BYE"}) || slices.Equal(clauses[0], []string{"BYE", "BYE"}) || slices.Equal(clauses[0], []string{"BYEBYE"}) || slices.Equal(clauses[0], []string{"BYE", "NOW"})) && !strings.ContainsRune(body, '👋') {
 		// "bye", "bye bye" or "bye now", and nothing more: a goodbye as unclear as
@@ -523,7 +529,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 			crisis = "crisis:distress-leaving"
 		}
 	}
-	if crisis != "" && !strings.HasPrefix(crisis, "model:") && (revoked == wishRule || revoked == noUseRule) {
+	if crisis != "" && !strings.HasPrefix(crisis, "model:") && crisis != "crisis:worn out" && (revoked == wishRule || revoked == noUseRule) {
 		// "how do i make this stop, i cant live like this", "these texts
 		// arent helping i want to die": the crisis speaking, not a
 		// request. A goodbye stays: "nothing helps. im checking out" gets
@@ -772,7 +778,7 @@ func stopThenPlea(clauses [][]string) bool {
 			c = c[1:]
 		}
 		switch {
-		case setMatch(&helpAsked, [][]string{c}) || anyMatch(scaredPlea, [][]string{c}) || anyMatch(bareHelp, [][]string{c}):
+		case setMatch(&helpAsked, [][]string{c}) || anyMatch(scaredPlea, [][]string{c}) || bareHelp.match(append(c[:len(c):len(c)], "")):
 			plea = true
 		case anyMatch(pleaWords, [][]string{c}):
 		default:
@@ -782,8 +788,56 @@ func stopThenPlea(clauses [][]string) bool {
 	return plea
 }
 
+// soleDespair: worn out by it all, or sure nobody would care, naming
+// nothing, as the whole text ("i dont wanna keep doing this", "its all
+// too much", "barely hanging on", "estoy al limite", "nobody cares lol",
+// "not like anyone would care 🙃 lol"), perhaps beside a word of the same
+// despair ("its too much. all of it", "life is too much, im done").
+// Every writer of the corpus reads it as a crisis, the safer side. Said
+// of something ("rent went up again. its too much", "night shift again.
+// i dont wanna keep doing this", "who won the game? nobody cares lol") it
+// is everyday, and so is being worn out with a laugh ("this is too much
+// rn 😂"); only the unmissed may laugh.
+func soleDespair(body string, clauses [][]string) bool {
+	found, laughed := false, laughs(body, clauses)
+	for _, c := range clauses {
+		if len(c) == 1 && (isLaugh(c[0]) || sighs[c[0]]) {
+			continue
+		}
+		form := append(c[:len(c):len(c)], "")
+		switch {
+		case !found && (unmissed.match(form) || !laughed && wornOut.match(form)):
+			found = true
+		case despairBeside.match(form):
+		default:
+			return false
+		}
+	}
+	return found
+}
+
+var (
+	wornOut = anchored("^ {LORD|HONESTLY|TBH|NGL|GOD|UGH|MAN|BRO|} {I|} {DONT|DO NOT|DONT REALLY} {WANNA|WANT TO} KEEP DOING THIS {TO MYSELF|SHIT|} {ANYMORE|NO MORE|ANY LONGER|} {TBH|FR|HONESTLY|} $",
+		"^ {LORD|HONESTLY|TBH|NGL|GOD|UGH|} {IM|I AM|} {NOT WANTING|NO LONGER WANT|NO LONGER WANNA} TO DO THIS {ANYMORE|NO MORE|ANY LONGER|} $",
+		"^ {HONESTLY|TBH|NGL|UGH|} {IM|I AM|} {SO|JUST|REALLY|} TIRED OF DOING THIS {ANYMORE|NO MORE|} {TBH|FR|HONESTLY|} $",
+		"^ {HONESTLY|TBH|NGL|UGH|} {ITS|IT IS|THIS IS|ITS ALL|IT IS ALL|ITS JUST|ITS ALL JUST|EVERYTHING IS|LIFE IS|ITS WAY|ITS GETTING|ITS GETTING TO BE} {WAY|} TOO MUCH {ANYMORE|ALL OF IT|NOW|RN|TONIGHT|} {TBH|FR|HONESTLY|} $",
+		"^ {YA|} {ESTOY|TOY|STOY|ANDO} AL LIMITE {YA|} $", "^ {THIS|IT|LIFE|NOTHING} {JUST|} {ISNT|IS NOT|AINT|IS} WORTH IT {ANYMORE|NO MORE} {TBH|FR|HONESTLY|} $",
+		"^ {IM|I AM|} BARELY {HANGING|HANGIN|HOLDING|HOLDIN} ON {BY A THREAD|} {TBH|FR|HONESTLY|} $", "^ {IM|I AM|} HANGING ON BY A THREAD $", "^ {I|} CANT DO THIS {MUCH|ANY} LONGER {TBH|FR|HONESTLY|} $")
+	unmissed = anchored("^ {LITERALLY|HONESTLY|} {NO ONE|NOBODY|NOONE|NOBDY|NO1} {REALLY|EVEN|} CARES {ANYWAY|ANYWAYS|AT ALL|} {LOL|LMAO|HAHA|JAJA|TBH|FR|HONESTLY|} $",
+		"^ {ITS|} NOT LIKE {ANYONE|ANYBODY|ANY1|NOBODY} {WOULD|WILL|WOULDVE|IS GONNA|IS GOING TO} {EVEN|} {CARE|NOTICE|MISS ME} {ANYWAY|ANYWAYS|} {LOL|LMAO|TBH|FR|} $",
+		"^ {PPL|PEOPLE|THEY} {WOULDNT|WOULD NOT|WONT} EVEN {CARE|NOTICE} {LOL|LMAO|TBH|FR|} $",
+		"^ {NO ONE|NOBODY|NOONE} {GONNA|GOING TO|WOULD|WILL|IS GONNA|IS GOING TO} {COME|SHOW UP|SHOW} {TO|AT|FOR} MY FUNERAL {ANYWAY|ANYWAYS|} {LOL|LMAO|TBH|FR|} $",
+		"^ {IM|I AM|} {SO|} OVER {LIFE|LIVING} {LOL|LMAO|TBH|FR|HONESTLY|} $", "^ {LOGGING|LOG} OFF {LIFE|OF LIFE|FROM LIFE} {SOON|FOREVER|FOR GOOD|} {LOL|LMAO|TBH|FR|} $",
+		"^ UNINSTALLING LIFE {LOL|LMAO|} $", "^ A NADIE LE IMPORTA {LOL|JAJA|} $", "^ NADIE SE PREOCUPA POR MI {LOL|JAJA|} $",
+		"^ WHO {WOULD|WOULD EVEN|WILL|WILL EVEN|IS EVEN GONNA} {COME|SHOW UP} {TO|AT} MY FUNERAL {ANYWAY|ANYWAYS|} {LOL|LMAO|} $", "^ WHO CARES ABOUT ME {ANYWAY|ANYWAYS|} {LOL|LMAO|} $",
+		"^ {ITS|} NOT LIKE {ANYONE|ANYBODY} {GIVES A SHIT|GIVES A DAMN|GIVES A FUCK} {LOL|LMAO|} $", "^ {ITS|} NOT LIKE {ANYONE|ANYBODY} {WOULD|WILL} {EVEN|} NOTICE {IM|I WAS|I AM} GONE {LOL|LMAO|} $",
+		"^ {NO ONE|NOBODY} CARES {LOL|LMAO} {WHATEVER|ANYWAY} $")
+	despairBeside = anchored("^ ALL OF IT $", "^ {IM|I AM} {SO|JUST|REALLY|} DONE {WITH EVERYTHING|} $", "^ {IM|} {SO|JUST|} TIRED $", "^ IDK ANYMORE $",
+		"^ NOT GREAT $", "^ EVERYTHING $", "^ I CANT $", "^ {UGH|SIGH|IDK} $", "^ {HONESTLY|TBH} $")
+)
+
 // bareHelp after a stop is a plea too ("stop. help", "STOP help me").
-var bareHelp = compileWide("^ {HELP|HELP ME|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME} $")
+var bareHelp = anchored("^ {HELP|HELP ME|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME} $")
 
 var pleaWords = compileWide("^ {HELP|HELP ME|PLEASE|PLS|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME|PORFAVOR} $")
 
@@ -854,19 +908,22 @@ var leavingDespair = compileWide("DOESNT MATTER ANYWAY", "TIRED OF ALL OF IT", "
 	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "WONT NEED ANYTHING {SOON|$}", "LIFE INCLUDED $", "DONE WITH {ALL OF IT|EVERYTHING|IT ALL}", "{IM|I AM} NOT WORTH {ANYTHING|IT|SAVING|THE TEXTS|THE EFFORT}",
 	"{DONT|DOESNT|WONT|CANT} STOP A BULLET", "NOTHING STOPS A BULLET", "BULLET STOPS EVERYTHING", "{NOBODY|NO ONE|NOONE} {CAN|WILL|CAN EVER} TALK ME OUT OF IT",
 	"{GOING|GONE|GO|MOVING} TO A BETTER PLACE", "NO VALGO LA PENA", "{MOVING|GOING} TO HEAVEN", "NEXT LIFE", "IN WITH GOD", "AWAY FROM EVERYTHING", "{WASTE|WASTING|GASTEN} ~ {ON ME|EN MI|LIKE ME}", "{CAN|CAN STILL} BE HELPED", "TIRED OF TRYING $",
-	"{NOTHING|NOTHINGS} {IS GONNA|IS GOING TO|GONNA|GOING TO|WILL|CAN|EVER} HELP {ANYWAY|ME|$}", "NOTHING {HELPS|WORKS} {ANYWAY|$}", "NO TIENE CASO {NADA|SEGUIR|VIVIR|$}", "{RATHER|WANNA|WANT TO} {JUST|} VANISH",
-	"{NOBODY|NO ONE|NOONE} CARES ANYWAY", "NO MORE NOTHING", "{GOING|GOIN} AWAY FOR {A WHILE|A LONG TIME|A LONG WHILE|GOOD} {$|NOW}", "{WONT|WILL NOT} BE REACHABLE", "WHERE {IM|I AM} GOING {$|NO|NOT|THEY|THERE|I WONT}")
+	"{NOTHING|NOTHINGS} {IS GONNA|IS GOING TO|GONNA|GOING TO|WILL|CAN|EVER} HELP {ANYWAY|ME|$}", "NOTHING HELPS {ANYWAY|$}", "NO TIENE CASO {NADA|SEGUIR|VIVIR|$}", "{RATHER|WANNA|WANT TO} {JUST|} VANISH",
+	"{NOBODY|NO ONE|NOONE} CARES ANYWAY {$|LOL|LMAO|TBH}", "NO MORE NOTHING", "{YOU|U|YALL} CANT HELP ME {$|ANYWAY|NOBODY CAN}", "{YA|} NO IMPORTA NADA")
 
-// phoneGoodbye: a phone or a chance the person will not need, beside a
-// request to stop ("lose my number, wont be needing a phone soon", "stop
-// the texts, its too late for me"), is a goodbye unless the text gives an
+// phoneGoodbye: a phone or a chance the person will not need, or going
+// away unreachable, beside a request to stop ("lose my number, wont be
+// needing a phone soon", "stop the texts, its too late for me", "I'm going
+// away for a while. Please don't text."), is a goodbye unless the text gives an
 // everyday reason (plainReason: a new phone, a carrier, a real move, being
-// asleep, work).
+// asleep, work, a trip, the army, treatment or jail).
 var (
 	phoneGoodbye = compileWide("{WONT|WILL NOT} {NEED|BE NEEDING} {A|THIS|MY} PHONE {SOON|MUCH LONGER|AFTER TONIGHT|ANYMORE|$}",
-		"TOO LATE FOR ME", "{WONT|WILL NOT} BE IN SERVICE ~ {LONGER|SOON}")
+		"TOO LATE FOR ME", "{WONT|WILL NOT} BE IN SERVICE ~ {LONGER|SOON}",
+		"{GOING|GOIN} AWAY FOR {A WHILE|A LONG TIME|A LONG WHILE|GOOD} {$|NOW}", "{WONT|WILL NOT} BE REACHABLE {$|AFTER|ANYMORE|SOON|AGAIN}", "WHERE {IM|I AM} GOING {$|NO VOY|I WONT}")
 	plainReason = compileWide("SWITCHING", "CARRIER*", "NEW {PHONE|NUMBER|ONE|CARRIER|PLAN}", "GETTING A NEW", "GAVE ME ONE", "MOVING {TO|INTO|OUT|BACK|HOUSE|ACROSS|OVERSEAS|ABROAD|STATES}", "MOVING IN WITH {MY|OUR|A|HER|HIS}", "ASLEEP",
-		"WORK EARLY", "AT NIGHT", "TO READ", "TO BE GETTING", "OVERSEAS", "CAMBIO DE {CEL|TELEFONO|NUMERO|COMPANIA}")
+		"WORK EARLY", "AT NIGHT", "TO READ", "TO BE GETTING", "OVERSEAS", "CAMBIO DE {CEL|TELEFONO|NUMERO|COMPANIA}",
+		"DEPLOY*", "ARMY", "MILITARY", "NAVY", "BOOT CAMP", "{WORK|BUSINESS|CAMPING|FAMILY} TRIP", "VACATION", "CRUISE", "TREATMENT", "REHAB", "DETOX", "{OLD|NEW|THIS} PHONE", "PHONES", "JAIL", "PRISON")
 )
 
 // dangerousWithdrawal: the text tells of stopping cold turkey with a sign
@@ -950,12 +1007,13 @@ func severeNow(clauses [][]string) bool {
 // what makes that withdrawal an emergency: seeing or hearing what is not
 // there, confusion, seizures.
 var (
-	drinkStopped = compileWide("{SIN|OFF|WITHOUT|NO} {TOMAR|ALCOHOL|DRINKING|DRINK|BEBER|BOOZE|PISTO|CHUPAR|BENZOS|XANAX|PASTILLAS}", "{DEJE|DEJO|DEJAMOS} DE {TOMAR|BEBER|CHUPAR|PISTEAR}",
+	drinkStopped = compileWide("{SIN|OFF|WITHOUT|NO} {TOMAR|ALCOHOL|DRINKING|DRINK|BEBER|BOOZE|PISTO|CHUPAR|BENZOS|XANAX|PASTILLAS}", "OFF THE {BOTTLE|BOOZE|SAUCE}", "{DEJE|DEJO|DEJAMOS} DE {TOMAR|BEBER|CHUPAR|PISTEAR}",
 		"{QUIT|STOPPED|STOP} {MY|THE|} {DRINKING|DRINKIN|BOOZE|ALCOHOL|BENZOS|XANAX|ATIVAN|KLONOPIN|VALIUM|LIBRIUM|CLONAZEPAM|LORAZEPAM}", "{DAY|DAYS|DIAS|DIA} {OFF|SIN|WITHOUT}")
-	drinkRecent = compileWide("{1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|UN|UNO|DOS|TRES|CUATRO|CINCO|SEIS|SIETE|COUPLE|FEW} {DAYS|DAY|DIAS|DIA|HOURS|HRS|HORAS}", "{DAY|DIA} {1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE}",
+	drinkRecent = compileWide("{1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|UN|UNO|DOS|TRES|CUATRO|CINCO|SEIS|SIETE|COUPLE|FEW|12|24|36|48|72} {DAYS|DAY|DIAS|DIA|HOURS|HRS|HORAS}", "{DAY|DIA} {1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE}",
 		"YESTERDAY", "AYER", "ANOCHE", "LAST NIGHT", "THIS MORNING", "ESTA MANANA", "{MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY|LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO}", "DESDE EL {LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO}")
 	severeSigns = compileWide("{VEO|VE|VEIA|VEMOS} {BICHOS|ARANAS|COSAS Q NO|COSAS QUE NO|GENTE Q NO|GENTE QUE NO}", "VIENDO {COSAS|BICHOS|ARANAS|GENTE}", "{SEEING|SEES|SAW|SEE} {BUGS|SPIDERS|STUFF|SHIT|COSAS|THINGS THAT ARENT|THINGS THAT ARE NOT|PEOPLE THAT ARENT|PEOPLE WHO ARENT}", "HEARING {MUSIC|VOICES} ~ {NOBODY|NO ONE|THAT|ISNT|ARENT}", "HEARING VOICES", "WALLS ~ {MELTING|MOVING|BREATHING}",
-		"{SEEING|HEARING|SEEIN|HEARIN} {THINGS|STUFF|SHIT} {$|AND|N|ON|IN|MOVE|MOVING|CRAWLING|AGAIN|NOW|RN|TOO|ALREADY|THAT|WHO|HELP|PLEASE|PLS}",
+		"{SEEING|HEARING|SEEIN|HEARIN} {THINGS|STUFF|SHIT} {$|MOVE|MOVING|CRAWLING|AGAIN|NOW|RN|TOO|ALREADY|THAT ARENT|THAT ISNT|THAT ARE NOT|HELP|PLEASE|PLS|EVERYWHERE}", "{SEE|SEEING|SAW} SPIDERS", "{ESCUCHO|OIGO|ESCUCHA|OYE} {COSAS|VOCES}",
+		"{GONNA|GOING TO|ABOUT TO} {SEIZE|HAVE A SEIZURE}", "{DOESNT|DONT|DOES NOT|DO NOT} KNOW WHAT DAY",
 		"{Q|QUE|THAT|WHO} NO {EXISTE|EXISTEN|ESTAN|ESTA AHI}", "{ISNT|ARENT} {REALLY|} THERE $", "NOBODY ELSE {HEARS|SEES}", "{IS|HES|SHES|IM|ESTA|ANDA|ESTOY} {CONFUSED|CONFUNDIDO|CONFUNDIDA} {$|AND|Y|DOESNT|NO SABE}",
 		"SEIZURE*", "SEIZING", "CONVULS*", "ALUCIN*", "HALLUCINAT*", "{LEGS|ARMS|BODY} ~ {JERKING|TWITCHING}")
 )
@@ -1088,6 +1146,9 @@ func usedAfterTimeAway(clauses [][]string) bool {
 	if !hasAnyToken(clauses, timeAwayWords) || !anyMatch(timeAway, clauses) {
 		return false
 	}
+	if anyMatch(justOut, clauses) && (someoneUnreachable(joined(clauses)) || anyMatch(unheardAfterOut, clauses)) {
+		return true // "cant get my daughter to answer her door. she just got out of treatment tuesday"
+	}
 	if anyMatch(usualDose, clauses) && !hasAnyToken(clauses, maintenance) {
 		return true // "clean since last spring, gonna do my usual amount"
 	}
@@ -1116,7 +1177,8 @@ var justUsed = []string{"AND|NOW|IM|ALREADY USING {$|AGAIN|TONIGHT|TODAY|RN|NOW}
 	"FIRST THING {IM DOING|IMMA DO|IM GONNA DO|I WANNA DO|ILL DO} IS {GETTING HIGH|GET HIGH|SHOOTING UP|HIT MY PLUG|HITTING MY PLUG|CALLING MY PLUG}", "FIRST THING {IM DOING|IMMA DO|IM GONNA DO|I WANNA DO|ILL DO} IS {COPPING|COP|SCORE|SCORING|USING} $",
 	"{USE|USED} {FENT|DOPE|HEROIN|PILLS|IT|CRISTAL|COKE} {HOY|TODAY|TONIGHT|LAST NIGHT|} AFTER BEING {CLEAN|SOBER} {FOR|}",
 	"FIRST THING I DID WAS COP|SCORE", "FIRST THING I DID WAS GO COP|SCORE", "FIRST THING I DID WAS GET HIGH", "FIRST THING I DID WAS SHOOT UP", "FIRST THING I DID WAS CALL MY DEALER|PLUG",
-	"VOY A METERME|USAR|INYECTARME LO DE SIEMPRE"}
+	"VOY A METERME|USAR|INYECTARME LO DE SIEMPRE", "{YA|} VOY A COMPRAR LO DE SIEMPRE", "FIRST ONE {TONIGHT|TODAY|RN|NOW|$}", "{WENT|GOING|HEADED|HEADING} STRAIGHT TO THE {TRAP|PLUG|DEALER|SPOT}",
+	"{ALREADY|JUST} {COPPED|SCORED}", "ME ACABO DE {INYECTAR|METER|DROGAR}"}
 
 // usualDose: the old amount about to be used, or being used: the dose
 // that kills after time away.
@@ -1165,6 +1227,14 @@ var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|AN
 	"{CLEAN|SOBER} {FOR|SINCE|} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "{LIMPIO|LIMPIA|SOBRIO|SOBRIA} DESDE {ENERO|FEBRERO|MARZO|ABRIL|MAYO|JUNIO|JULIO|AGOSTO|SEPTIEMBRE|OCTUBRE|NOVIEMBRE|DICIEMBRE|NAVIDAD}", "{CLEAN|SOBER} SINCE {LAST|} {SPRING|SUMMER|FALL|WINTER|CHRISTMAS|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}", "AFTER {REHAB|DETOX|JAIL|PRISON|TREATMENT}",
 	"DESPUES DE ~ {MESES|ANOS|SEMANAS|MES|ANO}", "AFTER ~ {MONTHS|YEARS|MONTH|YEAR} {CLEAN|SOBER|OFF|$}", "AFTER _ DAYS {CLEAN|SOBER|OFF|$}",
 	"{GOT OUT|OUT OF|LEFT|SALI DEL|SALI DE|RECIEN SALI|GOT BACK FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO|COUNTY|PENAL|CLINICA}")
+
+// justOut: just out of jail or treatment, when tolerance is lowest;
+// unheardAfterOut, someone then not answering, shut in, or met by a
+// dealer.
+var (
+	justOut         = compileWide("{GOT OUT|JUST GOT OUT|OUT OF|HOME FROM|RELEASED FROM|GOT RELEASED FROM|SALIO DEL|SALIO DE|SALI DEL|SALI DE|RECIEN SALI|RECIEN SALIO} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CARCEL|BOTE|PRISION|COUNTY|PENAL} {YESTERDAY|TODAY|TUESDAY|MONDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY|THIS WEEK|LAST NIGHT|THIS MORNING|AYER|HOY|$}")
+	unheardAfterOut = compileWide("LOCKED IN ~ {ROOM|BATHROOM}", "{CANT|CAN NOT|COULDNT} GET {HIM|HER|THEM|MY} ~ TO {ANSWER|OPEN|RESPOND|PICK UP}", "{MY|HIS|HER|A} {GUY|PLUG|DEALER} ~ {TEXTED|DROP|DROPPED|CAME BY|HIT ME}")
+)
 
 // despairCue: not caring what happens to oneself.
 var despairCue = compileWide("IDC {ABOUT ANYTHING|ANYMORE|WHAT HAPPENS|IF I|NO MORE}", "NOTHING {EVEN|REALLY|} MATTERS", "{IT|NOTHING} DOESNT MATTER ANYMORE", "AINT NOTHING MATTER*", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|NO MORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS", "{IDC|DONT CARE} {WHAT|WHATEVER} HAPPENS", "WHATEVER HAPPENS ~ {AT THIS POINT|NOW|ANYMORE}",

@@ -318,7 +318,7 @@ var softeners = newSet("ANYWAY", "ANYWAYS", "SORRY", "DEAR", "HUN", "HON", "HONE
 
 // courtesy may stand beside a refusal ("no gracias. gracias por todo", "no
 // thanks, thanks anyway"), never alone: "thanks" and "gracias" are thanks.
-var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REAL $", "^ HOW MANY TIMES {DO I HAVE TO SAY IT|} $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ I MEAN IT $", "^ I SWEAR $", "^ REALLY $", "^ SERIOUSLY $", "^ {JESUS|GOSH|OMG|GEEZ} $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
+var courtesy = anchored("^ WHATEVER $", "^ HONESTLY $", "^ {ITS|IT HAS} BEEN REAL $", "^ HOW MANY TIMES {DO I HAVE TO SAY IT|} $", "^ WELP|WELL|OK|OKAY|K|SO|ALRIGHT $", "^ BUT I APPRECIATE IT $", "^ THANKS|GRACIAS|THX|TY ~ $", "^ FOR REAL THIS TIME $", "^ FOR REAL $", "^ I MEAN IT $", "^ I SWEAR $", "^ REALLY $", "^ SERIOUSLY $", "^ {JESUS|GOSH|OMG|GEEZ} $", "^ {IM|I AM} {SO|DEAD|} SERIOUS $", "^ THANKS|GRACIAS|THX ~ $", "^ BYE|ADIOS|CHAO|GOODBYE $", "^ BYE|ADIOS|GOODBYE FOREVER|BENDICIONES $",
 	"^ YA $", "^ BUT THANK|THANKS|THX ~ $", "^ {TY|THANKS|THX|THANK YOU} {THO|THOUGH|MAAM|SIR} $", "^ THANK U|YOU $", "^ PLEASE $", "^ ESTOY|TOY|STOY BIEN $", "^ APPRECIATE IT ~ $", "^ THANK YOU $", "^ THANK YOU THO|THOUGH|ANYWAY|ANYWAYS $", "^ ALL GOOD $",
 	"^ SORRY $", "^ PERDON $", "^ PORFAVOR $", "^ AMEN AND THANK YOU $", "^ GRACIAS IGUAL $", "^ {CUIDENSE|CUIDATE|TAKE CARE} $", "^ GEEZ|JEEZ|SHEESH|SMH|UGH $", "^ I ALREADY SAID {THAT|SO|THIS|IT|IT ONCE} $", "^ GOOD LUCK ~ $", "^ GL ~ $", "^ AMEN $", "^ IN JESUS NAME {AMEN|} $", "^ PEACE BE WITH YOU $", "^ BLESS YOUR HEART $", "^ LORD WILLING $",
 	"^ PRAISE {THE LORD|GOD|JESUS} $", "^ THANK YOU AND {GOD|} BLESS {YOU|YALL} $",
@@ -496,7 +496,7 @@ var declinePatterns = anchored("^ {I WOULD|ID} LIKE NO MORE $", "^ {THANK YOU BU
 	"^ {GOOD BYE|BYE BYE|BYEBYE|BYE NOW} $", "^ {NOT NOW|MAYBE LATER|NOT RIGHT NOW|MAYBE ANOTHER TIME|ANOTHER TIME} $",
 	"^ {NOT|NO} NEEDED {ANYMORE|NO MORE|NOW|} $", "^ NO NEED {ANYMORE|NO MORE|NOW} $", "^ {HELL NO|ABSOLUTELY NOT|NO WAY JOSE|HECK NO|NO SIR} $",
 	"^ {I|} {DONT|DO NOT} WANT {IT|ANY|ANY MORE} $", "^ {NO|NAH|NOPE} {THANKS|THX|TY|THANK YOU} {IM|I AM} {GOOD|OK|OKAY|FINE|STRAIGHT|ALL SET} $",
-	"^ {THIS IS|THIS|THATS|SO|THESE ARE|THESE|UR TEXTS ARE|YOUR TEXTS ARE} {SO|REALLY|SOOO|VERY|} ANNOYING $",
+	"^ {THIS IS|THIS|THATS|SO|THESE ARE|THESE R|THESE|UR TEXTS ARE|YOUR TEXTS ARE|THEY ARE|THEYRE} {GETTING|} {SO|REALLY|SOOO|VERY|} ANNOYING $", "^ {GOODBYE|BYE} FOR GOOD $", "^ QUIEN IS THIS $",
 	"^ {WHY WONT|WHEN WILL|WILL|WHEN DO|DO} {YOU|U|YALL|THESE|THESE TEXTS|THE TEXTS} {EVER|} STOP {COMING|} $",
 	"^ {MEJOR|AHORITA|AHORA} NO $", "^ NO GRASIAS|GRACIA|GRAX|GRACIS $", "^ {ALRIGHT|OK|OKAY} ENOUGH $", "^ DONT WANT $", "^ YA NO QUIERO $")
 
@@ -1091,6 +1091,9 @@ func stopClause(c []string) bool {
 	}
 	if at(c, i+1) == "ME" {
 		return false // "please stop me", "stop me im driving to him" ask for help, not for silence
+	}
+	if rest := c[i+1:]; len(rest) > 0 && bareHelp.match(append(rest[:len(rest):len(rest)], "")) {
+		return true // "STOP help me": the stop, and a plea beside it (stopThenPlea)
 	}
 	for _, t := range c[i+1:] {
 		if newSentence[t] {
