@@ -207,7 +207,7 @@ const (
 var (
 	modelCrisisAt      = 0.4
 	modelCrisisBareAt  = 0.7
-	modelCrisisShortAt = 0.7
+	modelCrisisShortAt = 0.6
 )
 
 const shortWords = 3
