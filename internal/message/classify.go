@@ -1241,7 +1241,7 @@ var despairCue = compileWide("IDC {ABOUT ANYTHING|ANYMORE|WHAT HAPPENS|IF I|NO M
 	"WHATS THE POINT", "HOPELESS", "WORTHLESS", "HATE MYSELF", "NADA IMPORTA", "YA NO ME IMPORTA", "NO ME IMPORTA NADA", "{NO|YA NO} TIENE SENTIDO")
 
 // farewellCue: a goodbye, said or done, that turns despair into a crisis.
-var farewellCue = compileWide("BYE", "GOODBYE", "ADIOS", "TELL MY", "{LOS|LAS} QUIERO", "LOVE YOU ALL", "{GAVE|GIVING|GIVE} ~ {DOG|CAT|STUFF|THINGS|AWAY}",
+var farewellCue = compileWide("BYE", "GOODBYE", "ADIOS", "TELL MY", "{LOS|LAS} QUIERO", "LOVE YOU ALL", "{GAVE|GIVING|GIVE} ~ {DOG|CAT|STUFF|THINGS|AWAY}", "{MAKING SURE|MADE SURE} ~ {DOG|CAT|KIDS|PETS} ~ {FOOD|FED|TAKEN CARE OF}",
 	"{NO ONE|NOBODY} CAN HELP")
 
 // gluableCrisis are the words a crisis run together is read from.

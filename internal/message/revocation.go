@@ -121,7 +121,7 @@ var (
 
 	goAwayPhrases = [][]string{
 		{"LEAVE", "ME", "ALONE"}, {"LEAVE", "ME", "BE"}, {"GO", "AWAY"}, {"FUCK", "OFF"}, {"F", "OFF"},
-		{"PISS", "OFF"}, {"BUZZ", "OFF"}, {"BACK", "OFF"}, {"GET", "LOST"}, {"SCREW", "OFF"},
+		{"PISS", "OFF"}, {"BUZZ", "OFF"}, {"BACK", "OFF"}, {"GET", "LOST"}, {"SCREW", "OFF"}, {"LET", "ME", "BE"},
 	}
 
 	// addressed may come before a bare STOP: "can you please stop", "you
@@ -1533,8 +1533,8 @@ func offList(c []string, k int) bool {
 func goAway(c []string) bool {
 	for _, p := range goAwayPhrases {
 		for i := 0; i+len(p) <= len(c); i++ {
-			if !hasPhrase(c[i:i+len(p)], p) {
-				continue
+			if !hasPhrase(c[i:i+len(p)], p) || p[0] == "LET" && i+len(p) != len(c) {
+				continue // not "let me be honest"
 			}
 			prefix := polite
 			if p[0] == "GO" {

@@ -1137,6 +1137,21 @@ func TestClassifyRule(t *testing.T) {
 		{"this show isnt worth it anymore", ClassOther, false, "", true},
 		{"too much? lol", ClassOther, false, "", false},
 		{"ur texts are too much", ClassOther, false, "", false},
+		// Read from the older extra texts: no coming back, a last chance blown, life
+		// told off, an unknown pill told in Spanish, "let me be" beside despair.
+		{"making sure my dog has food for a few days. then im done", ClassCrisis, false, "crisis:distress-farewell", true},
+		{"theres no coming back from this one. Im done.", ClassCrisis, false, "crisis:hopelessness", false},
+		{"rehab was my last chance and i blew it. so im done", ClassCrisis, false, "crisis:hopelessness", false},
+		{"white flag. im done", ClassCrisis, false, "crisis:hopelessness", false},
+		{"estoy q no aguanto", ClassCrisis, false, "crisis:hopelessness", false},
+		{"life can go f itself im done", ClassCrisis, false, "crisis:hopelessness", false},
+		{"Un conocido me dio una pastilla hace rato. No se que contenia y me siento bastante mal.", ClassCrisis, false, "crisis:unknown pill", false},
+		{"ME SIENTO MAL ME DIERON ALGO Y NO SE QUE ES", ClassCrisis, false, "crisis:unknown pill", false},
+		{"me dieron algo de regalo y no se que es jaja", ClassOther, false, "", false},
+		{"just let me be. none of it matters", ClassCrisis, true, "crisis:distress-leaving + revocation:leave me alone", true},
+		{"let me be honest, the texts help", ClassOther, false, "", false},
+		{"there's no coming back from this game lol we lost", ClassOther, false, "", false},
+		{"the baby is sleeping, idk if hes ok with the new formula", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
