@@ -1152,6 +1152,14 @@ func TestClassifyRule(t *testing.T) {
 		{"let me be honest, the texts help", ClassOther, false, "", false},
 		{"there's no coming back from this game lol we lost", ClassOther, false, "", false},
 		{"the baby is sleeping, idk if hes ok with the new formula", ClassOther, false, "", false},
+		// Probed in the corpus's plain style: goodbyes to the line in Spanish,
+		// "wanna dye" said alone, use about to follow release.
+		{"ya no me manden mensajes, me voy a ir para siempre", ClassCrisis, true, "crisis:distress-leaving + revocation:list", true},
+		{"no me escriban mas, ya no importa", ClassCrisis, true, "crisis:distress-leaving + revocation:list", true},
+		{"stop texting me, you wont be able to reach me soon anyway", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
+		{"i wanna dye", ClassCrisis, false, "crisis:suicide", false},
+		{"i want to dye my hair", ClassOther, false, "", false},
+		{"fresh outta rehab and about to use", ClassCrisis, false, "crisis:use after time away", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
