@@ -193,6 +193,9 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 				if placesOfWaiting[at(toks, i+3)] || placesOfWaiting[at(toks, i+4)] {
 					continue // "im dying in this waiting room", "I am dying in the work"
 				}
+				if toks[i+2] == "AT" && slices.ContainsFunc(toks, isLaugh) {
+					continue // "lol im dying at this meme": laughing
+				}
 			}
 			return "crisis:dying", distress
 		}

@@ -496,7 +496,7 @@ var declinePatterns = anchored("^ {I WOULD|ID} LIKE NO MORE $", "^ {THANK YOU BU
 	"^ {GOOD BYE|BYE BYE|BYEBYE|BYE NOW} $", "^ {NOT NOW|MAYBE LATER|NOT RIGHT NOW|MAYBE ANOTHER TIME|ANOTHER TIME} $",
 	"^ {NOT|NO} NEEDED {ANYMORE|NO MORE|NOW|} $", "^ NO NEED {ANYMORE|NO MORE|NOW} $", "^ {HELL NO|ABSOLUTELY NOT|NO WAY JOSE|HECK NO|NO SIR} $",
 	"^ {I|} {DONT|DO NOT} WANT {IT|ANY|ANY MORE} $", "^ {NO|NAH|NOPE} {THANKS|THX|TY|THANK YOU} {IM|I AM} {GOOD|OK|OKAY|FINE|STRAIGHT|ALL SET} $",
-	"^ {THIS IS|THIS|THATS|SO|THESE ARE|THESE R|THESE|UR TEXTS ARE|YOUR TEXTS ARE|THEY ARE|THEYRE} {GETTING|} {SO|REALLY|SOOO|VERY|} ANNOYING $", "^ {GOODBYE|BYE} FOR GOOD $", "^ QUIEN IS THIS $",
+	"^ {THIS IS|THIS|THATS|SO|THESE ARE|THESE R|THESE|UR TEXTS ARE|YOUR TEXTS ARE} {GETTING|} {SO|REALLY|SOOO|VERY|} ANNOYING $", "^ {GOODBYE|BYE} FOR GOOD $", "^ QUIEN IS THIS $",
 	"^ {WHY WONT|WHEN WILL|WILL|WHEN DO|DO} {YOU|U|YALL|THESE|THESE TEXTS|THE TEXTS} {EVER|} STOP {COMING|} $",
 	"^ {MEJOR|AHORITA|AHORA} NO $", "^ NO GRASIAS|GRACIA|GRAX|GRACIS $", "^ {ALRIGHT|OK|OKAY} ENOUGH $", "^ DONT WANT $", "^ YA NO QUIERO $")
 
@@ -1533,7 +1533,7 @@ func offList(c []string, k int) bool {
 func goAway(c []string) bool {
 	for _, p := range goAwayPhrases {
 		for i := 0; i+len(p) <= len(c); i++ {
-			if !hasPhrase(c[i:i+len(p)], p) || p[0] == "LET" && i+len(p) != len(c) {
+			if !hasPhrase(c[i:i+len(p)], p) || p[0] == "LET" && slices.ContainsFunc(c[i+len(p):], func(t string) bool { return !letMeBeTail[t] }) {
 				continue // not "let me be honest"
 			}
 			prefix := polite
@@ -1554,6 +1554,10 @@ func goAway(c []string) bool {
 	}
 	return false
 }
+
+// letMeBeTail may end "let me be": "pls let me be now" (not "let me be me",
+// "let me be honest").
+var letMeBeTail = newSet("NOW", "PLEASE", "PLS", "PLZ", "ALONE", "OK", "OKAY", "THANKS", "ALREADY")
 
 // neverConsented: the person at this number never agreed to the texts:
 // "wrong number", "I never signed up for this", "didn't ask for these".
