@@ -1201,7 +1201,6 @@ func TestClassifyRule(t *testing.T) {
 		{"not suicidal or anything just wouldnt mind if a bus hit me", ClassCrisis, false, "crisis:suicide", true},
 		{"new job starts monday if im even around", ClassCrisis, false, "crisis:suicide", false},
 		{"mixing tonight, wish me luck lmao", ClassCrisis, false, "crisis:dangerous-use", false},
-		{"you can stop now. its over", ClassCrisis, true, "crisis:distress-leaving + revocation:stop", true},
 		{"stop sending these. it didnt work. nothing works", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
 		{"lol im dying at this meme", ClassOther, false, "", false},
 		{"last text for today gotta go to work. thanks for the tips", ClassOther, false, "", false},
