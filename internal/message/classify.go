@@ -401,7 +401,7 @@ func classifyText(body, norm string, joinKeywords []string, use layers, model fu
 	if crisis == "" && soleDespair(body, clauses) {
 		crisis = "crisis:worn out"
 	}
-	if crisis == "" && len(clauses) == 1 && (slices.Equal(clauses[0], []string{"BYE"}) || slices.Equal(clauses[0], []string{"BYE", "BYE"}) || slices.Equal(clauses[0], []string{"BYEBYE"}) || slices.Equal(clauses[0], []string{"BYE", "NOW"})) && !strings.ContainsRune(body, '👋') {
+	if crisis == "" && len(clauses) == 1 && loneBye.whole(clauses[0]) && !strings.ContainsRune(body, '👋') {
 		// "bye", "bye bye" or "bye now", and nothing more: a goodbye as unclear as
 		// "goodbye", read the same way (the safety reply, and the opt-out
 		// it also asks for); "ok bye", "bye for now" and a wave ("bye bye
@@ -779,7 +779,7 @@ func stopThenPlea(clauses [][]string) bool {
 			c = c[1:]
 		}
 		switch {
-		case setMatch(&helpAsked, [][]string{c}) || anyMatch(scaredPlea, [][]string{c}) || bareHelp.match(append(c[:len(c):len(c)], "")):
+		case setMatch(&helpAsked, [][]string{c}) || anyMatch(scaredPlea, [][]string{c}) || bareHelp.whole(c):
 			plea = true
 		case anyMatch(pleaWords, [][]string{c}):
 		default:
@@ -844,6 +844,9 @@ var (
 
 // bareHelp after a stop is a plea too ("stop. help", "STOP help me").
 var bareHelp = anchored("^ {HELP|HELP ME|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME} $")
+
+// loneBye: a goodbye said alone, as unclear as "goodbye".
+var loneBye = anchored("^ {BYE|BYEBYE|BYE BYE|BYE NOW} $")
 
 var pleaWords = compileWide("^ {HELP|HELP ME|PLEASE|PLS|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME|PORFAVOR} $")
 
@@ -928,11 +931,11 @@ var (
 		"TOO LATE FOR ME", "{WONT|WILL NOT} BE IN SERVICE ~ {LONGER|SOON}")
 	// awayGoodbye: going away unreachable, beside a request to stop ("I'm
 	// going away for a while. Please don't text."), a goodbye unless a
-	// reason is given (plainReason or awayReason: a trip, the army,
-	// treatment, jail).
+	// reason is given (plainReason: a trip, the army; or awayReason:
+	// treatment, jail, a place without phones).
 	awayGoodbye = compileWide("{GOING|GOIN} AWAY FOR {A WHILE|A LONG TIME|A LONG WHILE|GOOD} {$|NOW}", "{WONT|WILL NOT} BE ABLE TO REACH ME {$|SOON|ANYWAY|AFTER}",
 		"{WONT|WILL NOT} BE REACHABLE {$|AFTER|ANYMORE|SOON|AGAIN|FOR A WHILE|FOR LONG}", "WHERE {IM|I AM} GOING {$|NO VOY|I WONT|THEY|THERE}")
-	awayReason  = compileWide("DEPLOY*", "ARMY", "MILITARY", "NAVY", "BOOT CAMP", "{WORK|BUSINESS|CAMPING|FAMILY} TRIP", "VACATION", "CRUISE", "TREATMENT", "REHAB", "DETOX", "JAIL", "PRISON", "MEXICO", "{DONT|DONT ALLOW|TAKE} {PHONES|YOUR PHONE|UR PHONE}")
+	awayReason  = compileWide("TREATMENT", "REHAB", "DETOX", "JAIL", "PRISON", "MEXICO", "{DONT|DONT ALLOW|TAKE} {PHONES|YOUR PHONE|UR PHONE}")
 	plainReason = compileWide("SWITCHING", "CARRIER*", "NEW {PHONE|NUMBER|ONE|CARRIER|PLAN}", "GETTING A NEW", "GAVE ME ONE", "MOVING {TO|INTO|OUT|BACK|HOUSE|ACROSS|OVERSEAS|ABROAD|STATES}", "MOVING IN WITH {MY|OUR|A|HER|HIS}", "ASLEEP",
 		"WORK EARLY", "AT NIGHT", "TO READ", "TO BE GETTING", "OVERSEAS", "CAMBIO DE {CEL|TELEFONO|NUMERO|COMPANIA}",
 		"DEPLOY*", "ARMY", "MILITARY", "NAVY", "BOOT CAMP", "{WORK|BUSINESS|CAMPING|FAMILY} TRIP", "VACATION", "CRUISE")

@@ -561,6 +561,12 @@ func anchored(ps ...string) anchoredSet {
 	return a
 }
 
+// whole: a pattern matches the clause c, as written, from its first token
+// to its end.
+func (a anchoredSet) whole(c []string) bool {
+	return a.match(append(c[:len(c):len(c)], ""))
+}
+
 // match: a pattern matches c (a clause ending in "") from its first token.
 func (a anchoredSet) match(c []string) bool {
 	for _, p := range a.byFirst[at(c, 0)] {

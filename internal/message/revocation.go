@@ -675,7 +675,7 @@ func bareOptOut(clauses [][]string) string {
 		// need to stop."), nor "want it to stop" (a plea, crisis.go).
 		return "revocation:i stop"
 	}
-	if len(clauses) == 1 && quitIt.match(append(clauses[0][:len(clauses[0]):len(clauses[0])], "")) {
+	if len(clauses) == 1 && quitIt.whole(clauses[0]) {
 		// "I gave it up", "not doing it anymore", "ya lo deje": quitting
 		// "it", told as done, the whole text; read as "I quit" is.
 		return "revocation:i quit"
@@ -910,9 +910,9 @@ func quitSaid(clauses [][]string) bool {
 	return intentSaid(clauses, 3, quitWords, quitWriters, func(c []string, i int) bool { return c[i] == "QUIT" || c[i] == "QUITTING" }) || soleSaid(clauses, "QUIT")
 }
 
-// soleSaid, with verb QUIT or STOP: "trying to quit", "im trying to stop", "tryna quit", "I need
-// to stop", "i really have to stop", the whole text in one sentence,
-// said once and naming nothing: as bare as "I want to quit", and read the
+// soleSaid, with verb QUIT or STOP: "trying to quit", "im trying to
+// stop", "tryna quit", "I need to stop", "i really have to stop", the
+// whole text in one sentence, said once and naming nothing: as bare as "I want to quit", and read the
 // same way. Beside anything else ("trying to quit. day 3", "Stop. I need
 // to stop."), said twice ("I need to stop I need to stop"), after a yes
 // ("yeah im trying to quit": an answer) or with a picture (classifyText)
@@ -1092,7 +1092,7 @@ func stopClause(c []string) bool {
 	if at(c, i+1) == "ME" {
 		return false // "please stop me", "stop me im driving to him" ask for help, not for silence
 	}
-	if rest := c[i+1:]; len(rest) > 0 && bareHelp.match(append(rest[:len(rest):len(rest)], "")) {
+	if rest := c[i+1:]; len(rest) > 0 && bareHelp.whole(rest) {
 		return true // "STOP help me": the stop, and a plea beside it (stopThenPlea)
 	}
 	for _, t := range c[i+1:] {
