@@ -676,8 +676,8 @@ var (
 	gunWords   = newSet("GUN", "GUNS", "PISTOL", "HANDGUN", "PISTOLA", "RIFLE", "RIFLES", "SHOTGUN", "ARMA")
 	gunGiven   = newSet("GAVE", "GIVEN", "HANDED", "LOCKED", "SOLD", "AWAY", "REGALE", "ENTREGUE", "VENDI", "GUARDE")
 	gunBetween = newSet("MY", "THE", "HIS", "HER", "BOTH", "ALL", "AND", "A", "AN", "OF", "EL", "LA", "MI", "SU", "Y", "BOTTLE", "PILLS", "KNIFE", "AMMO", "RIFLES", "GUNS")
-	gunPastime = compileWide("AT THE RANGE", "TARGET PRACTICE", "{GUN|SHOOTING} RANGE")
-	gunHeld    = compileWide("{TO|AT|IN|AGAINST} MY {HEAD|TEMPLE|MOUTH|CHEST|CHIN}", "{IN|ON} MY {HAND|HANDS|LAP}", "LOADED", "CARGADA", "EN LA {MANO|CABEZA|BOCA}")
+	gunPastime = anyOfWide("AT THE RANGE", "TARGET PRACTICE", "{GUN|SHOOTING} RANGE")
+	gunHeld    = anyOfWide("{TO|AT|IN|AGAINST} MY {HEAD|TEMPLE|MOUTH|CHEST|CHIN}", "{IN|ON} MY {HAND|HANDS|LAP}", "LOADED", "CARGADA", "EN LA {MANO|CABEZA|BOCA}")
 )
 
 // shoutedDrug: the keyword in capitals has a drug for object ("QUIT
@@ -701,7 +701,7 @@ var (
 		"CITA", "CITAS", "SESION", "JUNTA", "REUNION", "GRUPO", "CONSULTA", "CONSUMO")
 	whenWords = newSet("TODAY", "TOMORROW", "TONIGHT", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY", "WEEKEND",
 		"LUNES", "MARTES", "MIERCOLES", "JUEVES", "VIERNES", "SABADO", "DOMINGO", "MANANA", "HOY")
-	rearranged    = compileWide("{CANT|CAN NOT|CANNOT|WONT|NOT GONNA} {MAKE|COME|GO|BE THERE}", "RESCHEDULE", "REAGENDAR", "NO PUEDO {IR|LLEGAR}")
+	rearranged    = anyOfWide("{CANT|CAN NOT|CANNOT|WONT|NOT GONNA} {MAKE|COME|GO|BE THERE}", "RESCHEDULE", "REAGENDAR", "NO PUEDO {IR|LLEGAR}")
 	shoutedPraise = newSet("SWEET", "AMAZING", "AWESOME", "INSPIRING", "HELPFUL")
 	declineTurns  = newSet("BUT", "PERO", "DONE", "NOT", "ISNT", "ARENT", "NO")
 )
@@ -848,7 +848,7 @@ var bareHelp = anchored("^ {HELP|HELP ME|PLEASE HELP|PLEASE HELP ME|HELP ME PLEA
 // loneBye: a goodbye said alone, as unclear as "goodbye".
 var loneBye = anchored("^ {BYE|BYEBYE|BYE BYE|BYE NOW} $")
 
-var pleaWords = compileWide("^ {HELP|HELP ME|PLEASE|PLS|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME|PORFAVOR} $")
+var pleaWords = anyOfWide("^ {HELP|HELP ME|PLEASE|PLS|PLEASE HELP|PLEASE HELP ME|HELP ME PLEASE|AYUDA|AYUDAME|PORFAVOR} $")
 
 // deathToldIn: a death told ("he passed", not "i passed my drug test").
 func deathToldIn(clauses [][]string) bool {
@@ -865,7 +865,7 @@ func deathToldIn(clauses [][]string) bool {
 // deathTold and theirLine: a death told, of the person the texts were for.
 var (
 	deathTold = newSet("PASSED", "DIED", "FALLECIO", "MURIO", "FALLECIDO", "FALLECIDA")
-	theirLine = compileWide("{WAS|ESTABA} {ON YOUR|IN YOUR|EN SU|EN EL} {LIST|PROGRAM|PROGRAMA|LISTA|TEXTS}", "{THIS PHONE|THIS NUMBER|THIS CELL} {WAS|BELONGED TO}", "LIKED GETTING THESE",
+	theirLine = anyOfWide("{WAS|ESTABA} {ON YOUR|IN YOUR|EN SU|EN EL} {LIST|PROGRAM|PROGRAMA|LISTA|TEXTS}", "{THIS PHONE|THIS NUMBER|THIS CELL} {WAS|BELONGED TO}", "LIKED GETTING THESE",
 		"{ESTE CEL|ESTE TELEFONO|ESTE NUMERO} ERA DE")
 )
 
@@ -873,12 +873,12 @@ var (
 // mother."); personDied, a sentence that says the person died ("He passed
 // in May."), not "he passed out", "he almost died" or "his father passed".
 var (
-	familySays = compileWide("^ THIS IS {HIS|HER|THEIR} {MOTHER|MOM|FATHER|DAD|WIFE|HUSBAND|SISTER|BROTHER|DAUGHTER|SON|GRANDMOTHER|GRANDMA} $")
-	personDied = compileWide("^ {HE|SHE} {PASSED|DIED|PASSED AWAY} {$|IN|ON|LAST|YESTERDAY|RECENTLY|THIS|EARLIER}")
+	familySays = anyOfWide("^ THIS IS {HIS|HER|THEIR} {MOTHER|MOM|FATHER|DAD|WIFE|HUSBAND|SISTER|BROTHER|DAUGHTER|SON|GRANDMOTHER|GRANDMA} $")
+	personDied = anyOfWide("^ {HE|SHE} {PASSED|DIED|PASSED AWAY} {$|IN|ON|LAST|YESTERDAY|RECENTLY|THIS|EARLIER}")
 	// goneFromUs: the person has died, said gently, in the third person,
 	// as the whole text: not "my son is no longer with us. hes in sober
 	// living now", nor a parent's death told by the person.
-	goneFromUs = compileWide("^ {HE|SHE|HES|SHES|MY SON|MY DAUGHTER|MY HUSBAND|MY WIFE|MY BOY|MY GIRL} {IS|} {NO LONGER|NOT|AINT} {WITH|W} US {ANYMORE|NO MORE|} $",
+	goneFromUs = anyOfWide("^ {HE|SHE|HES|SHES|MY SON|MY DAUGHTER|MY HUSBAND|MY WIFE|MY BOY|MY GIRL} {IS|} {NO LONGER|NOT|AINT} {WITH|W} US {ANYMORE|NO MORE|} $",
 		"^ {EL|ELLA|MI HIJO|MI HIJA|MI ESPOSO|MI ESPOSA|} YA NO ESTA {CON|ENTRE} NOSOTROS $")
 )
 
@@ -886,13 +886,13 @@ var (
 var textsTalk = union(ourNouns, newSet("THESE", "TEXTING", "MESSAGING", "MORNING", "MORNINGS", "EVERY", "ASKING", "TEXTED", "NUMBER", "PHONE", "DAILY", "9AM", "8AM", "SIM", "RANDOM", "SPAM"))
 
 // makeItStop: a sentence that asks for an end, naming nothing.
-var makeItStop = compileWide("^ {PLEASE|PLS|JUST|} MAKE {IT|THIS|THEM} {STOP|STOPPP|STOPP} {$|PLS|PLEASE|PLZ}")
+var makeItStop = anyOfWide("^ {PLEASE|PLS|JUST|} MAKE {IT|THIS|THEM} {STOP|STOPPP|STOPP} {$|PLS|PLEASE|PLZ}")
 
 // wantItStopped, alone, is as unclear as "make it stop": "i want it to
 // stop", "i just want this to stop".
 var (
 	stopOrStopped = newSet("STOP", "STOPPED")
-	wantItStopped = compileWide("^ {I|} {JUST|REALLY|} {WANT|WANNA|NEED} {IT|THIS} {TO STOP|STOPPED} {$|PLS|PLEASE|PLZ}")
+	wantItStopped = anyOfWide("^ {I|} {JUST|REALLY|} {WANT|WANNA|NEED} {IT|THIS} {TO STOP|STOPPED} {$|PLS|PLEASE|PLZ}")
 )
 
 // useWordsNow: words of use beside someone not answering (unreachable).
@@ -908,11 +908,11 @@ func someoneUnreachable(toks []string) bool {
 }
 
 // scaredPlea: fear said and nothing more.
-var scaredPlea = compileWide("^ {IM|I AM|I M} {SO|REALLY|} {SCARED|TERRIFIED|NOT OK|NOT OKAY|FREAKING OUT} $", "^ {TENGO|TENGO MUCHO} MIEDO $", "^ {ESTOY|TOY} {ASUSTADO|ASUSTADA} $", "^ HELP ME $", "^ {PLEASE|PLS} HELP {ME|} $", "^ NECESITO AYUDA $")
+var scaredPlea = anyOfWide("^ {IM|I AM|I M} {SO|REALLY|} {SCARED|TERRIFIED|NOT OK|NOT OKAY|FREAKING OUT} $", "^ {TENGO|TENGO MUCHO} MIEDO $", "^ {ESTOY|TOY} {ASUSTADO|ASUSTADA} $", "^ HELP ME $", "^ {PLEASE|PLS} HELP {ME|} $", "^ NECESITO AYUDA $")
 
 // leavingDespair: despair that, beside a request to stop, makes it a
 // goodbye.
-var leavingDespair = compileWide("DOESNT MATTER ANYWAY", "TIRED OF ALL OF IT", "{NOTHINGS|NOTHING IS|NOTHING} {GONNA|GOING TO} FIX ME", "{THERES|THERE IS} NO HELPING ME",
+var leavingDespair = anyOfWide("DOESNT MATTER ANYWAY", "TIRED OF ALL OF IT", "{NOTHINGS|NOTHING IS|NOTHING} {GONNA|GOING TO} FIX ME", "{THERES|THERE IS} NO HELPING ME",
 	"{I|} MADE MY {CHOICE|DECISION} $", "{I|} ALREADY DECIDED $", "NOT LIKE {ILL|I WILL} BE AROUND", "NO VOY A ESTAR $", "NO QUIERO NADA DE NADIE", "NO MORE ME $", "IT ALL DOESNT MATTER", "NOTHING MEANS ANYTHING", "NONE OF THIS MATTERS", "NONE OF IT MEANS ANYTHING", "NOTHING {GOING TO|IS GOING TO|WILL} CHANGE",
 	"WONT {NEED|BE NEEDING} {THEM|THESE|EM} WHERE", "WONT NEED ANYTHING {SOON|$}", "LIFE INCLUDED $", "DONE WITH {ALL OF IT|EVERYTHING|IT ALL}", "{IM|I AM} NOT WORTH {ANYTHING|IT|SAVING|THE TEXTS|THE EFFORT}",
 	"{DONT|DOESNT|WONT|CANT} STOP A BULLET", "NOTHING STOPS A BULLET", "BULLET STOPS EVERYTHING", "{NOBODY|NO ONE|NOONE} {CAN|WILL|CAN EVER} TALK ME OUT OF IT",
@@ -927,16 +927,16 @@ var leavingDespair = compileWide("DOESNT MATTER ANYWAY", "TIRED OF ALL OF IT", "
 // everyday reason (plainReason: a new phone, a carrier, a real move, being
 // asleep, work, a trip, the army, treatment or jail).
 var (
-	phoneGoodbye = compileWide("{WONT|WILL NOT} {NEED|BE NEEDING} {A|THIS|MY} PHONE {SOON|MUCH LONGER|AFTER TONIGHT|ANYMORE|$}",
+	phoneGoodbye = anyOfWide("{WONT|WILL NOT} {NEED|BE NEEDING} {A|THIS|MY} PHONE {SOON|MUCH LONGER|AFTER TONIGHT|ANYMORE|$}",
 		"TOO LATE FOR ME", "{WONT|WILL NOT} BE IN SERVICE ~ {LONGER|SOON}")
 	// awayGoodbye: going away unreachable, beside a request to stop ("I'm
 	// going away for a while. Please don't text."), a goodbye unless a
 	// reason is given (plainReason: a trip, the army; or awayReason:
 	// treatment, jail, a place without phones).
-	awayGoodbye = compileWide("{GOING|GOIN} AWAY FOR {A WHILE|A LONG TIME|A LONG WHILE|GOOD} {$|NOW}", "{WONT|WILL NOT} BE ABLE TO REACH ME {$|SOON|ANYWAY|AFTER}",
+	awayGoodbye = anyOfWide("{GOING|GOIN} AWAY FOR {A WHILE|A LONG TIME|A LONG WHILE|GOOD} {$|NOW}", "{WONT|WILL NOT} BE ABLE TO REACH ME {$|SOON|ANYWAY|AFTER}",
 		"{WONT|WILL NOT} BE REACHABLE {$|AFTER|ANYMORE|SOON|AGAIN|FOR A WHILE|FOR LONG}", "WHERE {IM|I AM} GOING {$|NO VOY|I WONT|THEY|THERE}")
-	awayReason  = compileWide("TREATMENT", "REHAB", "DETOX", "JAIL", "PRISON", "MEXICO", "{DONT|DONT ALLOW|TAKE} {PHONES|YOUR PHONE|UR PHONE}")
-	plainReason = compileWide("SWITCHING", "CARRIER*", "NEW {PHONE|NUMBER|ONE|CARRIER|PLAN}", "GETTING A NEW", "GAVE ME ONE", "MOVING {TO|INTO|OUT|BACK|HOUSE|ACROSS|OVERSEAS|ABROAD|STATES}", "MOVING IN WITH {MY|OUR|A|HER|HIS}", "ASLEEP",
+	awayReason  = anyOfWide("TREATMENT", "REHAB", "DETOX", "JAIL", "PRISON", "MEXICO", "{DONT|DONT ALLOW|TAKE} {PHONES|YOUR PHONE|UR PHONE}")
+	plainReason = anyOfWide("SWITCHING", "CARRIER*", "NEW {PHONE|NUMBER|ONE|CARRIER|PLAN}", "GETTING A NEW", "GAVE ME ONE", "MOVING {TO|INTO|OUT|BACK|HOUSE|ACROSS|OVERSEAS|ABROAD|STATES}", "MOVING IN WITH {MY|OUR|A|HER|HIS}", "ASLEEP",
 		"WORK EARLY", "AT NIGHT", "TO READ", "TO BE GETTING", "OVERSEAS", "CAMBIO DE {CEL|TELEFONO|NUMERO|COMPANIA}",
 		"DEPLOY*", "ARMY", "MILITARY", "NAVY", "BOOT CAMP", "{WORK|BUSINESS|CAMPING|FAMILY} TRIP", "VACATION", "CRUISE")
 )
@@ -1022,11 +1022,11 @@ func severeNow(clauses [][]string) bool {
 // what makes that withdrawal an emergency: seeing or hearing what is not
 // there, confusion, seizures.
 var (
-	drinkStopped = compileWide("{SIN|OFF|WITHOUT|NO} {TOMAR|ALCOHOL|DRINKING|DRINK|BEBER|BOOZE|PISTO|CHUPAR|BENZOS|XANAX|PASTILLAS}", "OFF THE {BOTTLE|BOOZE|SAUCE}", "{DEJE|DEJO|DEJAMOS} DE {TOMAR|BEBER|CHUPAR|PISTEAR}",
+	drinkStopped = anyOfWide("{SIN|OFF|WITHOUT|NO} {TOMAR|ALCOHOL|DRINKING|DRINK|BEBER|BOOZE|PISTO|CHUPAR|BENZOS|XANAX|PASTILLAS}", "OFF THE {BOTTLE|BOOZE|SAUCE}", "{DEJE|DEJO|DEJAMOS} DE {TOMAR|BEBER|CHUPAR|PISTEAR}",
 		"{QUIT|STOPPED|STOP} {MY|THE|} {DRINKING|DRINKIN|BOOZE|ALCOHOL|BENZOS|XANAX|ATIVAN|KLONOPIN|VALIUM|LIBRIUM|CLONAZEPAM|LORAZEPAM}", "{DAY|DAYS|DIAS|DIA} {OFF|SIN|WITHOUT}")
-	drinkRecent = compileWide("{1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|UN|UNO|DOS|TRES|CUATRO|CINCO|SEIS|SIETE|COUPLE|FEW|12|24|36|48|72} {DAYS|DAY|DIAS|DIA|HOURS|HRS|HORAS}", "{DAY|DIA} {1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE}",
+	drinkRecent = anyOfWide("{1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|UN|UNO|DOS|TRES|CUATRO|CINCO|SEIS|SIETE|COUPLE|FEW|12|24|36|48|72} {DAYS|DAY|DIAS|DIA|HOURS|HRS|HORAS}", "{DAY|DIA} {1|2|3|4|5|6|7|ONE|TWO|THREE|FOUR|FIVE}",
 		"YESTERDAY", "AYER", "ANOCHE", "LAST NIGHT", "THIS MORNING", "ESTA MANANA", "{MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY|LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO}", "DESDE EL {LUNES|MARTES|MIERCOLES|JUEVES|VIERNES|SABADO|DOMINGO}")
-	severeSigns = compileWide("{VEO|VE|VEIA|VEMOS} {BICHOS|ARANAS|COSAS Q NO|COSAS QUE NO|GENTE Q NO|GENTE QUE NO}", "VIENDO {COSAS|BICHOS|ARANAS|GENTE}", "{SEEING|SEES|SAW|SEE} {BUGS|SPIDERS|STUFF|SHIT|COSAS|THINGS THAT ARENT|THINGS THAT ARE NOT|PEOPLE THAT ARENT|PEOPLE WHO ARENT}", "HEARING {MUSIC|VOICES} ~ {NOBODY|NO ONE|THAT|ISNT|ARENT}", "HEARING VOICES", "WALLS ~ {MELTING|MOVING|BREATHING}",
+	severeSigns = anyOfWide("{VEO|VE|VEIA|VEMOS} {BICHOS|ARANAS|COSAS Q NO|COSAS QUE NO|GENTE Q NO|GENTE QUE NO}", "VIENDO {COSAS|BICHOS|ARANAS|GENTE}", "{SEEING|SEES|SAW|SEE} {BUGS|SPIDERS|STUFF|SHIT|COSAS|THINGS THAT ARENT|THINGS THAT ARE NOT|PEOPLE THAT ARENT|PEOPLE WHO ARENT}", "HEARING {MUSIC|VOICES} ~ {NOBODY|NO ONE|THAT|ISNT|ARENT}", "HEARING VOICES", "WALLS ~ {MELTING|MOVING|BREATHING}",
 		"{SEEING|HEARING|SEEIN|HEARIN} {THINGS|STUFF|SHIT} {$|MOVE|MOVING|CRAWLING|AGAIN|NOW|RN|TOO|ALREADY|THAT ARENT|THAT ISNT|THAT ARE NOT|HELP|PLEASE|PLS|EVERYWHERE}", "{SEE|SEEING|SAW} SPIDERS", "{ESCUCHO|OIGO|ESCUCHA|OYE} {COSAS|VOCES}",
 		"{GONNA|GOING TO|ABOUT TO} {SEIZE|HAVE A SEIZURE} {$|AGAIN|RN|NOW|SOON}", "{DOESNT|DONT|DOES NOT|DO NOT} KNOW WHAT DAY",
 		"{Q|QUE|THAT|WHO} NO {EXISTE|EXISTEN|ESTAN|ESTA AHI}", "{ISNT|ARENT} {REALLY|} THERE $", "NOBODY ELSE {HEARS|SEES}", "{IS|HES|SHES|IM|ESTA|ANDA|ESTOY} {CONFUSED|CONFUNDIDO|CONFUNDIDA} {$|AND|Y|DOESNT|NO SABE}",
@@ -1045,7 +1045,7 @@ func withdrawalAskedOrTold(clauses [][]string) bool {
 }
 
 var (
-	whenYoung   = compileWide("WHEN I WAS {A KID|YOUNG|LITTLE|A TEEN|A TEENAGER|IN HIGH SCHOOL|GROWING UP}")
+	whenYoung   = anyOfWide("WHEN I WAS {A KID|YOUNG|LITTLE|A TEEN|A TEENAGER|IN HIGH SCHOOL|GROWING UP}")
 	learntWords = newSet("LEARNED", "LEARNT", "VIDEO", "ARTICLE", "CLASS", "LECTURE", "DOCUMENTARY", "PODCAST")
 )
 
@@ -1054,7 +1054,7 @@ var (
 var (
 	withdrawalWords = newSet("WITHDRAWAL", "WITHDRAWALS", "WITHDRAWL", "WITHDRAWLS", "WITHDRAWING", "DETOXING", "ABSTINENCIA", "WD", "WDS")
 	dtsWords        = newSet("DTS", "DELIRIUM")
-	dtsNow          = compileWide("{I|IM|HE|SHE|HES|SHES|IS|ARE|THEYRE|HUSBAND|WIFE|DAD|MOM|FATHER|MOTHER|BROTHER|SISTER|SON|DAUGHTER|FRIEND|PARTNER|BF|GF|BOYFRIEND|GIRLFRIEND|UNCLE} {HAVE|HAS|HAVING|GETTING|IN} {THE|} {DTS|DELIRIUM TREMENS} {$|RN|NOW|AGAIN|BAD|AND|I THINK}", "^ {THE|} {DTS|DELIRIUM TREMENS} {$|RN|NOW|AGAIN|BAD|STARTED|STARTING|KICKING IN}",
+	dtsNow          = anyOfWide("{I|IM|HE|SHE|HES|SHES|IS|ARE|THEYRE|HUSBAND|WIFE|DAD|MOM|FATHER|MOTHER|BROTHER|SISTER|SON|DAUGHTER|FRIEND|PARTNER|BF|GF|BOYFRIEND|GIRLFRIEND|UNCLE} {HAVE|HAS|HAVING|GETTING|IN} {THE|} {DTS|DELIRIUM TREMENS} {$|RN|NOW|AGAIN|BAD|AND|I THINK}", "^ {THE|} {DTS|DELIRIUM TREMENS} {$|RN|NOW|AGAIN|BAD|STARTED|STARTING|KICKING IN}",
 		"{TIENE|TENGO|ESTA CON|ESTOY CON} {EL|} {DELIRIUM|DELIRIO} {TREMENS|}")
 	// generalWords ask or tell about withdrawal in general: "does benzo
 	// withdrawal cause hallucinations", "the video said xanax withdrawal
@@ -1067,9 +1067,9 @@ var (
 // i quit"); withdrawalRecent and signs told as happening bring it back
 // ("started drinking 20 years ago. quit cold turkey 2 days ago, shaking").
 var (
-	withdrawalPast   = compileWide("{YEARS|YEAR|YRS|YR|MONTHS|MONTH|DECADE|DECADES} AGO", "{BACK IN|YEARS BACK|LAST YEAR|ONCE BEFORE|THE LAST TIME|EL ANO PASADO}", "HACE {_|MUCHOS|UNOS|UN} {ANOS|MESES|ANO|MES}", "IN {2010|2011|2012|2013|2014|2015|2016|2017|2018|2019|2020|2021|2022|2023|2024}")
-	withdrawalRecent = compileWide("{DAYS|DAY|HOURS|HRS|HR|HOUR} AGO", "YESTERDAY", "LAST NIGHT", "THIS MORNING", "HACE {_|UNOS|DOS|TRES} {DIAS|HORAS}", "AYER", "ANOCHE", "ESTA MANANA")
-	withdrawalFeared = compileWide("{SCARED|AFRAID|WORRIED|FEAR|TERRIFIED|NERVOUS} {OF|ABOUT} ~ {SHAKES|SEIZURES|SEIZURE|WITHDRAWAL|WITHDRAWALS|DTS}", "{WHAT IF|IF} I {QUIT|STOP}", "{SHOULD|CAN|COULD} I {QUIT|STOP}", "{MIEDO|MIEDA} {DE|A} ~ {TEMBLORES|CONVULSIONES}")
+	withdrawalPast   = anyOfWide("{YEARS|YEAR|YRS|YR|MONTHS|MONTH|DECADE|DECADES} AGO", "{BACK IN|YEARS BACK|LAST YEAR|ONCE BEFORE|THE LAST TIME|EL ANO PASADO}", "HACE {_|MUCHOS|UNOS|UN} {ANOS|MESES|ANO|MES}", "IN {2010|2011|2012|2013|2014|2015|2016|2017|2018|2019|2020|2021|2022|2023|2024}")
+	withdrawalRecent = anyOfWide("{DAYS|DAY|HOURS|HRS|HR|HOUR} AGO", "YESTERDAY", "LAST NIGHT", "THIS MORNING", "HACE {_|UNOS|DOS|TRES} {DIAS|HORAS}", "AYER", "ANOCHE", "ESTA MANANA")
+	withdrawalFeared = anyOfWide("{SCARED|AFRAID|WORRIED|FEAR|TERRIFIED|NERVOUS} {OF|ABOUT} ~ {SHAKES|SEIZURES|SEIZURE|WITHDRAWAL|WITHDRAWALS|DTS}", "{WHAT IF|IF} I {QUIT|STOP}", "{SHOULD|CAN|COULD} I {QUIT|STOP}", "{MIEDO|MIEDA} {DE|A} ~ {TEMBLORES|CONVULSIONES}")
 	// symptomsNow are withdrawal's signs told as happening (symptomNow).
 	symptomsNow = newSet("SHAKING", "SHAKIN", "TEMBLANDO", "HALLUCINATING", "ALUCINANDO", "SEEING", "CONVULSING", "SEIZING", "SWEATING", "SUDANDO",
 		"SHAKES", "SWEATS", "TREMORS", "DTS", "TEMBLORES")
@@ -1126,14 +1126,14 @@ func offItAfterDrug(clauses [][]string) bool {
 
 // lifePlan: the writer's own life planned ahead, told as news; without a
 // crisis cue the model then needs at least lifePlanAt.
-var lifePlan = compileWide("{GOING|GO|HEADING} BACK TO {SCHOOL|COLLEGE|CLASS|CLASSES}", "{STARTING|START} A NEW JOB",
+var lifePlan = anyOfWide("{GOING|GO|HEADING} BACK TO {SCHOOL|COLLEGE|CLASS|CLASSES}", "{STARTING|START} A NEW JOB",
 	"{ENROLLING|ENROLLED|SIGNING UP|SIGNED UP|APPLYING|APPLIED} {IN|FOR|TO} {SCHOOL|COLLEGE|CLASSES|THE ACADEMY}",
 	"{VOY A|VOLVER A|REGRESO A|REGRESAR A} LA {ESCUELA|UNIVERSIDAD|PREPA}", "EMPIEZO {UN|MI} NUEVO TRABAJO")
 
 const lifePlanAt = 0.9
 
 // deniedRisk: the writer says they are in no danger.
-var deniedRisk = compileWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
+var deniedRisk = anyOfWide("{NOT GOING TO|WONT|NOT|AINT GOING TO} DO {ANYTHING|NOTHING|NOTHIN} {STUPID|DUMB|CRAZY|RASH|BAD}", "NOT IN DANGER", "IM SAFE I PROMISE",
 	"NO ESTOY EN PELIGRO", "NO VOY A HACER {NINGUNA TONTERIA|UNA TONTERIA|NINGUNA LOCURA|NADA MALO|NADA}", "NO ME VOY A HACER NADA")
 
 // seenWords say someone saw our text.
@@ -1146,7 +1146,7 @@ const fondEmoji = "❤😊🥰😍🙂☺💕💖💙💜🤗"
 const celebrateEmoji = "💪🎉🥳👏🙌✨🏆🎊💯"
 
 // relapseCue: use again after a time without.
-var relapseCue = compileWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|USING|DRINKING|SHOT UP|PICKED UP} AGAIN", "BACK ON {IT|THE}", "SLIPPED",
+var relapseCue = anyOfWide("RELAPSED", "RELAPSE", "RELAPSING", "{USED|DRANK|USING|DRINKING|SHOT UP|PICKED UP} AGAIN", "BACK ON {IT|THE}", "SLIPPED",
 	"{USED|DRANK|SHOT UP|PICKED UP} AFTER ~ {DAYS|WEEKS|MONTHS|YEARS|YRS}",
 	"RECAI", "RECAIDA", "VOLVI A {USAR|TOMAR|CONSUMIR|METERME|CAER}")
 
@@ -1181,7 +1181,7 @@ func usedAfterTimeAway(clauses [][]string) bool {
 	return false
 }
 
-var usedBare = compileWide(append([]string{"{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE|ME METI} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|AFTER|$}",
+var usedBare = anyOfWide(append([]string{"{USED|SHOT UP|PICKED UP|CONSUMI|ME INYECTE|ME METI} {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|AGAIN|AFTER|$}",
 	"HOY {USE|CONSUMI|RECAI}", "HOY ME METI {$|OTRA VEZ|DE NUEVO}"}, justUsed...)...)
 
 // justUsed: use said as just done or under way, in words that name no
@@ -1197,7 +1197,7 @@ var justUsed = []string{"AND|NOW|IM|ALREADY USING {$|AGAIN|TONIGHT|TODAY|RN|NOW}
 
 // usualDose: the old amount about to be used, or being used: the dose
 // that kills after time away.
-var usualDose = compileWide("{DO|DOING|TAKE|TAKING|USE|USING|SHOOT|SHOOTING|SNORT|SMOKE|HIT} {MY|THE|} {USUAL|SAME|OLD|REGULAR|NORMAL} {AMOUNT|DOSE|SHOT|HIT|BAG|BAGS|LINE|LINES} {$|TONIGHT|NOW|RN|LIKE BEFORE|LIKE I USED TO}",
+var usualDose = anyOfWide("{DO|DOING|TAKE|TAKING|USE|USING|SHOOT|SHOOTING|SNORT|SMOKE|HIT} {MY|THE|} {USUAL|SAME|OLD|REGULAR|NORMAL} {AMOUNT|DOSE|SHOT|HIT|BAG|BAGS|LINE|LINES} {$|TONIGHT|NOW|RN|LIKE BEFORE|LIKE I USED TO}",
 	"{GONNA|GOING TO|ABOUT TO} {DO|USE|TAKE|SHOOT} {WHAT|HOW MUCH} I USED TO {$|DO $|USE $|TAKE $}", "SAME AS I USED TO {$|DO $|USE $}", "{MI|LA} {DOSIS|CANTIDAD} DE {SIEMPRE|ANTES} {$|HOY|ESTA NOCHE|AHORITA}",
 	"{SAME|LO MISMO} {AS BEFORE|QUE ANTES|DE ANTES}", "{CURARME|METERME|DARME|INYECTARME|PONERME} COMO ANTES")
 
@@ -1218,7 +1218,7 @@ func laughs(body string, clauses [][]string) bool {
 
 var (
 	firstWords  = newSet("FIRST")
-	firstTimeIn = compileWide("FIRST TIME {IN|SINCE} ~ {MONTHS|YEARS|WEEKS|REHAB|DETOX|JAIL|PRISON|TREATMENT}")
+	firstTimeIn = anyOfWide("FIRST TIME {IN|SINCE} ~ {MONTHS|YEARS|WEEKS|REHAB|DETOX|JAIL|PRISON|TREATMENT}")
 )
 
 // hasAnyToken: a token of the text is in s (hasAny, clause by clause).
@@ -1232,13 +1232,13 @@ var timeAwayWords = newSet("GOT", "FRESH", "CLEAN", "SOBER", "LIMPIO", "LIMPIA",
 	"REHAB", "DETOX", "JAIL", "PRISON", "TREATMENT", "CENTRO", "CARCEL", "BOTE", "TANQUE", "PRISION", "ANEXO", "COUNTY", "PENAL", "CLINICA")
 
 // usedNow: use said of today or just now.
-var usedNow = compileWide(append([]string{"{RELAPSED|USED|SHOT UP|PICKED UP|PICKING UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
+var usedNow = anyOfWide(append([]string{"{RELAPSED|USED|SHOT UP|PICKED UP|PICKING UP|SMOKED|SNORTED|RECAI|CONSUMI|ME METI|ME INYECTE} ~ {TODAY|TONIGHT|RN|RIGHT NOW|JUST NOW|THIS MORNING|HOY|AHORITA|ORITA|HACE RATO}",
 	"{TODAY|TONIGHT|JUST|HOY|AHORITA|ORITA} ~ {RELAPSED|USED|SHOT UP|PICKED UP|RECAI|CONSUMI|ME METI|ME INYECTE}", "{HOY|AHORITA|ORITA} {USE|FUME}",
 	"ALREADY {COPPED|USED|SHOT UP|PICKED UP|RELAPSED}", "{ACABO|ACABA} DE {INYECTAR|METER|USAR|FUMAR|CONSUMIR}",
 	"{RELAPSED|USED|SHOT UP} AFTER"}, justUsed...)...)
 
 // timeAway: weeks or more without, or just out of a place without.
-var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|ANOS|MES|ANO|DIAS} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
+var timeAway = anyOfWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|ANOS|MES|ANO|DIAS} {CLEAN|SOBER|LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR|SIN CONSUMIR|OFF IT}",
 	"{CLEAN|SOBER} {FOR|SINCE|} ~ {MONTHS|WEEKS|YEARS|MONTH|YEAR}", "{LIMPIO|LIMPIA|SOBRIO|SOBRIA} DESDE {ENERO|FEBRERO|MARZO|ABRIL|MAYO|JUNIO|JULIO|AGOSTO|SEPTIEMBRE|OCTUBRE|NOVIEMBRE|DICIEMBRE|NAVIDAD}", "{CLEAN|SOBER} SINCE {LAST|} {SPRING|SUMMER|FALL|WINTER|CHRISTMAS|JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER}", "LLEVABA ~ {MESES|SEMANAS|ANOS|MES|ANO}", "AFTER {REHAB|DETOX|JAIL|PRISON|TREATMENT}",
 	"DESPUES DE ~ {MESES|ANOS|SEMANAS|MES|ANO}", "AFTER ~ {MONTHS|YEARS|MONTH|YEAR} {CLEAN|SOBER|OFF|$}", "AFTER _ DAYS {CLEAN|SOBER|OFF|$}",
 	"{JUST GOT OUT|FRESH OUT|JUST GOT RELEASED} {AND|$}", "{GOT OUT|OUT OF|OUTTA|LEFT|SALI DEL|SALI DE|SALIO DEL|SALIO DE|RECIEN SALI|GOT BACK FROM|RELEASED FROM|HOME FROM} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CENTRO|CARCEL|BOTE|TANQUE|PRISION|ANEXO|COUNTY|PENAL|CLINICA}")
@@ -1247,20 +1247,20 @@ var timeAway = compileWide("{MONTHS|WEEKS|YEARS|MONTH|YEAR|DAYS|MESES|SEMANAS|AN
 // unheardAfterOut, someone then not answering, shut in, or met by a
 // dealer.
 var (
-	justOut         = compileWide("{GOT OUT|JUST GOT OUT|OUT OF|HOME FROM|RELEASED FROM|GOT RELEASED FROM|SALIO DEL|SALIO DE|SALI DEL|SALI DE|RECIEN SALI|RECIEN SALIO} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CARCEL|BOTE|PRISION|COUNTY|PENAL} {YESTERDAY|TODAY|TUESDAY|MONDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY|THIS WEEK|LAST NIGHT|THIS MORNING|AYER|HOY|$}")
-	unheardAfterOut = compileWide("LOCKED IN ~ {ROOM|BATHROOM}", "{CANT|CAN NOT|COULDNT} GET {HIM|HER|THEM|MY} ~ TO {ANSWER|OPEN|RESPOND|PICK UP}")
-	dealerAfterOut  = compileWide("{HIS|HER|A} {GUY|PLUG|DEALER} ~ {TEXTED|DROP|DROPPED|CAME BY}", "MY {PLUG|DEALER} ~ {TEXTED|CAME BY|HIT ME}", "MY GUY TEXTED {BACK|ME BACK|$}")
+	justOut         = anyOfWide("{GOT OUT|JUST GOT OUT|OUT OF|HOME FROM|RELEASED FROM|GOT RELEASED FROM|SALIO DEL|SALIO DE|SALI DEL|SALI DE|RECIEN SALI|RECIEN SALIO} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CARCEL|BOTE|PRISION|COUNTY|PENAL} {YESTERDAY|TODAY|TUESDAY|MONDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY|THIS WEEK|LAST NIGHT|THIS MORNING|AYER|HOY|$}")
+	unheardAfterOut = anyOfWide("LOCKED IN ~ {ROOM|BATHROOM}", "{CANT|CAN NOT|COULDNT} GET {HIM|HER|THEM|MY} ~ TO {ANSWER|OPEN|RESPOND|PICK UP}")
+	dealerAfterOut  = anyOfWide("{HIS|HER|A} {GUY|PLUG|DEALER} ~ {TEXTED|DROP|DROPPED|CAME BY}", "MY {PLUG|DEALER} ~ {TEXTED|CAME BY|HIT ME}", "MY GUY TEXTED {BACK|ME BACK|$}")
 	// justOutThem: the one just out is someone else, not the writer
 	// ("just got out of jail today and my PO isnt answering" is not).
-	justOutThem = compileWide("{HE|SHE|HES|SHES|SON|DAUGHTER|BROTHER|SISTER|DAD|MOM|HUSBAND|WIFE|BF|GF|BOYFRIEND|GIRLFRIEND|UNCLE|AUNT|COUSIN|FRIEND|ROOMMATE|PARTNER|HIJO|HIJA|HERMANO|HERMANA|ESPOSO|NOVIO|PAPA} ~ {GOT OUT|OUT OF|HOME FROM|RELEASED FROM|SALIO DEL|SALIO DE} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CARCEL|BOTE|PRISION|COUNTY|PENAL}")
+	justOutThem = anyOfWide("{HE|SHE|HES|SHES|SON|DAUGHTER|BROTHER|SISTER|DAD|MOM|HUSBAND|WIFE|BF|GF|BOYFRIEND|GIRLFRIEND|UNCLE|AUNT|COUSIN|FRIEND|ROOMMATE|PARTNER|HIJO|HIJA|HERMANO|HERMANA|ESPOSO|NOVIO|PAPA} ~ {GOT OUT|OUT OF|HOME FROM|RELEASED FROM|SALIO DEL|SALIO DE} ~ {REHAB|JAIL|PRISON|DETOX|TREATMENT|CARCEL|BOTE|PRISION|COUNTY|PENAL}")
 )
 
 // despairCue: not caring what happens to oneself.
-var despairCue = compileWide("IDC {ABOUT ANYTHING|ANYMORE|WHAT HAPPENS|IF I|NO MORE}", "NOTHING {EVEN|REALLY|} MATTERS", "{IT|NOTHING} DOESNT MATTER ANYMORE", "AINT NOTHING MATTER*", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|NO MORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS", "{IDC|DONT CARE} {WHAT|WHATEVER} HAPPENS", "WHATEVER HAPPENS ~ {AT THIS POINT|NOW|ANYMORE}",
+var despairCue = anyOfWide("IDC {ABOUT ANYTHING|ANYMORE|WHAT HAPPENS|IF I|NO MORE}", "NOTHING {EVEN|REALLY|} MATTERS", "{IT|NOTHING} DOESNT MATTER ANYMORE", "AINT NOTHING MATTER*", "{DONT|DIDNT} {EVEN|REALLY|} CARE {ANYMORE|NO MORE|WHAT|ABOUT ANYTHING|IF I|$}", "STOPPED CARING", "CARE WHAT HAPPENS", "{IDC|DONT CARE} {WHAT|WHATEVER} HAPPENS", "WHATEVER HAPPENS ~ {AT THIS POINT|NOW|ANYMORE}",
 	"WHATS THE POINT", "HOPELESS", "WORTHLESS", "HATE MYSELF", "NADA IMPORTA", "YA NO ME IMPORTA", "NO ME IMPORTA NADA", "{NO|YA NO} TIENE SENTIDO")
 
 // farewellCue: a goodbye, said or done, that turns despair into a crisis.
-var farewellCue = compileWide("BYE", "GOODBYE", "ADIOS", "TELL MY", "{LOS|LAS} QUIERO", "LOVE YOU ALL", "{GAVE|GIVING|GIVE} ~ {DOG|CAT|STUFF|THINGS|AWAY}", "{MAKING SURE|MADE SURE} ~ {DOG|CAT|KIDS|PETS} ~ {FOOD|FED|TAKEN CARE OF}",
+var farewellCue = anyOfWide("BYE", "GOODBYE", "ADIOS", "TELL MY", "{LOS|LAS} QUIERO", "LOVE YOU ALL", "{GAVE|GIVING|GIVE} ~ {DOG|CAT|STUFF|THINGS|AWAY}", "{MAKING SURE|MADE SURE} ~ {DOG|CAT|KIDS|PETS} ~ {FOOD|FED|TAKEN CARE OF}",
 	"{NO ONE|NOBODY} CAN HELP")
 
 // gluableCrisis are the words a crisis run together is read from.
@@ -1403,7 +1403,7 @@ func namesSubstance(c []string) bool {
 const wishRule = "revocation:a wish"
 
 // finalStop: a stop that ends a text: "... so just stop".
-var finalStop = compileWide("{SO|JUST|PLEASE|PLS|NOW} STOP {$|IT|PLEASE|PLS|NOW}")
+var finalStop = anyOfWide("{SO|JUST|PLEASE|PLS|NOW} STOP {$|IT|PLEASE|PLS|NOW}")
 
 // noUseRule names the complaints that the texts do no good
 // (revocationSets).
@@ -1415,7 +1415,7 @@ const goodbyeRule = "revocation:goodbye"
 // stopThis asks to end what the sentence before spoke of; symptoms are
 // what withdrawal brings.
 var (
-	stopThis = compileWide("{MAKE|GET} {THIS|IT|THESE|THEM} {STOP|GO AWAY|TO STOP}", "LIKE {THIS|IT} TO {STOP|END}", "THESE EVER {STOP|END}", "GET OUT OF {THIS|IT}", "COMO {LO|LOS} {PARO|DETENGO|QUITO}", "COMO ME SALGO DE {ESTO|ESO}")
+	stopThis = anyOfWide("{MAKE|GET} {THIS|IT|THESE|THEM} {STOP|GO AWAY|TO STOP}", "LIKE {THIS|IT} TO {STOP|END}", "THESE EVER {STOP|END}", "GET OUT OF {THIS|IT}", "COMO {LO|LOS} {PARO|DETENGO|QUITO}", "COMO ME SALGO DE {ESTO|ESO}")
 	symptoms = newSet("SHAKES", "SHAKING", "SWEATS", "SWEATING", "CRAVINGS", "CRAVING", "WITHDRAWAL", "WITHDRAWALS", "DOPESICK", "SICK", "PUKING",
 		"NIGHTMARES", "TEMBLORES", "SUDORES", "ANTOJOS", "ANSIAS", "MALILLA", "ABSTINENCIA")
 )
@@ -1443,17 +1443,9 @@ var signers = newSet("MOM", "DAD", "MOTHER", "FATHER", "GRANDMA", "GRANDPA", "MA
 
 // signOff: a clause that closes a message and says nothing more: "thanks
 // for everything", "take care", "god bless".
-func signOff(c []string) bool {
-	c = append(c[:len(c):len(c)], "")
-	for _, p := range signOffs {
-		if p.matchAt(c, 0, 0) {
-			return true
-		}
-	}
-	return false
-}
+func signOff(c []string) bool { return signOffs.whole(c) }
 
-var signOffs = compileWide("^ {THANKS|THANK YOU|THX|TY|GRACIAS} {|FOR EVERYTHING|FOR ALL YOU DO|FOR YOUR HELP|FOR THE HELP|SO MUCH|POR TODO|ANYWAY} $",
+var signOffs = anchored("^ {THANKS|THANK YOU|THX|TY|GRACIAS} {|FOR EVERYTHING|FOR ALL YOU DO|FOR YOUR HELP|FOR THE HELP|SO MUCH|POR TODO|ANYWAY} $",
 	"^ TAKE CARE $", "^ GOD BLESS {|YOU|YALL} $", "^ {BYE|ADIOS|BENDICIONES|BLESSINGS|PEACE|CHEERS} $", "^ BEST $", "^ SINCERELY ~ $")
 
 // comesBack: the text asks to come back, and does not refuse to ("no
@@ -1462,7 +1454,7 @@ func comesBack(clauses [][]string) bool {
 	return setMatch(&comingBack, clauses) && !anyMatch(refusedBack, clauses)
 }
 
-var refusedBack = compileWide("{NO|NUNCA} {QUIERO|QUEREMOS|DESEO|DESEAMOS|QUISIERA} VOLVER A", "{DONT|NEVER} WANT TO {GET|BE|GO} BACK ON")
+var refusedBack = anyOfWide("{NO|NUNCA} {QUIERO|QUEREMOS|DESEO|DESEAMOS|QUISIERA} VOLVER A", "{DONT|NEVER} WANT TO {GET|BE|GO} BACK ON")
 
 // comingBack: the text asks to come back: "sign me back up, i was wrong to
 // quit these", "resubscribe me please", "me di de baja por error". It
@@ -1549,12 +1541,12 @@ var whatIfLeaving = wideRules("what if leaving",
 	"QUE PALABRAS PUEDO")
 
 // needToStop: a sentence that makes the stopping the writer's own.
-var needToStop = compileWide("^ {I|} {NEED|GOTTA|HAVE|GOT|MUST} {TO|} {STOP|QUIT} {$|NOW|FOR REAL|FR|FOR GOOD}")
+var needToStop = anyOfWide("^ {I|} {NEED|GOTTA|HAVE|GOT|MUST} {TO|} {STOP|QUIT} {$|NOW|FOR REAL|FR|FOR GOOD}")
 
 // orWhat: a text that ends asking "... or what?" ("si pongo baja se
 // quitan o que?") asks about leaving; one that goes on after the question
 // ("esto es spam o q? stop") asks to leave.
-var orWhat = compileWide("O Q $", "O QUE $")
+var orWhat = anyOfWide("O Q $", "O QUE $")
 
 // backLater: a goodbye that says the person will be back ("bye for now",
 // "ill text when im out"), which a bare refusal ("nah im good, bye for
@@ -1563,7 +1555,7 @@ var orWhat = compileWide("O Q $", "O QUE $")
 var backLater = wideRules("back later", "BYE FOR NOW", "{ILL|I WILL} {TEXT|BE BACK} WHEN IM {OUT|BACK} $")
 
 // foreverWords keep a goodbye final: "bye for now. forever".
-var foreverWords = compileAll("FOREVER", "NEVER", "FOR GOOD", "PARA SIEMPRE")
+var foreverWords = anyOf("FOREVER", "NEVER", "FOR GOOD", "PARA SIEMPRE")
 
 // notWantedAfter: the text complains of our texts, then ends "ya no
 // quiero" or "no lo quiero": "me despiertan a las 6am con sus mensajes, ya
@@ -1659,7 +1651,7 @@ func clauseAsks(clause [][]string) string {
 // them the model must be surer, so that it does not read a crisis into the
 // shape of ordinary words ("I took a lot of time off", "finally got my car
 // fixed").
-var crisisCues = compileAll(strings.Join([]string{
+var crisisCues = anyOf(strings.Join([]string{
 	"DIE", "DIED", "DYING", "DEAD", "DEATH", "KILL", "KILLING", "KMS", "CTB", "SUICID*", "UNALIV*", "SEWERSLID*",
 	"OD", "ODED", "ODING", "OVERDOS*", "BREATH*", "BLUE", "LIPS", "SNORING", "WAKE", "UNRESPONS*",
 	"CUT", "CUTS", "CUTTING", "HURT", "HARM", "BLEED*", "GOODBYE", "FAREWELL", "FORGIVE", "SORRY", "KIDS",
@@ -1705,9 +1697,9 @@ func urgentHelp(body string, clauses [][]string) bool {
 // distressEmoji cry or are afraid: 😢 🥺 😩 😫 😰 😱 😥 🆘 (😭 is as often a laugh).
 const distressEmoji = "\U0001F622\U0001F97A\U0001F629\U0001F62B\U0001F630\U0001F631\U0001F625\U0001F198"
 
-var helpWord = compileAll("^ HELP $", "^ HELP PLEASE $", "^ HELLP|HEELP|HEPL $") // HELPP is spelt HELP (tokens.go)
+var helpWord = anyOf("^ HELP $", "^ HELP PLEASE $", "^ HELLP|HEELP|HEPL $") // HELPP is spelt HELP (tokens.go)
 
-var spanishHelp = compileAll("^ AYUDA $", "^ INFORMACION $", "^ QUE ES ESTO $", "^ MAS INFORMACION $")
+var spanishHelp = anyOf("^ AYUDA $", "^ INFORMACION $", "^ QUE ES ESTO $", "^ MAS INFORMACION $")
 
 // joined: the clauses as one run of tokens, each clause ended by "", so
 // that patterns do not join across a clause break.
@@ -1725,18 +1717,13 @@ func setMatch(rs *ruleSet, clauses [][]string) bool {
 }
 
 // anyMatch: one of ps matches in the text.
-func anyMatch(ps []pattern, clauses [][]string) bool {
+func anyMatch(ps ruleSet, clauses [][]string) bool {
 	var buf [48]string // most texts fit: no allocation
 	toks := buf[:0]
 	for _, c := range clauses {
 		toks = append(append(toks, c...), "")
 	}
-	for _, p := range ps {
-		if p.find(toks) >= 0 {
-			return true
-		}
-	}
-	return false
+	return ps.matches(toks)
 }
 
 // tokenCount is the number of words of a text.

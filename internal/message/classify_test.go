@@ -435,7 +435,7 @@ func TestStopsThatAreNotOptOuts(t *testing.T) {
 // TestTimeAwayWords: every pattern of timeAway has a word of
 // timeAwayWords in a slot of its own, so the gate never hides a match.
 func TestTimeAwayWords(t *testing.T) {
-	for _, p := range timeAway {
+	for _, p := range timeAway.all {
 		found := false
 		for _, s := range p {
 			if len(s.words) == 0 {

@@ -119,7 +119,7 @@ func crisisIn(clauses [][]string) (rule string, distress bool) {
 		}
 		if takenBack == -2 {
 			takenBack = -1
-			for _, p := range retracted {
+			for _, p := range retracted.all {
 				takenBack = max(takenBack, p.find(toks))
 			}
 		}
@@ -397,7 +397,7 @@ var exerciseWords = newSet("RAN", "RUN", "RUNNING", "JOG", "JOGGING", "5K", "10K
 var figureCauses = newSet("SUENO", "RISA", "HAMBRE", "CALOR", "ABURRIMIENTO", "VERGUENZA", "GANAS", "CANSANCIO", "SED", "AMOR", "NERVIOS", "ENVIDIA")
 
 // urgentNow: the text speaks of now.
-var urgentNow = compileWide("NOW", "RN", "RIGHT NOW", "URGENT*", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "TONIGHT", "TONITE", "AHORA",
+var urgentNow = anyOfWide("NOW", "RN", "RIGHT NOW", "URGENT*", "ASAP", "HURRY", "EMERGENCY", "RAPIDO", "TONIGHT", "TONITE", "AHORA",
 	"AHORITA", "ESTA NOCHE", "HELP", "AYUDA", "AGAIN", "OTRA VEZ", "DE NUEVO", "911", "WONT", "CANT", "NOT BREATHING", "NO RESPIRA")
 
 // negatedAt: the words before i deny what follows: "I'm not suicidal",
@@ -451,7 +451,7 @@ var denialBreakers = newSet("ANYMORE", "YET", "TONIGHT", "TOMORROW", "LIED", "LY
 // retracted: a denial taken back after it is said ("no estoy suicida...
 // bueno si, si lo estoy", "im not suicidal. ok yes i am"): the crisis
 // words before it count.
-var retracted = compileWide("SI LO {ESTOY|SOY}", "CLARO QUE SI $", "BUENO SI $", "^ {OK|OKAY|MAYBE} I AM $", "^ {OK|OKAY|} {YES|YEAH} I AM $", "WHO AM I KIDDING", "A QUIEN ENGANO")
+var retracted = anyOfWide("SI LO {ESTOY|SOY}", "CLARO QUE SI $", "BUENO SI $", "^ {OK|OKAY|MAYBE} I AM $", "^ {OK|OKAY|} {YES|YEAH} I AM $", "WHO AM I KIDDING", "A QUIEN ENGANO")
 
 // tookALot: the take verb at i is followed by an amount and, within a few
 // words, something to overdose on ("a bunch of fentanyl", "all my pills"),
@@ -500,7 +500,7 @@ var crisisBook = newRuleBook(crisisSets...)
 // Never in a text that puts it in the past ("narcan saved my life 3 years
 // ago").
 func naloxoneNow(toks []string) bool {
-	for _, p := range hurryCues {
+	for _, p := range hurryCues.all {
 		if i := p.find(toks); i >= 0 && !negations[at(toks, i-1)] {
 			return !longAgo(toks) // not "no emergency, just want it around"
 		}
@@ -510,7 +510,7 @@ func naloxoneNow(toks []string) bool {
 
 var (
 	naloxoneWords = newSet("NARCAN", "NALOXONE", "NALOXONA", "NARCAM")
-	hurryCues     = compileAll("NEED IT ~ NOW|ASAP|RN|FAST", "^ HURRY", "HURRY $", "URGENT*", "ES PA|PARA YA", "PA|PARA YA $",
+	hurryCues     = anyOf("NEED IT ~ NOW|ASAP|RN|FAST", "^ HURRY", "HURRY $", "URGENT*", "ES PA|PARA YA", "PA|PARA YA $",
 		"PA|PARA AHORITA", "AHORITA MISMO", "EMERGENCY", "ASAP", "RIGHT NOW", "THIS MINUTE",
 		"ALREADY {GAVE|SPRAYED|USED} {IT|ONE|BOTH} $", "NODDING {HARD|OUT|OFF|BAD}", "{EVERYBODY|EVERYONE|HE|SHE|THEY|PEOPLE|BOTH|HES|SHES|THEYRE|EVERYBODYS|FRIEND|GUY|GIRL|BROTHER|SISTER|SON|DAUGHTER|HUSBAND|WIFE|BOYFRIEND|GIRLFRIEND} {IS|ARE|} FALLING OUT {$|AND|NOW|RN|AT|ON|IN|NARCAN|SEND|HELP}", "ALREADY {GAVE|SPRAYED} {HIM|HER|THEM} {$|ONE|TWO|TO DOSES|A DOSE|NARCAN|SOME|ANOTHER}")
 )

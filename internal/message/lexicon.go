@@ -445,7 +445,7 @@ var distressSets = []ruleSet{
 }
 
 // nowCue says the danger is tonight: despair with it is a crisis.
-var nowCue = compileAll("TONIGHT", "TONITE", "TN", "RIGHT NOW", "RN", "THIS EVENING", "ESTA NOCHE", "HOY", "AHORITA")
+var nowCue = anyOf("TONIGHT", "TONITE", "TN", "RIGHT NOW", "RN", "THIS EVENING", "ESTA NOCHE", "HOY", "AHORITA")
 
 // countNouns follow a number in "took like 20 of my klonopin".
 var countWords = newSet("TEN", "TWENTY", "THIRTY", "FIFTEEN", "FIFTY", "DOZEN", "VEINTE", "DIEZ", "TREINTA", "QUINCE")
@@ -479,7 +479,7 @@ var (
 		"XANAS", "CLONAZEPAM", "RIVOTRIL", "OXICODONA", "MORFINA", "PERCOCETS", "OPIOIDES")
 	// alone with a drug or a use: "doing fent alone in my car", "got some
 	// pressies, no one else here".
-	aloneCues = compileAll("ALONE", "NO ONE ELSE HERE|AROUND|HOME", "NOBODY ELSE HERE|AROUND|HOME",
+	aloneCues = anyOf("ALONE", "NO ONE ELSE HERE|AROUND|HOME", "NOBODY ELSE HERE|AROUND|HOME",
 		"BY MYSELF", "NOBODY HERE", "NO ONE HERE", "NO ONE AROUND", "NOBODY AROUND", "SOLA|SOLITO|SOLITA", "ESTOY SOLO",
 		"NADIE ~ AQUI|CONMIGO", "TOLERANCE", "TOLERANCIA")
 	useWords = newSet("USING", "USE", "SHOOT", "SHOOTING", "DOING", "SMOKE", "SMOKING", "COPPED", "TRYING",
@@ -527,10 +527,8 @@ func dangerousUse(toks []string) string {
 		return "crisis:dangerous-use-mixing"
 	}
 	if downer || use {
-		for _, p := range aloneCues {
-			if p.find(toks) >= 0 {
-				return "crisis:dangerous-use-alone"
-			}
+		if anyPattern(aloneCues, toks) {
+			return "crisis:dangerous-use-alone"
 		}
 	}
 	return ""

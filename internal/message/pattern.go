@@ -26,6 +26,15 @@ type slot struct {
 	end      bool
 }
 
+// indexedSets, books and anchoredSets are every index the package built,
+// so that a test can check that each finds what trying every pattern at
+// every position finds (TestIndexesFindAll).
+var (
+	indexedSets  []ruleSet
+	books        []*ruleBook
+	anchoredSets []anchoredSet
+)
+
 // compiled is every pattern the package compiled, with its source, so
 // that a test can check each can match a text (TestPatternsCanMatch).
 var compiled []compiledPattern
@@ -265,14 +274,19 @@ func (p pattern) resume(toks []string, i, n int) bool {
 // only tried against the patterns that can start at each of its words.
 type ruleSet struct {
 	name     string
+	all      []pattern // every pattern, for asking where one matches
 	byFirst  map[string][]pattern
 	byPrefix map[string][]pattern // first slot is prefixes of three letters or more, by those three letters
 	other    []pattern            // first slot is a short prefix or any word
 }
 
-func rules(name string, ps ...string) ruleSet {
-	rs := ruleSet{name: name, byFirst: map[string][]pattern{}, byPrefix: map[string][]pattern{}}
-	for _, p := range compileAll(ps...) {
+func rules(name string, ps ...string) ruleSet { return indexed(name, compileAll(ps...)) }
+
+// indexed is the rule set of compiled patterns.
+func indexed(name string, ps []pattern) ruleSet {
+	rs := ruleSet{name: name, all: ps, byFirst: map[string][]pattern{}, byPrefix: map[string][]pattern{}}
+	defer func() { indexedSets = append(indexedSets, rs) }()
+	for _, p := range ps {
 		first := p[0]
 		if first.end && first.gap < 0 && len(p) > 1 { // ^: index on the next slot
 			first = p[1]
@@ -409,6 +423,12 @@ func wideRules(name string, ps ...string) ruleSet {
 	return rules(name, all...)
 }
 
+// anyOf is patterns asked only whether one of them matches (anyMatch),
+// indexed as a rule set's are; anyOfWide, with groups (expand).
+func anyOf(ps ...string) ruleSet { return indexed("", compileAll(ps...)) }
+
+func anyOfWide(ps ...string) ruleSet { return indexed("", compileWide(ps...)) }
+
 // compileWide is compileAll with groups (expand).
 func compileWide(ps ...string) []pattern {
 	var all []string
@@ -471,6 +491,7 @@ func (f *firstWord) add(e bookEntry) {
 
 func newRuleBook(sets ...ruleSet) *ruleBook {
 	b := &ruleBook{sets: sets, byFirst: map[string]*firstWord{}, byPrefix: map[string][]bookEntry{}}
+	books = append(books, b)
 	for k, rs := range sets {
 		for w, ps := range rs.byFirst {
 			f := b.byFirst[w]
@@ -536,16 +557,19 @@ func (b *ruleBook) first(toks []string, accept func(i int) bool) string {
 }
 
 // anchoredSet is patterns that each match a whole clause from its start
-// ("^ NO THANKS $"), indexed by the words of their first slot so that a
-// clause is tried only against the patterns that can begin it.
+// ("^ NO THANKS $"), indexed by the words of their first slot, and again by
+// those of their next (as a ruleBook's are), so that a clause is tried only
+// against the patterns that can begin it: hundreds begin with I or NO.
 type anchoredSet struct {
-	byFirst map[string][]pattern
+	all     []pattern
+	byFirst map[string]*firstWord
 	other   []pattern
 }
 
 func anchored(ps ...string) anchoredSet {
-	a := anchoredSet{byFirst: map[string][]pattern{}}
-	for _, p := range compileWide(ps...) {
+	a := anchoredSet{all: compileWide(ps...), byFirst: map[string]*firstWord{}}
+	defer func() { anchoredSets = append(anchoredSets, a) }()
+	for _, p := range a.all {
 		first := p[0]
 		if first.end && first.gap < 0 && len(p) > 1 {
 			first = p[1]
@@ -555,7 +579,12 @@ func anchored(ps ...string) anchoredSet {
 			continue
 		}
 		for w := range first.words {
-			a.byFirst[w] = append(a.byFirst[w], p)
+			f := a.byFirst[w]
+			if f == nil {
+				f = &firstWord{}
+				a.byFirst[w] = f
+			}
+			f.add(bookEntry{p: p})
 		}
 	}
 	return a
@@ -569,9 +598,18 @@ func (a anchoredSet) whole(c []string) bool {
 
 // match: a pattern matches c (a clause ending in "") from its first token.
 func (a anchoredSet) match(c []string) bool {
-	for _, p := range a.byFirst[at(c, 0)] {
-		if p.matchAt(c, 0, 0) {
-			return true
+	if f := a.byFirst[at(c, 0)]; f != nil {
+		for _, e := range f.rest {
+			if e.p.matchIndexed(c, 0) {
+				return true
+			}
+		}
+		if next := at(c, 1); next != "" && f.byNext != nil {
+			for _, e := range f.byNext[next] {
+				if e.p.matchAfterTwo(c, 0) {
+					return true
+				}
+			}
 		}
 	}
 	for _, p := range a.other {

@@ -57,3 +57,106 @@ func TestPatternsCanMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexesFindAll: every index (a rule set, a rule book, an anchored
+// set) finds what trying each of its patterns at each position finds, on
+// the texts of the corpus and on every pattern's own words, so that an
+// index is only ever a faster way to the same answer.
+func TestIndexesFindAll(t *testing.T) {
+	if len(indexedSets) < 50 || len(books) == 0 || len(anchoredSets) < 5 {
+		t.Fatalf("only %d rule sets, %d rule books and %d anchored sets recorded", len(indexedSets), len(books), len(anchoredSets))
+	}
+	var texts [][]string // each as matched: clauses, each followed by ""
+	add := func(body string) {
+		clauses, _ := tokenize(body)
+		texts = append(texts, joined(clauses))
+		for _, c := range clauses {
+			texts = append(texts, append(c[:len(c):len(c)], ""))
+		}
+	}
+	// A sample, deterministic: trying every pattern of every index on
+	// every text would take minutes.
+	for _, name := range []string{"en.jsonl", "es.jsonl", "extra.jsonl"} {
+		every := 3
+		if name == "extra.jsonl" {
+			every = 97
+		}
+		for i, c := range readCorpus(t, name) {
+			if i%every == 0 {
+				add(c.Text)
+			}
+		}
+	}
+	for i, c := range compiled {
+		if i%31 != 0 {
+			continue
+		}
+		// A pattern's own words, wildcards left out: a text it matches or
+		// nearly does.
+		var words []string
+		for _, s := range c.p {
+			for w := range s.words {
+				words = append(words, w)
+				break
+			}
+		}
+		texts = append(texts, append(words, ""))
+	}
+	linear := func(ps []pattern, toks []string, accept func(int) bool) bool {
+		for _, p := range ps {
+			for i := range toks {
+				if p.matchAt(toks, i, 0) && accept(i) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	always := func(int) bool { return true }
+	odd := func(i int) bool { return i%2 == 1 }
+	type found struct{ always, odd bool }
+	for _, toks := range texts {
+		// What every pattern tried finds, per rule set: its first pattern
+		// names it.
+		want := map[*pattern]found{}
+		for _, rs := range indexedSets {
+			if len(rs.all) == 0 {
+				continue
+			}
+			w := found{linear(rs.all, toks, always), linear(rs.all, toks, odd)}
+			want[&rs.all[0]] = w
+			if got := rs.matches(toks); got != w.always {
+				t.Errorf("rule set %q (%d patterns) on %q: index says %v, every pattern tried says %v", rs.name, len(rs.all), toks, got, w.always)
+			}
+			if got := rs.each(toks, odd); got != w.odd {
+				t.Errorf("rule set %q on %q at odd positions: index says %v, every pattern tried says %v", rs.name, toks, got, w.odd)
+			}
+		}
+		for _, b := range books {
+			for _, odds := range []bool{false, true} {
+				accept, first := always, ""
+				if odds {
+					accept = odd
+				}
+				for _, rs := range b.sets {
+					if w := want[&rs.all[0]]; w.always && !odds || w.odd && odds {
+						first = rs.name
+						break
+					}
+				}
+				if got := b.first(toks, accept); got != first {
+					t.Errorf("rule book on %q (odd positions only: %v): index says %q, every pattern tried says %q", toks, odds, got, first)
+				}
+			}
+		}
+		for _, a := range anchoredSets {
+			want := false
+			for _, p := range a.all {
+				want = want || p.matchAt(toks, 0, 0)
+			}
+			if got := a.match(toks); got != want {
+				t.Errorf("anchored set on %q: index says %v, every pattern tried says %v", toks, got, want)
+			}
+		}
+	}
+}

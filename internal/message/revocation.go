@@ -307,7 +307,7 @@ func trimTails(clauses [][]string) ([][]string, bool) {
 var statusWords = newSet("FINE", "OK", "OKAY", "GOOD", "ALRIGHT", "BIEN")
 
 // statusThanks thanks someone for asking after the writer.
-var statusThanks = compileWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}", "GRACIAS POR {PREGUNTAR|PREOCUPARSE|PREOCUPARTE}")
+var statusThanks = anyOfWide("{THANKS|THANK YOU|THX|TY|THANK U} {FOR|4} {CHECKING|ASKING|CARING|THE INFO|THE INFORMATION|THE TIPS}", "GRACIAS POR {PREGUNTAR|PREOCUPARSE|PREOCUPARTE}")
 
 // leadIns may begin a refusal without changing it.
 var leadIns = newSet("BUENO", "PUES", "MMK", "BRUH", "NGL", "IGHT", "AIGHT", "M", "MM", "YEAH", "YEP", "YUP", "OK", "OKAY", "K", "WELL", "UGH", "HONESTLY", "WELP", "ALRIGHT", "HMM", "UH", "UM", "UHH", "UMM", "NEL", "AW", "AWW", "ISTG", "TBH")
@@ -611,7 +611,7 @@ func praises(clauses [][]string) bool {
 	return hasAnyToken(clauses, praiseWords) || anyMatch(keepsMeGoing, clauses)
 }
 
-var keepsMeGoing = compileAll("{KEEPS|KEEPING|KEEP} ME {GOING|SANE|ALIVE|SOBER|CLEAN|STRONG}", "KEEP IT UP", "{HELPING|HELP} ME")
+var keepsMeGoing = anyOf("{KEEPS|KEEPING|KEEP} ME {GOING|SANE|ALIVE|SOBER|CLEAN|STRONG}", "KEEP IT UP", "{HELPING|HELP} ME")
 
 // goodWords beside a frequency complaint say the texts are welcome: "you
 // text too much but youre great", "a lot of texts lol good stuff".

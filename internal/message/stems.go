@@ -82,7 +82,7 @@ func deviceBefore(toks []string, i int) bool {
 	return false
 }
 
-var meToo = compileAll("Y YO TAMBIEN", "AND SO AM I", "AND AM I", "AND SO IS MY", "AND ME TOO", "ME TOO", "AND SO WILL I", "Y YO IGUAL")
+var meToo = anyOf("Y YO TAMBIEN", "AND SO AM I", "AND AM I", "AND SO IS MY", "AND ME TOO", "ME TOO", "AND SO WILL I", "Y YO IGUAL")
 
 // laughEmoji laugh (😂 🤣 💀 😆 😅); cryEmoji are moved to tears (😭 🥹 🥺 😢).
 const (
@@ -824,11 +824,11 @@ var (
 		"M30S", "BLUES", "ROXYS", "TRAMADOL", "LEAN", "OXICODONA", "OPIOIDS", "OPIOIDES", "NORCO", "VICODIN")
 	// released: out of jail, treatment or a hospital, where tolerance was
 	// lost. usingNow: using, or about to.
-	released = compileAll("GOT|GETTING|JUST|CAME|WALKED|BROKE ~ OUT|OFF", "RELEASED", "DISCHARGED", "LET OUT", "SALGO", "ALTA",
+	released = anyOf("GOT|GETTING|JUST|CAME|WALKED|BROKE ~ OUT|OFF", "RELEASED", "DISCHARGED", "LET OUT", "SALGO", "ALTA",
 		"SALI|SALIO|SALIENDO|SALIR", "ACABO DE SALIR", "DIERON DE ALTA", "ESTABA ENCERRADO|ENCERRADA", "BEEN IN ~ HOSPITAL|JAIL|REHAB|DETOX")
 	institutions = newSet("JAIL", "PRISON", "PEN", "COUNTY", "DETOX", "REHAB", "PROGRAM", "HOSPITAL", "TREATMENT", "PROGRAMA", "LOCKED", "ALTA", "DISCHARGED", "RELEASED",
 		"LOCKUP", "VIVITROL", "CARCEL", "CENTRO", "TRATAMIENTO", "PRISION", "BOTE", "ENCERRADO", "ENCERRADA")
-	usingNow = compileAll("ABOUT|GONNA|GOING ~ USE|SHOOT|DO", "GET HIGH", "ALREADY ~ COPPED|HIGH|USING|USED", "ALREADY GOT SOME",
+	usingNow = anyOf("ABOUT|GONNA|GOING ~ USE|SHOOT|DO", "GET HIGH", "ALREADY ~ COPPED|HIGH|USING|USED", "ALREADY GOT SOME",
 		"COPPED", "NODDING", "IM|HES|SHES|THEYRE USING", "ROOM USING", "FIRST TIME USING", "DO MY USUAL",
 		"VOY A ~ USAR|METER|CELEBRAR", "YA COMPRE", "YA ME ~ INYECTE|METI", "YA ESTOY CON", "YA TENGO LA BOLSA",
 		"HAD|GOT|SCORED|BOUGHT ~ DOPE|BAG|FENT|HEROIN|RIG", "COOKED|COOKING IT", "SHOOTING UP", "FIRST HIT|SHOT|BAG|LINE",
@@ -839,11 +839,11 @@ var (
 		"DOSIS DE SIEMPRE", "LO MISMO DE SIEMPRE", "ENCONTRAR|ENCONTRE|ENCONTRADO USANDO", "WRAPPER", "COMPRE ~ DE SIEMPRE", "^ PICKED UP $", "CONSEGUI FENTA|FENTY|CHIVA|FENT", "ME PIQUE", "YA USE", "USE OTRA VEZ",
 		"SE METIO HEROINA|FENTA|CHIVA|FENTANILO", "VOLVI A ~ USAR|PASTILLAS|HEROINA|FENTA|FENTANILO|CHIVA|METERME|CONSUMIR|INYECTARME",
 		"USO|USA|USE|CONSUMIO|CONSUMI OTRA VEZ", "YA USO|USE|CONSUMIO|CONSUMI", "ME INYECTE", "LO MISMO QUE USABA", "ANDA|ANDO USANDO", "RECAI CON", "ACABO DE USAR|INYECTARME|METERME", "ME METI DE NUEVO|OTRA", "ME FUME ~ FENTY|FENTA|PASTILLA|PASTILLAS|CHIVA")
-	usingNowWide = compileWide("PRIMERA VEZ {QUE|Q} {USO|USE|ME METO|ME METI|CONSUMO|CONSUMI} ~ DESDE")
+	usingNowWide = anyOfWide("PRIMERA VEZ {QUE|Q} {USO|USE|ME METO|ME METI|CONSUMO|CONSUMI} ~ DESDE")
 	// abstinent: a stretch without use, after which the old dose can kill
 	// as surely as after jail: "6 months clean and im sitting in my car
 	// with a rig", "been sober 6 months but got a bag tonight".
-	abstinent = compileAll("CLEAN|SOBER ~ DAYS|WEEKS|MONTHS|YEARS|SINCE", "OFF IT ~ DAYS|WEEKS|MONTHS|YEARS|SINCE", "DAYS|WEEKS|MONTHS|YEARS|YRS|MOS ~ CLEAN|SOBER|OFF",
+	abstinent = anyOf("CLEAN|SOBER ~ DAYS|WEEKS|MONTHS|YEARS|SINCE", "OFF IT ~ DAYS|WEEKS|MONTHS|YEARS|SINCE", "DAYS|WEEKS|MONTHS|YEARS|YRS|MOS ~ CLEAN|SOBER|OFF",
 		"STOPPED ~ SUBS|SUBOXONE|METHADONE|VIVITROL", "LIMPIO|LIMPIA|SOBRIO|SOBRIA ~ DIAS|SEMANAS|MESES|ANOS",
 		"DIAS|SEMANAS|MESES|ANOS|ANO|MES ~ LIMPIO|LIMPIA|SOBRIO|SOBRIA|SIN USAR", "YA NO USABA", "LLEVABA|TENIA ~ DIAS|SEMANAS|MESES|ANOS SIN",
 		"TRAS|DESPUES ~ DIAS|SEMANAS|MESES|ANOS SIN", "HAVENT|HADNT USED|DRANK|SHOT|TOUCHED ~ SINCE")
@@ -861,7 +861,7 @@ func (st *stemText) lostTolerance() bool {
 	if !(place && anyPattern(released, st.toks)) && !anyPattern(abstinent, st.toks) {
 		return false
 	}
-	for _, p := range append(usingNow[:len(usingNow):len(usingNow)], usingNowWide...) {
+	for _, p := range append(usingNow.all[:len(usingNow.all):len(usingNow.all)], usingNowWide.all...) {
 		if i := p.find(st.toks); i >= 0 && !deniedAt(st.toks, i) {
 			return true
 		}
@@ -984,14 +984,7 @@ func questionAt(toks []string, i int) bool {
 	return infoQuestion.matches(c)
 }
 
-func anyPattern(ps []pattern, toks []string) bool {
-	for _, p := range ps {
-		if p.find(toks) >= 0 {
-			return true
-		}
-	}
-	return false
-}
+func anyPattern(ps ruleSet, toks []string) bool { return ps.matches(toks) }
 
 // --- opt-out ---
 
