@@ -115,10 +115,10 @@ const (
 // thresholds are chosen, and the model trained, on the dev and extra
 // texts only (TestModelCrossValidation), so the crisis floor has moved
 // with them both ways (95.1%, then 94.3%, 95.1% again, 95.9%, 96.7%, 95.9%
-// again, 96.7%, and 95.9% once more when the forty-ninth batch joined the
-// training texts).
+// again, 96.7%, 95.9% once more when the forty-ninth batch joined the
+// training texts, and 96.7% with the fifty-first).
 const (
-	floorCrisisRecall = 95.9
+	floorCrisisRecall = 96.7
 	floorOptOutRecall = 96.8
 	floorFalseOptOuts = 0
 )
