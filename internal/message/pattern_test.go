@@ -1,6 +1,11 @@
 package message
 
-import "testing"
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
 
 // Every pattern can match some text: no slot waits only for words tokenize
 // never leaves as they are (U is YOU, GOTTA is GOT TO, a 2 is TO), and no
@@ -156,6 +161,55 @@ func TestIndexesFindAll(t *testing.T) {
 			}
 			if got := a.match(toks); got != want {
 				t.Errorf("anchored set on %q: index says %v, every pattern tried says %v", toks, got, want)
+			}
+		}
+	}
+}
+
+// TestCrisisPatternsSkipFillers: crisisIn drops filler words (JUST, SO,
+// KINDA) before the crisis rules read a text, so a crisis pattern that
+// waits for one can never match, unless it is one form of a group whose
+// other form leaves the filler out ("{JUST|} WANT TO DIE").
+func TestCrisisPatternsSkipFillers(t *testing.T) {
+	src := map[*slot]string{}
+	for _, c := range compiled {
+		if len(c.p) > 0 {
+			src[&c.p[0]] = c.src
+		}
+	}
+	key := func(p pattern) string {
+		var b strings.Builder
+		for _, s := range p {
+			var ws []string
+			for w := range s.words {
+				ws = append(ws, w)
+			}
+			slices.Sort(ws)
+			fmt.Fprintf(&b, "%v|%v|%v|%v|%d|%v;", ws, s.prefixes, s.any, s.name, s.gap, s.end)
+		}
+		return b.String()
+	}
+	for _, rs := range crisisSets {
+		have := map[string]bool{}
+		for _, p := range rs.all {
+			have[key(p)] = true
+		}
+		for _, p := range rs.all {
+			var live pattern // p without its filler slots
+			dead := false
+			for _, s := range p {
+				filler := len(s.words) > 0 && len(s.prefixes) == 0
+				for w := range s.words {
+					filler = filler && crisisFillers[w]
+				}
+				if filler {
+					dead = true
+				} else {
+					live = append(live, s)
+				}
+			}
+			if dead && !have[key(live)] {
+				t.Errorf("%s: %q waits for a filler crisisIn drops, and no form of it leaves the filler out", rs.name, strings.Join(strings.Fields(src[&p[0]]), " "))
 			}
 		}
 	}

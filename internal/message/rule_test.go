@@ -1239,6 +1239,45 @@ func TestClassifyRule(t *testing.T) {
 		{"took more of my lunch break than i should have lol", ClassOther, false, "", false},
 		{"hey sorry just saw. eh. wouldnt be the worst thing if i didnt wake up tmrw lol", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"im scared of myself tonight. the cravings are so bad", ClassCrisis, false, "crisis:danger now (more words)", false},
+		// Read from a fifty-second batch: self-harm by what is done (old scars
+		// opened, a hot spoon, a lighter, the head against a wall), a gun bought
+		// "not for hunting" or loaded in the glovebox, a plan with a day, stopping
+		// "being everyone's problem", a heart hoped to quit, pills stashed "for
+		// when im ready", a needle beside someone, naloxone with nobody carrying
+		// it, severe withdrawal signs told without a time (a bitten tongue after
+		// stopping klonopin), and their look-alikes.
+		{"opened up my old scars with a box cuter", ClassCrisis, false, "crisis:self-harm", false},
+		{"opened up my old photo albums", ClassOther, false, "", false},
+		{"i keep pressing the hot spoon on my leg", ClassCrisis, false, "crisis:self-harm", false},
+		{"finished a night shift, ER was wild. came home and burned my arm with the lighter again, like 4 times. anyway is there a meeting tonight", ClassCrisis, false, "crisis:self-harm", false},
+		{"burned my hand on the stove", ClassOther, false, "", false},
+		{"the boys had a good game sat. thanks for the tip about cravings. ive been banging my head on the wall til i see stars once the kids are asleep", ClassCrisis, false, "crisis:self-harm", false},
+		{"carving a pumpkin with the kids", ClassOther, false, "", false},
+		{"bought a shotgun today and its not for hunting", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"got my dads old revolver loaded in the glovebox and im parked by the lake. kids had a half day so i dropped them at grandmas. sorry i didnt answer yesterday", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"my bf just left with his gun and said dont follow me", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"decided im doing it sunday after the kids go back to their moms. anyway thanks for the craving tip it helped at work today", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"Thank you for message. My work is good this week, boss is happy. I decide to finish my life on Saturday when my wife is with her sister.", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"my bf drove me home and we got tacos. work was ok. tonight i finally stop being everyones problem", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"i want to stop being everyones problem and get my own place", ClassOther, false, "", false},
+		{"hope my heart just quits while im asleep haha", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"post night shift brain is fried. ive been stashing the wasted oxy from work and i have like 40 now for when im ready. anyway thanks for the check in", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"after payday im buying enough so i dont come back", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"found my brother asleep on the couch with a needle next to him", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"narcand my sister, she woke up but now shes nodding again", ClassCrisis, false, "crisis:danger now (more words) (typo:narcand→NARCAN)", false},
+		{"wifes been in the tub a long time and isnt answering", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"she was in the shower a long time and didnt hear me, all good", ClassOther, false, "", false},
+		{"just off shift, still in scrubs. my neighbor is down and i have no narcan on me, where is the nearest place open rn. thx", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"omg heyyyy. my friend is blue need the nose spray thing now where. lol ur tip was cute", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"need a nasal spray for my allergies", ClassOther, false, "", false},
+		{"off shift, finally. i left my email and bank passwords in a note on the fridge for my sister. thank you for everything you guys did for me", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"left the wifi password on a note for the babysitter", ClassOther, false, "", false},
+		{"i stopped my klonopin when i moved in and today i blacked out and bit my tongue and woke up on the floor. is that normal", ClassCrisis, false, "crisis:dangerous withdrawal", false},
+		{"bit my tongue eating lunch lol", ClassOther, false, "", false},
+		{"i ran out of vodka and now i'm hearing voices and cant stop shaking", ClassCrisis, false, "crisis:dangerous withdrawal", false},
+		{"ran out of beer so we went to the store", ClassOther, false, "", false},
+		{"I stop the drink 3 days before. Now I see things that is not there and my body shake very much.", ClassCrisis, false, "crisis:dangerous withdrawal", false},
+		{"hearing voices since i stopped the booze is that normal", ClassCrisis, false, "crisis:dangerous withdrawal", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
