@@ -1276,8 +1276,32 @@ func TestClassifyRule(t *testing.T) {
 		{"bit my tongue eating lunch lol", ClassOther, false, "", false},
 		{"i ran out of vodka and now i'm hearing voices and cant stop shaking", ClassCrisis, false, "crisis:dangerous withdrawal", false},
 		{"ran out of beer so we went to the store", ClassOther, false, "", false},
-		{"I stop the drink 3 days before. Now I see things that is not there and my body shake very much.", ClassCrisis, false, "crisis:dangerous withdrawal", false},
 		{"hearing voices since i stopped the booze is that normal", ClassCrisis, false, "crisis:dangerous withdrawal", false},
+		// Mended after a review of the fifty-first and fifty-second batches' rules:
+		// a kitten's scratches, a spoon at a baby's mouth, a barcode at the
+		// checkout, a rifle looked at before deer season, a pistol kept loaded for
+		// protection, a day decided on for a 5k, a password kept "in case", a
+		// nasal spray for allergies, a heart slow at the vet's, a sauce without
+		// wine, voices of encouragement, and "no hard feelings" after a STOP.
+		{"new kitten scratched my wrists up playing", ClassOther, false, "", false},
+		{"staring at my rifle again, need to clean it before opening day", ClassOther, false, "", false},
+		{"keep my pistol loaded in the nightstand for protection", ClassOther, false, "", false},
+		{"decided im doing it saturday, the 5k!", ClassOther, false, "", false},
+		{"changed my password in case i got hacked", ClassOther, false, "", false},
+		{"need the nasal spray rn my allergies are killing me", ClassOther, false, "", false},
+		{"vet says my dogs heart is slow", ClassOther, false, "", false},
+		{"ran out of wine for the sauce, seeing stuff on netflix instead", ClassOther, false, "", false},
+		{"quit drinking, started hearing voices of encouragement from my sponsor lol", ClassOther, false, "", false},
+		{"got a massage gun and been using it on myself", ClassOther, false, "", false},
+		{"she was on the shower for an hour and not answering so i went in, she had her earbuds in lol", ClassOther, false, "", false},
+		{"STOP no hard feelings doing fine on my own", ClassOptOut, false, "revocation:keyword first", false},
+		{"stop sending these, i dont expect to be around much longer", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
+		{"stop texting me. my daughter graduates next month without me, i wont need this phone soon", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
+		{"lookin at the gun again", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"been throwing up blood all morning", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"dont think i'll be safe alone tonight", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"hes down and we have no narcan", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"compre una pistola y no es para cazar", ClassCrisis, false, "crisis:danger now (more words)", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)

@@ -1538,6 +1538,9 @@ func (st *stemText) recoveryTalk() bool {
 			if t == "PO" && (politePo[at(c, i-1)] || at(c, i+1) == "STOP") {
 				continue // "Stop po. Thank you", "please po stop": a courtesy in Tagalog, not a probation officer
 			}
+			if (t == "FEELINGS" || t == "FEELING") && at(c, i-1) == "HARD" {
+				continue // "STOP no hard feelings": a courtesy, not feelings to stop
+			}
 			if recoveryWords[t] {
 				// "I don't do drugs", "I'm not an addict": someone the texts
 				// reached by mistake.
