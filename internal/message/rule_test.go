@@ -1307,6 +1307,17 @@ func TestClassifyRule(t *testing.T) {
 		{"opened up my old photo albums", ClassCrisis, false, "model:crisis 0.87 (OPENED, OPEN, UP MY)", false},
 		{"i want to stop being everyones problem and get my own place", ClassCrisis, false, "model:crisis 0.84 (EVERYONES, BEING EVERYONES, EVERYONES PROBLEM)", false},
 		{"new kitten scratched my wrists up playing", ClassCrisis, false, "model:crisis 0.95 (WRISTS, WRIS, WRISTS UP)", false},
+		// Read from the fifty-third batch: a dog given away "just in case", the
+		// will to keep going gone, more than one used to after time clean, a
+		// goodbye sent to the group, and "checking out" beside a request to stop;
+		// with their look-alikes.
+		{"4 gave my dog to my sister just in case", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"gave my dog to my sister for the weekend", ClassOther, false, "", false},
+		{"craving passed so did my will to keep going", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"my will to keep going is strong today", ClassOther, false, "", false},
+		{"12 days clean gone did way more than i used to", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"tell the group i said thanks for everythin", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"pls take me off group list im checkin out", ClassCrisis, true, "crisis:distress-leaving + revocation:in other words", true},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
