@@ -936,7 +936,7 @@ var leavingDespair = anyOfWide("{IM|I AM} {CHECKING|CHECKIN} OUT {$|FOR GOOD|PER
 // everyday reason (plainReason: a new phone, a carrier, a real move, being
 // asleep, work, a trip, the army, treatment or jail).
 var (
-	phoneGoodbye = anyOfWide("{DONT|DO NOT} EXPECT TO NEED {IT|THIS|THESE|THEM|YOU} MUCH LONGER", "{DONT|DO NOT} EXPECT TO BE {AROUND|HERE} MUCH LONGER", "{DONT THINK ILL|WONT} NEED {THESE|THIS|THEM|IT} MUCH LONGER", "{WONT|WILL NOT} {NEED|BE NEEDING} {A|THIS|MY} PHONE {SOON|MUCH LONGER|AFTER TONIGHT|ANYMORE|$}",
+	phoneGoodbye = anyOfWide("{NOT GONNA|WONT|WILL NOT|NOT GOING TO} NEED {THESE|THIS|THEM|IT} AFTER {TODAY|TONIGHT}", "{DONT|DO NOT} EXPECT TO NEED {IT|THIS|THESE|THEM|YOU} MUCH LONGER", "{DONT|DO NOT} EXPECT TO BE {AROUND|HERE} MUCH LONGER", "{DONT THINK ILL|WONT} NEED {THESE|THIS|THEM|IT} MUCH LONGER", "{WONT|WILL NOT} {NEED|BE NEEDING} {A|THIS|MY} PHONE {SOON|MUCH LONGER|AFTER TONIGHT|ANYMORE|$}",
 		"TOO LATE FOR ME", "{WONT|WILL NOT} BE IN SERVICE ~ {LONGER|SOON}")
 	// awayGoodbye: going away unreachable, beside a request to stop ("I'm
 	// going away for a while. Please don't text."), a goodbye unless a

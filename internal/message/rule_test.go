@@ -1318,6 +1318,34 @@ func TestClassifyRule(t *testing.T) {
 		{"12 days clean gone did way more than i used to", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"tell the group i said thanks for everythin", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"pls take me off group list im checkin out", ClassCrisis, true, "crisis:distress-leaving + revocation:in other words", true},
+		// Read from a fifty-fourth batch, siblings of the dev part's crises by
+		// ten new kinds of writer: doing oneself in today, sick of waking up,
+		// hoping not to wake, a morning asked not to come, coming home in a box,
+		// mad to be brought back, a last time to talk, nothing left in one to keep
+		// going, twenty pills knocked back, a child into the pills or the films,
+		// naloxone with a hurry in Tagalog courtesy; with their look-alikes.
+		{"woke up still here. fixin that today, doin myself in", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"so sick of wakin up every day man", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"ugh woke up again. was really hopin i wouldnt this time", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"Each night I ask that the morning not come for me.", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"shoulda come home in a box like the rest of em", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"still mad the EMTs brought me back last month. was supposed to be the end", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"thank you for all message you send me. this the last time i talk to you. bye bye", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"aint got it in me to keep goin", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"pls where narcan my friend color is like grey now hurry po", ClassCrisis, false, "crisis:naloxone-now", false},
+		{"quit w the texts, woke up wishing i hadnt", ClassCrisis, true, "crisis:danger now (more words) + revocation:stop the texts (broad)", false},
+		{"unsub me, not gonna need these after today", ClassCrisis, true, "crisis:distress-leaving + revocation:unsubscribe", true},
+		{"knocked back maybe 20 kpins", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"I do not believe I will see morning.", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"my youngest got my pill bottle open, some are missing", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"I fear my grandson has eaten one of my Suboxone films.", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"did myself in at the gym today lol legs are jelly", ClassOther, false, "", false},
+		{"hoping i wouldnt get stuck in traffic", ClassOther, false, "", false},
+		{"my mom brought me back a souvenir from mexico", ClassOther, false, "", false},
+		{"mad my sister brought me back to that restaurant", ClassOther, false, "", false},
+		{"last time i talk to u about this lol", ClassOther, false, "", false},
+		{"dont think ill see the morning meeting", ClassOther, false, "", false},
+		{"knocked back 2 beers at the game", ClassOther, false, "", false},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
