@@ -205,7 +205,7 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt      = 0.5
+	modelCrisisAt      = 0.4
 	modelCrisisBareAt  = 0.75
 	modelCrisisShortAt = 0.6
 )
