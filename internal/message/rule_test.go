@@ -1327,7 +1327,7 @@ func TestClassifyRule(t *testing.T) {
 		// hoping not to wake, a morning asked not to come, coming home in a box,
 		// mad to be brought back, a last time to talk, nothing left in one to keep
 		// going, twenty pills knocked back, a child into the pills or the films,
-		// naloxone with a hurry in Tagalog courtesy; with their look-alikes.
+		// a friend whose colour is grey; with their look-alikes.
 		{"woke up still here. fixin that today, doin myself in", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"so sick of wakin up every day man", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"ugh woke up again. was really hopin i wouldnt this time", ClassCrisis, false, "crisis:danger now (more words)", false},
@@ -1336,7 +1336,7 @@ func TestClassifyRule(t *testing.T) {
 		{"still mad the EMTs brought me back last month. was supposed to be the end", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"thank you for all message you send me. this the last time i talk to you. bye bye", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"aint got it in me to keep goin", ClassCrisis, false, "crisis:danger now (more words)", false},
-		{"pls where narcan my friend color is like grey now hurry po", ClassCrisis, false, "crisis:naloxone-now", false},
+		{"pls where narcan my friend color is like grey now hurry po", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"quit w the texts, woke up wishing i hadnt", ClassCrisis, true, "crisis:danger now (more words) + revocation:stop the texts (broad)", false},
 		{"unsub me, not gonna need these after today", ClassCrisis, true, "crisis:distress-leaving + revocation:unsubscribe", true},
 		{"knocked back maybe 20 kpins", ClassCrisis, false, "crisis:danger now (more words)", false},
@@ -1350,6 +1350,28 @@ func TestClassifyRule(t *testing.T) {
 		{"last time i talk to u about this lol", ClassOther, false, "", false},
 		{"dont think ill see the morning meeting", ClassOther, false, "", false},
 		{"knocked back 2 beers at the game", ClassOther, false, "", false},
+		// Mended after a review of the fifty-fourth batch's rules: doing oneself
+		// in said of leg day or work, hoping not to be called in, mad
+		// grateful to be brought back, the last time one talked to us, going to
+		// the gym, ten pins bowled, a son's chicken strips, a narcan giveaway
+		// ending, and probation ending today; with crises of the same kinds.
+		{"leg day is doing myself in today lol", ClassOther, false, "", false},
+		{"got called in on my day off. was hoping i wouldnt", ClassOther, false, "", false},
+		{"mad grateful the paramedics brought me back", ClassOther, false, "", false},
+		{"feeling way better than last time i talk to you", ClassOther, false, "", false},
+		{"i dont have it in me to keep going to the gym every day", ClassOther, false, "", false},
+		{"knocked back 10 pins in the first frame lol", ClassOther, false, "", false},
+		{"kid ate his chicken strips in the car", ClassOther, false, "", false},
+		{"the free narcan kit giveaway ends today hurry po", ClassOther, false, "", false},
+		{"unsubscribe please, my probation ends today, not gonna need these after today", ClassOptOut, false, "revocation:stop", false},
+		{"my amazon order should have come home in a box, it came in a bag lol", ClassOther, false, "", false},
+		{"gonna do myself in this weekend", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"woke up wishing i never woke up", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"still mad at the medics for bringing me back", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"this is the last time im talking to you", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"i havent got it in me to keep going", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"knocked back 35 kpins", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"stop texting, wont be needing these after today", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
