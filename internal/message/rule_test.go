@@ -1372,6 +1372,18 @@ func TestClassifyRule(t *testing.T) {
 		{"i havent got it in me to keep going", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"knocked back 35 kpins", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"stop texting, wont be needing these after today", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
+		// Read from a fifty-fifth batch, siblings of the dev part's ambiguous
+		// texts: a relapse beside not caring what happens, about to quit trying,
+		// lying down never to get up, fading away beside a stop, nothing worth
+		// anything beside a stop; with their look-alikes.
+		{"i use again. i not care no more what happen to me", ClassCrisis, false, "crisis:distress-relapse", false},
+		{"used again lol idc about myself anymore", ClassCrisis, false, "crisis:distress-relapse", false},
+		{"no job no nothing. about to quit trying", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"about to quit trying to fix this printer lol", ClassOther, false, "", false},
+		{"12 hr shift. wanna lay down and never get back up", ClassCrisis, false, "crisis:danger now (more words)", false},
+		{"Please stop sending me messages. I'd like to just fade away.", ClassCrisis, true, "crisis:danger now (more words) + revocation:stop the texts", false},
+		{"id like to fade away from social media for a bit", ClassOther, false, "", false},
+		{"quit bothering me. nothings worth anything", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
 	}
 	for _, tt := range tests {
 		got := Classify(tt.body, "", nil)
