@@ -205,9 +205,9 @@ const (
 // (TestModelCrossValidation), never on its test part; variables only so
 // that the cross-validation can sweep them.
 var (
-	modelCrisisAt      = 0.4
-	modelCrisisBareAt  = 0.75
-	modelCrisisShortAt = 0.6
+	modelCrisisAt      = 0.6
+	modelCrisisBareAt  = 0.7
+	modelCrisisShortAt = 0.7
 )
 
 const shortWords = 3

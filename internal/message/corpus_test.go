@@ -97,12 +97,7 @@ func scoreWith(texts []corpusText, classify func(string) Classification) map[str
 	return scores
 }
 
-// gate makes TestCorpus fail when the test part misses the targets. It is
-// off by default while the classifier is below them (see README.md "How
-// texts are read"); turn it on with go test -run Corpus -corpus.gate.
-var gate = flag.Bool("corpus.gate", false, "fail TestCorpus when the test part misses the targets")
-
-// Targets on the test part.
+// Targets on the test part, always enforced.
 const (
 	minCrisisRecall = 97.0
 	minOptOutRecall = 95.0
@@ -110,15 +105,15 @@ const (
 )
 
 // The floor on the test part, always enforced: what the classifier reaches
-// now. A change that reads people worse than this fails; raise the floor
-// as the classifier improves, until it meets the targets above. The model
-// thresholds are chosen, and the model trained, on the dev and extra
-// texts only (TestModelCrossValidation), so the crisis floor has moved
-// with them both ways (95.1%, then 94.3%, 95.1% again, 95.9%, 96.7%, 95.9%
-// again, 96.7%, 95.9% once more when the forty-ninth batch joined the
-// training texts, and 96.7% with the fifty-first).
+// now, at or above the targets. A change that reads people worse than this
+// fails. The model thresholds are chosen, and the model trained, on the dev
+// and extra texts only (TestModelCrossValidation), so the crisis floor has
+// moved with them both ways (95.1%, then 94.3%, 95.1% again, 95.9%, 96.7%,
+// 95.9% again, 96.7%, 95.9% once more when the forty-ninth batch joined
+// the training texts, 96.7% with the fifty-first, and 97.6% with the
+// fifty-fifth, the first to meet the target).
 const (
-	floorCrisisRecall = 96.7
+	floorCrisisRecall = 97.5 // 120 of 123, printed 97.6%
 	floorOptOutRecall = 96.8
 	floorFalseOptOuts = 0
 )
@@ -220,15 +215,8 @@ func TestCorpus(t *testing.T) {
 			if a.falseOptOut > floorFalseOptOuts {
 				t.Errorf("test part: %d false opt-outs on recovery talk, more than the %d of the floor", a.falseOptOut, floorFalseOptOuts)
 			}
-			if r := pct(a.falseCrisis, a.freeText); r > maxFalseCrisis {
-				t.Errorf("test part: false crisis %.1f%% > %.0f%% of free text", r, maxFalseCrisis)
-			}
 			for _, m := range miss {
-				if *gate {
-					t.Errorf("test part: %s", m)
-				} else {
-					t.Logf("test part below target: %s", m)
-				}
+				t.Errorf("test part below target: %s", m)
 			}
 		}
 		if part == "dev" && testing.Verbose() {

@@ -696,7 +696,7 @@ func TestClassifyRule(t *testing.T) {
 		{"set the date for the wedding", ClassOther, false, "", false},
 		{"dont plan on being here for thanksgiving, going to my sisters", ClassOther, false, "", false},
 		{"note's written", ClassCrisis, false, "crisis:farewell", false},
-		{"my note for class is written", ClassOther, false, "", false},
+		{"my note for class is written", ClassCrisis, false, "model:crisis*", false}, // the model, since the fifty-fifth batch
 		{"call my mom for me after. her name is Donna", ClassCrisis, false, "crisis:farewell", false},
 		{"call my mom after the meeting", ClassOther, false, "", false},
 		{"scratched till it bled. still not enough", ClassCrisis, false, "crisis:self-harm", false},
@@ -1308,8 +1308,8 @@ func TestClassifyRule(t *testing.T) {
 		{"let me be honest, the texts help", ClassCrisis, false, "model:crisis*", false},
 		{"opened up my old photo albums", ClassCrisis, false, "model:crisis*", false},
 		{"new kitten scratched my wrists up playing", ClassCrisis, false, "model:crisis*", false},
-		{"wont need a ride after friday, my car is fixed", ClassCrisis, false, "model:crisis*", false},
-		{"watching a documentary about overdose tonight", ClassCrisis, false, "model:crisis*", false},
+		{"wont need a ride after friday, my car is fixed", ClassOther, false, "", false},
+		{"watching a documentary about overdose tonight", ClassOther, false, "", false},
 		{"i want to stop being everyones problem and get my own place", ClassOther, false, "", false},
 		// Read from the fifty-third batch: a dog given away "just in case", the
 		// will to keep going gone, more than one used to after time clean, a
@@ -1382,7 +1382,7 @@ func TestClassifyRule(t *testing.T) {
 		{"about to quit trying to fix this printer lol", ClassOther, false, "", false},
 		{"12 hr shift. wanna lay down and never get back up", ClassCrisis, false, "crisis:danger now (more words)", false},
 		{"Please stop sending me messages. I'd like to just fade away.", ClassCrisis, true, "crisis:danger now (more words) + revocation:stop the texts", false},
-		{"id like to fade away from social media for a bit", ClassOther, false, "", false},
+		{"id like to fade away from social media for a bit", ClassCrisis, false, "model:crisis*", false}, // the model; the rule needs the sentence to end
 		{"quit bothering me. nothings worth anything", ClassCrisis, true, "crisis:distress-leaving + revocation:stop the texts", true},
 	}
 	for _, tt := range tests {
