@@ -212,15 +212,6 @@ var (
 
 const shortWords = 3
 
-// modelPerClause: the model also reads each clause of clauseWords words or
-// more alone. A variable only so that the cross-validation can compare.
-var (
-	modelPerClause = true
-	modelClauseAt  = 0.95
-)
-
-const clauseWords = 4
-
 func classifyBody(body, norm string, joinKeywords []string, use layers) Classification {
 	return classifyText(body, norm, joinKeywords, use, loadModel)
 }
